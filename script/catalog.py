@@ -1,0 +1,260 @@
+"""Catalog schema and validation (pure: callers read the file, this module checks the data).
+
+A bad catalog is refused as a whole with every problem listed by source, product and field.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any, Mapping
+
+CATEGORIES = ("food", "beauty", "electronics", "apparel", "baby", "home", "health_food", "other")
+
+
+@dataclass(frozen=True)
+class CatalogProblem:
+    source: str
+    where: str  # "products[2] (sku A1001)" or "shop"
+    field: str
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.source}: {self.where}: {self.field}: {self.message}"
+
+
+class CatalogError(ValueError):
+    def __init__(self, problems: list[CatalogProblem]) -> None:
+        self.problems = problems
+        lines = "\n".join(f"  - {p}" for p in problems)
+        super().__init__(f"catalog refused, {len(problems)} problem(s):\n{lines}")
+
+
+@dataclass(frozen=True)
+class Promotion:
+    text: str
+    ends_at: datetime | None = None
+
+
+@dataclass(frozen=True)
+class FaqEntry:
+    q: str
+    a: str
+
+
+@dataclass(frozen=True)
+class Product:
+    sku: str
+    title: str
+    category: str
+    price: float
+    list_price: float | None = None
+    stock: int | None = None
+    specs: Mapping[str, str] = field(default_factory=dict)
+    selling_points: tuple[str, ...] = ()
+    promotions: tuple[Promotion, ...] = ()
+    faq: tuple[FaqEntry, ...] = ()
+    policies: Mapping[str, str] = field(default_factory=dict)
+    image: str | None = None
+
+
+@dataclass(frozen=True)
+class Shop:
+    name: str
+    service_hours: str | None = None
+
+
+@dataclass(frozen=True)
+class Catalog:
+    shop: Shop
+    products: tuple[Product, ...]
+    source: str = "<catalog>"
+
+    def product(self, sku: str) -> Product | None:
+        return next((p for p in self.products if p.sku == sku), None)
+
+
+class _Checker:
+    """Collects problems instead of stopping at the first, so the merchant fixes them in one go."""
+
+    def __init__(self, source: str) -> None:
+        self.source = source
+        self.problems: list[CatalogProblem] = []
+
+    def add(self, where: str, field_name: str, message: str) -> None:
+        self.problems.append(CatalogProblem(self.source, where, field_name, message))
+
+    def text(self, d: Mapping, key: str, where: str, required: bool = True) -> str | None:
+        value = d.get(key)
+        if value is None or (isinstance(value, str) and not value.strip()):
+            if required:
+                self.add(where, key, "is required")
+            return None
+        if isinstance(value, (int, float)) and not isinstance(value, bool):
+            return str(value)
+        if not isinstance(value, str):
+            self.add(where, key, f"must be text, got {type(value).__name__}")
+            return None
+        return value.strip()
+
+    def number(self, d: Mapping, key: str, where: str, required: bool, positive: bool = True,
+               integer: bool = False) -> float | None:
+        value = d.get(key)
+        if value is None or value == "":
+            if required:
+                self.add(where, key, "is required")
+            return None
+        if isinstance(value, str):
+            try:
+                value = float(value.replace(",", "").lstrip("¥￥"))
+            except ValueError:
+                self.add(where, key, f"must be a number, got {d.get(key)!r}")
+                return None
+        if isinstance(value, bool) or not isinstance(value, (int, float)):
+            self.add(where, key, f"must be a number, got {type(value).__name__}")
+            return None
+        if integer and float(value) != int(value):
+            self.add(where, key, f"must be a whole number, got {value}")
+            return None
+        if positive and value <= 0:
+            self.add(where, key, f"must be > 0, got {value}")
+            return None
+        if not positive and value < 0:
+            self.add(where, key, f"must be >= 0, got {value}")
+            return None
+        return float(value)
+
+    def text_map(self, d: Mapping, key: str, where: str) -> dict[str, str]:
+        value = d.get(key) or {}
+        if not isinstance(value, Mapping):
+            self.add(where, key, f"must be a mapping of name: value, got {type(value).__name__}")
+            return {}
+        return {str(k): str(v) for k, v in value.items() if v is not None}
+
+    def text_list(self, d: Mapping, key: str, where: str) -> tuple[str, ...]:
+        value = d.get(key) or []
+        if isinstance(value, str):
+            return tuple(s.strip() for s in value.split("|") if s.strip())
+        if not isinstance(value, list):
+            self.add(where, key, f"must be a list, got {type(value).__name__}")
+            return ()
+        return tuple(str(v).strip() for v in value if str(v).strip())
+
+
+def _parse_time(value: Any) -> datetime:
+    if isinstance(value, datetime):
+        return value
+    return datetime.fromisoformat(str(value))
+
+
+def _unexpected_keys(check: _Checker, item: Mapping, allowed: set[str], where: str, field_name: str) -> None:
+    for key in item:
+        if key not in allowed:
+            check.add(where, field_name, f"unexpected field {key!r} (in YAML, a comma inside unquoted "
+                                         f"{{...}} splits the text: quote it or use a Chinese comma)")
+
+
+def _promotions(check: _Checker, raw: Mapping, where: str) -> tuple[Promotion, ...]:
+    items = raw.get("promotions") or []
+    if not isinstance(items, list):
+        check.add(where, "promotions", "must be a list")
+        return ()
+    promos = []
+    for i, item in enumerate(items):
+        if isinstance(item, str):
+            item = {"text": item}
+        if not isinstance(item, Mapping):
+            check.add(where, f"promotions[{i}]", "must be a mapping with text (and ends_at)")
+            continue
+        _unexpected_keys(check, item, {"text", "ends_at"}, where, f"promotions[{i}]")
+        text = check.text(item, "text", where=f"{where} promotions[{i}]")
+        ends_at = None
+        if item.get("ends_at"):
+            try:
+                ends_at = _parse_time(item["ends_at"])
+            except ValueError:
+                check.add(where, f"promotions[{i}].ends_at", f"is not an ISO date-time: {item['ends_at']!r}")
+            else:
+                if ends_at.tzinfo is None:
+                    check.add(where, f"promotions[{i}].ends_at", "needs a UTC offset, e.g. +08:00")
+                    ends_at = None
+        if text:
+            promos.append(Promotion(text, ends_at))
+    return tuple(promos)
+
+
+def _faq(check: _Checker, raw: Mapping, where: str) -> tuple[FaqEntry, ...]:
+    items = raw.get("faq") or []
+    if not isinstance(items, list):
+        check.add(where, "faq", "must be a list of {q, a}")
+        return ()
+    entries = []
+    for i, item in enumerate(items):
+        if not isinstance(item, Mapping):
+            check.add(where, f"faq[{i}]", "must be a mapping with q and a")
+            continue
+        _unexpected_keys(check, item, {"q", "a"}, where, f"faq[{i}]")
+        q = check.text(item, "q", f"{where} faq[{i}]")
+        a = check.text(item, "a", f"{where} faq[{i}]")
+        if q and a:
+            entries.append(FaqEntry(q, a))
+    return tuple(entries)
+
+
+def _product(check: _Checker, raw: Any, index: int) -> Product | None:
+    where = f"products[{index}]"
+    if not isinstance(raw, Mapping):
+        check.add(where, "-", f"must be a mapping, got {type(raw).__name__}")
+        return None
+    before = len(check.problems)
+    sku = check.text(raw, "sku", where)
+    if sku:
+        where = f"products[{index}] (sku {sku})"
+    title = check.text(raw, "title", where)
+    category = check.text(raw, "category", where) or "other"
+    if category not in CATEGORIES:
+        check.add(where, "category", f"unknown {category!r}; expected one of {', '.join(CATEGORIES)}")
+    price = check.number(raw, "price", where, required=True)
+    list_price = check.number(raw, "list_price", where, required=False)
+    if price is not None and list_price is not None and list_price < price:
+        check.add(where, "list_price", f"{list_price:g} is below the current price {price:g}")
+    stock = check.number(raw, "stock", where, required=False, positive=False, integer=True)
+    product = Product(
+        sku=sku or "", title=title or "", category=category, price=price or 0.0,
+        list_price=list_price, stock=None if stock is None else int(stock),
+        specs=check.text_map(raw, "specs", where),
+        selling_points=check.text_list(raw, "selling_points", where),
+        promotions=_promotions(check, raw, where),
+        faq=_faq(check, raw, where),
+        policies=check.text_map(raw, "policies", where),
+        image=check.text(raw, "image", where, required=False),
+    )
+    return product if len(check.problems) == before else None
+
+
+def catalog_from_data(data: Any, source: str = "<catalog>") -> Catalog:
+    """Validate parsed catalog data; raise CatalogError listing every problem."""
+    check = _Checker(source)
+    if not isinstance(data, Mapping):
+        check.add("catalog", "-", f"top level must be a mapping with shop and products, got {type(data).__name__}")
+        raise CatalogError(check.problems)
+    shop_raw = data.get("shop") or {}
+    if not isinstance(shop_raw, Mapping):
+        check.add("shop", "-", "must be a mapping with name")
+        shop_raw = {}
+    shop = Shop(name=check.text(shop_raw, "name", "shop") or "", service_hours=check.text(
+        shop_raw, "service_hours", "shop", required=False))
+    raw_products = data.get("products")
+    if not isinstance(raw_products, list) or not raw_products:
+        check.add("catalog", "products", "must be a non-empty list")
+        raw_products = []
+    products = [_product(check, raw, i) for i, raw in enumerate(raw_products)]
+    seen: dict[str, int] = {}
+    for i, p in enumerate(products):
+        if p is None:
+            continue
+        if p.sku in seen:
+            check.add(f"products[{i}] (sku {p.sku})", "sku", f"duplicates products[{seen[p.sku]}]")
+        seen.setdefault(p.sku, i)
+    if check.problems:
+        raise CatalogError(check.problems)
+    return Catalog(shop=shop, products=tuple(p for p in products if p is not None), source=source)

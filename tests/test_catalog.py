@@ -1,0 +1,102 @@
+import json
+
+import pytest
+
+from script.catalog import CatalogError, catalog_from_data
+from script.lines import format_price
+from stream.catalog_file import default_catalog, load_catalog_file
+
+GOOD = {
+    "shop": {"name": "山野优选"},
+    "products": [{"sku": "A1001", "title": "高山乌龙茶 250g", "category": "food", "price": 89.0,
+                  "list_price": 129.0, "specs": {"净含量": "250g"}}],
+}
+
+
+def test_valid_catalog_loads_every_field(tmp_path):
+    catalog = load_catalog_file("examples/catalog.yaml")
+    tea = catalog.product("A1001")
+    assert tea.price == 89.0 and tea.list_price == 129.0 and tea.stock == 320
+    assert tea.specs["产地"] == "福建安溪"
+    assert tea.promotions[0].text == "满199减30" and tea.promotions[0].ends_at.utcoffset().total_seconds() == 8 * 3600
+    assert tea.faq[0].q == "孕妇能喝吗"
+    assert tea.policies["returns"] == "七天无理由退货"
+
+
+def test_json_catalog(tmp_path):
+    path = tmp_path / "c.json"
+    path.write_text(json.dumps(GOOD, ensure_ascii=False), encoding="utf-8")
+    assert load_catalog_file(path).products[0].title == "高山乌龙茶 250g"
+
+
+def test_every_problem_is_listed_with_file_product_and_field(tmp_path):
+    path = tmp_path / "bad.yaml"
+    path.write_text(
+        "shop: {name: 店}\n"
+        "products:\n"
+        "  - {sku: A1, title: 茶, category: food, price: -5}\n"
+        "  - {sku: A2, category: toys, price: abc}\n"
+        "  - {sku: A1, title: 重复, category: food, price: 10, list_price: 5}\n"
+        "  - {title: 无编号, category: food, price: 3, stock: 2.5}\n",
+        encoding="utf-8")
+    with pytest.raises(CatalogError) as caught:
+        load_catalog_file(path)
+    found = {(p.where, p.field) for p in caught.value.problems}
+    assert ("products[0] (sku A1)", "price") in found
+    assert ("products[1] (sku A2)", "title") in found
+    assert ("products[1] (sku A2)", "category") in found
+    assert ("products[1] (sku A2)", "price") in found
+    assert ("products[2] (sku A1)", "list_price") in found
+    assert ("products[3]", "sku") in found
+    assert ("products[3]", "stock") in found
+    assert all(p.source == str(path) for p in caught.value.problems)
+    message = str(caught.value)
+    assert str(path) in message and "products[1] (sku A2): category" in message
+
+
+def test_duplicate_sku_is_refused():
+    data = {"shop": {"name": "店"}, "products": [GOOD["products"][0], GOOD["products"][0]]}
+    with pytest.raises(CatalogError) as caught:
+        catalog_from_data(data, "dup.yaml")
+    assert any(p.field == "sku" and "duplicates products[0]" in p.message for p in caught.value.problems)
+
+
+@pytest.mark.parametrize("text, message", [
+    ("products: [\n  - {sku: A1", "invalid YAML at line"),
+    ("- just a list", "top level must be a mapping"),
+    ("shop: {name: x}\nproducts: []", "must be a non-empty list"),
+])
+def test_broken_files_are_refused_with_a_reason(tmp_path, text, message):
+    path = tmp_path / "broken.yaml"
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(CatalogError, match=message):
+        load_catalog_file(path)
+
+
+def test_missing_file_names_the_path(tmp_path):
+    with pytest.raises(CatalogError, match="nope.yaml.*file not found"):
+        load_catalog_file(tmp_path / "nope.yaml")
+
+
+def test_promotion_end_needs_an_offset():
+    data = {"shop": {"name": "店"}, "products": [dict(GOOD["products"][0], promotions=[
+        {"text": "满199减30", "ends_at": "2026-12-01T00:00:00"}])]}
+    with pytest.raises(CatalogError, match=r"promotions\[0\].ends_at: needs a UTC offset"):
+        catalog_from_data(data)
+
+
+def test_default_catalog_is_embedded():
+    assert len(default_catalog().products) >= 3
+
+
+@pytest.mark.parametrize("value, text", [(89.0, "89元"), (89.9, "89.9元"), (1299, "1299元"), (59.90, "59.9元")])
+def test_price_format(value, text):
+    assert format_price(value) == text
+
+
+def test_yaml_comma_split_in_faq_is_caught(tmp_path):
+    path = tmp_path / "c.yaml"
+    path.write_text("shop: {name: 店}\nproducts:\n  - {sku: A1, title: 茶, category: food, price: 9,\n"
+                    "     faq: [{q: 孕妇能喝吗, a: 含咖啡因, 孕期请遵医嘱}]}\n", encoding="utf-8")
+    with pytest.raises(CatalogError, match=r"faq\[0\]: unexpected field '孕期请遵医嘱'"):
+        load_catalog_file(path)

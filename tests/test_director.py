@@ -1,0 +1,113 @@
+import re
+
+from script.answers import answer_question
+from script.chat import ChatEvent
+from script.director import (ChatReceived, CutAtWordBoundary, Director, PlaybackFinished, Reply, Say,
+                             ShowProduct, ShowStarted)
+from script.lines import Priority
+from script.writer import write_selling_line
+from stream.catalog_file import load_catalog_file
+from stream.persona_bundle import load_persona
+
+CATALOG = load_catalog_file("examples/catalog.yaml")
+STYLE = load_persona("default").style
+
+
+def ask(text, t=2.0, user="u1"):
+    return ChatEvent(t=t, type="comment", user=user, text=text)
+
+
+def test_selling_line_states_the_catalog_price_and_facts():
+    for product in CATALOG.products:
+        line = write_selling_line(product, STYLE, cycle=0, line_id="x")
+        assert f"{product.price:g}元" in line.text
+        assert f"{product.sku}.price" in line.sources
+        for name, value in list(product.specs.items())[:3]:
+            assert f"{name}{value}" in line.text
+        if product.promotions:
+            assert product.promotions[0].text in line.text
+        assert line.priority == Priority.RUNDOWN and len(line.sentences) >= 4
+
+
+def test_lines_vary_between_cycles_but_are_deterministic():
+    tea = CATALOG.product("A1001")
+    first = write_selling_line(tea, STYLE, cycle=0, line_id="a")
+    assert first == write_selling_line(tea, STYLE, cycle=0, line_id="a")
+    assert first.text != write_selling_line(tea, STYLE, cycle=1, line_id="a").text
+
+
+def test_price_answer_contains_the_catalog_price():
+    answer = answer_question("这个茶多少钱?", CATALOG, current_sku="B2002")
+    assert answer.sku == "A1001" and "89元" in "".join(answer.sentences)
+    assert "A1001.price" in answer.sources
+
+
+def test_price_answer_uses_the_product_on_screen_when_none_is_named():
+    answer = answer_question("多少钱", CATALOG, current_sku="B2002")
+    assert answer.sku == "B2002" and "99.9元" in "".join(answer.sentences)
+
+
+def test_spec_and_policy_answers_come_from_the_catalog():
+    spec = answer_question("这个茶产地是哪里的?", CATALOG, current_sku=None)
+    assert "福建安溪" in "".join(spec.sentences) and spec.sources == ("A1001.specs.产地",)
+    weight = answer_question("充电宝有多重?", CATALOG, current_sku=None)
+    assert "198g" in "".join(weight.sentences)
+    policy = answer_question("面霜可以退货吗", CATALOG, current_sku=None)
+    assert "未拆封七天无理由退货" in "".join(policy.sentences)
+    faq = answer_question("孕妇能喝吗?", CATALOG, current_sku="A1001")
+    assert "孕期请遵医嘱" in "".join(faq.sentences)
+
+
+def test_unknown_facts_are_never_invented():
+    answer = answer_question("这个茶有没有蓝牙?", CATALOG, current_sku="A1001")
+    text = "".join(answer.sentences)
+    assert not re.search(r"\d", text) and answer.sources == ()
+    assert answer_question("主播好漂亮", CATALOG, current_sku="A1001") is None
+
+
+def test_question_cuts_the_line_at_a_word_boundary_and_the_line_resumes_from_the_cut_sentence():
+    director = Director(CATALOG, STYLE)
+    start = director.feed(ShowStarted(), 0.0)
+    assert [type(a) for a in start] == [ShowProduct, Say]
+    assert start[0] == ShowProduct("A1001")
+    selling = start[1].line
+    assert selling.sku == "A1001" and selling.priority == Priority.RUNDOWN
+
+    question = ask("这个茶多少钱?", t=2.0)
+    actions = director.feed(ChatReceived(question), 2.0)
+    assert [type(a) for a in actions] == [Reply, CutAtWordBoundary, Say]
+    reply, cut, say_answer = actions
+    assert reply.event == question and reply.line == say_answer.line
+    assert cut == CutAtWordBoundary(selling.line_id)
+    answer = say_answer.line
+    assert answer.priority == Priority.ANSWER and "89元" in answer.text
+
+    # The runtime reports the selling line stopped inside its third sentence (index 2).
+    assert director.feed(PlaybackFinished(selling.line_id, resume_from=2, interrupted=True), 2.3) == []
+    assert director.on_air == answer
+
+    resumed = director.feed(PlaybackFinished(answer.line_id, len(answer.sentences), False), 5.0)
+    assert len(resumed) == 1 and isinstance(resumed[0], Say)
+    assert resumed[0].line.sentences == selling.sentences[2:]
+    assert resumed[0].line.resumes == selling.line_id and resumed[0].line.sku == "A1001"
+
+    after = director.feed(PlaybackFinished(resumed[0].line.line_id, len(resumed[0].line.sentences), False), 9.0)
+    assert after[0] == ShowProduct("B2002") and isinstance(after[1], Say) and after[1].line.sku == "B2002"
+
+
+def test_questions_during_an_answer_wait_their_turn():
+    director = Director(CATALOG, STYLE)
+    director.feed(ShowStarted(), 0.0)
+    first = director.feed(ChatReceived(ask("茶多少钱?")), 1.0)[-1].line
+    second = director.feed(ChatReceived(ask("充电宝多少钱?", user="u2")), 1.5)
+    assert [type(a) for a in second] == [Reply]
+    after_first = director.feed(PlaybackFinished(first.line_id, len(first.sentences), False), 4.0)
+    assert isinstance(after_first[0], Say) and after_first[0].line.sku == "B2002"
+    assert after_first[0].line.priority == Priority.ANSWER
+
+
+def test_non_questions_get_no_reply_line():
+    director = Director(CATALOG, STYLE)
+    director.feed(ShowStarted(), 0.0)
+    actions = director.feed(ChatReceived(ChatEvent(1.0, "like", "u3")), 1.0)
+    assert actions == [Reply(ChatEvent(1.0, "like", "u3"), None)]
