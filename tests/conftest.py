@@ -1,0 +1,101 @@
+"""Shared fixtures."""
+from __future__ import annotations
+
+import shutil
+import socket
+import subprocess
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+RTMP_MODULE = Path("/usr/lib/nginx/modules/ngx_rtmp_module.so")
+SERVER_START_TIMEOUT = 5.0
+
+
+@dataclass(frozen=True)
+class RtmpServer:
+    url: str  # rtmp://127.0.0.1:PORT/live ; append "/KEY" to publish or play
+    port: int
+    record_dir: Path
+    process: subprocess.Popen[bytes]
+
+
+def free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def _listening(port: int) -> bool:
+    try:
+        with socket.create_connection(("127.0.0.1", port), timeout=0.2):
+            return True
+    except OSError:
+        return False
+
+
+@pytest.fixture
+def unused_port() -> int:
+    """A local TCP port with nothing listening on it."""
+    return free_port()
+
+
+@pytest.fixture
+def rtmp_server(tmp_path: Path) -> Iterator[RtmpServer]:
+    """A private nginx-rtmp on 127.0.0.1 that records every published stream to record_dir."""
+    nginx = shutil.which("nginx") or "/usr/sbin/nginx"
+    if not Path(nginx).exists():
+        pytest.skip("nginx is not installed")
+    if not RTMP_MODULE.exists():
+        pytest.skip(f"nginx rtmp module missing: {RTMP_MODULE} (apt install libnginx-mod-rtmp)")
+    root = tmp_path / "nginx"
+    record_dir = root / "record"
+    record_dir.mkdir(parents=True)
+    port = free_port()
+    (root / "nginx.conf").write_text(f"""
+load_module {RTMP_MODULE};
+daemon off;
+master_process off;
+pid {root}/nginx.pid;
+error_log {root}/error.log info;
+events {{ worker_connections 64; }}
+rtmp {{
+    access_log {root}/rtmp_access.log;
+    server {{
+        listen 127.0.0.1:{port};
+        application live {{
+            live on;
+            record all;
+            record_path {record_dir};
+            record_unique off;
+        }}
+    }}
+}}
+""")
+    error_log = root / "error.log"
+    with open(root / "stderr.log", "wb") as stderr:
+        proc = subprocess.Popen([nginx, "-p", str(root), "-e", str(error_log),
+                                 "-c", str(root / "nginx.conf")],
+                                stdout=subprocess.DEVNULL, stderr=stderr)
+    try:
+        deadline = time.monotonic() + SERVER_START_TIMEOUT
+        while not _listening(port):
+            if proc.poll() is not None:
+                logs = [f.read_text(errors="replace") for f in (root / "stderr.log", error_log)
+                        if f.exists()]
+                pytest.fail(f"nginx exited with {proc.returncode}: {' '.join(logs)}")
+            if time.monotonic() > deadline:
+                pytest.fail(f"nginx did not listen on 127.0.0.1:{port} within {SERVER_START_TIMEOUT}s")
+            time.sleep(0.05)
+        yield RtmpServer(url=f"rtmp://127.0.0.1:{port}/live", port=port,
+                         record_dir=record_dir, process=proc)
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=5)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
