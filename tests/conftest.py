@@ -4,8 +4,9 @@ from __future__ import annotations
 import shutil
 import socket
 import subprocess
+import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -27,6 +28,19 @@ def free_port() -> int:
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
         sock.bind(("127.0.0.1", 0))
         return int(sock.getsockname()[1])
+
+
+def poll_until(ready: Callable[[], bool], timeout: float, what: str, interval: float = 0.05) -> None:
+    """Wait for an external process (nginx, ffmpeg, a subprocess) to reach a state, bounded.
+
+    The one place tests wait on the wall clock: only for real components we do not control,
+    never to let our own code "get there"."""
+    deadline = time.monotonic() + timeout
+    pause = threading.Event()
+    while not ready():
+        if time.monotonic() > deadline:
+            raise AssertionError(f"{what} not reached within {timeout:g} s")
+        pause.wait(interval)
 
 
 def _listening(port: int) -> bool:
@@ -81,15 +95,11 @@ rtmp {{
                                  "-c", str(root / "nginx.conf")],
                                 stdout=subprocess.DEVNULL, stderr=stderr)
     try:
-        deadline = time.monotonic() + SERVER_START_TIMEOUT
-        while not _listening(port):
-            if proc.poll() is not None:
-                logs = [f.read_text(errors="replace") for f in (root / "stderr.log", error_log)
-                        if f.exists()]
-                pytest.fail(f"nginx exited with {proc.returncode}: {' '.join(logs)}")
-            if time.monotonic() > deadline:
-                pytest.fail(f"nginx did not listen on 127.0.0.1:{port} within {SERVER_START_TIMEOUT}s")
-            time.sleep(0.05)
+        poll_until(lambda: _listening(port) or proc.poll() is not None, SERVER_START_TIMEOUT,
+                   f"nginx listening on 127.0.0.1:{port}")
+        if proc.poll() is not None:
+            logs = [f.read_text(errors="replace") for f in (root / "stderr.log", error_log) if f.exists()]
+            pytest.fail(f"nginx exited with {proc.returncode}: {' '.join(logs)}")
         yield RtmpServer(url=f"rtmp://127.0.0.1:{port}/live", port=port,
                          record_dir=record_dir, process=proc)
     finally:

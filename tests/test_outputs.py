@@ -16,6 +16,8 @@ from stream.encoder import AVEncoder, EncodedPacket
 from stream.media import FPS, HEIGHT, SAMPLE_RATE, SAMPLES_PER_FRAME, WIDTH, AVChunk
 from stream.outputs import MuxOutput, OutputError, redact_url
 
+from conftest import poll_until
+
 SECONDS = 3
 FRAMES = SECONDS * FPS
 KEY = "sk-live-9f8e7d6c5b4a"
@@ -145,15 +147,15 @@ def test_one_encode_feeds_several_outputs(encoded, tmp_path):
 
 def wait_for_recording(path: Path, timeout: float = 5.0) -> dict:
     """nginx finishes the recording asynchronously after we disconnect: poll, bounded."""
-    deadline = time.monotonic() + timeout
-    while True:
-        if path.exists():
-            probe = ffprobe(path)
-            if len(probe["streams"]) == 2 and float(probe["format"].get("duration", 0)) >= SECONDS - 0.1:
-                return probe
-        if time.monotonic() > deadline:
-            raise AssertionError(f"recording {path} incomplete after {timeout}s")
-        time.sleep(0.05)
+    probes: list[dict] = []
+
+    def complete() -> bool:
+        if not path.exists():
+            return False
+        probes.append(ffprobe(path))
+        return len(probes[-1]["streams"]) == 2 and float(probes[-1]["format"].get("duration", 0)) >= SECONDS - 0.1
+    poll_until(complete, timeout, f"complete recording {path}")
+    return probes[-1]
 
 
 def test_rtmp_push_is_recorded_by_nginx(rtmp_server):

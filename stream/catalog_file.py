@@ -1,0 +1,44 @@
+"""Reading a catalog file (YAML or JSON) into a validated Catalog."""
+from __future__ import annotations
+
+import json
+from importlib import resources
+from pathlib import Path
+
+import yaml
+
+from script.catalog import Catalog, CatalogError, CatalogProblem, catalog_from_data
+
+
+def _refuse(source: str, message: str) -> CatalogError:
+    return CatalogError([CatalogProblem(source, "file", "-", message)])
+
+
+def load_catalog_file(path: str | Path) -> Catalog:
+    path = Path(path)
+    source = str(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise _refuse(source, "file not found") from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise _refuse(source, f"cannot be read as UTF-8 text: {exc}") from None
+    return parse_catalog_text(text, source, json_format=path.suffix.lower() == ".json")
+
+
+def parse_catalog_text(text: str, source: str, json_format: bool = False) -> Catalog:
+    try:
+        data = json.loads(text) if json_format else yaml.safe_load(text)
+    except json.JSONDecodeError as exc:
+        raise _refuse(source, f"invalid JSON at line {exc.lineno} column {exc.colno}: {exc.msg}") from None
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        at = f" at line {mark.line + 1} column {mark.column + 1}" if mark else ""
+        raise _refuse(source, f"invalid YAML{at}: {getattr(exc, 'problem', exc)}") from None
+    return catalog_from_data(data, source)
+
+
+def default_catalog() -> Catalog:
+    """The catalog embedded in the package, so the default show needs no files."""
+    text = resources.files("stream").joinpath("default_catalog.yaml").read_text(encoding="utf-8")
+    return parse_catalog_text(text, "<embedded default catalog>")

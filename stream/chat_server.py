@@ -1,0 +1,86 @@
+"""Live chat over a websocket: each text frame is a DESIGN.md chat event.
+
+Valid events go to the show and get {"ok": true}; malformed frames get {"ok": false, "error"}
+and are logged; neither ever stops the loop. Replies the host puts on air are broadcast to
+every connected client.
+"""
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+from typing import Callable
+
+from websockets.asyncio.server import Server, ServerConnection, serve
+from websockets.exceptions import ConnectionClosed
+
+from script.chat import MAX_FRAME_CHARS, ChatEvent, ChatFormatError, parse_chat_event
+
+from .clock import MediaClock
+
+log = logging.getLogger("livehost.chat")
+_MAX_FRAME_BYTES = MAX_FRAME_CHARS * 4  # UTF-8 worst case; larger frames close the connection (1009)
+
+
+class ChatServer:
+    def __init__(self, submit: Callable[[ChatEvent], None], clock: MediaClock,
+                 host: str = "127.0.0.1", port: int = 8765) -> None:
+        self._submit = submit
+        self._clock = clock
+        self._host = host
+        self._port = port
+        self._server: Server | None = None
+        self._clients: set[ServerConnection] = set()
+        self.malformed = 0
+
+    @property
+    def url(self) -> str:
+        return f"ws://{self._host}:{self.port}"
+
+    @property
+    def port(self) -> int:
+        if self._server is None:
+            return self._port
+        return self._server.sockets[0].getsockname()[1]
+
+    async def start(self) -> None:
+        self._server = await serve(self._handle, self._host, self._port, max_size=_MAX_FRAME_BYTES,
+                                   max_queue=64)
+
+    async def close(self) -> None:
+        if self._server is not None:
+            self._server.close()
+            await self._server.wait_closed()
+
+    async def _handle(self, connection: ServerConnection) -> None:
+        self._clients.add(connection)
+        try:
+            async for frame in connection:
+                await connection.send(json.dumps(self._accept(frame, connection), ensure_ascii=False))
+        except ConnectionClosed:
+            pass
+        finally:
+            self._clients.discard(connection)
+
+    def _accept(self, frame: str | bytes, connection: ServerConnection) -> dict:
+        try:
+            event = parse_chat_event(frame, arrived_at=self._clock.now())
+        except ChatFormatError as exc:
+            self.malformed += 1
+            log.warning("malformed chat frame from %s: %s", connection.remote_address, exc)
+            return {"ok": False, "error": str(exc)}
+        self._submit(event)
+        return {"ok": True, "t": round(event.t, 3)}
+
+    def broadcast(self, message: dict) -> None:
+        """Send to every client; call from the event loop thread."""
+        text = json.dumps(message, ensure_ascii=False)
+        for connection in list(self._clients):
+            asyncio.ensure_future(self._send_quietly(connection, text))
+
+    @staticmethod
+    async def _send_quietly(connection: ServerConnection, text: str) -> None:
+        try:
+            await connection.send(text)
+        except ConnectionClosed:
+            pass

@@ -1,0 +1,152 @@
+"""`livehost` command line: run (the live show), demo (offline render), check-catalog."""
+from __future__ import annotations
+
+import argparse
+import asyncio
+import logging
+import os
+import signal
+import sys
+import time
+from pathlib import Path
+
+from script.catalog import Catalog, CatalogError
+from speech.voice import make_engine
+
+from .catalog_file import default_catalog, load_catalog_file
+from .demo import render_demo, scripted_question
+from .fanout import OutputSpec
+from .live import LiveConfig, LiveShow
+from .outputs import redact_url
+from .persona_bundle import PersonaError, load_persona
+from .show import ShowProducer
+
+log = logging.getLogger("livehost")
+RTMP_ENV = "LIVEHOST_RTMP_URL"
+
+
+def _catalog(path: str | None) -> Catalog:
+    return load_catalog_file(path) if path else default_catalog()
+
+
+def _producer(args: argparse.Namespace) -> ShowProducer:
+    catalog = _catalog(args.catalog)
+    persona = load_persona(args.persona)
+    engine = make_engine(persona.voice)
+    engine.load()
+    return ShowProducer(catalog, persona, engine)
+
+
+def _rtmp_url(args: argparse.Namespace) -> str | None:
+    """Stream URLs carry the key, so they come from the environment or a file, never argv."""
+    if args.rtmp_url_file:
+        return Path(args.rtmp_url_file).read_text(encoding="utf-8").strip()
+    return os.environ.get(RTMP_ENV) or None
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    producer = _producer(args)
+    out = Path(args.out)
+    question = scripted_question(args.seconds, args.question)
+    started = time.perf_counter()
+    result = render_demo(producer, args.seconds, out, [question])
+    elapsed = time.perf_counter() - started
+    for record in result.replies:
+        if record.reply_text:
+            print(f"  t={record.event.t:.2f}s viewer asked {record.event.text!r}; on air at "
+                  f"t={record.t_on_air:.2f}s: {record.reply_text}")
+    for error in result.output_errors:
+        print(f"  output error: {error}", file=sys.stderr)
+    print(f"wrote {out}: {result.frames} frames ({args.seconds:g} s) in {elapsed:.1f} s "
+          f"({args.seconds / elapsed:.2f}x real time)")
+    return 1 if result.output_errors else 0
+
+
+def cmd_run(args: argparse.Namespace) -> int:
+    producer = _producer(args)
+    outputs = []
+    url = _rtmp_url(args)
+    if url:
+        outputs.append(OutputSpec(f"rtmp {redact_url(url)}", url, "flv"))
+    if args.record:
+        outputs.append(OutputSpec(f"file {args.record}", args.record, "mp4"))
+    config = LiveConfig(outputs=outputs, chat_host=args.host, chat_port=args.chat_port, view_host=args.host,
+                        view_port=args.view_port, max_seconds=args.seconds)
+    return asyncio.run(_run_live(producer, config, url))
+
+
+async def _run_live(producer: ShowProducer, config: LiveConfig, url: str | None) -> int:
+    show = LiveShow(producer, config)
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(sig, show.stop)
+    task = asyncio.create_task(show.run())
+    ready = asyncio.create_task(show.ready.wait())
+    await asyncio.wait({task, ready}, return_when=asyncio.FIRST_COMPLETED)
+    if show.ready.is_set():
+        print("livehost is live (AI host; Ctrl-C stops the show cleanly)")
+        print(f"  watch:  ffplay {show.view.url}   (or open it in VLC; page: http://{config.view_host}:{show.view.port}/)")
+        print(f"  chat:   {show.chat.url}  (send JSON chat events, e.g. "
+              '{"type": "comment", "user": "u1", "text": "这个茶多少钱?"})')
+        print(f"  rtmp:   {redact_url(url) if url else f'off (set {RTMP_ENV} to push to a platform)'}")
+        for output in config.outputs:
+            print(f"  output: {output.name}")
+        sys.stdout.flush()
+    await task
+    ready.cancel()
+    return 0
+
+
+def cmd_check_catalog(args: argparse.Namespace) -> int:
+    try:
+        catalog = load_catalog_file(args.file)
+    except CatalogError as exc:
+        print(exc, file=sys.stderr)
+        return 1
+    print(f"{args.file}: OK, {len(catalog.products)} products")
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="livehost", description=__doc__)
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    def show_options(p: argparse.ArgumentParser) -> None:
+        p.add_argument("--catalog", help="catalog YAML/JSON (default: the embedded example catalog)")
+        p.add_argument("--persona", default="default", help="persona id under personas/ or a bundle folder")
+
+    run = sub.add_parser("run", help="run the live show until stopped")
+    show_options(run)
+    run.add_argument("--host", default="127.0.0.1", help="address for the chat websocket and live view")
+    run.add_argument("--chat-port", type=int, default=8765)
+    run.add_argument("--view-port", type=int, default=8080)
+    run.add_argument("--record", help="also record the show to this MP4 file")
+    run.add_argument("--rtmp-url-file", help=f"file holding the RTMP URL with its key (or set {RTMP_ENV})")
+    run.add_argument("--seconds", type=float, help="stop by itself after this many seconds")
+    run.set_defaults(func=cmd_run)
+
+    demo = sub.add_parser("demo", help="render an N-second show offline, as fast as possible")
+    show_options(demo)
+    demo.add_argument("--seconds", type=float, default=20.0)
+    demo.add_argument("--out", default="show.mp4")
+    demo.add_argument("--question", default="这个茶多少钱?", help="what the scripted viewer asks at N/3 s")
+    demo.set_defaults(func=cmd_demo)
+
+    check = sub.add_parser("check-catalog", help="validate a catalog and list every problem")
+    check.add_argument("file")
+    check.set_defaults(func=cmd_check_catalog)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    args = build_parser().parse_args(argv)
+    try:
+        return args.func(args)
+    except (CatalogError, PersonaError) as exc:
+        print(f"livehost: {exc}", file=sys.stderr)
+        return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,132 @@
+"""Playout: turns queued lines into a continuous sample stream, one frame's worth at a time.
+
+It synthesises sentence by sentence just ahead of need, cuts a line at the next word boundary
+when asked, and reports what was actually played so the director can resume correctly.
+"""
+from __future__ import annotations
+
+import logging
+from collections import deque
+from dataclasses import dataclass
+from typing import Callable
+
+import numpy as np
+
+from avatar.visemes import VisemeTrack
+from speech.types import Utterance
+
+from .media import SAMPLE_RATE, SAMPLES_PER_FRAME
+
+log = logging.getLogger("livehost.playout")
+_SILENCE_ON_FAILURE = SAMPLE_RATE  # a failed sentence becomes a second of quiet, not a tight retry loop
+
+
+@dataclass(frozen=True)
+class LineFinished:
+    line_id: str
+    resume_from: int  # first sentence not fully spoken
+    interrupted: bool
+
+
+@dataclass(frozen=True)
+class FrameAudio:
+    pcm: np.ndarray  # SAMPLES_PER_FRAME int16
+    mouth_open: float
+    subtitle: str
+    speaking: bool
+    started: tuple[str, ...]  # line ids whose first sample is in this frame
+    finished: tuple[LineFinished, ...]
+
+
+@dataclass
+class _Sentence:
+    line_id: str
+    index: int
+    count: int  # sentences in the line
+    text: str
+    utterance: Utterance | None = None
+    track: VisemeTrack | None = None
+    position: int = 0  # samples already played
+    end: int = 0  # play up to here (lowered by a cut)
+    cut: bool = False
+
+
+class Playout:
+    def __init__(self, synthesize: Callable[[str], Utterance]) -> None:
+        self._synthesize = synthesize
+        self._queue: deque[_Sentence] = deque()
+
+    @property
+    def busy(self) -> bool:
+        return bool(self._queue)
+
+    def current_line(self) -> str | None:
+        return self._queue[0].line_id if self._queue else None
+
+    def say(self, line_id: str, sentences: tuple[str, ...]) -> None:
+        for i, text in enumerate(sentences):
+            self._queue.append(_Sentence(line_id, i, len(sentences), text))
+
+    def cut(self, line_id: str) -> list[LineFinished]:
+        """Cut `line_id` at its next word boundary. Returns finishes for lines that never started."""
+        finished: list[LineFinished] = []
+        head = self._queue[0] if self._queue else None
+        if head is not None and head.line_id == line_id and head.position > 0:
+            self._prepare(head)
+            head.end = next((b for b in head.utterance.word_boundaries() if b >= head.position), head.end)
+            head.cut = True
+            keep = [head]
+        else:
+            keep = []
+            waiting = [s.index for s in self._queue if s.line_id == line_id]
+            if waiting:
+                finished.append(LineFinished(line_id, waiting[0], True))
+        self._queue = deque(keep + [s for s in self._queue if s.line_id != line_id])
+        return finished
+
+    def _prepare(self, sentence: _Sentence) -> None:
+        if sentence.utterance is not None:
+            return
+        try:
+            utterance = self._synthesize(sentence.text)
+        except Exception as exc:  # a crashing engine must not take the show down
+            log.error("speech engine failed on line %s sentence %d (%r): %s", sentence.line_id,
+                      sentence.index, sentence.text[:40], exc)
+            utterance = Utterance(sentence.text, "", np.zeros(_SILENCE_ON_FAILURE, dtype=np.int16), ())
+        sentence.utterance = utterance
+        sentence.track = VisemeTrack.from_utterance(utterance)
+        sentence.end = utterance.num_samples
+
+    def prefetch(self) -> None:
+        """Synthesise the next sentence ahead so a sentence change never waits on the engine."""
+        for sentence in list(self._queue)[:2]:
+            self._prepare(sentence)
+
+    def next_frame(self) -> FrameAudio:
+        pcm = np.zeros(SAMPLES_PER_FRAME, dtype=np.int16)
+        filled = 0
+        started: list[str] = []
+        finished: list[LineFinished] = []
+        mouth, mouth_weight, subtitle = 0.0, 0, ""
+        while filled < SAMPLES_PER_FRAME and self._queue:
+            sentence = self._queue[0]
+            self._prepare(sentence)
+            if sentence.position == 0 and sentence.index == 0:
+                started.append(sentence.line_id)
+            take = min(SAMPLES_PER_FRAME - filled, sentence.end - sentence.position)
+            if take > 0:
+                pcm[filled:filled + take] = sentence.utterance.pcm[sentence.position:sentence.position + take]
+                if take > mouth_weight:
+                    mouth = sentence.track.openness_for_frame(sentence.position)
+                    mouth_weight = take
+                    subtitle = sentence.text
+                sentence.position += take
+                filled += take
+            if sentence.position >= sentence.end:
+                self._queue.popleft()
+                if sentence.cut:
+                    whole = sentence.end >= sentence.utterance.num_samples
+                    finished.append(LineFinished(sentence.line_id, sentence.index + (1 if whole else 0), True))
+                elif sentence.index == sentence.count - 1:
+                    finished.append(LineFinished(sentence.line_id, sentence.count, False))
+        return FrameAudio(pcm, mouth, subtitle, filled > 0, tuple(started), tuple(finished))

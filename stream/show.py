@@ -1,0 +1,128 @@
+"""The show producer: director + speech + avatar -> one AVChunk per call, frame k after frame k.
+
+No clock and no I/O here: the demo calls next_chunk() as fast as it can, the live runtime
+paces it on a RealClock. Chat events may be submitted from any thread.
+"""
+from __future__ import annotations
+
+import logging
+import threading
+from dataclasses import dataclass
+from typing import Callable
+
+from avatar.renderer import HostRenderer
+from avatar.scene import FrameState, ProductCard
+from script.catalog import Catalog
+from script.chat import ChatEvent
+from script.director import (ChatReceived, CutAtWordBoundary, Director, DirectorAction, DirectorEvent,
+                             PlaybackFinished, Reply, Say, ShowProduct, ShowStarted)
+from speech.types import SpeechEngine
+
+from .media import FPS, AVChunk
+from .persona_bundle import PersonaBundle
+from .playout import Playout
+
+log = logging.getLogger("livehost.show")
+
+
+@dataclass(frozen=True)
+class OnAirRecord:
+    """A reply and when it happened, in show seconds (for logs, tests and reports)."""
+
+    event: ChatEvent
+    reply_text: str | None
+    sku: str | None
+    sources: tuple[str, ...]
+    t_decided: float
+    t_on_air: float | None = None
+
+
+def product_card(catalog: Catalog, sku: str) -> ProductCard | None:
+    product = catalog.product(sku)
+    if product is None:
+        return None
+    badge = product.promotions[0].text if product.promotions else None
+    return ProductCard(product.title, product.price, product.list_price, badge)
+
+
+class ShowProducer:
+    def __init__(self, catalog: Catalog, persona: PersonaBundle, engine: SpeechEngine) -> None:
+        self._catalog = catalog
+        self._director = Director(catalog, persona.style)
+        self._renderer = HostRenderer(persona.appearance)
+        self._playout = Playout(engine.synthesize)
+        self._reply_listeners: list[Callable[[OnAirRecord], None]] = []
+        self._inbox: list[ChatEvent] = []
+        self._inbox_lock = threading.Lock()
+        self._pending_replies: dict[str, OnAirRecord] = {}
+        self._card: ProductCard | None = None
+        self._index = 0
+        self._started = False
+
+    @property
+    def frame_index(self) -> int:
+        return self._index
+
+    def add_reply_listener(self, listener: Callable[[OnAirRecord], None]) -> None:
+        """Called, on the producer's thread, when a reply is decided (no line) or goes on air."""
+        self._reply_listeners.append(listener)
+
+    def _notify(self, record: OnAirRecord) -> None:
+        for listener in self._reply_listeners:
+            listener(record)
+
+    def submit_chat(self, event: ChatEvent) -> None:
+        with self._inbox_lock:
+            self._inbox.append(event)
+
+    def next_chunk(self) -> AVChunk:
+        now = self._index / FPS
+        if not self._started:
+            self._started = True
+            self._apply(self._director.feed(ShowStarted(), now), now)
+        with self._inbox_lock:
+            events, self._inbox = self._inbox, []
+        for event in events:
+            self._feed(ChatReceived(event), now)
+        audio = self._playout.next_frame()
+        for line_id in audio.started:
+            self._mark_on_air(line_id, now)
+        for done in audio.finished:
+            self._feed(PlaybackFinished(done.line_id, done.resume_from, done.interrupted), now)
+        self._playout.prefetch()
+        frame = self._renderer.render(FrameState(self._index, audio.mouth_open, audio.subtitle, self._card,
+                                                 audio.speaking))
+        chunk = AVChunk(self._index, frame, audio.pcm)
+        self._index += 1
+        return chunk
+
+    def _feed(self, event: DirectorEvent, now: float) -> None:
+        self._apply(self._director.feed(event, now), now)
+
+    def _apply(self, actions: list[DirectorAction], now: float) -> None:
+        for action in actions:
+            if isinstance(action, ShowProduct):
+                self._card = product_card(self._catalog, action.sku)
+            elif isinstance(action, CutAtWordBoundary):
+                for done in self._playout.cut(action.line_id):
+                    self._feed(PlaybackFinished(done.line_id, done.resume_from, done.interrupted), now)
+            elif isinstance(action, Say):
+                self._playout.say(action.line.line_id, action.line.sentences)
+            elif isinstance(action, Reply):
+                self._record_reply(action, now)
+
+    def _record_reply(self, reply: Reply, now: float) -> None:
+        line = reply.line
+        record = OnAirRecord(reply.event, line.text if line else None, line.sku if line else None,
+                             line.sources if line else (), now)
+        if line is None:
+            self._notify(record)
+        else:
+            log.info("answering %s: %s -> %s", reply.event.user, reply.event.text, line.text)
+            self._pending_replies[line.line_id] = record
+
+    def _mark_on_air(self, line_id: str, now: float) -> None:
+        record = self._pending_replies.pop(line_id, None)
+        if record is not None:
+            self._notify(OnAirRecord(record.event, record.reply_text, record.sku, record.sources,
+                                       record.t_decided, now))

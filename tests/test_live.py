@@ -1,0 +1,143 @@
+"""The live runtime against real peers: a websocket chat client, nginx-rtmp, ffprobe, SIGINT."""
+import asyncio
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from websockets.asyncio.client import connect
+
+from speech.voice import make_engine
+from stream.catalog_file import default_catalog
+from stream.clock import FakeClock
+from stream.fanout import OutputSpec
+from stream.live import LiveConfig, LiveShow
+from stream.persona_bundle import load_persona
+from stream.show import ShowProducer
+
+from conftest import free_port, poll_until
+
+
+def producer():
+    persona = load_persona("default")
+    return ShowProducer(default_catalog(), persona, make_engine(persona.voice))
+
+
+def ffprobe_streams(target: str) -> dict[str, dict]:
+    out = subprocess.run(["ffprobe", "-v", "error", "-show_streams", "-of", "json", target],
+                         capture_output=True, text=True, timeout=30, check=True).stdout
+    return {s["codec_type"]: s for s in json.loads(out)["streams"]}
+
+
+async def receive_until(ws, predicate, limit=200):
+    for _ in range(limit):
+        message = json.loads(await asyncio.wait_for(ws.recv(), timeout=20))
+        if predicate(message):
+            return message
+    raise AssertionError("expected message never came")
+
+
+def test_websocket_question_is_answered_by_the_director_and_bad_frames_get_errors():
+    async def scenario():
+        config = LiveConfig(chat_port=0, live_view=False)
+        show = LiveShow(producer(), config, clock=FakeClock())  # fake clock: frames as fast as possible
+        task = asyncio.create_task(show.run())
+        await asyncio.wait_for(show.ready.wait(), timeout=20)
+        try:
+            async with connect(show.chat.url) as ws:
+                await ws.send("this is not json")
+                bad = json.loads(await ws.recv())
+                assert bad["ok"] is False and "not JSON" in bad["error"]
+                await ws.send(json.dumps({"type": "comment", "user": "u1"}))
+                assert "non-empty 'text'" in json.loads(await ws.recv())["error"]
+                await ws.send(json.dumps({"type": "comment", "user": "u8812", "nick": "小鹿",
+                                          "text": "这个茶多少钱?", "platform": "douyin"}, ensure_ascii=False))
+                ok = await receive_until(ws, lambda m: "ok" in m)
+                assert ok["ok"] is True
+                reply = await receive_until(ws, lambda m: m.get("type") == "reply")
+                assert reply["user"] == "u8812" and "89元" in reply["text"]
+                assert reply["sku"] == "A1001" and "A1001.price" in reply["sources"]
+                assert reply["t_on_air"] >= reply["t_asked"]
+            assert show.chat.malformed == 2
+        finally:
+            show.stop()
+            await asyncio.wait_for(task, timeout=30)
+
+    asyncio.run(scenario())
+
+
+def test_live_show_pushes_h264_aac_720p25_to_a_real_rtmp_server(rtmp_server, tmp_path):
+    async def scenario():
+        url = f"{rtmp_server.url}/secret-key-123"
+        outputs = [OutputSpec("rtmp", url, "flv"), OutputSpec("file", str(tmp_path / "rec.mp4"), "mp4")]
+        show = LiveShow(producer(), LiveConfig(outputs=outputs, chat_port=0, live_view=False, max_seconds=3),
+                        clock=FakeClock())
+        await asyncio.wait_for(show.run(), timeout=120)
+        return show
+
+    show = asyncio.run(scenario())
+    assert show.frames == 75
+    recorded = rtmp_server.record_dir / "secret-key-123.flv"
+    poll_until(lambda: recorded.exists() and recorded.stat().st_size > 0, 5, f"nginx recording {recorded}")
+    streams = ffprobe_streams(str(recorded))
+    video, audio = streams["video"], streams["audio"]
+    assert (video["codec_name"], video["width"], video["height"]) == ("h264", 1280, 720)
+    assert video["r_frame_rate"] == "25/1" and audio["codec_name"] == "aac" and audio["sample_rate"] == "48000"
+    assert set(ffprobe_streams(str(tmp_path / "rec.mp4"))) == {"video", "audio"}
+
+
+def test_unreachable_rtmp_is_reported_and_the_show_goes_on(tmp_path, caplog):
+    async def scenario():
+        url = f"rtmp://127.0.0.1:{free_port()}/live/topsecret"
+        outputs = [OutputSpec("rtmp", url, "flv"), OutputSpec("file", str(tmp_path / "rec.mp4"), "mp4")]
+        show = LiveShow(producer(), LiveConfig(outputs=outputs, chat_port=0, live_view=False, max_seconds=2),
+                        clock=FakeClock())
+        await asyncio.wait_for(show.run(), timeout=120)
+        return show
+
+    show = asyncio.run(scenario())
+    assert show.frames == 50
+    assert "rtmp://127.0.0.1" in caplog.text and "/live/***" in caplog.text and "topsecret" not in caplog.text
+    assert set(ffprobe_streams(str(tmp_path / "rec.mp4"))) == {"video", "audio"}
+
+
+async def ask_and_wait_for_reply(url: str) -> dict:
+    async with connect(url) as ws:
+        await ws.send(json.dumps({"type": "comment", "user": "u5", "text": "这个茶多少钱?"}, ensure_ascii=False))
+        return await receive_until(ws, lambda m: m.get("type") == "reply")
+
+
+def test_default_show_runs_until_ctrl_c_and_stops_cleanly(rtmp_server, tmp_path):
+    """The real command, on the real clock: it announces where to watch, pushes RTMP, records,
+    serves the live view, and on SIGINT finalises the recording and exits 0."""
+    record = tmp_path / "show.mp4"
+    env = dict(os.environ, LIVEHOST_RTMP_URL=f"{rtmp_server.url}/cli-key")
+    proc = subprocess.Popen([sys.executable, "-m", "stream.cli", "run", "--record", str(record),
+                             "--chat-port", str(free_port()), "--view-port", str(free_port())],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env,
+                            cwd=Path(__file__).resolve().parent.parent)
+    try:
+        banner = []
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline and not any(line.startswith("  rtmp:") for line in banner):
+            banner.append(proc.stdout.readline())
+        text = "".join(banner)
+        assert "livehost is live" in text and "ws://127.0.0.1:" in text and "/live.ts" in text
+        assert "cli-key" not in text and "/live/***" in text
+        chat_url = next(w for w in text.split() if w.startswith("ws://"))
+        reply = asyncio.run(ask_and_wait_for_reply(chat_url))  # the show is answering on the real clock
+        assert "89元" in reply["text"]
+        proc.send_signal(signal.SIGINT)
+        _, err = proc.communicate(timeout=30)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+    assert proc.returncode == 0, err[-2000:]
+    assert "cli-key" not in err
+    streams = ffprobe_streams(str(record))
+    assert float(streams["video"]["duration"]) >= reply["t_on_air"] > 0  # the answer made it into the file
+    assert ffprobe_streams(str(rtmp_server.record_dir / "cli-key.flv"))["video"]["codec_name"] == "h264"
