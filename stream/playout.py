@@ -97,6 +97,9 @@ class Playout:
         sentence.track = VisemeTrack.from_utterance(utterance)
         sentence.end = utterance.num_samples
 
+    def upcoming_texts(self, count: int = 2) -> list[str]:
+        return [s.text for s in list(self._queue)[:count]]
+
     def prefetch(self) -> None:
         """Synthesise the next sentence ahead so a sentence change never waits on the engine."""
         for sentence in list(self._queue)[:2]:

@@ -58,6 +58,7 @@ class ShowProducer:
         self._card: ProductCard | None = None
         self._index = 0
         self._started = False
+        self.last_subtitle = ""
 
     @property
     def frame_index(self) -> int:
@@ -90,6 +91,9 @@ class ShowProducer:
         for done in audio.finished:
             self._feed(PlaybackFinished(done.line_id, done.resume_from, done.interrupted), now)
         self._playout.prefetch()
+        for text in self._playout.upcoming_texts():  # build subtitle overlays before they are due
+            self._renderer.prepare(self._card, text)
+        self.last_subtitle = audio.subtitle
         frame = self._renderer.render(FrameState(self._index, audio.mouth_open, audio.subtitle, self._card,
                                                  audio.speaking))
         chunk = AVChunk(self._index, frame, audio.pcm)

@@ -141,3 +141,24 @@ def test_default_show_runs_until_ctrl_c_and_stops_cleanly(rtmp_server, tmp_path)
     streams = ffprobe_streams(str(record))
     assert float(streams["video"]["duration"]) >= reply["t_on_air"] > 0  # the answer made it into the file
     assert ffprobe_streams(str(rtmp_server.record_dir / "cli-key.flv"))["video"]["codec_name"] == "h264"
+
+
+def test_live_view_serves_the_show_as_mpegts_over_http():
+    async def scenario():
+        show = LiveShow(producer(), LiveConfig(chat_port=0, view_port=0), clock=FakeClock())
+        task = asyncio.create_task(show.run())
+        await asyncio.wait_for(show.ready.wait(), timeout=20)
+        try:
+            probe = await asyncio.create_subprocess_exec(
+                "ffprobe", "-v", "error", "-show_streams", "-of", "json", show.view.url,
+                stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE)
+            out, err = await asyncio.wait_for(probe.communicate(), timeout=60)
+            assert probe.returncode == 0, err.decode()
+            return {s["codec_type"]: s for s in json.loads(out)["streams"]}
+        finally:
+            show.stop()
+            await asyncio.wait_for(task, timeout=30)
+
+    streams = asyncio.run(scenario())
+    assert streams["video"]["codec_name"] == "h264" and streams["video"]["width"] == 1280
+    assert streams["audio"]["codec_name"] == "aac"

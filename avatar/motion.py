@@ -1,0 +1,57 @@
+"""Idle motion as pure functions of the frame index: the same frame always looks the same."""
+from __future__ import annotations
+
+import math
+from enum import IntEnum
+
+
+class EyeState(IntEnum):
+    OPEN = 0
+    HALF = 1
+    CLOSED = 2
+
+
+BLINK_PERIOD = 100  # frames (4 s at 25 fps) between blinks on average
+BLINK_JITTER = 15  # +- frames, so blinks do not tick like a metronome
+FIRST_BLINK = 50
+BREATH_PERIOD = 110  # frames (4.4 s)
+
+_SHORT_BLINK = (EyeState.HALF, EyeState.CLOSED, EyeState.HALF)
+_LONG_BLINK = (EyeState.HALF, EyeState.CLOSED, EyeState.CLOSED, EyeState.HALF)
+
+
+def _mix(n: int) -> int:
+    """A fixed integer hash (Python's hash() is salted per process)."""
+    x = (n * 0x9E3779B1 + 0x7F4A7C15) & 0xFFFFFFFF
+    x ^= x >> 16
+    x = (x * 0x85EBCA6B) & 0xFFFFFFFF
+    x ^= x >> 13
+    return x
+
+
+def blink_start(n: int) -> int:
+    return FIRST_BLINK + n * BLINK_PERIOD + _mix(n) % (2 * BLINK_JITTER + 1) - BLINK_JITTER
+
+
+def blink_frames(n: int) -> tuple[EyeState, ...]:
+    return _LONG_BLINK if _mix(n) & 0x100 else _SHORT_BLINK
+
+
+def eye_state(index: int) -> EyeState:
+    if index < 0:
+        return EyeState.OPEN
+    guess = (index - FIRST_BLINK) // BLINK_PERIOD
+    for n in (guess - 1, guess, guess + 1):
+        if n < 0:
+            continue
+        offset = index - blink_start(n)
+        frames = blink_frames(n)
+        if 0 <= offset < len(frames):
+            return frames[offset]
+    return EyeState.OPEN
+
+
+def breath_phase(index: int, phases: int) -> int:
+    """0 (exhaled) .. phases-1 (inhaled), following a cosine over BREATH_PERIOD."""
+    depth = (1.0 - math.cos(2.0 * math.pi * (index % BREATH_PERIOD) / BREATH_PERIOD)) / 2.0
+    return min(phases - 1, int(depth * (phases - 1) + 0.5))

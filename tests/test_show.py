@@ -1,0 +1,59 @@
+"""The show producer end to end on frame time: cut, answer, resume; a crashing engine; idle frames."""
+import numpy as np
+
+from avatar.renderer import HostRenderer
+from script.chat import ChatEvent
+from speech.voice import make_engine
+from stream.catalog_file import default_catalog
+from stream.media import HEIGHT, SAMPLES_PER_FRAME, WIDTH
+from stream.persona_bundle import load_persona
+from stream.show import ShowProducer
+
+PERSONA = load_persona("default")
+
+
+def subtitles_in_order(frames):
+    order = []
+    for frame in frames:
+        if frame and (not order or order[-1] != frame):
+            order.append(frame)
+    return order
+
+
+def test_answer_cuts_the_selling_line_and_it_resumes_from_the_cut_sentence():
+    producer = ShowProducer(default_catalog(), PERSONA, make_engine(PERSONA.voice))
+    subtitles: list[str] = []
+    produced = []
+    for k in range(25 * 40):
+        if k == 25 * 12:
+            producer.submit_chat(ChatEvent(12.0, "comment", "u1", "充电宝多少钱?"))
+        chunk = producer.next_chunk()
+        produced.append(chunk.index)
+        subtitles.append(producer.last_subtitle)
+    assert produced == list(range(25 * 40))
+    order = subtitles_in_order(subtitles)
+    answer_at = next(i for i, s in enumerate(order) if "99.9元" in s and "便携充电宝" in s and "现在直播间" in s)
+    cut_sentence = order[answer_at - 1]
+    # After the answer (and its promotion-free single sentence), the cut sentence is said again.
+    assert order[answer_at + 1] == cut_sentence
+
+
+def test_a_crashing_engine_keeps_frames_coming_with_the_ai_label():
+    class Broken:
+        name = "broken"
+
+        def load(self):
+            pass
+
+        def synthesize(self, text):
+            raise RuntimeError("engine crashed")
+
+    producer = ShowProducer(default_catalog(), PERSONA, Broken())
+    label = HostRenderer(PERSONA.appearance).label_box
+    chunks = [producer.next_chunk() for _ in range(60)]
+    assert [c.index for c in chunks] == list(range(60))
+    for chunk in chunks:
+        assert chunk.video.shape == (HEIGHT, WIDTH, 3) and chunk.audio.shape == (SAMPLES_PER_FRAME,)
+        x0, y0, x1, y1 = label
+        assert np.array_equal(chunk.video[y0:y1, x0:x1], chunks[0].video[y0:y1, x0:x1])
+    assert not any(c.audio.any() for c in chunks)
