@@ -70,16 +70,17 @@ def test_websocket_question_is_answered_by_the_director_and_bad_frames_get_error
     asyncio.run(scenario())
 
 
-def test_live_show_pushes_h264_aac_720p25_to_a_real_rtmp_server(rtmp_server, tmp_path):
-    async def scenario():
-        url = f"{rtmp_server.url}/secret-key-123"
-        outputs = [OutputSpec("rtmp", url, "flv"), OutputSpec("file", str(tmp_path / "rec.mp4"), "mp4")]
-        show = LiveShow(producer(), LiveConfig(outputs=outputs, chat_port=0, live_view=False, max_seconds=3),
-                        clock=FakeClock())
-        await asyncio.wait_for(show.run(), timeout=120)
-        return show
+def run_timed_show(rtmp_url: str, recording, seconds: float) -> LiveShow:
+    """A show on the fake clock that pushes RTMP and records, then stops by itself."""
+    outputs = [OutputSpec("rtmp", rtmp_url, "flv"), OutputSpec("file", str(recording), "mp4")]
+    show = LiveShow(producer(), LiveConfig(outputs=outputs, chat_port=0, live_view=False, max_seconds=seconds),
+                    clock=FakeClock())
+    asyncio.run(asyncio.wait_for(show.run(), timeout=120))
+    return show
 
-    show = asyncio.run(scenario())
+
+def test_live_show_pushes_h264_aac_720p25_to_a_real_rtmp_server(rtmp_server, tmp_path):
+    show = run_timed_show(f"{rtmp_server.url}/secret-key-123", tmp_path / "rec.mp4", seconds=3)
     assert show.frames == 75
     recorded = rtmp_server.record_dir / "secret-key-123.flv"
     poll_until(lambda: recorded.exists() and recorded.stat().st_size > 0, 5, f"nginx recording {recorded}")
@@ -91,15 +92,7 @@ def test_live_show_pushes_h264_aac_720p25_to_a_real_rtmp_server(rtmp_server, tmp
 
 
 def test_unreachable_rtmp_is_reported_and_the_show_goes_on(tmp_path, caplog):
-    async def scenario():
-        url = f"rtmp://127.0.0.1:{free_port()}/live/topsecret"
-        outputs = [OutputSpec("rtmp", url, "flv"), OutputSpec("file", str(tmp_path / "rec.mp4"), "mp4")]
-        show = LiveShow(producer(), LiveConfig(outputs=outputs, chat_port=0, live_view=False, max_seconds=2),
-                        clock=FakeClock())
-        await asyncio.wait_for(show.run(), timeout=120)
-        return show
-
-    show = asyncio.run(scenario())
+    show = run_timed_show(f"rtmp://127.0.0.1:{free_port()}/live/topsecret", tmp_path / "rec.mp4", seconds=2)
     assert show.frames == 50
     assert "rtmp://127.0.0.1" in caplog.text and "/live/***" in caplog.text and "topsecret" not in caplog.text
     assert set(ffprobe_streams(str(tmp_path / "rec.mp4"))) == {"video", "audio"}
