@@ -1,0 +1,45 @@
+"""The command line as a merchant uses it."""
+import subprocess
+import sys
+from pathlib import Path
+
+import av
+
+from stream.cli import main
+
+
+def test_check_catalog_accepts_a_good_catalog(capsys):
+    assert main(["check-catalog", str(Path(__file__).resolve().parent.parent / "examples/catalog.yaml")]) == 0
+    assert "OK, 3 products" in capsys.readouterr().out
+
+
+def test_check_catalog_lists_every_problem(tmp_path, capsys):
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("shop: {name: 店}\nproducts:\n  - {sku: A1, title: 茶, category: food, price: 0}\n"
+                   "  - {sku: A2, title: 壶, category: teapot, price: 9}\n", encoding="utf-8")
+    assert main(["check-catalog", str(bad)]) == 1
+    err = capsys.readouterr().err
+    assert "2 problem(s)" in err and "products[0] (sku A1): price" in err and "products[1] (sku A2): category" in err
+
+
+def test_run_refuses_a_broken_catalog_before_starting(tmp_path, capsys):
+    bad = tmp_path / "bad.json"
+    bad.write_text("{not json", encoding="utf-8")
+    assert main(["run", "--catalog", str(bad), "--seconds", "1"]) == 2
+    assert "invalid JSON at line 1" in capsys.readouterr().err
+
+
+def test_unknown_persona_names_what_exists(capsys):
+    assert main(["demo", "--persona", "nobody", "--seconds", "1"]) == 2
+    assert "available: default" in capsys.readouterr().err
+
+
+def test_demo_command_writes_a_playable_mp4(tmp_path):
+    out = tmp_path / "show.mp4"
+    result = subprocess.run([sys.executable, "-m", "stream.cli", "demo", "--seconds", "2", "--out", str(out)],
+                            capture_output=True, text=True, timeout=120,
+                            cwd=Path(__file__).resolve().parent.parent)
+    assert result.returncode == 0, result.stderr
+    assert "50 frames" in result.stdout
+    with av.open(str(out)) as container:
+        assert container.streams.video[0].frames == 50
