@@ -63,16 +63,31 @@ def _longest_shared_run(question: str, title: str) -> int:
     return best
 
 
+def _question_words(text: str) -> str:
+    """The question without words that ask *about* a product (price, spec, policy words)."""
+    for word in sorted(set(_PRICE_WORDS) | {w for ws in _POLICY_WORDS.values() for w in ws}
+                       | {w for ws in _SPEC_SYNONYMS.values() for w in ws} | set(_SPEC_SYNONYMS), key=len, reverse=True):
+        text = text.replace(word, " ")
+    return "".join(c if c not in _FUNCTION_CHARS else " " for c in text)
+
+
+def _names_sku(text: str, sku: str) -> bool:
+    return re.search(rf"(?<![0-9a-z]){re.escape(sku.lower())}(?![0-9a-z])", text) is not None
+
+
 def resolve_product(text: str, catalog: Catalog, current_sku: str | None) -> Product | None:
-    """The product a question is about: named by SKU or title words, else the one on screen."""
+    """The product a question is about: named by SKU or by a run of title words, else the one on screen."""
     lowered = text.lower()
-    for product in catalog.products:
-        if product.sku.lower() in lowered:
+    for product in sorted(catalog.products, key=lambda p: len(p.sku), reverse=True):
+        if _names_sku(lowered, product.sku):
             return product
-    meaningful = "".join(c if c not in _FUNCTION_CHARS else " " for c in lowered)
+    meaningful = _question_words(lowered)
     scored = [(_longest_shared_run(meaningful, p.title.lower()), p.sku == current_sku, p) for p in catalog.products]
     score, _, best = max(scored, key=lambda s: (s[0], s[1]))
-    if score >= 1 and best is not None:
+    # One shared character ("保" in 保质期 and 保湿面霜) is not naming a product; a single-character
+    # product word like 茶 counts only when it is the title's last character (its head noun).
+    if score >= 2 or (score == 1 and any(best.title.split()[0].endswith(c) and meaningful.count(c) == 1
+                                          for c in meaningful if c.strip())):
         return best
     return catalog.product(current_sku) if current_sku else None
 

@@ -4,6 +4,7 @@ A bad catalog is refused as a whole with every problem listed by source, product
 """
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Mapping
@@ -111,6 +112,9 @@ class _Checker:
                 return None
         if isinstance(value, bool) or not isinstance(value, (int, float)):
             self.add(where, key, f"must be a number, got {type(value).__name__}")
+            return None
+        if not math.isfinite(value):
+            self.add(where, key, f"must be a finite number, got {value}")
             return None
         if integer and float(value) != int(value):
             self.add(where, key, f"must be a whole number, got {value}")

@@ -75,6 +75,9 @@ class Reply:
 DirectorAction = Union[ShowProduct, Say, CutAtWordBoundary, Reply]
 
 
+MAX_QUEUED_ANSWERS = 3  # a flood of questions must not drown the selling or go stale
+
+
 class Director:
     def __init__(self, catalog: Catalog, style: PersonaStyle) -> None:
         self._catalog = catalog
@@ -117,8 +120,20 @@ class Director:
         answer = answer_question(event.text, self._catalog, self._shown_sku)
         if answer is None:
             return [Reply(event, None)]
+        same = self._pending_answer(answer.sentences)
+        if same is not None:  # ten viewers asking the price get one answer
+            return [Reply(event, same)]
         line = Line(self._new_id("answer-"), Priority.ANSWER, answer.sentences, answer.sku, answer.sources)
+        queued = [q for q in self._queue if q.priority == Priority.ANSWER]
+        if len(queued) >= MAX_QUEUED_ANSWERS:
+            self._queue.remove(queued[0])  # the oldest question has waited longest: it is stale
+            self._lines.pop(queued[0].line_id, None)
         return [Reply(event, line), *self._submit(line)]
+
+    def _pending_answer(self, sentences: tuple[str, ...]) -> Line | None:
+        candidates = [self._on_air] if self._on_air is not None else []
+        candidates += [q for q in self._queue if q.priority == Priority.ANSWER]
+        return next((c for c in candidates if c.priority == Priority.ANSWER and c.sentences == sentences), None)
 
     def _submit(self, line: Line) -> list[DirectorAction]:
         self._lines[line.line_id] = line

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from string import Formatter
 from typing import Any, Mapping
 
 _PHRASE_LISTS = ("openers", "transitions", "catch_phrases", "calls_to_action", "acknowledgements",
@@ -34,8 +35,13 @@ class PersonaStyle:
                 raise ValueError(f"persona {persona_id}: style.{key}: must be a non-empty list of phrases")
             lists[key] = tuple(v.strip() for v in value)
         for i, opener in enumerate(lists["openers"]):
-            if "{title}" not in opener:
-                raise ValueError(f"persona {persona_id}: style.openers[{i}]: must contain {{title}}")
+            try:
+                fields = {name for _, name, _, _ in Formatter().parse(opener) if name is not None}
+            except ValueError as exc:
+                raise ValueError(f"persona {persona_id}: style.openers[{i}]: {exc}") from None
+            if fields != {"title"}:
+                raise ValueError(f"persona {persona_id}: style.openers[{i}]: must contain {{title}} and no "
+                                 f"other {{placeholder}}, got {sorted(fields)}")
         pace = style.get("pace", 1.0)
         if not isinstance(pace, (int, float)) or not 0.5 <= pace <= 2.0:
             raise ValueError(f"persona {persona_id}: style.pace: must be a number in 0.5..2.0")

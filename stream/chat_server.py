@@ -16,17 +16,16 @@ from websockets.exceptions import ConnectionClosed
 
 from script.chat import MAX_FRAME_CHARS, ChatEvent, ChatFormatError, parse_chat_event
 
-from .clock import MediaClock
 
 log = logging.getLogger("livehost.chat")
 _MAX_FRAME_BYTES = MAX_FRAME_CHARS * 4  # UTF-8 worst case; larger frames close the connection (1009)
 
 
 class ChatServer:
-    def __init__(self, submit: Callable[[ChatEvent], None], clock: MediaClock,
+    def __init__(self, submit: Callable[[ChatEvent], None], show_time: Callable[[], float],
                  host: str = "127.0.0.1", port: int = 8765) -> None:
         self._submit = submit
-        self._clock = clock
+        self._show_time = show_time  # seconds since the show's first frame (DESIGN.md chat `t`)
         self._host = host
         self._port = port
         self._server: Server | None = None
@@ -64,7 +63,7 @@ class ChatServer:
 
     def _accept(self, frame: str | bytes, connection: ServerConnection) -> dict:
         try:
-            event = parse_chat_event(frame, arrived_at=self._clock.now())
+            event = parse_chat_event(frame, arrived_at=self._show_time())
         except ChatFormatError as exc:
             self.malformed += 1
             log.warning("malformed chat frame from %s: %s", connection.remote_address, exc)

@@ -89,12 +89,15 @@ async def _run_live(producer: ShowProducer, config: LiveConfig, url: str | None)
         print(f"  chat:   {show.chat.url}  (send JSON chat events, e.g. "
               '{"type": "comment", "user": "u1", "text": "这个茶多少钱?"})')
         print(f"  rtmp:   {redact_url(url) if url else f'off (set {RTMP_ENV} to push to a platform)'}")
-        for output in config.outputs:
-            print(f"  output: {output.name}")
+        for name in show.active_outputs:
+            print(f"  output: {name}")
         sys.stdout.flush()
     await task
     ready.cancel()
-    return 0
+    failed = [o.name for o in config.outputs if o.name not in show.active_outputs]
+    if failed:
+        print(f"livehost: outputs failed during the show: {', '.join(failed)} (see the log)", file=sys.stderr)
+    return 1 if failed else 0
 
 
 def cmd_check_catalog(args: argparse.Namespace) -> int:

@@ -1,6 +1,8 @@
-"""Encode each AV chunk once and mux it into every output, on a worker thread.
+"""Encode each AV chunk once and mux it into every output.
 
-A failing output is reported and dropped; the others, and the show, keep going.
+The encoder runs on one worker thread; each output writes on its own thread from a bounded
+queue, so a peer that stops reading (a stalled RTMP ingest) is dropped when it falls too far
+behind instead of freezing the recording, the live view and the show.
 """
 from __future__ import annotations
 
@@ -10,11 +12,13 @@ import threading
 from dataclasses import dataclass
 from typing import Callable
 
-from .encoder import AVEncoder
-from .media import AVChunk
+from .encoder import AVEncoder, EncodedPacket
+from .media import FPS, AVChunk
 from .outputs import MuxOutput, OutputError
 
 log = logging.getLogger("livehost.outputs")
+_OUTPUT_BACKLOG_FRAMES = 10 * FPS  # an output this far behind is considered stalled
+_JOIN_TIMEOUT_S = 10.0
 
 
 @dataclass(frozen=True)
@@ -24,15 +28,59 @@ class OutputSpec:
     format: str  # mp4 | flv | mpegts
 
 
+class _OutputWorker:
+    def __init__(self, output: MuxOutput, fail: Callable[[str, str], None]) -> None:
+        self.output = output
+        self._fail = fail
+        self._queue: queue.Queue[list[EncodedPacket] | None] = queue.Queue(maxsize=_OUTPUT_BACKLOG_FRAMES)
+        self._thread = threading.Thread(target=self._run, name=f"livehost-output-{output.name}", daemon=True)
+        self.failed = False
+        self._thread.start()
+
+    def offer(self, packets: list[EncodedPacket]) -> None:
+        if self.failed:
+            return
+        try:
+            self._queue.put_nowait(packets)
+        except queue.Full:
+            self.failed = True
+            self._fail(self.output.name, f"{self.output.name} stalled: more than "
+                                         f"{_OUTPUT_BACKLOG_FRAMES // FPS} s behind, dropped")
+
+    def finish(self) -> None:
+        try:
+            self._queue.put(None, timeout=_JOIN_TIMEOUT_S)
+        except queue.Full:
+            pass
+        self._thread.join(timeout=_JOIN_TIMEOUT_S)
+        if self._thread.is_alive():
+            log.error("output %s did not finish within %g s; abandoning it", self.output.name, _JOIN_TIMEOUT_S)
+
+    def _run(self) -> None:
+        while (packets := self._queue.get()) is not None:
+            if self.failed:
+                continue
+            try:
+                self.output.write(packets)
+            except OutputError as exc:
+                self.failed = True
+                self._fail(self.output.name, str(exc))
+        try:
+            self.output.close()
+        except OutputError as exc:
+            self._fail(self.output.name, str(exc))
+
+
 class Fanout:
     def __init__(self, specs: list[OutputSpec], max_chunks: int = 25,
                  on_error: Callable[[str, str], None] | None = None) -> None:
         self._specs = specs
         self._encoder = AVEncoder()
-        self._outputs: list[MuxOutput] = []
+        self._workers: list[_OutputWorker] = []
         self._queue: queue.Queue[AVChunk | None] = queue.Queue(maxsize=max_chunks)
         self._thread = threading.Thread(target=self._run, name="livehost-encoder", daemon=True)
         self._on_error = on_error or (lambda name, message: None)
+        self._lock = threading.Lock()
         self.errors: list[str] = []
         self.frames_written = 0
 
@@ -45,31 +93,28 @@ class Fanout:
             except OutputError as exc:
                 self._fail(spec.name, str(exc))
                 continue
-            self._outputs.append(output)
+            self._workers.append(_OutputWorker(output, self._fail))
         self._thread.start()
 
     @property
     def active(self) -> list[str]:
-        return [o.name for o in self._outputs]
+        return [w.output.name for w in self._workers if not w.failed]
 
     def put(self, chunk: AVChunk, timeout: float | None = None) -> None:
-        """Blocks when the encoder is behind: back-pressure instead of unbounded memory."""
+        """Blocks while the encoder is behind: back-pressure instead of unbounded memory."""
         self._queue.put(chunk, timeout=timeout)
 
     def close(self) -> None:
         if self._thread.is_alive():
             self._queue.put(None)
             self._thread.join()
-        for output in self._outputs:
-            try:
-                output.close()
-            except OutputError as exc:
-                self._fail(output.name, str(exc))
-        self._outputs.clear()
+        for worker in self._workers:
+            worker.finish()
 
     def _fail(self, name: str, message: str) -> None:
         log.error("output %s failed: %s", name, message)
-        self.errors.append(message)
+        with self._lock:
+            self.errors.append(message)
         self._on_error(name, message)
 
     def _run(self) -> None:
@@ -79,14 +124,10 @@ class Fanout:
                 packets = self._encoder.flush() if chunk is None else self._encoder.encode(chunk)
             except Exception as exc:  # keep the worker alive: a stuck put() would stall the show
                 log.exception("encoder failed on chunk %s", None if chunk is None else chunk.index)
-                self.errors.append(f"encoder: {exc}")
+                self._fail("encoder", f"encoder: {exc}")
                 packets = []
-            for output in list(self._outputs):
-                try:
-                    output.write(packets)
-                except OutputError as exc:
-                    self._outputs.remove(output)
-                    self._fail(output.name, str(exc))
+            for worker in self._workers:
+                worker.offer(packets)
             if chunk is None:
                 return
             self.frames_written += 1

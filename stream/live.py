@@ -42,12 +42,21 @@ class LiveShow:
         if config.live_view:
             outputs.append(OutputSpec("live view", self._broadcast, "mpegts"))
         self._fanout = Fanout(outputs)
-        self.chat = ChatServer(producer.submit_chat, self._clock, config.chat_host, config.chat_port)
+        self._start: float | None = None
+        self.chat = ChatServer(producer.submit_chat, self.show_time, config.chat_host, config.chat_port)
         self.view = LiveViewServer(self._broadcast, self.chat.url, config.view_host, config.view_port)
         self.ready = asyncio.Event()
         self.frames = 0
         self._loop: asyncio.AbstractEventLoop | None = None
         producer.add_reply_listener(self.on_reply)
+
+    @property
+    def active_outputs(self) -> list[str]:
+        return self._fanout.active
+
+    def show_time(self) -> float:
+        """Seconds since the first frame, the time base of chat events and replies."""
+        return 0.0 if self._start is None else max(0.0, self._clock.now() - self._start)
 
     def stop(self) -> None:
         self._stop.set()
@@ -77,7 +86,7 @@ class LiveShow:
             log.info("show stopped after %d frames (%.1f s)", self.frames, self.frames / FPS)
 
     async def _pace(self) -> None:
-        start = self._clock.now()
+        self._start = start = self._clock.now()
         while not self._stop.is_set():
             air_time = self.frames / FPS
             if self._config.max_seconds is not None and air_time >= self._config.max_seconds:

@@ -18,6 +18,12 @@ or VLC (Media → Open Network Stream).</p><p>Chat websocket: <code>{chat}</code
 """
 
 
+def _end_stream(viewer: asyncio.Queue) -> None:
+    while not viewer.empty():
+        viewer.get_nowait()
+    viewer.put_nowait(None)
+
+
 class TsBroadcast:
     """A write-only file object that copies every byte to each connected viewer."""
 
@@ -43,9 +49,7 @@ class TsBroadcast:
             except asyncio.QueueFull:
                 log.warning("live view: a viewer fell behind and was disconnected")
                 self._viewers.discard(viewer)
-                while not viewer.empty():
-                    viewer.get_nowait()
-                viewer.put_nowait(None)
+                _end_stream(viewer)
 
     def subscribe(self) -> asyncio.Queue[bytes | None]:
         viewer: asyncio.Queue[bytes | None] = asyncio.Queue(maxsize=_VIEWER_QUEUE)
@@ -54,6 +58,12 @@ class TsBroadcast:
 
     def unsubscribe(self, viewer: asyncio.Queue) -> None:
         self._viewers.discard(viewer)
+
+    def end(self) -> None:
+        """The show is over: every viewer's stream ends."""
+        for viewer in list(self._viewers):
+            _end_stream(viewer)
+        self._viewers.clear()
 
 
 class LiveViewServer:
@@ -77,8 +87,10 @@ class LiveViewServer:
         self._server = await asyncio.start_server(self._handle, self._host, self._port)
 
     async def close(self) -> None:
+        self._broadcast.end()
         if self._server is not None:
             self._server.close()
+            await asyncio.sleep(0)  # let viewer handlers see the end of stream and close
             await self._server.wait_closed()
 
     async def _handle(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:

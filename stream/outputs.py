@@ -23,6 +23,8 @@ from stream.encoder import AVEncoder, EncodedPacket
 from stream.media import convert_timebase
 
 RTMP_SCHEMES = frozenset({"rtmp", "rtmps", "rtmpt", "rtmpts", "rtmpe", "rtmpte"})
+# Schemes whose last path segment is a stream key (push URLs of live platforms).
+_KEYED_SCHEMES = RTMP_SCHEMES | {"http", "https", "srt"}
 _DEFAULT_PORTS = {"rtmps": 443}
 _VIDEO_FIELDS = ("width", "height", "pix_fmt", "framerate", "bit_rate",
                  "colorspace", "color_range", "color_primaries", "color_trc")
@@ -42,12 +44,13 @@ def redact_url(url: str) -> str:
     string and any password. Plain file paths are returned unchanged."""
     parts = urlsplit(url)
     if not parts.scheme or not parts.netloc:
-        return url
+        # Fail closed: something that looks like a mistyped URL may still carry a key.
+        return f"{parts.scheme}:***" if ":/" in url else url
     netloc = parts.netloc
     if parts.password is not None:
         netloc = f"{parts.username}:***@{netloc.rsplit('@', 1)[1]}"
     path = parts.path
-    if parts.scheme.lower() in RTMP_SCHEMES:
+    if parts.scheme.lower() in _KEYED_SCHEMES:
         head, _, key = path.rstrip("/").rpartition("/")
         path = f"{head}/***" if key else path
     return urlunsplit((parts.scheme, netloc, path, "***" if parts.query else "", ""))
@@ -55,7 +58,7 @@ def redact_url(url: str) -> str:
 
 def _stream_key(url: str) -> str:
     parts = urlsplit(url)
-    if parts.scheme.lower() not in RTMP_SCHEMES:
+    if parts.scheme.lower() not in _KEYED_SCHEMES:
         return ""
     return parts.path.rstrip("/").rpartition("/")[2]
 

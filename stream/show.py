@@ -10,6 +10,8 @@ import threading
 from dataclasses import dataclass
 from typing import Callable
 
+import numpy as np
+
 from avatar.renderer import HostRenderer
 from avatar.scene import FrameState, ProductCard
 from script.catalog import Catalog
@@ -18,7 +20,7 @@ from script.director import (ChatReceived, CutAtWordBoundary, Director, Director
                              PlaybackFinished, Reply, Say, ShowProduct, ShowStarted)
 from speech.types import SpeechEngine
 
-from .media import FPS, AVChunk
+from .media import FPS, SAMPLES_PER_FRAME, AVChunk
 from .persona_bundle import PersonaBundle
 from .playout import Playout
 
@@ -77,6 +79,16 @@ class ShowProducer:
             self._inbox.append(event)
 
     def next_chunk(self) -> AVChunk:
+        try:
+            return self._next_chunk()
+        except Exception:  # a bug in show logic costs one idle frame, not the show
+            log.exception("frame %d failed; sending an idle frame", self._index)
+            frame = self._renderer.render(FrameState(self._index, 0.0, "", self._card, False))
+            chunk = AVChunk(self._index, frame, np.zeros(SAMPLES_PER_FRAME, dtype=np.int16))
+            self._index += 1
+            return chunk
+
+    def _next_chunk(self) -> AVChunk:
         now = self._index / FPS
         if not self._started:
             self._started = True

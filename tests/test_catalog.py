@@ -100,3 +100,24 @@ def test_yaml_comma_split_in_faq_is_caught(tmp_path):
                     "     faq: [{q: 孕妇能喝吗, a: 含咖啡因, 孕期请遵医嘱}]}\n", encoding="utf-8")
     with pytest.raises(CatalogError, match=r"faq\[0\]: unexpected field '孕期请遵医嘱'"):
         load_catalog_file(path)
+
+
+@pytest.mark.parametrize("field, value", [("price", ".nan"), ("price", ".inf"), ("stock", ".inf"), ("stock", ".nan")])
+def test_non_finite_numbers_are_problems_not_crashes(tmp_path, field, value):
+    path = tmp_path / "c.yaml"
+    extra = f"price: {value}" if field == "price" else f"price: 9, stock: {value}"
+    path.write_text(f"shop: {{name: 店}}\nproducts:\n  - {{sku: A1, title: 茶, category: food, {extra}}}\n",
+                    encoding="utf-8")
+    with pytest.raises(CatalogError, match=rf"{field}: must be a finite number"):
+        load_catalog_file(path)
+
+
+def test_persona_openers_may_only_use_the_title_placeholder():
+    import yaml
+
+    from script.persona import PersonaStyle
+    from stream.persona_bundle import PERSONAS_DIR
+    data = yaml.safe_load((PERSONAS_DIR / "default" / "persona.yaml").read_text(encoding="utf-8"))
+    data["style"]["openers"] = ["{title}来了，{价格}很低"]
+    with pytest.raises(ValueError, match=r"openers\[0\].*no other \{placeholder\}"):
+        PersonaStyle.from_dict("x", data)

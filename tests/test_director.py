@@ -111,3 +111,32 @@ def test_non_questions_get_no_reply_line():
     director.feed(ShowStarted(), 0.0)
     actions = director.feed(ChatReceived(ChatEvent(1.0, "like", "u3")), 1.0)
     assert actions == [Reply(ChatEvent(1.0, "like", "u3"), None)]
+
+
+def test_one_shared_character_does_not_switch_products():
+    shelf_life = answer_question("保质期多久?", CATALOG, current_sku="A1001")  # 保 is also in 保湿面霜
+    assert shelf_life.sku == "A1001" and "18个月" in "".join(shelf_life.sentences)
+    assert answer_question("宝宝能用吗?", CATALOG, current_sku="A1001").sku == "A1001"
+
+
+def test_duplicate_questions_get_one_answer_and_a_flood_is_capped():
+    from script.director import MAX_QUEUED_ANSWERS
+
+    director = Director(CATALOG, STYLE)
+    director.feed(ShowStarted(), 0.0)
+    first = director.feed(ChatReceived(ask("茶多少钱?")), 1.0)[-1].line
+    for i in range(10):
+        actions = director.feed(ChatReceived(ask("茶多少钱?", user=f"dup{i}")), 1.1)
+        assert actions == [Reply(actions[0].event, first)]  # merged into the answer on air
+    questions = ["充电宝多少钱?", "面霜多少钱?", "充电宝有多重?", "面霜可以退货吗", "这个茶产地是哪里的?"]
+    for i, text in enumerate(questions):
+        director.feed(ChatReceived(ask(text, user=f"q{i}")), 2.0)
+    played = []
+    line = first
+    for _ in range(MAX_QUEUED_ANSWERS + 1):
+        actions = director.feed(PlaybackFinished(line.line_id, len(line.sentences), False), 5.0)
+        line = next(a.line for a in actions if isinstance(a, Say))
+        played.append(line)
+    answers = [l for l in played if l.priority == Priority.ANSWER]
+    assert len(answers) == MAX_QUEUED_ANSWERS  # the oldest questions beyond the cap were dropped
+    assert "福建安溪" in answers[-1].text and played[-1].priority == Priority.RUNDOWN

@@ -8,6 +8,7 @@ import sys
 import time
 from pathlib import Path
 
+import av
 import pytest
 from websockets.asyncio.client import connect
 
@@ -155,3 +156,32 @@ def test_live_view_serves_the_show_as_mpegts_over_http():
     streams = asyncio.run(scenario())
     assert streams["video"]["codec_name"] == "h264" and streams["video"]["width"] == 1280
     assert streams["audio"]["codec_name"] == "aac"
+
+
+def test_an_output_that_stops_reading_is_dropped_and_the_others_keep_going(tmp_path):
+    """A peer that blocks forever (a stalled ingest) must not freeze the recording or the show."""
+    import threading
+
+    from stream.fanout import Fanout
+
+    release = threading.Event()
+
+    class StalledPeer:
+        def write(self, data):
+            release.wait(timeout=60)  # bounded: the test releases it at the end
+            return len(data)
+
+    record = tmp_path / "rec.mp4"
+    fanout = Fanout([OutputSpec("stalled", StalledPeer(), "mpegts"), OutputSpec("file", str(record), "mp4")])
+    fanout.open()
+    show = producer()
+    try:
+        for _ in range(25 * 14):  # beyond the 10 s backlog an output may have
+            fanout.put(show.next_chunk(), timeout=30)
+        assert fanout.active == ["file"]
+        assert any("stalled" in e for e in fanout.errors)
+    finally:
+        release.set()
+        fanout.close()
+    with av.open(str(record)) as container:
+        assert container.streams.video[0].frames == 25 * 14

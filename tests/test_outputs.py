@@ -266,6 +266,8 @@ def test_write_error_after_open_raises_output_error(encoded):
     ("rtmps://host/app/key?token=secret", "rtmps://host/app/***?***"),
     ("rtmp://user:pw@host/app/key", "rtmp://user:***@host/app/***"),
     ("/var/out/show.mp4", "/var/out/show.mp4"),
+    ("rtmp:/host/live/typo-key", "rtmp:***"),
+    ("https://push.example.com/live/key.flv", "https://push.example.com/live/***"),
 ])
 def test_redact_url(url, expected):
     assert redact_url(url) == expected

@@ -57,3 +57,17 @@ def test_a_crashing_engine_keeps_frames_coming_with_the_ai_label():
         x0, y0, x1, y1 = label
         assert np.array_equal(chunk.video[y0:y1, x0:x1], chunks[0].video[y0:y1, x0:x1])
     assert not any(c.audio.any() for c in chunks)
+
+
+def test_a_bug_in_show_logic_costs_an_idle_frame_not_the_show():
+    producer = ShowProducer(default_catalog(), PERSONA, make_engine(PERSONA.voice))
+    producer.next_chunk()
+    producer.submit_chat(ChatEvent(0.1, "comment", "u1", "茶多少钱?"))
+    director = producer._director
+    real_feed = director.feed
+    director.feed = lambda event, now: (_ for _ in ()).throw(RuntimeError("director bug"))
+    idle = producer.next_chunk()
+    director.feed = real_feed
+    assert idle.index == 1 and not idle.audio.any()
+    later = [producer.next_chunk() for _ in range(50)]
+    assert [c.index for c in later] == list(range(2, 52)) and any(c.audio.any() for c in later)
