@@ -65,6 +65,13 @@ class CutAtWordBoundary:
 
 
 @dataclass(frozen=True)
+class LineDropped:
+    """A queued line was dropped before it was said (a stale answer pushed out by a flood)."""
+
+    line_id: str
+
+
+@dataclass(frozen=True)
 class Reply:
     """What the director decided about a chat event, for logs, the console and replay reports."""
 
@@ -72,7 +79,7 @@ class Reply:
     line: Line | None
 
 
-DirectorAction = Union[ShowProduct, Say, CutAtWordBoundary, Reply]
+DirectorAction = Union[ShowProduct, Say, CutAtWordBoundary, Reply, LineDropped]
 
 
 MAX_QUEUED_ANSWERS = 3  # a flood of questions must not drown the selling or go stale
@@ -124,11 +131,13 @@ class Director:
         if same is not None:  # ten viewers asking the price get one answer
             return [Reply(event, same)]
         line = Line(self._new_id("answer-"), Priority.ANSWER, answer.sentences, answer.sku, answer.sources)
+        dropped: list[DirectorAction] = []
         queued = [q for q in self._queue if q.priority == Priority.ANSWER]
         if len(queued) >= MAX_QUEUED_ANSWERS:
             self._queue.remove(queued[0])  # the oldest question has waited longest: it is stale
             self._lines.pop(queued[0].line_id, None)
-        return [Reply(event, line), *self._submit(line)]
+            dropped.append(LineDropped(queued[0].line_id))
+        return [*dropped, Reply(event, line), *self._submit(line)]
 
     def _pending_answer(self, sentences: tuple[str, ...]) -> Line | None:
         candidates = [self._on_air] if self._on_air is not None else []

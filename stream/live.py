@@ -64,7 +64,7 @@ class LiveShow:
     def on_reply(self, record: OnAirRecord) -> None:
         """Hook for the producer; safe to call from its worker thread."""
         loop = self._loop
-        if loop is not None and record.reply_text is not None:
+        if loop is not None and record.reply_text is not None and record.t_on_air is not None:
             message = {"type": "reply", "user": record.event.user, "question": record.event.text,
                        "text": record.reply_text, "sku": record.sku, "sources": list(record.sources),
                        "t_asked": round(record.event.t, 3), "t_on_air": record.t_on_air}

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import logging
 import threading
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Callable
 
 import numpy as np
@@ -17,12 +17,12 @@ from avatar.scene import FrameState, ProductCard
 from script.catalog import Catalog
 from script.chat import ChatEvent
 from script.director import (ChatReceived, CutAtWordBoundary, Director, DirectorAction, DirectorEvent,
-                             PlaybackFinished, Reply, Say, ShowProduct, ShowStarted)
+                             LineDropped, PlaybackFinished, Reply, Say, ShowProduct, ShowStarted)
 from speech.types import SpeechEngine
 
 from .media import FPS, SAMPLES_PER_FRAME, AVChunk
 from .persona_bundle import PersonaBundle
-from .playout import Playout
+from .playout import LineFinished, Playout
 
 log = logging.getLogger("livehost.show")
 
@@ -56,7 +56,8 @@ class ShowProducer:
         self._reply_listeners: list[Callable[[OnAirRecord], None]] = []
         self._inbox: list[ChatEvent] = []
         self._inbox_lock = threading.Lock()
-        self._pending_replies: dict[str, OnAirRecord] = {}
+        self._pending_replies: dict[str, list[OnAirRecord]] = {}  # answer line -> viewers waiting for it
+        self._answers_on_air: set[str] = set()
         self._card: ProductCard | None = None
         self._index = 0
         self._started = False
@@ -101,7 +102,7 @@ class ShowProducer:
         for line_id in audio.started:
             self._mark_on_air(line_id, now)
         for done in audio.finished:
-            self._feed(PlaybackFinished(done.line_id, done.resume_from, done.interrupted), now)
+            self._finished(done, now)
         self._playout.prefetch()
         for text in self._playout.upcoming_texts():  # build subtitle overlays before they are due
             self._renderer.prepare(self._card, text)
@@ -112,6 +113,10 @@ class ShowProducer:
         self._index += 1
         return chunk
 
+    def _finished(self, done: LineFinished, now: float) -> None:
+        self._answers_on_air.discard(done.line_id)
+        self._feed(PlaybackFinished(done.line_id, done.resume_from, done.interrupted), now)
+
     def _feed(self, event: DirectorEvent, now: float) -> None:
         self._apply(self._director.feed(event, now), now)
 
@@ -121,11 +126,15 @@ class ShowProducer:
                 self._card = product_card(self._catalog, action.sku)
             elif isinstance(action, CutAtWordBoundary):
                 for done in self._playout.cut(action.line_id):
-                    self._feed(PlaybackFinished(done.line_id, done.resume_from, done.interrupted), now)
+                    self._finished(done, now)
             elif isinstance(action, Say):
                 self._playout.say(action.line.line_id, action.line.sentences)
             elif isinstance(action, Reply):
                 self._record_reply(action, now)
+            elif isinstance(action, LineDropped):
+                for record in self._pending_replies.pop(action.line_id, []):
+                    log.info("dropped a stale answer to %s: %s", record.event.user, record.event.text)
+                    self._notify(record)  # t_on_air stays None: it never aired
 
     def _record_reply(self, reply: Reply, now: float) -> None:
         line = reply.line
@@ -133,12 +142,15 @@ class ShowProducer:
                              line.sources if line else (), now)
         if line is None:
             self._notify(record)
+        elif line.line_id in self._answers_on_air:  # merged into an answer already being said
+            self._notify(replace(record, t_on_air=now))
         else:
             log.info("answering %s: %s -> %s", reply.event.user, reply.event.text, line.text)
-            self._pending_replies[line.line_id] = record
+            self._pending_replies.setdefault(line.line_id, []).append(record)
 
     def _mark_on_air(self, line_id: str, now: float) -> None:
-        record = self._pending_replies.pop(line_id, None)
-        if record is not None:
-            self._notify(OnAirRecord(record.event, record.reply_text, record.sku, record.sources,
-                                       record.t_decided, now))
+        records = self._pending_replies.pop(line_id, [])
+        if records:
+            self._answers_on_air.add(line_id)
+        for record in records:
+            self._notify(replace(record, t_on_air=now))

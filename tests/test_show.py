@@ -71,3 +71,24 @@ def test_a_bug_in_show_logic_costs_an_idle_frame_not_the_show():
     assert idle.index == 1 and not idle.audio.any()
     later = [producer.next_chunk() for _ in range(50)]
     assert [c.index for c in later] == list(range(2, 52)) and any(c.audio.any() for c in later)
+
+
+def test_every_viewer_hears_about_their_answer_even_when_merged_or_dropped():
+    producer = ShowProducer(default_catalog(), PERSONA, make_engine(PERSONA.voice))
+    records = []
+    producer.add_reply_listener(records.append)
+    producer.next_chunk()
+    producer.submit_chat(ChatEvent(0.04, "comment", "first", "茶多少钱?"))
+    producer.next_chunk()  # the answer starts on air
+    for i in range(3):
+        producer.submit_chat(ChatEvent(0.1, "comment", f"same{i}", "茶多少钱?"))
+    for i, text in enumerate(["充电宝多少钱?", "面霜多少钱?", "充电宝有多重?", "面霜可以退货吗", "茶产地是哪里的?"]):
+        producer.submit_chat(ChatEvent(0.1, "comment", f"q{i}", text))
+    for _ in range(25 * 60):
+        producer.next_chunk()
+    by_user = {r.event.user: r for r in records}
+    assert set(by_user) == {"first", "same0", "same1", "same2", "q0", "q1", "q2", "q3", "q4"}
+    assert all(by_user[u].t_on_air is not None and "89元" in by_user[u].reply_text
+               for u in ("first", "same0", "same1", "same2"))
+    assert [by_user[f"q{i}"].t_on_air is None for i in range(5)] == [True, True, False, False, False]
+    assert producer._pending_replies == {}
