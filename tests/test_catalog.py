@@ -119,5 +119,35 @@ def test_persona_openers_may_only_use_the_title_placeholder():
     from stream.persona_bundle import PERSONAS_DIR
     data = yaml.safe_load((PERSONAS_DIR / "default" / "persona.yaml").read_text(encoding="utf-8"))
     data["style"]["openers"] = ["{title}来了，{价格}很低"]
-    with pytest.raises(ValueError, match=r"openers\[0\].*no other \{placeholder\}"):
+    with pytest.raises(ValueError, match=r"openers\[0\].*may use only \{title\}"):
         PersonaStyle.from_dict("x", data)
+
+
+@pytest.mark.parametrize("persona_id", ["default", "beauty", "electronics", "food", "apparel", "mother-baby", "home"])
+def test_every_shipped_persona_loads_with_a_full_speaking_style(persona_id):
+    from stream.persona_bundle import load_persona
+    bundle = load_persona(persona_id)
+    style = bundle.style
+    assert style.persona_id == persona_id
+    assert all(style.objection_replies(c) for c in ("price", "quality", "after_sales"))
+    assert all("{nick}" in w for w in style.welcomes)
+    assert bundle.categories
+
+
+def test_shipped_personas_speak_differently():
+    from stream.persona_bundle import load_persona
+    ids = ["beauty", "electronics", "food", "apparel", "mother-baby", "home"]
+    openers = [set(load_persona(i).style.openers) for i in ids]
+    for i, a in enumerate(openers):
+        for b in openers[i + 1:]:
+            assert not a & b, "two personas share an opener"
+
+
+def test_persona_welcome_must_not_use_an_unknown_placeholder():
+    import yaml
+    from script.persona import PersonaStyle
+    from stream.persona_bundle import PERSONAS_DIR
+    data = yaml.safe_load((PERSONAS_DIR / "food" / "persona.yaml").read_text(encoding="utf-8"))
+    data["style"]["welcomes"] = ["欢迎{user}"]
+    with pytest.raises(ValueError, match=r"style\.welcomes\[0\].*\{nick\}"):
+        PersonaStyle.from_dict("food", data)

@@ -31,7 +31,7 @@ def test_run_refuses_a_broken_catalog_before_starting(tmp_path, capsys):
 
 def test_unknown_persona_names_what_exists(capsys):
     assert main(["demo", "--persona", "nobody", "--seconds", "1"]) == 2
-    assert "available: default" in capsys.readouterr().err
+    assert "available: apparel, beauty, default, electronics, food, home, mother-baby" in capsys.readouterr().err
 
 
 def test_demo_command_writes_a_playable_mp4(tmp_path):
