@@ -388,13 +388,12 @@ class Director:
         else:
             text = self._pick(self._style.welcomes, event).format(nick=nick)
         line = Line(self._new_id("reaction-"), Priority.REACTION, (text,), kind=LineKind.REACTION)
-        actions: list[DirectorAction] = []
         verdict = self._check(line, (), self.wall_time(self._now))
         if verdict.blocked_by:  # a nick can carry a contact or an insult: then no welcome at all
             return [GuardBlocked(line.line_id, line.kind.value, verdict.blocked_by, line.text, None),
                     Reply(event, None)]
         self._last_reaction = self._now
-        return [*actions, Reply(event, line), *self._submit(line)]
+        return [Reply(event, line), *self._submit(line)]
 
     # --- operator ---------------------------------------------------------------------------
     def _log(self, operator: str, action: str, detail: str = "") -> OperatorLogged:
@@ -524,6 +523,8 @@ class Director:
         if not verdict.blocked_by:
             return verdict.line
         safe = fallback(line)
+        if self._check(safe, self._products_for(safe), self.wall_time(self._now)).blocked_by:
+            safe = self._filler_line(line.line_id)  # fillers state no facts: the last safe thing to say
         actions.append(GuardBlocked(line.line_id, line.kind.value, verdict.blocked_by, line.text, safe.text))
         return safe
 
@@ -537,9 +538,13 @@ class Director:
 
     def _submit(self, line: Line) -> list[DirectorAction]:
         self._lines[line.line_id] = line
+        if self._stopped:  # accepted, and said once the operator resumes the show
+            self._enqueue(line)
+            return []
         if self._on_air is None:
             return self._start(line)
-        if line.priority > self._on_air.priority:
+        # A welcome or a thanks waits for the current line to end: only answers and the operator cut.
+        if line.priority > self._on_air.priority and line.priority >= Priority.ANSWER:
             cut = self._on_air
             self._on_air = None
             # The interrupted line is re-queued when the runtime reports where it was cut.
@@ -605,12 +610,17 @@ class Director:
             if visit is None:
                 break
             product = self._catalog.product(visit.sku)
-            while product is not None and visit.kinds:
+            misses = 0
+            while product is not None and misses < len(RUNDOWN_KINDS):
+                if not visit.kinds:  # airtime left: go round the product again, without re-introducing it
+                    visit.kinds = list(RUNDOWN_KINDS[1:])
                 kind = visit.kinds.pop(0)
                 line = self._fresh_line(product, kind)
-                if line is not None:
-                    self._said_at[line.text] = self._now
-                    return self._checked(line, actions, fallback=self._safe_line)
+                if line is None:
+                    misses += 1
+                    continue
+                self._said_at[line.text] = self._now
+                return self._checked(line, actions, fallback=self._safe_line)
             self._visit = None  # this visit has nothing new left to say: next product
             if self._pinned:
                 break

@@ -1,4 +1,4 @@
-"""`livehost` command line: run (the live show), demo (offline render), check-catalog."""
+"""`livehost` command line: run (the live show), demo (offline render), check-catalog, replay."""
 from __future__ import annotations
 
 import argparse
@@ -19,6 +19,7 @@ from .fanout import OutputSpec
 from .live import LiveConfig, LiveShow
 from .outputs import redact_url
 from .persona_bundle import PersonaError, load_persona
+from .replay_command import add_replay_parser
 from .show import ShowProducer
 
 log = logging.getLogger("livehost")
@@ -138,6 +139,7 @@ def build_parser() -> argparse.ArgumentParser:
     check = sub.add_parser("check-catalog", help="validate a catalog and list every problem")
     check.add_argument("file")
     check.set_defaults(func=cmd_check_catalog)
+    add_replay_parser(sub)
     return parser
 
 
