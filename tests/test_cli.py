@@ -10,7 +10,7 @@ from stream.cli import main
 
 def test_check_catalog_accepts_a_good_catalog(capsys):
     assert main(["check-catalog", str(Path(__file__).resolve().parent.parent / "examples/catalog.yaml")]) == 0
-    assert "OK, 3 products" in capsys.readouterr().out
+    assert "OK, 14 products" in capsys.readouterr().out
 
 
 def test_check_catalog_lists_every_problem(tmp_path, capsys):
