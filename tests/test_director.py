@@ -9,7 +9,7 @@ from script.writer import write_selling_line
 from stream.catalog_file import load_catalog_file
 from stream.persona_bundle import load_persona
 
-CATALOG = load_catalog_file("examples/catalog.yaml")
+CATALOG = load_catalog_file("tests/data/three_products.yaml")
 STYLE = load_persona("default").style
 
 

@@ -13,7 +13,7 @@ from stream.catalog_file import load_catalog_file
 from stream.persona_bundle import load_persona
 from stream.replay import ReplaySimulator
 
-CATALOG = load_catalog_file("examples/catalog.yaml")
+CATALOG = load_catalog_file("tests/data/three_products.yaml")
 STYLE = load_persona("default").style
 START = datetime(2026, 11, 23, 20, 0, tzinfo=timezone.utc)
 

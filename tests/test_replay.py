@@ -23,7 +23,7 @@ def replay(tmp_path, name, seed=3, chat=CHAT):
     chat_path = tmp_path / "chat.jsonl"
     write_chat(chat_path, chat)
     out = tmp_path / name
-    code = main(["replay", "--catalog", "examples/catalog.yaml", "--chat", str(chat_path), "--out", str(out),
+    code = main(["replay", "--catalog", "tests/data/three_products.yaml", "--chat", str(chat_path), "--out", str(out),
                  "--seed", str(seed), "--start", "2026-11-23T20:00:00+08:00"])
     assert code == 0
     return json.loads((out / "report.json").read_text(encoding="utf-8")), out
