@@ -8,6 +8,7 @@ import os
 import signal
 import sys
 import time
+from datetime import datetime, timezone
 from pathlib import Path
 
 from script.catalog import Catalog, CatalogError
@@ -35,7 +36,7 @@ def _producer(args: argparse.Namespace) -> ShowProducer:
     persona = load_persona(args.persona)
     engine = make_engine(persona.voice)
     engine.load()
-    return ShowProducer(catalog, persona, engine)
+    return ShowProducer(catalog, persona, engine, started_at=datetime.now(timezone.utc))
 
 
 def _rtmp_url(args: argparse.Namespace) -> str | None:
@@ -72,7 +73,7 @@ def cmd_run(args: argparse.Namespace) -> int:
     if args.record:
         outputs.append(OutputSpec(f"file {args.record}", args.record, "mp4"))
     config = LiveConfig(outputs=outputs, chat_host=args.host, chat_port=args.chat_port, view_host=args.host,
-                        view_port=args.view_port, max_seconds=args.seconds)
+                        view_port=args.view_port, max_seconds=args.seconds, catalog_path=args.catalog)
     return asyncio.run(_run_live(producer, config, url))
 
 

@@ -9,6 +9,7 @@ import asyncio
 import logging
 from dataclasses import dataclass, field
 
+from .catalog_watch import CatalogWatcher
 from .chat_server import ChatServer
 from .clock import MediaClock, RealClock
 from .fanout import Fanout, OutputSpec
@@ -29,6 +30,8 @@ class LiveConfig:
     view_port: int = 8080
     live_view: bool = True
     max_seconds: float | None = None  # stop by itself after this long (tests, timed shows)
+    catalog_path: str | None = None  # watched while live: edits take effect from the next line
+    catalog_poll_s: float = 1.0
 
 
 class LiveShow:
@@ -49,6 +52,8 @@ class LiveShow:
         self.frames = 0
         self._loop: asyncio.AbstractEventLoop | None = None
         producer.add_reply_listener(self.on_reply)
+        self.catalog_watcher = (CatalogWatcher(config.catalog_path, producer.update_catalog)
+                                if config.catalog_path else None)
 
     @property
     def active_outputs(self) -> list[str]:
@@ -77,13 +82,27 @@ class LiveShow:
             await self.view.start()
         await asyncio.to_thread(self._fanout.open)
         self.ready.set()
+        watch = asyncio.create_task(self._watch_catalog()) if self.catalog_watcher else None
         try:
             await self._pace()
         finally:
+            if watch is not None:
+                watch.cancel()
             await asyncio.to_thread(self._fanout.close)
             await self.chat.close()
             await self.view.close()
             log.info("show stopped after %d frames (%.1f s)", self.frames, self.frames / FPS)
+
+    async def _watch_catalog(self) -> None:
+        assert self.catalog_watcher is not None
+        next_check = self._clock.now()
+        while not self._stop.is_set():
+            next_check += self._config.catalog_poll_s
+            await self._clock.sleep_until(next_check)
+            try:
+                await asyncio.to_thread(self.catalog_watcher.poll)
+            except Exception:  # a watcher bug must not take the show down
+                log.exception("catalog watcher failed; the show keeps its catalog")
 
     async def _pace(self) -> None:
         self._start = start = self._clock.now()

@@ -8,6 +8,7 @@ from __future__ import annotations
 import logging
 import threading
 from dataclasses import dataclass, replace
+from datetime import datetime, timedelta
 from typing import Callable
 
 import numpy as np
@@ -16,8 +17,10 @@ from avatar.renderer import HostRenderer
 from avatar.scene import FrameState, ProductCard
 from script.catalog import Catalog
 from script.chat import ChatEvent
-from script.director import (ChatReceived, CutAtWordBoundary, Director, DirectorAction, DirectorEvent,
-                             LineDropped, PlaybackFinished, Reply, Say, ShowProduct, ShowStarted)
+from script.director import (CatalogUpdated, ChatReceived, CutAtWordBoundary, Director, DirectorAction,
+                             DirectorEvent, GuardBlocked, LineDropped, PlaybackFinished, Reply, Say, ShowProduct,
+                             ShowStarted)
+from script.writer import live_promotions
 from speech.types import SpeechEngine
 
 from .media import FPS, SAMPLES_PER_FRAME, AVChunk
@@ -39,22 +42,25 @@ class OnAirRecord:
     t_on_air: float | None = None
 
 
-def product_card(catalog: Catalog, sku: str) -> ProductCard | None:
+def product_card(catalog: Catalog, sku: str, now: datetime | None = None) -> ProductCard | None:
     product = catalog.product(sku)
     if product is None:
         return None
-    badge = product.promotions[0].text if product.promotions else None
+    running = live_promotions(product, now)
+    badge = "已售罄" if product.sold_out else (running[0][1].text if running else None)
     return ProductCard(product.title, product.price, product.list_price, badge)
 
 
 class ShowProducer:
-    def __init__(self, catalog: Catalog, persona: PersonaBundle, engine: SpeechEngine) -> None:
+    def __init__(self, catalog: Catalog, persona: PersonaBundle, engine: SpeechEngine,
+                 started_at: datetime | None = None) -> None:
         self._catalog = catalog
+        self._started_at = started_at  # wall clock at frame 0: promotions end in wall time
         self._director = Director(catalog, persona.style)
         self._renderer = HostRenderer(persona.appearance)
         self._playout = Playout(engine.synthesize)
         self._reply_listeners: list[Callable[[OnAirRecord], None]] = []
-        self._inbox: list[ChatEvent] = []
+        self._inbox: list[ChatEvent | Catalog] = []
         self._inbox_lock = threading.Lock()
         self._pending_replies: dict[str, list[OnAirRecord]] = {}  # answer line -> viewers waiting for it
         self._answers_on_air: set[str] = set()
@@ -79,6 +85,14 @@ class ShowProducer:
         with self._inbox_lock:
             self._inbox.append(event)
 
+    def update_catalog(self, catalog: Catalog) -> None:
+        """A validated new catalog; it takes effect from the next line (thread-safe)."""
+        with self._inbox_lock:
+            self._inbox.append(catalog)
+
+    def _wall(self, now: float) -> datetime | None:
+        return None if self._started_at is None else self._started_at + timedelta(seconds=now)
+
     def next_chunk(self) -> AVChunk:
         try:
             return self._next_chunk()
@@ -93,11 +107,15 @@ class ShowProducer:
         now = self._index / FPS
         if not self._started:
             self._started = True
-            self._apply(self._director.feed(ShowStarted(), now), now)
+            self._apply(self._director.feed(ShowStarted(self._started_at), now), now)
         with self._inbox_lock:
             events, self._inbox = self._inbox, []
         for event in events:
-            self._feed(ChatReceived(event), now)
+            if isinstance(event, Catalog):
+                self._catalog = event
+                self._feed(CatalogUpdated(event), now)
+            else:
+                self._feed(ChatReceived(event), now)
         audio = self._playout.next_frame()
         for line_id in audio.started:
             self._mark_on_air(line_id, now)
@@ -123,7 +141,7 @@ class ShowProducer:
     def _apply(self, actions: list[DirectorAction], now: float) -> None:
         for action in actions:
             if isinstance(action, ShowProduct):
-                self._card = product_card(self._catalog, action.sku)
+                self._card = product_card(self._catalog, action.sku, self._wall(now))
             elif isinstance(action, CutAtWordBoundary):
                 for done in self._playout.cut(action.line_id):
                     self._finished(done, now)
@@ -131,6 +149,9 @@ class ShowProducer:
                 self._playout.say(action.line.line_id, action.line.sentences)
             elif isinstance(action, Reply):
                 self._record_reply(action, now)
+            elif isinstance(action, GuardBlocked):
+                log.warning("guard blocked a %s line (%s): %s -> said instead: %s", action.kind,
+                            ", ".join(action.rules), action.text, action.replaced_by)
             elif isinstance(action, LineDropped):
                 for record in self._pending_replies.pop(action.line_id, []):
                     log.info("dropped a stale answer to %s: %s", record.event.user, record.event.text)
