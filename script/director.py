@@ -192,6 +192,7 @@ class LineVerdict:
 
 
 LineChecker = Callable[[Line, tuple[Product, ...], "datetime | None"], LineVerdict]
+LinePolisher = Callable[[Line], Line]  # an optional rewrite of a rundown line (an LLM); must keep its facts
 
 
 def pass_all(line: Line, products: tuple[Product, ...], now: datetime | None) -> LineVerdict:
@@ -224,12 +225,14 @@ class _Visit:
 class Director:
     def __init__(self, catalog: Catalog, style: PersonaStyle, config: DirectorConfig | None = None,
                  checker: LineChecker = pass_all,
-                 reader: Callable[[ChatEvent], ChatReading] = read_chat) -> None:
+                 reader: Callable[[ChatEvent], ChatReading] = read_chat,
+                 polisher: LinePolisher | None = None) -> None:
         self._catalog = catalog
         self._style = style
         self._config = config or DirectorConfig()
         self._check = checker
         self._read = reader
+        self._polish = polisher
         self._rng = random.Random(self._config.seed)
         self._started_at: datetime | None = None
         self._now = 0.0
@@ -620,11 +623,27 @@ class Director:
                     misses += 1
                     continue
                 self._said_at[line.text] = self._now
+                polished = self._polished(line)
+                if polished is not None:
+                    return polished
                 return self._checked(line, actions, fallback=self._safe_line)
             self._visit = None  # this visit has nothing new left to say: next product
             if self._pinned:
                 break
         return self._filler()
+
+    def _polished(self, line: Line) -> Line | None:
+        """The rewritten line when a polisher is set and its rewrite passes the guard; else None."""
+        if self._polish is None:
+            return None
+        try:
+            rewritten = self._polish(line)
+        except Exception:  # a failing rewriter costs the rewrite, never the line
+            return None
+        if rewritten.text == line.text:
+            return None
+        verdict = self._check(rewritten, self._products_for(rewritten), self.wall_time(self._now))
+        return None if verdict.blocked_by else verdict.line
 
     def _current_visit(self) -> _Visit | None:
         visit = self._visit

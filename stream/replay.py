@@ -72,6 +72,7 @@ class EventRecord:
     flags: tuple[str, ...] = ()
     reply: ReplyRecord | None = None
     error: str | None = None
+    shown_sku: str | None = None  # the product on screen when the event arrived
 
 
 @dataclass(frozen=True)
@@ -183,7 +184,8 @@ class ReplaySimulator:
                 if event is None:
                     self._records.append(EventRecord(number, self._now, "", "", "error", error=error))
                     continue
-                record = EventRecord(number, event.t, event.user, event.text, "other")
+                record = EventRecord(number, event.t, event.user, event.text, "other",
+                                     shown_sku=self.director.shown_sku)
                 self._records.append(record)
                 self._by_event[id(event)] = record
                 self._apply(self.director.feed(ChatReceived(event), self._now))

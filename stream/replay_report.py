@@ -35,6 +35,8 @@ def _event_json(record: EventRecord) -> dict[str, Any]:
                            "kind": record.kind, "reply": reply}
     if record.flags:
         out["flags"] = list(record.flags)
+    if record.shown_sku:
+        out["shown_sku"] = record.shown_sku
     return out
 
 

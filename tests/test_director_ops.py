@@ -206,3 +206,25 @@ def test_catalog_reload_mid_show_uses_the_new_price_from_the_next_line_on():
     sold_out = said(director.feed(ask("充电宝多少钱?", user="u9"), t + 0.1)) or director.proposals
     queued = [a for a in director.feed(ask("充电宝多少钱?", user="u10"), t + 0.2) if isinstance(a, Reply)]
     assert "售罄" in queued[0].line.text
+
+
+def test_a_rewrite_is_used_only_when_the_guard_passes_it():
+    def shouting(line):
+        return dataclasses.replace(line, sentences=tuple(s.replace("。", "！") for s in line.sentences))
+
+    def bragging(line):
+        return dataclasses.replace(line, sentences=("全网最低价！",) + line.sentences)
+
+    def no_best(line, products, now):
+        return LineVerdict(("absolute_terms",) if "最" in line.text else (), line)
+
+    def broken(line):
+        raise RuntimeError("model crashed")
+
+    for polisher, rewritten in ((shouting, True), (bragging, False), (broken, False)):
+        director = Director(CATALOG, STYLE, checker=no_best, polisher=polisher,
+                            config=DirectorConfig(disclosure_every_s=10_000))
+        disclosure = said(director.feed(ShowStarted(START), 0.0))[0]
+        line = said(finish(director, disclosure, 5.0))[0]
+        assert line.kind == LineKind.OPENER
+        assert ("！" in line.text) == rewritten and "最" not in line.text
