@@ -44,6 +44,9 @@ _WEI_VISUAL = frozenset("微薇威维徽危巍")
 _XIN_CHARS = frozenset("信芯心欣鑫新星")
 
 
+_DIGITISH = frozenset("0123456789零〇一幺壹二两贰三叁四肆五伍六陆七柒拐八捌九玖")
+
+
 @dataclass(frozen=True)
 class ContactMatch:
     kind: str  # phone | wechat | qq | url | email | id_card | wechat_marker | qq_marker
@@ -85,11 +88,13 @@ def _homophone_wechat(view: View) -> list[ContactMatch]:
     return found
 
 
-def find_contacts(text: str) -> tuple[ContactMatch, ...]:
-    """Every contact detail or contact marker in `text`, in order of position."""
-    view = normalize(text)
-    tight = compact(view)
-    digits = digits_view(tight)
+def find_contacts(text: str, view: View | None = None, tight: View | None = None) -> tuple[ContactMatch, ...]:
+    """Every contact detail or contact marker in `text`, in order of position. Callers that
+    already folded the text pass `view` (normalize) and `tight` (compact of it)."""
+    view = view or normalize(text)
+    tight = tight or compact(view)
+    # Phones, QQ and ID numbers need at least five digits; most chat has none, so skip the view.
+    digits = digits_view(tight) if sum(map(_DIGITISH.__contains__, tight.text)) >= 5 else tight
     found: list[ContactMatch] = []
     found += _matches(view, _EMAIL_RE, "email")
     found += _matches(view, _URL_RE, "url")
@@ -107,10 +112,12 @@ def find_contacts(text: str) -> tuple[ContactMatch, ...]:
     return tuple(sorted(set(found), key=lambda m: (m.start, -m.end)))
 
 
-def redact(text: str) -> str:
+def redact(text: str, matches: tuple[ContactMatch, ...] | None = None) -> str:
     """`text` with phone numbers, WeChat/QQ IDs, ID card numbers, e-mails and links replaced by
-    placeholders such as [电话]; for logs and reports. Contact markers alone stay readable."""
-    spans = [m for m in find_contacts(text) if m.redactable]
+    placeholders such as [电话]; for logs and reports. Contact markers alone stay readable.
+    `matches` are find_contacts(text) when the caller has them already."""
+    found = find_contacts(text) if matches is None else matches
+    spans = [m for m in found if m.redactable]
     merged: list[ContactMatch] = []
     for m in sorted(spans, key=lambda m: (m.start, -(m.end - m.start))):
         if merged and m.start < merged[-1].end:

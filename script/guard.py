@@ -399,6 +399,7 @@ class Guard:
     def _check_stock_urgency(self, compiled, text, folded, origin, ctx, facts):
         rule = compiled.rule
         window = int(rule.options.get("number_window", 8))
+        time_units = [_folded(u) for u in rule.options.get("time_units", ())]
         stocks = {canonical(p.stock) for p in ctx.products if p.stock is not None}
         numbers = find_numbers(text)
         hits = []
@@ -406,6 +407,8 @@ class Guard:
             pos, excerpt = self._original(text, origin, start, end)
             o_end = origin[end - 1] + 1
             stated = [m for m in numbers if pos <= m.start <= o_end + window]
+            if stated and _unit_after(text, stated[0], time_units):
+                continue  # "还剩10分钟" is time, left to the countdown rule
             if not stocks:
                 why = "商品资料没有库存数"
             elif not stated:
@@ -460,7 +463,7 @@ class Guard:
             unit = _unit_after(text, m, units)
             if not money and _structural(text, m, unit, options):
                 continue
-            excerpt = m.raw + (unit or "")
+            excerpt = redact(m.raw + (unit or ""))
             what = "金额" if money else "数字"
             hits.append((m.start, GuardHit(rule.id, excerpt,
                                            f"{rule.message}（{what}{excerpt}在商品资料中找不到出处）")))
