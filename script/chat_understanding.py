@@ -113,14 +113,26 @@ def lexicon_from_data(data: Any, source: str = "<lexicon>", base: ChatLexicon = 
     return replace(base, **extra)
 
 
-def _compile(words: tuple[str, ...]) -> re.Pattern:
-    return re.compile("|".join(f"(?:{w})" for w in words))
+_BACKREFERENCE = re.compile(r"\\[1-9]")
+
+
+class _Matcher:
+    """Words as one alternation; entries with back-references (\\1) stay separate, since
+    numbering groups across an alternation would make them point at the wrong group."""
+
+    def __init__(self, words: tuple[str, ...]) -> None:
+        plain = [w for w in words if not _BACKREFERENCE.search(w)]
+        self._patterns = [re.compile("|".join(f"(?:{w})" for w in plain))] if plain else []
+        self._patterns += [re.compile(w) for w in words if _BACKREFERENCE.search(w)]
+
+    def search(self, text: str) -> bool:
+        return any(p.search(text) for p in self._patterns)
 
 
 class ChatUnderstanding:
     def __init__(self, lexicon: ChatLexicon = DEFAULT_LEXICON) -> None:
         self.lexicon = lexicon
-        self._re = {name: _compile(getattr(lexicon, name)) for name in _LEXICON_FIELDS}
+        self._re = {name: _Matcher(getattr(lexicon, name)) for name in _LEXICON_FIELDS}
 
     def read_text(self, text: str) -> ChatReading:
         """Classify a comment's text."""
@@ -140,7 +152,7 @@ class ChatUnderstanding:
                 flags.add(flag)
         if self._re["abuse"].search(folded) or self._abusive_sound(tight):
             flags.add("abusive")
-        question = "?" in view.text or bool(self._re["questions"].search(folded))
+        question = "?" in view.text or self._re["questions"].search(folded)
         if flags & {"contact_info", "link", "ad", "repeated", "injection"}:
             kind = "spam"
         elif "abusive" in flags:
@@ -157,7 +169,7 @@ class ChatUnderstanding:
         if tight.text.isascii():
             return False
         sounds = "".join(s + "|" if (s := syllable(ch)) else ch for ch in tight.text)
-        return bool(self._re["abuse_sounds"].search(sounds))
+        return self._re["abuse_sounds"].search(sounds)
 
     def classify(self, event: ChatEvent) -> ChatReading:
         if event.type == "gift":

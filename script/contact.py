@@ -16,8 +16,8 @@ PLACEHOLDERS = {
 }
 
 # Markers that announce a WeChat ID, read on the compact view ("加 V 信" -> "加v信").
-_WECHAT_MARKER = (r"(?:微信|薇信|威信|维信|徽信|危信|v信|vx|wx|weixin|wechat|weixing|"
-                  r"加v|\+v|加微|加薇|加威|jiav|jiawei|v号|vx号)")
+_WECHAT_MARKER = (r"(?:(?:加|\+|jia)(?:vx|v信|v(?!ip)|微信|微|薇信|薇|威信|威|wx|weixin|wei)"
+                  r"|微信|薇信|威信|维信|徽信|危信|v信|vx|wx|weixin|wechat|weixing|v号)")
 _QQ_MARKER = r"(?:qq|扣扣|企鹅号|q号|qq号|koukou)"
 _ID_FILLER = r"(?:号码|号|是|为|id|:)*"
 # A WeChat ID: 6-20 letters, digits, _ or -, starting with a letter; or 5+ digits (often a phone).

@@ -53,35 +53,60 @@ class View:
         return self.origin[start], self.origin[end - 1] + 1
 
 
-@lru_cache(maxsize=8192)
+# Per-character caches as plain dicts: chat classification calls these for every character,
+# and a dict lookup costs a fraction of a cached function call. Bounded by the characters seen.
+_FOLDED: dict[str, str] = {}
+_SEPARATOR: dict[str, bool] = {}
+_CACHE_LIMIT = 50_000
+
+
 def _fold_char(ch: str) -> str:
-    if ch in _ZERO_WIDTH:
-        return ""
-    return unicodedata.normalize("NFKC", ch).lower().translate(_TRADITIONAL)
+    folded = "" if ch in _ZERO_WIDTH else unicodedata.normalize("NFKC", ch).lower().translate(_TRADITIONAL)
+    if len(_FOLDED) < _CACHE_LIMIT:
+        _FOLDED[ch] = folded
+    return folded
 
 
 def normalize(text: str) -> View:
     if text.isascii():
         return View(text.lower(), tuple(range(len(text))))
+    cache = _FOLDED
     chars: list[str] = []
     origin: list[int] = []
     for i, ch in enumerate(text):
-        folded = _fold_char(ch)
-        chars.append(folded)
-        origin.extend([i] * len(folded))
+        folded = cache.get(ch)
+        if folded is None:
+            folded = _fold_char(ch)
+        if len(folded) == 1:
+            chars.append(folded)
+            origin.append(i)
+        else:
+            chars.append(folded)
+            origin.extend([i] * len(folded))
     return View("".join(chars), tuple(origin))
 
 
-@lru_cache(maxsize=8192)
 def is_separator(ch: str) -> bool:
-    if ch in _KEEP_IN_COMPACT:
-        return False
-    return unicodedata.category(ch)[0] in "PSZC"
+    known = _SEPARATOR.get(ch)
+    if known is None:
+        known = ch not in _KEEP_IN_COMPACT and unicodedata.category(ch)[0] in "PSZC"
+        if len(_SEPARATOR) < _CACHE_LIMIT:
+            _SEPARATOR[ch] = known
+    return known
 
 
 def compact(view: View) -> View:
-    keep = [i for i, ch in enumerate(view.text) if not is_separator(ch)]
-    return View("".join(view.text[i] for i in keep), tuple(view.origin[i] for i in keep))
+    cache = _SEPARATOR
+    chars: list[str] = []
+    origin: list[int] = []
+    for ch, where in zip(view.text, view.origin):
+        separator = cache.get(ch)
+        if separator is None:
+            separator = is_separator(ch)
+        if not separator:
+            chars.append(ch)
+            origin.append(where)
+    return View("".join(chars), tuple(origin))
 
 
 def digits_view(view: View) -> View:
