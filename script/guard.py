@@ -400,6 +400,7 @@ class Guard:
         rule = compiled.rule
         window = int(rule.options.get("number_window", 8))
         time_units = [_folded(u) for u in rule.options.get("time_units", ())]
+        sold_out_words = {_folded(w) for w in rule.options.get("sold_out_terms", ())}
         stocks = {canonical(p.stock) for p in ctx.products if p.stock is not None}
         numbers = find_numbers(text)
         hits = []
@@ -409,6 +410,8 @@ class Guard:
             stated = [m for m in numbers if pos <= m.start <= o_end + window]
             if stated and _unit_after(text, stated[0], time_units):
                 continue  # "还剩10分钟" is time, left to the countdown rule
+            if folded[start:end] in sold_out_words and Decimal(0) in stocks:
+                continue  # "已经售罄" is the truth when the live stock is 0
             if not stocks:
                 why = "商品资料没有库存数"
             elif not stated:

@@ -146,6 +146,18 @@ def test_invented_stock_urgency_is_blocked(guard, text, overrides):
     assert "stock_urgency" in check(guard, text, **overrides).rule_ids
 
 
+def test_sold_out_talk_is_true_only_at_zero_stock(guard):
+    assert check(guard, "这款已经售罄了", stock=0).ok
+    assert "stock_urgency" in check(guard, "这款已经售罄了").rule_ids
+
+
+def test_big_numbers_trace_however_they_are_written(guard):
+    power_bank = dict(category="electronics", title="充电宝", specs={"电池容量": "12000mAh"}, price=129.0,
+                      list_price=None, promotions=[], policies={})
+    for text in ("电池容量12000mAh", "一万二毫安", "1.2万毫安", "到手一百二十九元"):
+        assert check(guard, text, **power_bank).ok, text
+
+
 def test_countdown_talk_needs_a_live_promotion_with_an_end(guard):
     assert check(guard, "限时优惠，满199减30").ok
     assert "countdown_urgency" in check(guard, "限时优惠", promotions=[{"text": "满199减30"}]).rule_ids
