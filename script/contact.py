@@ -42,6 +42,8 @@ _URL_RE = re.compile(r"(?:https?://|www[.。])[^\s\u4e00-\u9fff，。！？]+"
 # Homophones of 微/薇 that look or sound like the WeChat brand; with 信/芯/心/欣/鑫 after them.
 _WEI_VISUAL = frozenset("微薇威维徽危巍")
 _XIN_CHARS = frozenset("信芯心欣鑫新星")
+# 加 before these is ordinary language (更加为您, 加味, 加位置), not 加微.
+_WEI_COMMON_WORDS = frozenset("为味位未卫围胃尾喂")
 
 
 _DIGITISH = frozenset("0123456789零〇一幺壹二两贰三叁四肆五伍六陆七柒拐八捌九玖")
@@ -68,21 +70,22 @@ def _matches(view: View, regex: re.Pattern, kind: str, group: int = 0) -> list[C
 
 def _homophone_wechat(view: View) -> list[ContactMatch]:
     """wei+xin in any characters, when it reads as WeChat: after 加, with an ID after it, or in
-    characters that look like the brand. "这位新来的" (位 新) stays innocent."""
+    characters that look like the brand; and 加 before any wei (加伟, 加为). "这位新来的" and the
+    name "家伟" stay innocent."""
     sounds = syllables(view)
     text = view.text
     found = []
     for i in range(len(sounds) - 1):
         if sounds[i] != "wei" or not (sounds[i + 1] in ("xin", "xing") or text[i + 1] == "v"):
             continue
-        after_jia = i > 0 and sounds[i - 1] == "jia"
+        after_jia = i > 0 and text[i - 1] in "加+"
         looks_like = text[i] in _WEI_VISUAL and text[i + 1] in _XIN_CHARS
         id_follows = re.match(_ID_FILLER + _ID, text[i + 2:]) is not None
         if after_jia or looks_like or id_follows:
             start, end = view.span_in_original(i, i + 2)
             found.append(ContactMatch("wechat_marker", start, end))
     for i in range(len(sounds) - 1):
-        if sounds[i] == "jia" and sounds[i + 1] == "wei" and text[i] in "加家嘉佳+":
+        if text[i] in "加+" and sounds[i + 1] == "wei" and text[i + 1] not in _WEI_COMMON_WORDS:
             start, end = view.span_in_original(i, i + 2)
             found.append(ContactMatch("wechat_marker", start, end))
     return found

@@ -147,3 +147,24 @@ def test_a_merchant_extends_the_lexicon():
 def test_bad_lexicon_data_is_refused(data, problem):
     with pytest.raises(ChatLexiconError, match=problem):
         lexicon_from_data(data, "shop.yaml")
+
+
+@pytest.mark.parametrize("text, kind, flag", [
+    ("你是機器人嗎", "question", "asks_if_human"),          # traditional characters
+    ("可以退貨嗎", "question", None),
+    ("ＶＸ ａｂｃ１２３４５", "spam", "contact_info"),          # full-width letters and digits
+    ("微\u200b信 abc12345", "spam", "contact_info"),          # zero-width space inside the marker
+    ("加维信", "spam", "contact_info"),                       # homophone that looks like the brand
+    ("喂信 abc12345", "spam", "contact_info"),                # any wei+xin with an ID after it
+    ("家伟新来的吗", "question", None),                        # wei+xin in names and words stays innocent
+    ("加为信", "spam", "contact_info"),                       # 加 before any wei sound
+    ("加伟", "spam", "contact_info"),
+    ("更加为您着想吗", "question", None),
+    ("加味的有吗", "question", None),
+    ("①③⑧⓪⓪①③⑧⓪⓪⓪", "spam", "contact_info"),                 # circled digits
+])
+def test_variant_spellings(text, kind, flag):
+    reading = classify(comment(text))
+    assert reading.kind == kind and (flag is None or flag in reading.flags), reading
+    if flag is None:
+        assert "contact_info" not in reading.flags
