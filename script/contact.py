@@ -26,7 +26,8 @@ _ID = r"([a-z][a-z0-9_-]{5,19}|[0-9][0-9_-]{4,19})"
 _WECHAT_ID_RE = re.compile(_WECHAT_MARKER + _ID_FILLER + _ID)
 _QQ_ID_RE = re.compile(_QQ_MARKER + _ID_FILLER + r"([0-9]{5,11})")
 _WECHAT_MARKER_RE = re.compile(_WECHAT_MARKER)
-_QQ_MARKER_RE = re.compile(r"(?<![a-z])" + _QQ_MARKER)
+# "qq" alone is also a brand (QQ糖); as a contact it comes with 加, 号/群 or a number (see _QQ_ID_RE).
+_QQ_MARKER_RE = re.compile(r"(?:加|\+)qq|(?<![a-z])qq(?:号|群)|扣扣|企鹅号|koukou")
 # "微信支付" is a payment method, not a contact.
 _NOT_CONTACT_RE = re.compile(r"微信支付|微信扫码支付|微信小程序|支持微信")
 

@@ -383,8 +383,11 @@ class Guard:
 
     def _check_contact(self, compiled, text, folded, origin, ctx, facts):
         rule = compiled.rule
+        titles = _squeezed(" ".join(p.title for p in ctx.products))
         hits = [(m.start, GuardHit(rule.id, redact(text[m.start:m.end]), rule.message))
-                for m in find_contacts(text)]
+                for m in find_contacts(text)
+                # A marker word inside a product's own name (QQ糖) is the product, not a contact.
+                if m.redactable or _squeezed(text[m.start:m.end]) not in titles]
         return hits + self._check_phrase(compiled, text, folded, origin, ctx, facts)
 
     def _check_disclaimer(self, compiled, text, folded, origin, ctx, facts):

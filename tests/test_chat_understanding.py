@@ -160,6 +160,8 @@ def test_bad_lexicon_data_is_refused(data, problem):
     ("加为信", "spam", "contact_info"),                       # 加 before any wei sound
     ("加伟", "spam", "contact_info"),
     ("更加为您着想吗", "question", None),
+    ("QQ糖多少钱", "question", None),
+    ("加QQ", "spam", "contact_info"),
     ("加味的有吗", "question", None),
     ("①③⑧⓪⓪①③⑧⓪⓪⓪", "spam", "contact_info"),                 # circled digits
 ])

@@ -213,6 +213,12 @@ def test_platform_talk_is_not_contact(guard, text):
     assert "off_platform_contact" not in check(guard, text).rule_ids
 
 
+def test_a_product_named_like_a_contact_marker_is_the_product(guard):
+    candy = dict(title="QQ糖 水果味", category="food")
+    assert check(guard, "QQ糖酸酸甜甜", **candy).ok
+    assert "off_platform_contact" in check(guard, "QQ号12345678", **candy).rule_ids
+
+
 # ---------------------------------------------------------------- AI disclosure
 
 @pytest.mark.parametrize("text", ["我是真人，放心", "我不是AI哦", "我可不是机器人", "真人主播在线答疑", "我就是真的人"])
