@@ -24,6 +24,7 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime
 from decimal import Decimal
 from importlib import resources
+from types import MappingProxyType
 from typing import Any, Mapping
 
 import yaml
@@ -158,7 +159,7 @@ def _rule_from_data(raw: Any, source: str, index: int) -> Rule:
                 raise GuardRulesError(f"{where}: {name}: bad regular expression {pattern!r}: {exc}") from None
     return Rule(id=rule_id.strip(), type=rule_type, message=str(raw.get("message") or ""),
                 categories=categories, allowed_if_in_specs=bool(raw.get("allowed_if_in_specs", False)),
-                options=dict(options), source=source, **lists)
+                options=MappingProxyType(dict(options)), source=source, **lists)
 
 
 def rules_from_data(data: Any, source: str = "<rules>") -> GuardRules:
@@ -233,7 +234,7 @@ def merge_rules(base: GuardRules, extra: GuardRules) -> GuardRules:
             message=rule.message or old.message,
             categories=rule.categories or old.categories,
             allowed_if_in_specs=rule.allowed_if_in_specs or old.allowed_if_in_specs,
-            options=_merge_options(old.options, rule.options),
+            options=MappingProxyType(_merge_options(old.options, rule.options)),
             source=f"{old.source}+{rule.source}",
             **{name: getattr(old, name) + tuple(v for v in getattr(rule, name) if v not in getattr(old, name))
                for name in _LIST_FIELDS},
@@ -320,6 +321,10 @@ class Guard:
     def __init__(self, rules: GuardRules) -> None:
         problems = [f"rule {r.id} ({r.source}): needs a type and a message" for r in rules.rules
                     if not r.type or not r.message]
+        problems += [f"rule {r.id} ({r.source}): a {r.type} rule needs terms or patterns" for r in rules.rules
+                     if r.type in ("phrase", "stock_urgency", "countdown_urgency") and not (r.terms or r.patterns)]
+        problems += [f"rule {r.id} ({r.source}): a disclaimer rule needs options.required_text" for r in rules.rules
+                     if r.type == "disclaimer" and not str(r.options.get("required_text") or "").strip()]
         if problems:
             raise GuardRulesError("; ".join(problems))
         self.rules = rules
@@ -392,9 +397,7 @@ class Guard:
 
     def _check_disclaimer(self, compiled, text, folded, origin, ctx, facts):
         rule = compiled.rule
-        required = str(rule.options.get("required_text") or "")
-        if not required:
-            raise GuardRulesError(f"rule {rule.id}: options.required_text is required")
+        required = str(rule.options["required_text"])
         if _squeezed(required) in _squeezed(text):
             return []
         return [(len(text), GuardHit(rule.id, f"缺少“{required}”", rule.message))]

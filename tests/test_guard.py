@@ -234,7 +234,7 @@ def test_honest_disclosure_passes(guard, text):
 # ---------------------------------------------------------------- numbers trace to facts
 
 @pytest.mark.parametrize("text", [
-    "到手价89元", "到手价八十九元", "只要八十九块", "日常价一百二十九元", "净含量250g", "可冲泡7次", "七天无理由退货",
+    "到手价89元", "到手价八十九元", "只要八十九块", "到手价89.00元", "¥89", "８９元", "日常价一百二十九元", "净含量250g", "可冲泡7次", "七天无理由退货",
     "30天保价", "48小时内发货", "保质期十八个月", "A1001号链接", "两件一起拍", "第一款", "十分好喝",
     "我来一一解答", "三种喝法", "两三种喝法",
 ])
@@ -344,3 +344,9 @@ def test_disabling_an_unknown_rule_and_incomplete_new_rules_are_refused():
     incomplete = merge_rules(default_rules(), rules_from_data({"rules": [{"id": "new_rule", "terms": ["x"]}]}, "m.yaml"))
     with pytest.raises(GuardRulesError, match="new_rule .*needs a type and a message"):
         Guard.from_rules(incomplete)
+    empty = rules_from_data({"rules": [{"id": "empty", "type": "phrase", "message": "m"}]}, "m.yaml")
+    with pytest.raises(GuardRulesError, match="empty .*needs terms or patterns"):
+        Guard.from_rules(merge_rules(default_rules(), empty))
+    no_text = rules_from_data({"rules": [{"id": "d", "type": "disclaimer", "message": "m"}]}, "m.yaml")
+    with pytest.raises(GuardRulesError, match="needs options.required_text"):
+        Guard.from_rules(merge_rules(default_rules(), no_text))
