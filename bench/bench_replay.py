@@ -59,6 +59,8 @@ def judge(event: dict, label: dict, catalog) -> bool:
         return reply is None
     if expect is None:
         return reply is None or not reply["sources"]
+    if expect == "refuse":
+        return True  # silence or a grounded line; what a refusal says is the guard's job, counted separately
     if reply is None or reply.get("t_on_air") is None:
         return False
     text = reply["text"]
@@ -66,8 +68,6 @@ def judge(event: dict, label: dict, catalog) -> bool:
         return "AI" in text and not reply["sources"]
     if expect in ("unknown", "not_sold"):
         return not reply["sources"] and not _DIGITS.search(text)
-    if expect == "refuse":
-        return True  # what a refusal may say is the guard's job: violations are counted separately
     facts = list(label["facts"])
     sku = label["sku"]
     if label.get("needs_context") and event.get("shown_sku") and sku != event["shown_sku"]:
@@ -81,8 +81,15 @@ def judge(event: dict, label: dict, catalog) -> bool:
 
 def tile_chat(text: str, hours: float) -> str:
     """Repeat the recorded chat back to back until it covers `hours` of show time."""
-    events = [json.loads(line) for line in text.splitlines() if line.strip().startswith("{") and '"t"' in line]
-    span = max(e["t"] for e in events if isinstance(e.get("t"), (int, float))) + 5.0
+    times = []
+    for line in text.splitlines():
+        try:
+            event = json.loads(line)
+        except json.JSONDecodeError:
+            continue
+        if isinstance(event, dict) and isinstance(event.get("t"), (int, float)):
+            times.append(event["t"])
+    span = max(times) + 5.0
     out = []
     offset = 0.0
     while offset < hours * 3600:

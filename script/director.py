@@ -19,7 +19,7 @@ from .catalog import Catalog, Product
 from .chat import ChatEvent
 from .lines import Line, LineKind, Priority, format_price
 from .persona import PersonaStyle
-from .reading import ChatReading, read_chat
+from .chat_understanding import ChatReading, classify
 from .writer import RUNDOWN_KINDS, write_line
 
 MODES = ("auto", "approve", "takeover")
@@ -224,12 +224,15 @@ class _Visit:
 
 class Director:
     def __init__(self, catalog: Catalog, style: PersonaStyle, config: DirectorConfig | None = None,
-                 checker: LineChecker = pass_all,
-                 reader: Callable[[ChatEvent], ChatReading] = read_chat,
+                 checker: LineChecker | None = None,
+                 reader: Callable[[ChatEvent], ChatReading] = classify,
                  polisher: LinePolisher | None = None) -> None:
         self._catalog = catalog
         self._style = style
         self._config = config or DirectorConfig()
+        if checker is None:
+            from .line_guard import GuardedLines  # the real guard unless a test injects another
+            checker = GuardedLines()
         self._check = checker
         self._read = reader
         self._polish = polisher
@@ -307,8 +310,9 @@ class Director:
     def _on_chat(self, received: ChatReceived) -> list[DirectorAction]:
         event = received.event
         reading = self._read(event)
-        actions: list[DirectorAction] = [ChatClassified(event, reading.kind, reading.redacted_text, reading.flags)]
-        if reading.kind == "question" and "injection" not in reading.flags:
+        actions: list[DirectorAction] = [ChatClassified(event, reading.kind, reading.redacted_text,
+                                                        tuple(sorted(reading.flags)))]
+        if reading.answerable:
             actions += self._answer(event, reading)
         elif reading.kind in ("greeting", "gift"):
             actions += self._react(event, reading.kind)
