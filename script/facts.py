@@ -57,6 +57,15 @@ SPEC_SYNONYMS: dict[str, tuple[str, ...]] = {
     "年龄": ("年龄", "几岁", "多大宝宝", "多大孩子", "月龄", "适合几岁"),
     "规格": ("规格", "多大", "几件", "多少片", "多少包"),
     "保修": ("保修", "质保", "坏了怎么办"),
+    "片数": ("片数", "多少片", "几片", "一包多少"),
+    "层": ("几层", "多少层", "厚不厚"),
+    "口味": ("口味", "什么味", "味道", "好吃吗", "甜不甜"),
+    "配料": ("配料", "成分", "里面有什么", "用料"),
+    "储存": ("储存", "存放", "怎么保存", "怎么放", "放冰箱"),
+    "码": ("码", "哪些码", "几个码", "穿多大", "多大码"),
+    "绒": ("绒", "鸭绒", "鹅绒", "填充"),
+    "保温": ("保温", "保温多久", "保温效果", "能保温多久", "保温时间", "保温几小时"),
+    "ph": ("ph", "酸碱度", "酸碱", "弱酸性"),
 }
 
 # Spec values whose unit tells what is asked, whatever the merchant called the spec.
@@ -66,15 +75,21 @@ UNIT_SYNONYMS: tuple[tuple[str, tuple[str, ...]], ...] = (
     (r"\d\s*(g|kg|克|千克|斤)\b", ("多重", "几克", "分量", "多少克")),
     (r"\d\s*w\b", ("功率", "快充", "充电快吗", "几瓦")),
     (r"\d\s*(个月|年|天)", ("放多久", "多长时间")),
+    (r"\d\s*(片|抽|包|袋)", ("多少片", "几片", "多少抽", "几包", "多少包", "一包多少")),
 )
 
-# Topic words that appear in FAQ questions and how else viewers say them.
+# Topic groups: a fact whose text uses any word of a group is also found by the others.
 TOPIC_SYNONYMS: dict[str, tuple[str, ...]] = {
-    "孕妇": ("怀孕", "孕期", "准妈妈", "孕妈", "哺乳期"),
-    "飞机": ("坐飞机", "登机", "带上飞机", "安检", "高铁"),
-    "小孩": ("孩子", "儿童", "宝宝", "小朋友"),
-    "敏感": ("敏感肌", "过敏", "刺激"),
-    "咖啡因": ("失眠", "睡不着", "提神"),
+    "孕妇": ("孕妇", "怀孕", "孕期", "准妈妈", "孕妈", "哺乳期"),
+    "飞机": ("飞机", "坐飞机", "登机", "带上飞机", "安检", "高铁"),
+    "小孩": ("小孩", "孩子", "儿童", "宝宝", "小朋友"),
+    "敏感": ("敏感", "敏感肌", "过敏", "刺激"),
+    "咖啡因": ("咖啡因", "失眠", "睡不着", "提神"),
+    "钻绒": ("钻绒", "跑毛", "漏毛", "掉毛", "跑绒"),
+    "夜里": ("夜里", "晚上", "夜间", "睡觉"),
+    "漏": ("漏", "侧漏", "漏尿", "渗漏"),
+    "零下": ("零下", "保暖", "暖和", "冷不冷", "够暖", "冬天"),
+    "香": ("香味", "香精", "香料", "味道"),
 }
 
 
@@ -94,7 +109,7 @@ def synonym_groups() -> list[tuple[str, tuple[str, ...]]]:
     is expanded with the canonical word before matching."""
     groups = [(words[0], words) for words in KIND_SYNONYMS.values()]
     groups += [(words[0], words) for words in POLICY_SYNONYMS.values()]
-    groups += list(SPEC_SYNONYMS.items()) + list(TOPIC_SYNONYMS.items())
+    groups += list(SPEC_SYNONYMS.items())
     return groups
 
 
@@ -112,7 +127,7 @@ class Fact:
 def _spec_words(name: str, value: str) -> tuple[str, ...]:
     words: list[str] = []
     for spec_name, synonyms in SPEC_SYNONYMS.items():
-        if spec_name in name:
+        if spec_name in name.lower():
             words.extend(synonyms)
     lowered = value.lower()
     for pattern, synonyms in UNIT_SYNONYMS:
@@ -122,11 +137,11 @@ def _spec_words(name: str, value: str) -> tuple[str, ...]:
 
 
 def _topic_words(text: str) -> tuple[str, ...]:
-    return tuple(w for topic, synonyms in TOPIC_SYNONYMS.items() if topic in text for w in synonyms)
+    return tuple(w for synonyms in TOPIC_SYNONYMS.values() if any(s in text for s in synonyms) for w in synonyms)
 
 
 def _search_text(text: str, words: tuple[str, ...]) -> str:
-    return " ".join((text, *words))
+    return " ".join(dict.fromkeys((text, *words, *_topic_words(text))))
 
 
 def product_facts(product: Product, now: datetime | None = None) -> list[Fact]:
@@ -158,7 +173,7 @@ def product_facts(product: Product, now: datetime | None = None) -> list[Fact]:
             KIND_SYNONYMS["promotion"])
     for i, entry in enumerate(product.faq):
         q = entry.q.rstrip("?？")
-        add("faq", f"faq[{i}]", f"faq[{i}]", f"{q}？{entry.a}", entry.a, _topic_words(entry.q + entry.a))
+        add("faq", f"faq[{i}]", f"faq[{i}]", f"{q}？{entry.a}", entry.a, ())
     for key, value in product.policies.items():
         add("policy", key, f"policies.{key}", value, value, POLICY_SYNONYMS.get(key, (key,)))
     return facts

@@ -12,6 +12,7 @@ Pure: the embedder is injected; no I/O, no clock.
 from __future__ import annotations
 
 import math
+import re
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -42,6 +43,7 @@ class RetrievalSettings:
     k1: float = 1.2
     b: float = 0.3  # mild length normalisation: synonym lists make some facts long on purpose
     unigram_weight: float = 0.5
+    expansion_weight: float = 0.3  # a canonical word added by a synonym counts this much of a word asked
     min_product_score: float = 0.5  # idf mass a question must share with a product to name it
 
 
@@ -92,8 +94,11 @@ class _Lexicon:
 
 
 def _product_tokens(product: Product) -> Counter[str]:
+    """What names a product: its title, its SKU, and spec values with numbers or Latin letters
+    (20000mAh, 400ml). Chinese spec values (新疆长绒棉, 孕妇 in 不适宜人群) are what viewers ask
+    about, not what they call the product, so they stay out."""
     name = Counter(tokens(product.title))
-    name.update({t: 1 for t in tokens(" ".join(product.specs.values()))})
+    name.update({t: 1 for t in tokens(" ".join(product.specs.values())) if t.isascii()})
     name[normalize(product.sku)] += 2
     return name
 
@@ -123,6 +128,8 @@ class FactIndex:
             normalize(p.sku) for p in self.products}
         self._head_nouns = {p.sku: _head_noun(p.title) for p in self.products}
         self._groups = [(canonical, tuple(normalize(w) for w in words)) for canonical, words in synonym_groups()]
+        self._fact_phrases = sorted({w for _, words in self._groups for w in words if len(w) > 1},
+                                    key=len, reverse=True)
         self._fact_vectors: np.ndarray | None = None
         if embedder is not None and self.facts:
             self._fact_vectors = embedder.embed([PASSAGE_PREFIX + passage_text(f, self.products)
@@ -140,18 +147,36 @@ class FactIndex:
 
     # ---- products -------------------------------------------------------------------------------
 
+    def _without_fact_words(self, question: str) -> str:
+        """The question without the synonym phrases it uses to ask for a fact: in "容量多大" the
+        word 容量 asks for a spec, it does not name 大容量充电宝."""
+        text = normalize(question)
+        for word in self._fact_phrases:
+            text = text.replace(word, " ")
+        return text
+
+    def _names_head_noun(self, text: str, head: str) -> bool:
+        """A one-character head noun (茶) names the product unless it sits inside a word the facts
+        use (奶 of 洗面奶 inside 牛奶, asked about a cup)."""
+        for i, ch in enumerate(text):
+            if ch == head and not any(self._fact_lex.df.get(text[j:j + 2], 0) for j in (i - 1, i) if j >= 0):
+                return True
+        return False
+
     def rank_products(self, question: str) -> list[ProductHit]:
         """Every product with the idf mass of question words naming it, best first (0 when none)."""
-        words = set(tokens(question, drop_chatter=True))
+        text = self._without_fact_words(question)
+        words = set(tokens(text, drop_chatter=True))
         normalized = normalize(question)
         hits = []
         for i, product in enumerate(self.products):
             doc = self._product_lex.docs[i]
             head = self._head_nouns[product.sku]
-            score = sum(self._product_lex.idf(t) * (1.0 if t == head else
+            named_by_head = head in words and self._names_head_noun(text, head)
+            score = sum(self._product_lex.idf(t) * (1.0 if t == head and named_by_head else
                                                     _token_weight(t, self.settings.unigram_weight))
                         for t in words if t in doc and t not in STOP_CHARS)
-            if not any(len(t) > 1 for t in words if t in doc) and head not in words:
+            if not any(len(t) > 1 for t in words if t in doc) and not named_by_head:
                 score = 0.0  # one shared character (保 in 保质期 vs 保湿面霜) does not name a product
             if any(normalize(w) in normalized for w in self._category_words[product.sku]):
                 score += 0.5
@@ -164,27 +189,53 @@ class FactIndex:
 
     # ---- facts ----------------------------------------------------------------------------------
 
-    def _query_weights(self, question: str) -> dict[str, float]:
+    def _glue_bigrams(self, text: str) -> set[str]:
+        """Bigrams no fact uses that straddle a word boundary: "啥活" in "有啥活动" (next to the known
+        活动), "这茶". An unknown bigram between unknown ones ("感冒", "手机") is a real word the
+        catalog does not cover, and must count against every fact."""
+        glue: set[str] = set()
+        df = self._fact_lex.df
+        for run in re.findall(r"[\u3400-\u9fff]+", text):
+            grams = [run[i:i + 2] for i in range(len(run) - 1)]
+            for i, gram in enumerate(grams):
+                if df.get(gram, 0):
+                    continue
+                neighbours = [grams[j] for j in (i - 1, i + 1) if 0 <= j < len(grams)]
+                if any(df.get(n, 0) for n in neighbours) or any(c in STOP_CHARS or c in self._title_tokens
+                                                              for c in gram):
+                    glue.add(gram)
+        return glue
+
+    def _query_weights(self, question: str, drop: frozenset[str] = frozenset()) -> dict[str, float]:
         """Question tokens that can match a fact, with their weights; words naming a product and
-        glue bigrams ("这茶", "冒吗") are dropped so they neither match nor dilute coverage."""
+        glue bigrams are dropped so they neither match nor dilute coverage."""
         normalized = normalize(question)
-        raw = tokens(question, drop_chatter=True)
-        for canonical, words in self._groups:
-            if any(w and w in normalized for w in words):
-                raw.extend(tokens(canonical))
+        glue = self._glue_bigrams(normalized)
         weights: dict[str, float] = {}
-        for t in raw:
-            if t in self._title_tokens and self._fact_lex.df.get(t, 0) == 0:
-                continue
-            if t in self._title_tokens and len(t) == 1:
-                continue
-            if len(t) == 2 and not t.isascii() and self._fact_lex.df.get(t, 0) == 0 and (
-                    any(c in STOP_CHARS for c in t) or any(c in self._title_tokens for c in t)):
+        for t in tokens(question, drop_chatter=True):
+            if t in drop or t in glue or (len(t) == 2 and all(c in STOP_CHARS for c in t)):
+                continue  # "有没", "可以": function words, whatever the facts' synonym lists contain
+            if t in self._title_tokens and (self._fact_lex.df.get(t, 0) == 0 or len(t) == 1):
                 continue
             weights[t] = self._fact_lex.idf(t) * _token_weight(t, self.settings.unigram_weight)
         return weights
 
-    def _lexical_scores(self, weights: dict[str, float], candidates: list[int]) -> np.ndarray:
+    def _expansion(self, question: str, asked: dict[str, float]) -> dict[str, float]:
+        """Canonical words of the synonym groups the question uses ("多重" -> 重量, 净含量). They add
+        to a fact's match but not to what the question asks, so a phrase that several groups share
+        does not dilute the coverage of the fact it is really about."""
+        normalized = normalize(question)
+        extra: dict[str, float] = {}
+        for canonical, words in self._groups:
+            if any(w and w in normalized for w in words):
+                for t in tokens(canonical):
+                    if t not in asked:
+                        extra[t] = (self.settings.expansion_weight * self._fact_lex.idf(t)
+                                    * _token_weight(t, self.settings.unigram_weight))
+        return extra
+
+    def _lexical_scores(self, weights: dict[str, float], extra: dict[str, float],
+                        candidates: list[int]) -> np.ndarray:
         total = sum(weights.values())
         scores = np.zeros(len(candidates))
         if total <= 0:
@@ -194,11 +245,11 @@ class FactIndex:
             doc = self._fact_lex.docs[i]
             norm = k1 * (1 - b + b * self._fact_lengths[i] / self._fact_lex.avgdl)
             matched = 0.0
-            for t, w in weights.items():
+            for t, w in (*weights.items(), *extra.items()):
                 tf = doc.get(t, 0)
                 if tf:
                     matched += w * min(1.0, tf * (k1 + 1) / (tf + norm))
-            scores[j] = matched / total
+            scores[j] = min(1.0, matched / total)
         return scores
 
     def _dense_scores(self, question: str, candidates: list[int]) -> np.ndarray | None:
@@ -218,10 +269,15 @@ class FactIndex:
                min_score: float | None = None) -> list[FactHit]:
         """The best facts for a question, within one product when `sku` is given; only hits whose
         fused confidence reaches `min_score` (default from settings), so [] means "no fact"."""
+        return self._search(question, sku, k, min_score, frozenset())
+
+    def _search(self, question: str, sku: str | None, k: int, min_score: float | None,
+                drop: frozenset[str]) -> list[FactHit]:
         candidates = [i for i, f in enumerate(self.facts) if sku is None or f.sku == sku]
         if not candidates or k <= 0:
             return []
-        lexical = self._lexical_scores(self._query_weights(question), candidates)
+        asked = self._query_weights(question, drop)
+        lexical = self._lexical_scores(asked, self._expansion(question, asked), candidates)
         dense = self._dense_scores(question, candidates)
         fused = self._fuse(lexical, dense)
         threshold = self.settings.min_score if min_score is None else min_score
@@ -230,17 +286,22 @@ class FactIndex:
                         None if dense is None else round(float(dense[j]), 4))
                 for j in order[:k] if fused[j] >= threshold]
 
-    def lookup(self, question: str, current_sku: str | None = None, k: int = 3) -> Lookup:
+    def lookup(self, question: str, current_sku: str | None = None, k: int = 3,
+               min_score: float | None = None) -> Lookup:
         """Resolve the product (named in the question, else the one on screen), then search its facts.
         Among equally named products (two power banks, "充电宝多少钱") the one on screen wins."""
         ranked = [h for h in self.rank_products(question) if h.score >= self.settings.min_product_score]
         if ranked:
             best = [h.sku for h in ranked if h.score == ranked[0].score]
             sku = current_sku if current_sku in best else best[0]
-            return Lookup(sku, True, tuple(self.search(question, sku, k)))
+            # "20000毫安的重不重": 20000mah named the product; left in, it would pick the capacity fact.
+            product = self.products[[p.sku for p in self.products].index(sku)]
+            naming = frozenset(t for t in _product_tokens(product) if t.isascii())
+            hits = self._search(question, sku, k, min_score, naming) or self.search(question, sku, k, min_score)
+            return Lookup(sku, True, tuple(hits))
         if current_sku is not None:
-            return Lookup(current_sku, False, tuple(self.search(question, current_sku, k)))
-        hits = tuple(self.search(question, None, k))
+            return Lookup(current_sku, False, tuple(self.search(question, current_sku, k, min_score)))
+        hits = tuple(self.search(question, None, k, min_score))
         return Lookup(hits[0].fact.sku if hits else None, False, hits)
 
 

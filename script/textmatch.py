@@ -19,7 +19,9 @@ _UNIT_AFTER = "天个月年块元克斤件瓶盒片包毫升瓦次岁小分秒�
 _UNIT_WORDS = (
     ("毫安时", "mah"), ("毫安", "mah"), ("毫升", "ml"), ("千克", "kg"), ("公斤", "kg"),
 )
-_DIGIT_UNITS = (("克", "g"), ("瓦", "w"), ("升", "l"))
+_DIGIT_UNITS = (("克", "g"), ("瓦", "w"), ("升", "l"), ("斤", "jin"))
+# Short names viewers use for what titles spell out.
+ALIASES = (("维c", "维生素c"), ("vc", "维生素c"))
 
 # Characters that carry no meaning for matching on their own (they still count inside bigrams).
 STOP_CHARS = frozenset("的了吗呢么嘛吧啊呀哦哈是在这那个款些我你您他她它们就都也还又很太吧请问下一有没不和与跟给要想能可以会")
@@ -64,6 +66,9 @@ def _convert_numerals(text: str) -> str:
 def normalize(text: str) -> str:
     """Lower-case, half-width, Chinese numerals as digits, units as their Latin symbols."""
     text = unicodedata.normalize("NFKC", text).lower()
+    for short, full in ALIASES:
+        if short in text and full not in text:
+            text = text.replace(short, full)
     text = _convert_numerals(text)
     for word, unit in _UNIT_WORDS:
         text = text.replace(word, unit)
