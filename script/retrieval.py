@@ -103,6 +103,13 @@ def _product_tokens(product: Product) -> Counter[str]:
     return name
 
 
+def _naming_numbers(question: str, product_words: Counter[str]) -> frozenset[str]:
+    """The question's number-with-unit words that name the product (20000mah and its parts); a bare
+    unit ("毫升" in 面霜多少毫升) names nothing and is left for the fact search."""
+    named = [t for t in tokens(question) if t in product_words and any(c.isdigit() for c in t)]
+    return frozenset(named) | {part for t in named for part in re.findall(r"\d+(?:\.\d+)?|[a-z]+", t)}
+
+
 def _head_noun(title: str) -> str:
     """Last character of the title's first Chinese word: 茶 in 高山乌龙茶, 霜 in 保湿修护面霜."""
     word = normalize(title).split()[0] if title.strip() else ""
@@ -296,7 +303,7 @@ class FactIndex:
             sku = current_sku if current_sku in best else best[0]
             # "20000毫安的重不重": 20000mah named the product; left in, it would pick the capacity fact.
             product = self.products[[p.sku for p in self.products].index(sku)]
-            naming = frozenset(t for t in _product_tokens(product) if t.isascii())
+            naming = _naming_numbers(question, _product_tokens(product))
             hits = self._search(question, sku, k, min_score, naming) or self.search(question, sku, k, min_score)
             return Lookup(sku, True, tuple(hits))
         if current_sku is not None:
