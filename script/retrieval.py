@@ -36,7 +36,9 @@ class Embedder(Protocol):
 
 @dataclass(frozen=True)
 class RetrievalSettings:
-    min_score: float = 0.45  # fused confidence below this is "no fact"
+    min_score: float = 0.40  # lexical-only confidence below this is "no fact"
+    min_fused_score: float = 0.45  # the same with a dense scorer (e5 lifts unrelated pairs too) ...
+    min_lexical_with_dense: float = 0.1  # ... and a fact no question word touches is never answered
     lexical_weight: float = 0.5  # share of the lexical score when a dense score exists
     dense_low: float = 0.80  # e5 cosine that means "unrelated" ...
     dense_high: float = 0.92  # ... and "the same question"
@@ -69,7 +71,8 @@ class Lookup:
 
 
 def _token_weight(token: str, unigram_weight: float) -> float:
-    if len(token) == 1 and not token.isascii():
+    """Unigrams and bigrams half made of function characters ("退吗", "能放") say less than a word."""
+    if not token.isascii() and (len(token) == 1 or any(c in STOP_CHARS for c in token)):
         return unigram_weight
     return 1.0
 
@@ -208,7 +211,9 @@ class FactIndex:
                 if df.get(gram, 0):
                     continue
                 neighbours = [grams[j] for j in (i - 1, i + 1) if 0 <= j < len(grams)]
-                if any(df.get(n, 0) for n in neighbours) or any(c in STOP_CHARS or c in self._title_tokens
+                # Only a neighbour that is a content word marks a boundary: "机吗" (of 飞机吗) must
+                # not turn 手机 into glue.
+                if any(df.get(n, 0) and not any(c in STOP_CHARS for c in n) for n in neighbours) or any(c in STOP_CHARS or c in self._title_tokens
                                                               for c in gram):
                     glue.add(gram)
         return glue
@@ -287,7 +292,10 @@ class FactIndex:
         lexical = self._lexical_scores(asked, self._expansion(question, asked), candidates)
         dense = self._dense_scores(question, candidates)
         fused = self._fuse(lexical, dense)
-        threshold = self.settings.min_score if min_score is None else min_score
+        if dense is not None:
+            fused = np.where(lexical >= self.settings.min_lexical_with_dense, fused, np.minimum(fused, 0.0))
+        default = self.settings.min_score if dense is None else self.settings.min_fused_score
+        threshold = default if min_score is None else min_score
         order = sorted(range(len(candidates)), key=lambda j: (-fused[j], candidates[j]))
         return [FactHit(self.facts[candidates[j]], round(float(fused[j]), 4), round(float(lexical[j]), 4),
                         None if dense is None else round(float(dense[j]), 4))
