@@ -100,7 +100,8 @@ def main() -> None:
             print(f"fused index: {len(fused.facts)} facts embedded in "
                   f"{1000 * (time.perf_counter() - started):.0f} ms")
             results.append(run_mode("fused", fused, questions))  # first: query embeddings not cached yet
-            dense = FactIndex.from_catalog(catalog, embedder, NOW, replace(base, lexical_weight=0.0, min_lexical_with_dense=-1.0))
+            dense_only = replace(base, lexical_weight=0.0, min_lexical_with_dense=-1.0)
+            dense = FactIndex.from_catalog(catalog, embedder, NOW, dense_only)
             result = run_mode("dense", dense, questions)
             result["ms_per_question"] = float("nan")  # queries came from the cache: not a latency
             results.append(result)
