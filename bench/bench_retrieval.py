@@ -118,7 +118,8 @@ def main() -> None:
                   f"  (unthresholded {row['top_without_threshold']})")
     out = ROOT / "bench" / "out"
     out.mkdir(parents=True, exist_ok=True)
-    (out / f"retrieval{'_heldout' if args.held_out else ''}.json").write_text(json.dumps(results, ensure_ascii=False, indent=1), encoding="utf-8")
+    name = "retrieval_heldout.json" if args.held_out else "retrieval.json"
+    (out / name).write_text(json.dumps(results, ensure_ascii=False, indent=1), encoding="utf-8")
 
 
 if __name__ == "__main__":

@@ -45,6 +45,7 @@ class RetrievalSettings:
     k1: float = 1.2
     b: float = 0.3  # mild length normalisation: synonym lists make some facts long on purpose
     unigram_weight: float = 0.5
+    unknown_word_weight: float = 1.5  # a word no fact uses (感冒, 今年) is evidence the catalog cannot answer
     expansion_weight: float = 0.3  # a canonical word added by a synonym counts this much of a word asked
     min_product_score: float = 0.5  # idf mass a question must share with a product to name it
 
@@ -133,6 +134,7 @@ class FactIndex:
         self._fact_lex = _Lexicon([Counter(tokens(f.search_text)) for f in self.facts])
         self._fact_lengths = [sum(d.values()) for d in self._fact_lex.docs]
         self._product_lex = _Lexicon([_product_tokens(p) for p in self.products])
+        self._sku_position = {p.sku: i for i, p in enumerate(self.products)}
         self._category_words = {p.sku: CATEGORY_WORDS.get(p.category, ()) for p in self.products}
         self._title_tokens = {t for p in self.products for t in tokens(p.title)} | {
             normalize(p.sku) for p in self.products}
@@ -188,8 +190,8 @@ class FactIndex:
                         for t in words if t in doc and t not in STOP_CHARS)
             if not any(len(t) > 1 for t in words if t in doc) and not named_by_head:
                 score = 0.0  # one shared character (保 in 保质期 vs 保湿面霜) does not name a product
-            if any(normalize(w) in normalized for w in self._category_words[product.sku]):
-                score += 0.5
+            if score > 0 and any(normalize(w) in normalized for w in self._category_words[product.sku]):
+                score += 0.5  # "充电宝 数码的那个": the category breaks a tie, it never names alone
             hits.append(ProductHit(product.sku, round(score, 4)))
         return sorted(hits, key=lambda h: -h.score)
 
@@ -213,8 +215,8 @@ class FactIndex:
                 neighbours = [grams[j] for j in (i - 1, i + 1) if 0 <= j < len(grams)]
                 # Only a neighbour that is a content word marks a boundary: "机吗" (of 飞机吗) must
                 # not turn 手机 into glue.
-                if any(df.get(n, 0) and not any(c in STOP_CHARS for c in n) for n in neighbours) or any(c in STOP_CHARS or c in self._title_tokens
-                                                              for c in gram):
+                beside_a_word = any(df.get(n, 0) and not any(c in STOP_CHARS for c in n) for n in neighbours)
+                if beside_a_word or any(c in STOP_CHARS or c in self._title_tokens for c in gram):
                     glue.add(gram)
         return glue
 
@@ -229,7 +231,10 @@ class FactIndex:
                 continue  # "有没", "可以": function words, whatever the facts' synonym lists contain
             if t in self._title_tokens and (self._fact_lex.df.get(t, 0) == 0 or len(t) == 1):
                 continue
-            weights[t] = self._fact_lex.idf(t) * _token_weight(t, self.settings.unigram_weight)
+            weight = self._fact_lex.idf(t) * _token_weight(t, self.settings.unigram_weight)
+            if self._fact_lex.df.get(t, 0) == 0:
+                weight *= self.settings.unknown_word_weight
+            weights[t] = weight
         return weights
 
     def _expansion(self, question: str, asked: dict[str, float]) -> dict[str, float]:
@@ -293,7 +298,7 @@ class FactIndex:
         dense = self._dense_scores(question, candidates)
         fused = self._fuse(lexical, dense)
         if dense is not None:
-            fused = np.where(lexical >= self.settings.min_lexical_with_dense, fused, np.minimum(fused, 0.0))
+            fused = np.where(lexical >= self.settings.min_lexical_with_dense, fused, 0.0)
         default = self.settings.min_score if dense is None else self.settings.min_fused_score
         threshold = default if min_score is None else min_score
         order = sorted(range(len(candidates)), key=lambda j: (-fused[j], candidates[j]))
@@ -310,8 +315,7 @@ class FactIndex:
             best = [h.sku for h in ranked if h.score == ranked[0].score]
             sku = current_sku if current_sku in best else best[0]
             # "20000毫安的重不重": 20000mah named the product; left in, it would pick the capacity fact.
-            product = self.products[[p.sku for p in self.products].index(sku)]
-            naming = _naming_numbers(question, _product_tokens(product))
+            naming = _naming_numbers(question, self._product_lex.docs[self._sku_position[sku]])
             hits = self._search(question, sku, k, min_score, naming) or self.search(question, sku, k, min_score)
             return Lookup(sku, True, tuple(hits))
         if current_sku is not None:

@@ -134,6 +134,8 @@ def test_words_that_ask_for_a_fact_do_not_name_a_product(lexical):
     assert lexical.products_for("容量多大") == []  # 容量 asks for a spec; it is not 大容量充电宝
     assert lexical.products_for("保质期多久") == []  # 保 of 保质期 is not 保湿面霜
     assert lexical.products_for("这茶能放多久") == ["A1001"]  # 茶, the title's head noun, does
+    assert lexical.products_for("有什么吃的") == []  # a category alone names no product
+    assert lexical.products_for("b2003还有货吗") == ["B2003"]  # a SKU does
 
 
 @pytest.mark.parametrize("question, sku", [
