@@ -77,7 +77,7 @@ class CachedEmbedder:
                 out[i] = vector
                 self._remember(texts[i], vector, to_disk=True)
         if not texts:
-            return np.zeros((0, 384), dtype=np.float32)
+            return np.zeros((0, getattr(self._model, "dim", 384)), dtype=np.float32)
         return np.stack(out)  # type: ignore[arg-type]
 
 
