@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Callable, Mapping, Union
 
-from .answers import Answer, answer_question
+from .answers import Answer, Answerer
 from .catalog import Catalog, Product
 from .chat import ChatEvent
 from .lines import Line, LineKind, Priority, format_price
@@ -226,8 +226,9 @@ class Director:
     def __init__(self, catalog: Catalog, style: PersonaStyle, config: DirectorConfig | None = None,
                  checker: LineChecker | None = None,
                  reader: Callable[[ChatEvent], ChatReading] = classify,
-                 polisher: LinePolisher | None = None) -> None:
+                 polisher: LinePolisher | None = None, answerer: Answerer | None = None) -> None:
         self._catalog = catalog
+        self._answerer = answerer or Answerer.build(catalog)
         self._style = style
         self._config = config or DirectorConfig()
         if checker is None:
@@ -244,6 +245,7 @@ class Director:
         self._queue: list[Line] = []  # waiting lines, highest priority first, FIFO within one
         self._lines: dict[str, Line] = {}  # lines said or saying, to build a resume from
         self._answer_events: dict[str, ChatEvent] = {}  # answer line -> the question it answers
+        self._answer_keys: dict[str, tuple] = {}  # answer line -> what it states (merging duplicates)
         self._no_resume: set[str] = set()  # cut lines whose facts went out of date
         self._proposals: dict[str, ProposeReply] = {}
         self._shown_sku: str | None = None
@@ -321,17 +323,19 @@ class Director:
         return actions
 
     def _answer(self, event: ChatEvent, reading: ChatReading) -> list[DirectorAction]:
-        answer = self._answer_for(event, reading)
-        if answer is None:
+        found = self._answer_for(event, reading)
+        if found is None:
             return [Reply(event, None)]
-        same = self._pending_answer(answer.sentences)
-        if same is not None:  # ten viewers asking the price get one answer
+        answer, key = found
+        same = self._pending_answer(key)
+        if same is not None:  # ten viewers asking the price, however worded, get one answer
             return [Reply(event, same)]
         line = Line(self._new_id("answer-"), Priority.ANSWER, answer.sentences, answer.sku, answer.sources,
                     kind=LineKind.ANSWER, derived=answer.derived)
         actions: list[DirectorAction] = []
         line = self._checked(line, actions, fallback=self._unknown_answer)
         self._answer_events[line.line_id] = event
+        self._answer_keys[line.line_id] = key
         if self._mode != "auto":
             return actions + self._propose(event, line)
         queued = [q for q in self._queue if q.priority == Priority.ANSWER]
@@ -342,20 +346,22 @@ class Director:
             actions.append(LineDropped(stale.line_id))
         return [*actions, Reply(event, line), *self._submit(line)]
 
-    def _answer_for(self, event: ChatEvent, reading: ChatReading) -> Answer | None:
+    def _answer_for(self, event: ChatEvent, reading: ChatReading) -> tuple[Answer, tuple] | None:
+        """The answer to say and what makes two answers the same (for merging duplicates)."""
         style = self._style
         if "asks_if_human" in reading.flags:
             return Answer((f"{self._prefix(event)}我是AI数字人主播{style.display_name}，不是真人。",
-                           "有需要人工帮忙的，可以联系店铺客服。"), None, ())
-        answer = answer_question(event.text, self._catalog, self._shown_sku, self.wall_time(self._now))
+                           "有需要人工帮忙的，可以联系店铺客服。"), None, ()), ("human",)
+        answer = self._answerer.answer(event.text, self._shown_sku, self.wall_time(self._now))
         if answer is None:
             return None
-        if not answer.sources and answer.sku is None and answer.not_sold:
-            return Answer((self._pick(style.not_sold, event),), None, ())
-        if not answer.sources:
-            return Answer((self._pick(style.unknown_answers, event),), answer.sku, ())
+        if answer.not_sold:
+            return Answer((self._pick(style.not_sold, event),), None, ()), ("not_sold",)
+        if not answer.sentences:
+            return Answer((self._pick(style.unknown_answers, event),), answer.sku, ()), ("unknown", answer.sku)
+        key = ("facts", answer.sku, answer.sources, answer.derived) if answer.sources else ("said", answer.sentences)
         return Answer((self._prefix(event) + answer.sentences[0], *answer.sentences[1:]), answer.sku,
-                      answer.sources, derived=answer.derived)
+                      answer.sources, derived=answer.derived), key
 
     def _prefix(self, event: ChatEvent) -> str:
         return self._pick(self._style.answer_prefixes, event)
@@ -369,11 +375,12 @@ class Director:
         text = self._style.unknown_answers[self._line_counter % len(self._style.unknown_answers)]
         return Line(line.line_id, line.priority, (text,), line.sku, (), kind=line.kind)
 
-    def _pending_answer(self, sentences: tuple[str, ...]) -> Line | None:
+    def _pending_answer(self, key: tuple) -> Line | None:
         candidates = [self._on_air] if self._on_air is not None else []
         candidates += [q for q in self._queue if q.priority == Priority.ANSWER]
         candidates += [p.line for p in self._proposals.values()]
-        return next((c for c in candidates if c.priority == Priority.ANSWER and c.sentences == sentences), None)
+        return next((c for c in candidates if c.priority == Priority.ANSWER
+                     and self._answer_keys.get(c.line_id) == key), None)
 
     def _propose(self, event: ChatEvent, line: Line) -> list[DirectorAction]:
         actions: list[DirectorAction] = []
@@ -427,7 +434,11 @@ class Director:
             return [self._log(event.operator, "pin", f"refused: no product {event.sku}")]
         self._pinned = event.sku
         self._visit = None  # the next rundown line starts on the pinned product
-        return [self._log(event.operator, "pin", event.sku or "unpinned")]
+        actions: list[DirectorAction] = [self._log(event.operator, "pin", event.sku or "unpinned")]
+        if event.sku is not None and event.sku != self._shown_sku:
+            self._shown_sku = event.sku  # the card changes now; the host talks about it from the next line
+            actions.append(ShowProduct(event.sku))
+        return actions
 
     def _on_pause(self, event: PauseRundown) -> list[DirectorAction]:
         self._paused = event.paused
@@ -484,6 +495,7 @@ class Director:
     def _on_catalog(self, event: CatalogUpdated) -> list[DirectorAction]:
         old = {p.sku: p for p in self._catalog.products}
         self._catalog = event.catalog
+        self._answerer = self._answerer.with_catalog(event.catalog)
         changed = {p.sku for p in event.catalog.products if old.get(p.sku) != p}
         changed |= set(old) - {p.sku for p in event.catalog.products}
         actions: list[DirectorAction] = []
@@ -515,9 +527,10 @@ class Director:
 
     def _reanswer(self, line: Line, actions: list[DirectorAction]) -> Line:
         event = self._answer_events[line.line_id]
-        answer = self._answer_for(event, self._read(event))
-        if answer is None:
-            answer = Answer((self._style.unknown_answers[0],), line.sku, ())
+        found = self._answer_for(event, self._read(event))
+        answer = found[0] if found else Answer((self._style.unknown_answers[0],), line.sku, ())
+        if found:
+            self._answer_keys[line.line_id] = found[1]
         fresh = Line(line.line_id, line.priority, answer.sentences, answer.sku, answer.sources,
                      kind=LineKind.ANSWER, derived=answer.derived)
         fresh = self._checked(fresh, actions, fallback=self._unknown_answer)
@@ -542,6 +555,7 @@ class Director:
     def _forget(self, line_id: str) -> None:
         self._lines.pop(line_id, None)
         self._answer_events.pop(line_id, None)
+        self._answer_keys.pop(line_id, None)
 
     def _submit(self, line: Line) -> list[DirectorAction]:
         self._lines[line.line_id] = line
@@ -579,6 +593,7 @@ class Director:
     def _on_finished(self, event: PlaybackFinished) -> list[DirectorAction]:
         line = self._lines.pop(event.line_id, None)
         self._answer_events.pop(event.line_id, None)
+        self._answer_keys.pop(event.line_id, None)
         if line is None:
             return []
         resumable = event.line_id not in self._no_resume and not self._stopped

@@ -102,7 +102,10 @@ def _product_tokens(product: Product) -> Counter[str]:
     (20000mAh, 400ml). Chinese spec values (新疆长绒棉, 孕妇 in 不适宜人群) are what viewers ask
     about, not what they call the product, so they stay out."""
     name = Counter(tokens(product.title))
-    name.update({t: 1 for t in tokens(" ".join(product.specs.values())) if t.isascii()})
+    # A bare number (30 in "25g×30袋") or a bare unit (kg) is not a name; a number with its unit
+    # (20000mah) or a model word (iphone) is.
+    name.update({t: 1 for t in tokens(" ".join(product.specs.values()))
+                 if t.isascii() and not t.replace(".", "").isdigit() and t not in _UNITS})
     name[normalize(product.sku)] += 2
     return name
 
@@ -112,6 +115,13 @@ def _naming_numbers(question: str, product_words: Counter[str]) -> frozenset[str
     unit ("毫升" in 面霜多少毫升) names nothing and is left for the fact search."""
     named = [t for t in tokens(question) if t in product_words and any(c.isdigit() for c in t)]
     return frozenset(named) | {part for t in named for part in re.findall(r"\d+(?:\.\d+)?|[a-z]+", t)}
+
+
+_UNITS = frozenset({"mah", "ml", "l", "w", "g", "kg", "mg", "cm", "mm", "m", "v", "a", "h", "wh", "db", "hz", "gb",
+                    "tb", "mb", "ph", "xl", "xxl", "xxxl", "s", "x"})
+
+# Everyday chat words that contain a product's one-character head noun without naming it.
+_EVERYDAY_WORDS = frozenset({"宝宝", "宝贝", "宝妈", "宝子", "宝们"})
 
 
 def _head_noun(title: str) -> str:
@@ -171,8 +181,11 @@ class FactIndex:
         """A one-character head noun (茶) names the product unless it sits inside a word the facts
         use (奶 of 洗面奶 inside 牛奶, asked about a cup)."""
         for i, ch in enumerate(text):
-            if ch == head and not any(self._fact_lex.df.get(text[j:j + 2], 0) for j in (i - 1, i) if j >= 0):
-                return True
+            if ch != head or any(self._fact_lex.df.get(text[j:j + 2], 0) for j in (i - 1, i) if j >= 0):
+                continue
+            if any(text[j:j + 2] in _EVERYDAY_WORDS for j in (i - 1, i) if j >= 0):
+                continue  # 宝 of 充电宝 inside 宝宝/宝妈: viewers' words, not the product
+            return True
         return False
 
     def rank_products(self, question: str) -> list[ProductHit]:

@@ -14,8 +14,8 @@ from datetime import datetime
 from script.catalog import Catalog
 from script.chat import ChatEvent, ChatFormatError, parse_chat_event
 from script.director import (ChatClassified, ChatReceived, CutAtWordBoundary, Director, DirectorAction,
-                             DirectorConfig, GuardBlocked, LineChecker, LineDropped, PlaybackFinished, Reply, Say,
-                             ShowProduct, ShowStarted, pass_all)
+                             DirectorConfig, GuardBlocked, LineChecker, LineDropped, PinProduct, PlaybackFinished,
+                             Reply, Say, ShowProduct, ShowStarted)
 from script.lines import Line, Priority
 from script.persona import PersonaStyle
 
@@ -138,7 +138,7 @@ def read_chat_lines(text: str) -> list[tuple[int, ChatEvent | None, str | None]]
 
 class ReplaySimulator:
     def __init__(self, catalog: Catalog, style: PersonaStyle, *, seed: int = 0,
-                 started_at: datetime | None = None, checker: LineChecker = pass_all,
+                 started_at: datetime | None = None, checker: LineChecker | None = None,
                  speech: SpeechModel = SpeechModel(), config: DirectorConfig | None = None,
                  reader=None) -> None:
         config = config or DirectorConfig(seed=seed)
@@ -159,7 +159,10 @@ class ReplaySimulator:
         self._guard: list[GuardEvent] = []
         self._airtime: dict[str, float] = {}
 
-    def run(self, chat: list[tuple[int, ChatEvent | None, str | None]], until: float | None = None) -> ReplayResult:
+    def run(self, chat: list[tuple[int, ChatEvent | None, str | None]], until: float | None = None,
+            rundown: list[tuple[float, str]] = ()) -> ReplayResult:
+        """Replay `chat`; `rundown` optionally pins the product on screen at given times, as the
+        operator did in the recorded show, so "这个多少钱" is judged against the same product."""
         # A malformed line has no time of its own: it happened when the line before it did.
         timed: list[tuple[float, int, ChatEvent | None, str | None]] = []
         previous = 0.0
@@ -171,7 +174,14 @@ class ReplaySimulator:
         until = last_t + 30.0 if until is None else until
         self._apply(self.director.feed(ShowStarted(self._started_at), 0.0))
         index = 0
+        pins = sorted(rundown)
         while True:
+            if pins and pins[0][0] <= min(timed[index][0] if index < len(timed) else math.inf,
+                                          self._playing.end if self._playing else math.inf):
+                t_pin, sku = pins.pop(0)
+                self._now = max(self._now, t_pin)
+                self._apply(self.director.feed(PinProduct(sku, "recorded rundown"), self._now))
+                continue
             next_chat = timed[index][0] if index < len(timed) else math.inf
             next_end = self._playing.end if self._playing else math.inf
             step = min(next_chat, next_end)
