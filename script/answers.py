@@ -37,8 +37,8 @@ _HAGGLE = re.compile(r"便宜点|便宜一点|少点|少一点|再便宜|打[一
                      r"|(?:能不能|可不可以|可以).{0,6}(?:便宜|优惠|少)")
 _MEDICAL = re.compile(r"治|疗效|药|降血|降压|降糖|降脂|祛斑|祛痘|美白|抗癌|防癌|消炎|感冒|高血压|糖尿病|减肥|瘦身|增高")
 _SUPERLATIVE = re.compile(r"最|第一|顶级|全网|100%|百分百|百分之百|保证|绝对")
-_MULTI_BUY = re.compile(r"两件|2件|两个|2个|两盒|两瓶|两包|两提|三件|3件|三瓶|三罐|三个|买二|买三|凑单|满减|满\d+减|一起买|多买|"
-                        r"第二件|能拿下|到手多少")
+_MULTI_BUY = re.compile(r"两件|2件|两个|2个|两盒|两瓶|两包|两提|两箱|三件|3件|三瓶|三罐|三个|买二|买三|凑单|满减|满\d+减|"
+                        r"一起买|多买|能拿下|到手多少|一共多少")
 
 
 def _intent_pattern(words: tuple[str, ...]) -> re.Pattern:
@@ -94,7 +94,8 @@ class Answerer:
             return self._by_intent(intent, product, now, text)
         # A question that names its product by a number ("10000毫安的多重") was already searched
         # without that number; otherwise the product's name is taken out before the fact search.
-        hits = list(lookup.hits) if lookup.named else self.index.search(_without_name(text, product), product.sku)
+        hits = list(lookup.hits) if lookup.named else (
+            self.index.search(_without_name(text, product), product.sku) or list(lookup.hits))
         if not hits:
             return Answer((), product.sku, ())
         return self._from_fact(hits[0].fact, product, now, text)
@@ -144,8 +145,8 @@ class Answerer:
     # --- facts into sentences ---------------------------------------------------------------
     def _price(self, product: Product, now: datetime | None, prefix: str = "") -> Answer:
         if product.sold_out:
-            return Answer((f"{product.title}现在已经售罄了，可以先看看其他商品。",), product.sku, (f"{product.sku}.stock",))
-        sentences = [f"{prefix}{product.title}现在直播间到手价{format_price(product.price)}。"]
+            return Answer((f"{_spoken_name(product)}现在已经售罄了，可以先看看其他商品。",), product.sku, (f"{product.sku}.stock",))
+        sentences = [f"{prefix}{_spoken_name(product)}现在直播间到手价{format_price(product.price)}。"]
         sources = [f"{product.sku}.price"]
         running = live_promotions(product, now)
         if running:
@@ -164,14 +165,14 @@ class Answerer:
             sentences = ["这个活动已经结束了。"]
             sources = [f"{sku}.promotions[{asked}]"]
             if running:
-                sentences.append(f"现在{product.title}有{running[0][1].text}的活动。")
+                sentences.append(f"现在{_spoken_name(product)}有{running[0][1].text}的活动。")
                 sources.append(f"{sku}.promotions[{running[0][0]}]")
             return Answer(tuple(sentences), sku, tuple(sources))
         if not running:
-            return Answer(("现在没有进行中的活动，价格以直播间标价为准。", f"{product.title}到手价{format_price(product.price)}。"),
+            return Answer(("现在没有进行中的活动，价格以直播间标价为准。", f"{_spoken_name(product)}到手价{format_price(product.price)}。"),
                           sku, (f"{sku}.price",))
         index, promotion = next(((i, p) for i, p in running if i == asked), running[0])
-        sentences = [f"现在{product.title}有{promotion.text}的活动。"]
+        sentences = [f"现在{_spoken_name(product)}有{promotion.text}的活动。"]
         sources = [f"{sku}.promotions[{index}]"]
         derived: tuple[str, ...] = ()
         if promotion.ends_at is not None and now is not None and _ASKS_UNTIL.search(text):
@@ -196,16 +197,16 @@ class Answerer:
         if fact.kind == "promotion":
             return self._promotion(product, now, text)
         if fact.kind == "list_price" and product.list_price is not None:
-            return Answer((f"{product.title}日常价{format_price(product.list_price)}，今天直播间"
+            return Answer((f"{_spoken_name(product)}日常价{format_price(product.list_price)}，今天直播间"
                            f"{format_price(product.price)}。",), sku, (f"{sku}.list_price", f"{sku}.price"))
         if fact.kind == "stock":
             if product.sold_out:
-                return Answer((f"{product.title}已经售罄了。",), sku, (fact.source,))
-            return Answer((f"{product.title}现在库存还有{product.stock}件。",), sku, (fact.source,))
+                return Answer((f"{_spoken_name(product)}已经售罄了。",), sku, (fact.source,))
+            return Answer((f"{_spoken_name(product)}现在库存还有{product.stock}件。",), sku, (fact.source,))
         if fact.kind == "spec":
-            return Answer((f"{product.title}的{fact.key}是{fact.value}。",), sku, (fact.source,))
+            return Answer((f"{_spoken_name(product)}的{fact.key}是{fact.value}。",), sku, (fact.source,))
         if fact.kind == "selling_points":
-            return Answer((f"{product.title}的特点是{fact.value}。",), sku, (fact.source,))
+            return Answer((f"{_spoken_name(product)}的特点是{fact.value}。",), sku, (fact.source,))
         return Answer((_sentence(fact.value),), sku, (fact.source,))  # FAQ answers and policies, verbatim
 
 
@@ -234,6 +235,12 @@ def _without_name(text: str, product: Product) -> str:
             if part in text:
                 text = text.replace(part, " ")
     return text
+
+
+def _spoken_name(product: Product) -> str:
+    """What a host calls the product in an answer: the title's first word (高山乌龙茶), not the
+    whole listing title with its sizes (the viewer already knows which one they asked about)."""
+    return product.title.split()[0] if product.title.split() else product.title
 
 
 def _sentence(text: str) -> str:

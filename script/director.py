@@ -245,7 +245,7 @@ class Director:
         self._queue: list[Line] = []  # waiting lines, highest priority first, FIFO within one
         self._lines: dict[str, Line] = {}  # lines said or saying, to build a resume from
         self._answer_events: dict[str, ChatEvent] = {}  # answer line -> the question it answers
-        self._answer_keys: dict[str, tuple] = {}  # answer line -> what it states (merging duplicates)
+        self._answer_keys: dict[str, set[tuple]] = {}  # answer line -> what it states (merging duplicates)
         self._no_resume: set[str] = set()  # cut lines whose facts went out of date
         self._proposals: dict[str, ProposeReply] = {}
         self._shown_sku: str | None = None
@@ -330,12 +330,18 @@ class Director:
         same = self._pending_answer(key)
         if same is not None:  # ten viewers asking the price, however worded, get one answer
             return [Reply(event, same)]
-        line = Line(self._new_id("answer-"), Priority.ANSWER, answer.sentences, answer.sku, answer.sources,
-                    kind=LineKind.ANSWER, derived=answer.derived)
         actions: list[DirectorAction] = []
+        if self._mode == "auto":
+            joined = self._join_waiting_answer(answer, key, actions)
+            if joined is not None:
+                return [*actions, Reply(event, joined)]
+        prefix = self._prefix(event) if answer.sources else ""  # persona templates speak for themselves
+        spoken = (prefix + answer.sentences[0], *answer.sentences[1:])
+        line = Line(self._new_id("answer-"), Priority.ANSWER, spoken, answer.sku, answer.sources,
+                    kind=LineKind.ANSWER, derived=answer.derived)
         line = self._checked(line, actions, fallback=self._unknown_answer)
         self._answer_events[line.line_id] = event
-        self._answer_keys[line.line_id] = key
+        self._answer_keys[line.line_id] = {key}
         if self._mode != "auto":
             return actions + self._propose(event, line)
         queued = [q for q in self._queue if q.priority == Priority.ANSWER]
@@ -350,7 +356,7 @@ class Director:
         """The answer to say and what makes two answers the same (for merging duplicates)."""
         style = self._style
         if "asks_if_human" in reading.flags:
-            return Answer((f"{self._prefix(event)}我是AI数字人主播{style.display_name}，不是真人。",
+            return Answer((f"我是AI数字人主播{style.display_name}，不是真人。",
                            "有需要人工帮忙的，可以联系店铺客服。"), None, ()), ("human",)
         answer = self._answerer.answer(event.text, self._shown_sku, self.wall_time(self._now))
         if answer is None:
@@ -360,8 +366,7 @@ class Director:
         if not answer.sentences:
             return Answer((self._pick(style.unknown_answers, event),), answer.sku, ()), ("unknown", answer.sku)
         key = ("facts", answer.sku, answer.sources, answer.derived) if answer.sources else ("said", answer.sentences)
-        return Answer((self._prefix(event) + answer.sentences[0], *answer.sentences[1:]), answer.sku,
-                      answer.sources, derived=answer.derived), key
+        return answer, key
 
     def _prefix(self, event: ChatEvent) -> str:
         return self._pick(self._style.answer_prefixes, event)
@@ -380,7 +385,29 @@ class Director:
         candidates += [q for q in self._queue if q.priority == Priority.ANSWER]
         candidates += [p.line for p in self._proposals.values()]
         return next((c for c in candidates if c.priority == Priority.ANSWER
-                     and self._answer_keys.get(c.line_id) == key), None)
+                     and key in self._answer_keys.get(c.line_id, ())), None)
+
+    def _join_waiting_answer(self, answer: Answer, key: tuple, actions: list[DirectorAction]) -> Line | None:
+        """Fold a new answer about a product into an answer about it that is still waiting, so a
+        burst of questions about the product on screen is answered in one line, not a queue."""
+        if answer.sku is None or not answer.sources:
+            return None
+        for index, waiting in enumerate(self._queue):
+            if waiting.priority != Priority.ANSWER or waiting.sku != answer.sku or len(waiting.sentences) >= 4:
+                continue
+            if waiting.line_id not in self._answer_events or not waiting.sources:
+                continue
+            joined = Line(waiting.line_id, Priority.ANSWER, waiting.sentences + answer.sentences, waiting.sku,
+                          tuple(dict.fromkeys(waiting.sources + answer.sources)), kind=LineKind.ANSWER,
+                          derived=tuple(dict.fromkeys(waiting.derived + answer.derived)))
+            verdict = self._check(joined, self._products_for(joined), self.wall_time(self._now))
+            if verdict.blocked_by:
+                return None
+            self._queue[index] = verdict.line
+            self._lines[waiting.line_id] = verdict.line
+            self._answer_keys.setdefault(waiting.line_id, set()).add(key)
+            return verdict.line
+        return None
 
     def _propose(self, event: ChatEvent, line: Line) -> list[DirectorAction]:
         actions: list[DirectorAction] = []
@@ -435,6 +462,11 @@ class Director:
         self._pinned = event.sku
         self._visit = None  # the next rundown line starts on the pinned product
         actions: list[DirectorAction] = [self._log(event.operator, "pin", event.sku or "unpinned")]
+        if event.sku is not None:  # half-said selling lines of other products are not resumed
+            for line in [q for q in self._queue if q.priority == Priority.RUNDOWN and q.sku != event.sku]:
+                self._queue.remove(line)
+                self._forget(line.line_id)
+                actions.append(LineDropped(line.line_id))
         if event.sku is not None and event.sku != self._shown_sku:
             self._shown_sku = event.sku  # the card changes now; the host talks about it from the next line
             actions.append(ShowProduct(event.sku))
@@ -530,7 +562,7 @@ class Director:
         found = self._answer_for(event, self._read(event))
         answer = found[0] if found else Answer((self._style.unknown_answers[0],), line.sku, ())
         if found:
-            self._answer_keys[line.line_id] = found[1]
+            self._answer_keys[line.line_id] = {found[1]}
         fresh = Line(line.line_id, line.priority, answer.sentences, answer.sku, answer.sources,
                      kind=LineKind.ANSWER, derived=answer.derived)
         fresh = self._checked(fresh, actions, fallback=self._unknown_answer)
