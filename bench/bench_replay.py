@@ -22,6 +22,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from script.chat import ChatEvent  # noqa: E402
+from stream.answering import make_answerer  # noqa: E402
 from stream.catalog_file import load_catalog_file  # noqa: E402
 from stream.compliance import audit_aired, make_checker, make_reader  # noqa: E402
 from stream.persona_bundle import load_persona  # noqa: E402
@@ -112,18 +113,21 @@ def main() -> int:
     parser = argparse.ArgumentParser()
     parser.add_argument("--persona", default="default")
     parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--no-embeddings", action="store_true", help="lexical retrieval only")
     args = parser.parse_args()
     catalog = load_catalog_file(EXAMPLES / "catalog.yaml")
     style = load_persona(args.persona).style
     chat_text = (EXAMPLES / "chat.jsonl").read_text(encoding="utf-8")
     labels = {l["line"]: l for l in map(json.loads, (EXAMPLES / "chat.expected.jsonl").read_text().splitlines())}
     checker, reader = make_checker(), make_reader()
+    answerer = make_answerer(catalog, embeddings=not args.no_embeddings)
+    print(f"retrieval: {'lexical only' if args.no_embeddings else 'lexical + e5 embeddings (fused)'}")
 
     # Speed: one hour of chat, simulated without rendering.
     hour = read_chat_lines(tile_chat(chat_text, 1.0))
     started = time.perf_counter()
     result = ReplaySimulator(catalog, style, seed=args.seed, started_at=START, checker=checker,
-                             reader=reader).run(hour, until=3600.0)
+                             reader=reader, answerer=answerer).run(hour, until=3600.0)
     elapsed = time.perf_counter() - started
     print(f"replay speed: {len(hour)} chat lines over 3600 s of show in {elapsed:.2f} s "
           f"= {3600.0 / elapsed:.0f}x real time (target >= 50x)")
@@ -137,9 +141,9 @@ def main() -> int:
         if label.get("needs_context") and label.get("sku") and (not rundown or rundown[-1][1] != label["sku"]):
             rundown.append((max(0.0, times[line] - 5.0), label["sku"]))
     free = ReplaySimulator(catalog, style, seed=args.seed, started_at=START, checker=checker,
-                           reader=reader).run(chat_lines)
+                           reader=reader, answerer=answerer).run(chat_lines)
     result = ReplaySimulator(catalog, style, seed=args.seed, started_at=START, checker=checker,
-                             reader=reader).run(chat_lines, rundown=rundown)
+                             reader=reader, answerer=answerer).run(chat_lines, rundown=rundown)
     free_report = report_json(free)
     free_by_line = {e["line"]: e for e in free_report["events"]}
     free_ok = [judge(free_by_line[line], label, catalog) for line, label in labels.items()

@@ -49,6 +49,7 @@ class PlaybackFinished:
 @dataclass(frozen=True)
 class CatalogUpdated:
     catalog: Catalog
+    answerer: Answerer | None = None  # built off the show thread (embedding new facts takes time)
 
 
 @dataclass(frozen=True)
@@ -527,7 +528,7 @@ class Director:
     def _on_catalog(self, event: CatalogUpdated) -> list[DirectorAction]:
         old = {p.sku: p for p in self._catalog.products}
         self._catalog = event.catalog
-        self._answerer = self._answerer.with_catalog(event.catalog)
+        self._answerer = event.answerer or self._answerer.with_catalog(event.catalog)
         changed = {p.sku for p in event.catalog.products if old.get(p.sku) != p}
         changed |= set(old) - {p.sku for p in event.catalog.products}
         actions: list[DirectorAction] = []

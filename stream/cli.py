@@ -12,9 +12,12 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 from script.catalog import Catalog, CatalogError
+from script.guard import GuardRulesError
 from speech.voice import make_engine
 
+from .answering import make_answerer
 from .catalog_file import default_catalog, load_catalog_file
+from .compliance import make_checker
 from .demo import render_demo, scripted_question
 from .fanout import OutputSpec
 from .live import LiveConfig, LiveShow
@@ -36,7 +39,9 @@ def _producer(args: argparse.Namespace) -> ShowProducer:
     persona = load_persona(args.persona)
     engine = make_engine(persona.voice)
     engine.load()
-    return ShowProducer(catalog, persona, engine, started_at=datetime.now(timezone.utc))
+    answerer = make_answerer(catalog, embeddings=not getattr(args, "no_embeddings", False))
+    return ShowProducer(catalog, persona, engine, started_at=datetime.now(timezone.utc), answerer=answerer,
+                        checker=make_checker(getattr(args, "guard_rules", None)))
 
 
 def _rtmp_url(args: argparse.Namespace) -> str | None:
@@ -119,6 +124,8 @@ def build_parser() -> argparse.ArgumentParser:
     def show_options(p: argparse.ArgumentParser) -> None:
         p.add_argument("--catalog", help="catalog YAML/JSON (default: the embedded example catalog)")
         p.add_argument("--persona", default="default", help="persona id under personas/ or a bundle folder")
+        p.add_argument("--guard-rules", help="your own guard rules (YAML), added to the default advertising-law rules")
+        p.add_argument("--no-embeddings", action="store_true", help="answer with lexical retrieval only (no e5 model)")
 
     run = sub.add_parser("run", help="run the live show until stopped")
     show_options(run)
@@ -149,7 +156,7 @@ def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
         return args.func(args)
-    except (CatalogError, PersonaError) as exc:
+    except (CatalogError, PersonaError, GuardRulesError) as exc:
         print(f"livehost: {exc}", file=sys.stderr)
         return 2
 

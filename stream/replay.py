@@ -11,6 +11,7 @@ import re
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from script.answers import Answerer
 from script.catalog import Catalog
 from script.chat import ChatEvent, ChatFormatError, parse_chat_event
 from script.director import (ChatClassified, ChatReceived, CutAtWordBoundary, Director, DirectorAction,
@@ -140,10 +141,10 @@ class ReplaySimulator:
     def __init__(self, catalog: Catalog, style: PersonaStyle, *, seed: int = 0,
                  started_at: datetime | None = None, checker: LineChecker | None = None,
                  speech: SpeechModel = SpeechModel(), config: DirectorConfig | None = None,
-                 reader=None) -> None:
+                 reader=None, answerer: Answerer | None = None) -> None:
         config = config or DirectorConfig(seed=seed)
         kwargs = {"reader": reader} if reader is not None else {}
-        self.director = Director(catalog, style, config=config, checker=checker, **kwargs)
+        self.director = Director(catalog, style, config=config, checker=checker, answerer=answerer, **kwargs)
         self._style = style
         self._speech = speech
         self._seed = seed

@@ -7,7 +7,9 @@ import time
 from datetime import datetime, timezone
 from pathlib import Path
 
+from .answering import make_answerer
 from .catalog_file import load_catalog_file
+from .compliance import audit_aired, make_checker
 from .persona_bundle import load_persona
 from .replay import ReplaySimulator, read_chat_lines
 from .replay_report import write_report
@@ -35,11 +37,15 @@ def cmd_replay(args: argparse.Namespace) -> int:
         print(f"livehost replay: cannot read chat file {chat_path}: {exc}", file=sys.stderr)
         return 2
     chat = read_chat_lines(chat_text)
+    checker = make_checker(args.guard_rules)
+    answerer = make_answerer(catalog, embeddings=not args.no_embeddings)
     started = time.perf_counter()
-    simulator = ReplaySimulator(catalog, persona.style, seed=args.seed, started_at=_start_time(args.start))
+    simulator = ReplaySimulator(catalog, persona.style, seed=args.seed, started_at=_start_time(args.start),
+                                checker=checker, answerer=answerer)
     result = simulator.run(chat, until=args.seconds)
     elapsed = time.perf_counter() - started
-    report = write_report(result, Path(args.out))
+    violations = audit_aired(result, catalog, checker)
+    report = write_report(result, Path(args.out), violations=len(violations))
     summary = report["summary"]
     for record in result.events:
         if record.error:
@@ -62,4 +68,6 @@ def add_replay_parser(sub: argparse._SubParsersAction) -> None:
     replay.add_argument("--start", help="wall-clock show start, ISO with offset (default: now); "
                                         "decides which promotions have expired")
     replay.add_argument("--seconds", type=float, help="simulate this long (default: last event + 30 s)")
+    replay.add_argument("--guard-rules", help="your own guard rules (YAML), added to the default rules")
+    replay.add_argument("--no-embeddings", action="store_true", help="lexical retrieval only (faster, no e5 model)")
     replay.set_defaults(func=cmd_replay)

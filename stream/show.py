@@ -15,11 +15,12 @@ import numpy as np
 
 from avatar.renderer import HostRenderer
 from avatar.scene import FrameState, ProductCard
+from script.answers import Answerer
 from script.catalog import Catalog
 from script.chat import ChatEvent
 from script.director import (CatalogUpdated, ChatReceived, CutAtWordBoundary, Director, DirectorAction,
-                             DirectorEvent, GuardBlocked, LineDropped, PlaybackFinished, Reply, Say, ShowProduct,
-                             ShowStarted)
+                             DirectorEvent, GuardBlocked, LineChecker, LineDropped, PlaybackFinished, Reply, Say,
+                             ShowProduct, ShowStarted)
 from script.writer import live_promotions
 from speech.types import SpeechEngine
 
@@ -53,14 +54,16 @@ def product_card(catalog: Catalog, sku: str, now: datetime | None = None) -> Pro
 
 class ShowProducer:
     def __init__(self, catalog: Catalog, persona: PersonaBundle, engine: SpeechEngine,
-                 started_at: datetime | None = None) -> None:
+                 started_at: datetime | None = None, answerer: Answerer | None = None,
+                 checker: LineChecker | None = None) -> None:
         self._catalog = catalog
         self._started_at = started_at  # wall clock at frame 0: promotions end in wall time
-        self._director = Director(catalog, persona.style)
+        self._answerer = answerer or Answerer.build(catalog)
+        self._director = Director(catalog, persona.style, answerer=self._answerer, checker=checker)
         self._renderer = HostRenderer(persona.appearance)
         self._playout = Playout(engine.synthesize)
         self._reply_listeners: list[Callable[[OnAirRecord], None]] = []
-        self._inbox: list[ChatEvent | Catalog] = []
+        self._inbox: list[ChatEvent | CatalogUpdated] = []
         self._inbox_lock = threading.Lock()
         self._pending_replies: dict[str, list[OnAirRecord]] = {}  # answer line -> viewers waiting for it
         self._answers_on_air: set[str] = set()
@@ -86,9 +89,12 @@ class ShowProducer:
             self._inbox.append(event)
 
     def update_catalog(self, catalog: Catalog) -> None:
-        """A validated new catalog; it takes effect from the next line (thread-safe)."""
+        """A validated new catalog; it takes effect from the next line. Thread-safe: the caller's
+        thread builds the new fact index, so the show thread never waits for embeddings."""
+        answerer = self._answerer.with_catalog(catalog)
+        self._answerer = answerer
         with self._inbox_lock:
-            self._inbox.append(catalog)
+            self._inbox.append(CatalogUpdated(catalog, answerer))
 
     def _wall(self, now: float) -> datetime | None:
         return None if self._started_at is None else self._started_at + timedelta(seconds=now)
@@ -111,9 +117,9 @@ class ShowProducer:
         with self._inbox_lock:
             events, self._inbox = self._inbox, []
         for event in events:
-            if isinstance(event, Catalog):
-                self._catalog = event
-                self._feed(CatalogUpdated(event), now)
+            if isinstance(event, CatalogUpdated):
+                self._catalog = event.catalog
+                self._feed(event, now)
             else:
                 self._feed(ChatReceived(event), now)
         audio = self._playout.next_frame()
