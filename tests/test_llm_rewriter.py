@@ -11,8 +11,8 @@ from pathlib import Path
 
 import pytest
 
-torch = pytest.importorskip("torch")
-transformers = pytest.importorskip("transformers")
+import torch  # noqa: E402  (test dependencies: these tests always run)
+import transformers  # noqa: E402
 from tokenizers import Regex, Tokenizer, decoders, models, pre_tokenizers  # noqa: E402
 
 from stream.llm_rewriter import (DEFAULT_PROMPT, LlmRewriter, RewriterConfig, RewriterLoadError,  # noqa: E402
