@@ -23,6 +23,7 @@ from .show import ShowProducer
 
 log = logging.getLogger("livehost")
 RTMP_ENV = "LIVEHOST_RTMP_URL"
+LAYOUTS = {"landscape": (1280, 720), "vertical": (720, 1280)}  # (width, height)
 
 
 def _catalog(path: str | None) -> Catalog:
@@ -34,7 +35,7 @@ def _producer(args: argparse.Namespace) -> ShowProducer:
     persona = load_persona(args.persona)
     engine = make_engine(persona.voice)
     engine.load()
-    return ShowProducer(catalog, persona, engine)
+    return ShowProducer(catalog, persona, engine, size=LAYOUTS[args.layout])
 
 
 def _rtmp_url(args: argparse.Namespace) -> str | None:
@@ -117,6 +118,8 @@ def build_parser() -> argparse.ArgumentParser:
     def show_options(p: argparse.ArgumentParser) -> None:
         p.add_argument("--catalog", help="catalog YAML/JSON (default: the embedded example catalog)")
         p.add_argument("--persona", default="default", help="persona id under personas/ or a bundle folder")
+        p.add_argument("--layout", choices=sorted(LAYOUTS), default="landscape",
+                       help="landscape 1280x720, or vertical 720x1280 with overlays in the phone apps' safe area")
 
     run = sub.add_parser("run", help="run the live show until stopped")
     show_options(run)

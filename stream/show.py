@@ -12,10 +12,11 @@ from typing import Callable
 
 import numpy as np
 
-from avatar.renderer import HostRenderer
+from avatar.factory import FrameRenderer, make_renderer
 from avatar.scene import FrameState, ProductCard
 from script.catalog import Catalog
 from script.chat import ChatEvent
+from script.lines import Priority
 from script.director import (ChatReceived, CutAtWordBoundary, Director, DirectorAction, DirectorEvent,
                              LineDropped, PlaybackFinished, Reply, Say, ShowProduct, ShowStarted)
 from speech.types import SpeechEngine
@@ -44,14 +45,17 @@ def product_card(catalog: Catalog, sku: str) -> ProductCard | None:
     if product is None:
         return None
     badge = product.promotions[0].text if product.promotions else None
-    return ProductCard(product.title, product.price, product.list_price, badge)
+    return ProductCard(product.title, product.price, product.list_price, badge, product.image)
 
 
 class ShowProducer:
-    def __init__(self, catalog: Catalog, persona: PersonaBundle, engine: SpeechEngine) -> None:
+    def __init__(self, catalog: Catalog, persona: PersonaBundle, engine: SpeechEngine,
+                 size: tuple[int, int] = (1280, 720), renderer: FrameRenderer | None = None) -> None:
+        """`size` is (width, height): 1280x720, or 720x1280 for phone apps. `renderer` may be one
+        already built for `persona` (see persona_bundle.prepare_persona)."""
         self._catalog = catalog
         self._director = Director(catalog, persona.style)
-        self._renderer = HostRenderer(persona.appearance)
+        self._renderer = renderer or make_renderer(persona.appearance, *size)
         self._playout = Playout(engine.synthesize)
         self._reply_listeners: list[Callable[[OnAirRecord], None]] = []
         self._inbox: list[ChatEvent] = []
@@ -62,6 +66,10 @@ class ShowProducer:
         self._index = 0
         self._started = False
         self.last_subtitle = ""
+
+    @property
+    def frame_size(self) -> tuple[int, int]:
+        return (self._renderer.width, self._renderer.height)
 
     @property
     def frame_index(self) -> int:
@@ -108,7 +116,7 @@ class ShowProducer:
             self._renderer.prepare(self._card, text)
         self.last_subtitle = audio.subtitle
         frame = self._renderer.render(FrameState(self._index, audio.mouth_open, audio.subtitle, self._card,
-                                                 audio.speaking))
+                                                 audio.speaking, audio.mouth_shape, audio.pointing))
         chunk = AVChunk(self._index, frame, audio.pcm)
         self._index += 1
         return chunk
@@ -128,7 +136,9 @@ class ShowProducer:
                 for done in self._playout.cut(action.line_id):
                     self._finished(done, now)
             elif isinstance(action, Say):
-                self._playout.say(action.line.line_id, action.line.sentences)
+                line = action.line  # a rundown line's last sentence is the writer's call to action
+                self._playout.say(line.line_id, line.sentences,
+                                  point_at_last=line.priority == Priority.RUNDOWN and line.sku is not None)
             elif isinstance(action, Reply):
                 self._record_reply(action, now)
             elif isinstance(action, LineDropped):
