@@ -193,9 +193,9 @@ def side_lock(style: str) -> list[Point]:
     return outer + inner[1:]
 
 
-def torso_shape() -> list[Point]:
+def torso_shape(bottom: float = 520.0) -> list[Point]:
     right = (bezier((24, 122), (40, 144), (110, 146), (156, 164), n=16)
-             + bezier((156, 164), (200, 180), (212, 240), (218, 520), n=20))
+             + bezier((156, 164), (200, 180), (212, 240), (218 + 0.02 * (bottom - 520), bottom), n=20))
     return right + mirror(right[::-1])
 
 
@@ -221,9 +221,9 @@ def _draw_back_hair(pen: Pen, a: Appearance) -> None:
     pen.polygon(back_hair_shape(a.hair_style), back, line)
 
 
-def _draw_body(pen: Pen, a: Appearance) -> None:
+def _draw_body(pen: Pen, a: Appearance, bottom: float = 520.0) -> None:
     skin, outfit = a.skin, a.outfit
-    pen.polygon(torso_shape(), (*outfit, 255), _line(outfit))
+    pen.polygon(torso_shape(bottom), (*outfit, 255), _line(outfit))
     neck = [(-22, 40), (22, 40), (23, 126), (32, 130), (0, 222), (-32, 130), (-23, 126)]
     if a.outfit_style in ("turtleneck", "jacket"):
         neck = [(-22, 40), (22, 40), (23, 130), (-23, 130)]
@@ -232,16 +232,16 @@ def _draw_body(pen: Pen, a: Appearance) -> None:
     pen.polygon(neck, (*skin, 255))
     pen.polygon([(-22, 60)] + bezier((-22, 84), (0, 112), (22, 84), n=12) + [(22, 60)], (*shade(skin, 0.86), 255))
     seam = (*shade(outfit, 0.72), 255)
-    pen.stroke(bezier((150, 190), (140, 260), (150, 520), n=12), 2.2, seam)
-    pen.stroke(bezier((-150, 190), (-140, 260), (-150, 520), n=12), 2.2, seam)
+    pen.stroke(bezier((150, 190), (140, 260), (150, bottom), n=12), 2.2, seam)
+    pen.stroke(bezier((-150, 190), (-140, 260), (-150, bottom), n=12), 2.2, seam)
     {"blazer": _blazer, "apron": _apron, "cardigan": _cardigan, "turtleneck": _turtleneck,
-     "jacket": _jacket}[a.outfit_style](pen, a)
+     "jacket": _jacket}[a.outfit_style](pen, a, bottom)
     if "headset" not in a.accessories:
         pen.ellipse(-64, 262, 6, 7, (38, 36, 44, 255))  # clip-on microphone
         pen.stroke([(-64, 268), (-60, 300)], 1.6, (38, 36, 44, 255))
 
 
-def _blazer(pen: Pen, a: Appearance) -> None:
+def _blazer(pen: Pen, a: Appearance, bottom: float) -> None:
     outfit, accent = a.outfit, a.accent
     blouse = (252, 250, 246)
     right_collar = [(30, 128), (52, 140), (16, 222), (0, 226)]
@@ -260,35 +260,35 @@ def _blazer(pen: Pen, a: Appearance) -> None:
     pen.ellipse(0, 223, 7, 7, (*dark_accent, 255))
 
 
-def _apron(pen: Pen, a: Appearance) -> None:
+def _apron(pen: Pen, a: Appearance, bottom: float) -> None:
     """A T-shirt in the outfit colour under a bib apron in the accent colour, with a pocket."""
     apron = a.accent
     line = _line(apron)
     for side in (1, -1):
         pen.stroke([(side * 30, 134), (side * 70, 230)], 7.0, (*shade(apron, 0.85), 255))
-    bib = [(-70, 230), (70, 230)] + bezier((70, 230), (96, 330), (110, 520), n=12) + \
-        [(-110, 520)] + bezier((-110, 520), (-96, 330), (-70, 230), n=12)
+    bib = [(-70, 230), (70, 230)] + bezier((70, 230), (96, 330), (110, bottom), n=12) + \
+        [(-110, bottom)] + bezier((-110, bottom), (-96, 330), (-70, 230), n=12)
     pen.polygon(bib, (*apron, 255), line, 1.6)
     pen.polygon([(-44, 330), (44, 330), (40, 400), (-40, 400)], (*shade(apron, 0.92), 255), line, 1.4)
     pen.stroke([(0, 330), (0, 400)], 1.4, line)
     pen.stroke(bezier((-66, 248), (0, 256), (66, 248), n=10), 1.2, (*shade(apron, 0.8), 255))
 
 
-def _cardigan(pen: Pen, a: Appearance) -> None:
+def _cardigan(pen: Pen, a: Appearance, bottom: float) -> None:
     outfit, accent = a.outfit, a.accent
     top = (252, 248, 240)
     pen.polygon([(-30, 132)] + bezier((-30, 132), (0, 150), (30, 132), n=8) + [(40, 140), (10, 330), (-10, 330),
                                                                               (-40, 140)], (*top, 255))
     rib = (*shade(outfit, 0.82), 255)
     for side in (1, -1):
-        pen.tapered([(side * 42, 136), (side * 26, 240), (side * 12, 330), (side * 8, 520)], 12, 12, rib)
+        pen.tapered([(side * 42, 136), (side * 26, 240), (side * 12, 330), (side * 8, bottom)], 12, 12, rib)
     for y in (270, 340, 410):
         pen.ellipse(-14, y, 5, 5, (*accent, 255))
     for x in (-120, -90, 90, 120):
-        pen.stroke([(x, 300), (x + 4, 520)], 1.0, (*shade(outfit, 0.9), 255))
+        pen.stroke([(x, 300), (x + 4, bottom)], 1.0, (*shade(outfit, 0.9), 255))
 
 
-def _turtleneck(pen: Pen, a: Appearance) -> None:
+def _turtleneck(pen: Pen, a: Appearance, bottom: float) -> None:
     outfit, accent = a.outfit, a.accent
     collar = [(-34, 104), (34, 104), (40, 150), (-40, 150)]
     pen.polygon(collar, (*shade(outfit, 0.92), 255), _line(outfit), 1.2)
@@ -298,11 +298,11 @@ def _turtleneck(pen: Pen, a: Appearance) -> None:
     pen.polygon([(0, 250), (9, 262), (0, 276), (-9, 262)], (*accent, 255), (176, 140, 60, 255), 1.0)
 
 
-def _jacket(pen: Pen, a: Appearance) -> None:
+def _jacket(pen: Pen, a: Appearance, bottom: float) -> None:
     outfit, accent = a.outfit, a.accent
     collar = [(-40, 112), (40, 112), (48, 160), (0, 170), (-48, 160)]
     pen.polygon(collar, (*shade(outfit, 0.88), 255), _line(outfit), 1.2)
-    pen.stroke([(0, 168), (0, 520)], 3.0, (*shade(outfit, 0.55), 255))
+    pen.stroke([(0, 168), (0, bottom)], 3.0, (*shade(outfit, 0.55), 255))
     pen.polygon([(-5, 176), (5, 176), (5, 196), (-5, 196)], (200, 200, 210, 255))
     for side in (1, -1):
         pen.stroke(bezier((side * 48, 150), (side * 120, 156), (side * 190, 200), n=12), 5.0, (*accent, 255))
@@ -514,8 +514,11 @@ GAZES = (-1, 0, 1)
 class HostPainter:
     """Makes the host's sprites; the body parts once, eyes and mouths on demand (renderers cache them)."""
 
-    def __init__(self, appearance: Appearance, head_x: float, head_y: float, scale: float) -> None:
+    def __init__(self, appearance: Appearance, head_x: float, head_y: float, scale: float,
+                 body_bottom: float = 520.0) -> None:
+        """`body_bottom`: how far (design units below the face centre) the torso must reach."""
         self.appearance = appearance
+        self.body_bottom = max(520.0, body_bottom)
         self.unit = scale * SS
         self.head_px = (head_x * SS, head_y * SS)
 
@@ -542,7 +545,9 @@ class HostPainter:
 
     def body_parts(self) -> tuple[Sprite, Sprite, Sprite, Sprite]:
         a = self.appearance
-        return (self.make(lambda p: _draw_back_hair(p, a)), self.make(lambda p: _draw_body(p, a)),
+        bottom = self.body_bottom
+        body_region = (_CANVAS[0], _CANVAS[1], _CANVAS[2], bottom)
+        return (self.make(lambda p: _draw_back_hair(p, a)), self.make(lambda p: _draw_body(p, a, bottom), body_region),
                 self.make(lambda p: _draw_head(p, a), _HEAD), self.make(lambda p: _draw_front_hair(p, a)))
 
 

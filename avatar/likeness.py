@@ -290,3 +290,15 @@ class VideoRenderer(_LikenessBase):
 
 def _overlaps(a: Box, b: Box) -> bool:
     return a[0] < b[2] and b[0] < a[2] and a[1] < b[3] and b[1] < a[3]
+
+
+def check_likeness(appearance: Appearance) -> None:
+    """Decode the portrait or clip and find the face (cached), or raise AssetError naming the file."""
+    if appearance.mode == "photo":
+        path = require_file(appearance.portrait or "", "portrait")
+        image_landmarks(path, np.asarray(load_image(path, "portrait")))
+    elif appearance.mode == "video":
+        path = require_file(appearance.portrait or "", "idle video")
+        _, _, _, count = probe_clip(path)
+        if len(clip_landmarks(path, decode_frames(path), count)) != count:
+            raise AssetError(f"idle video {path}: landmark cache does not match the clip; delete {path}'s cache")

@@ -48,7 +48,8 @@ class HostRenderer:
         self.layout = Layout.for_size(width, height)
         lay = self.layout
         self._background = draw_background(appearance, lay)
-        self._painter = HostPainter(appearance, lay.head_x, lay.head_y, lay.scale)
+        self._painter = HostPainter(appearance, lay.head_x, lay.head_y, lay.scale,
+                                    body_bottom=(lay.height - lay.head_y) / lay.scale + 12)
         self._body = self._painter.body_parts()
         self._arm = self._painter.arm()
         self._eye_sprites: dict[tuple[EyeState, int], Sprite] = {}

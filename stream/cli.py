@@ -18,7 +18,7 @@ from .demo import render_demo, scripted_question
 from .fanout import OutputSpec
 from .live import LiveConfig, LiveShow
 from .outputs import redact_url
-from .persona_bundle import PersonaError, load_persona
+from .persona_bundle import PersonaError, prepare_persona
 from .show import ShowProducer
 
 log = logging.getLogger("livehost")
@@ -32,10 +32,10 @@ def _catalog(path: str | None) -> Catalog:
 
 def _producer(args: argparse.Namespace) -> ShowProducer:
     catalog = _catalog(args.catalog)
-    persona = load_persona(args.persona)
-    engine = make_engine(persona.voice)
+    prepared = prepare_persona(args.persona, LAYOUTS[args.layout])  # a bad portrait or clip fails here
+    engine = make_engine(prepared.bundle.voice)
     engine.load()
-    return ShowProducer(catalog, persona, engine, size=LAYOUTS[args.layout])
+    return ShowProducer(catalog, prepared.bundle, engine, renderer=prepared.renderer)
 
 
 def _rtmp_url(args: argparse.Namespace) -> str | None:
