@@ -78,7 +78,7 @@ class Layout:
         subtitle_bottom = safe[3]
         subtitle_top = subtitle_bottom - round(subtitle_font * 1.4 * 2 + subtitle_font * 0.64)
         card_y = subtitle_top - round(24 * s) - card_h
-        card_x = safe[2] - card_w
+        card_x = safe[2] - card_w - round(28 * card_s)  # its drop shadow stays in the safe area too
         return cls(
             width=width, height=height, scale=1.2 * s,
             head_x=width * 0.40, head_y=top + 250 * s,
