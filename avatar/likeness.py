@@ -8,6 +8,7 @@ computed once and cached.
 from __future__ import annotations
 
 import logging
+import math
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterator
@@ -22,7 +23,8 @@ from .compose import LRU, Box, paste
 from .landmarks import CHIN, FACE_SIDES, clip_landmarks, image_landmarks
 from .layout import Layout
 from .mouthwarp import MouthGeometry, reshape_mouth
-from .renderer import shape_of
+from .motion import idle_phase
+from .renderer import IDLE_PHASES, shape_of
 from .scene import Appearance, FrameState, ProductCard
 from .stage import Stage
 from .visemes import MouthShape
@@ -30,6 +32,8 @@ from .visemes import MouthShape
 log = logging.getLogger("livehost.avatar")
 MIN_CLIP_S, MAX_CLIP_S = 10.0, 60.0
 LOOP_BLEND = 12  # frames (0.48 s) of crossfade at the loop point
+BREATH_ZOOM = 0.006  # the picture grows this much about its bottom edge at full inhale
+SWAY_PX = 1.2  # sideways sway at 720p
 FILL_BLUR = 28  # px at 720p: the picture blurred behind itself where it does not reach the frame's edge
 
 
@@ -79,7 +83,7 @@ class _LikenessBase:
         self.appearance = appearance
         self.layout = Layout.for_size(width, height)
         self.stage = Stage(appearance, self.layout)
-        self._patches: LRU[MouthShape, np.ndarray] = LRU(512)
+        self._patches: LRU[tuple[int, MouthShape], np.ndarray] = LRU(1024)
 
     @property
     def width(self) -> int:
@@ -107,7 +111,8 @@ class _LikenessBase:
 
 
 class PhotoRenderer(_LikenessBase):
-    """A portrait whose mouth follows the visemes; the rest of the picture stays still."""
+    """A portrait whose mouth follows the visemes, breathing and swaying a little (a few pre-warped
+    copies of the picture, like the drawn host's idle phases)."""
 
     def __init__(self, appearance: Appearance, width: int = 1280, height: int = 720) -> None:
         super().__init__(appearance, width, height)
@@ -117,36 +122,59 @@ class PhotoRenderer(_LikenessBase):
         self._placement = Placement.fit(self.layout, image.width, image.height, *_face_centre(points))
         p = self._placement
         scaled = np.asarray(image.resize((p.width, p.height), Image.LANCZOS))
-        base = _fill_background(appearance, self.layout, image)
-        self._place_picture(base, scaled)
-        self._picture = base.copy()  # without overlays: the source of every mouth patch
-        self.stage.label.blend_into(base)
-        base.flags.writeable = False
-        self._base = base
-        geo = MouthGeometry.from_landmarks(self._frame_points(points), self.width, self.height)
-        if geo is None:
-            raise AssetError(f"portrait {path}: the face is too small to animate (mouth under 6 pixels wide)")
-        self._geo = geo
-        if _overlaps(geo.box, self.label_box):
-            raise AssetError(f"portrait {path}: the mouth falls under the AI label; use a picture with the face "
-                             "lower or more central")
-        self._mouth_patch(MouthShape())
+        still = _fill_background(appearance, self.layout, image)
+        self._place_picture(still, scaled)
+        (fx0, fy0, fx1, fy1), _ = p.visible(self.layout)
+        pivot = ((fx0 + fx1) / 2, fy1)  # the bottom of the picture stays put; the head moves most
+        self._pictures: list[np.ndarray] = []  # without overlays: the sources of the mouth patches
+        self._bases: list[np.ndarray] = []
+        self._geos: list[MouthGeometry] = []
+        for phase in range(IDLE_PHASES):
+            t = 2 * math.pi * phase / IDLE_PHASES
+            zoom = 1 + BREATH_ZOOM * (1 - math.cos(t)) / 2
+            m = np.array([[zoom, 0, pivot[0] * (1 - zoom) + SWAY_PX * math.sin(t) * self.layout.scale],
+                          [0, zoom, pivot[1] * (1 - zoom)]], dtype=np.float64)
+            picture = still.copy()
+            moved = cv2.warpAffine(still, m, (self.width, self.height), flags=cv2.INTER_LINEAR,
+                                   borderMode=cv2.BORDER_REPLICATE)
+            picture[fy0:fy1, fx0:fx1] = moved[fy0:fy1, fx0:fx1]
+            frame_points = self._frame_points(points) @ m[:, :2].T + m[:, 2]
+            geo = MouthGeometry.from_landmarks(frame_points.astype(np.float32), self.width, self.height)
+            if geo is None:
+                raise AssetError(f"portrait {path}: the face is too small to animate (mouth under 6 pixels wide)")
+            if _overlaps(geo.box, self.label_box):
+                raise AssetError(f"portrait {path}: the mouth falls under the AI label; use a picture with the "
+                                 "face lower or more central")
+            base = picture.copy()
+            self.stage.label.blend_into(base)
+            base.flags.writeable = False
+            self._pictures.append(picture)
+            self._bases.append(base)
+            self._geos.append(geo)
+        self._mouth_box = _union(g.box for g in self._geos)
+        for phase in range(IDLE_PHASES):
+            self._mouth_patch(phase, MouthShape())
 
     @property
     def mouth_box(self) -> Box:
-        return self._geo.box
+        """Every pixel the mouth may change, at any idle phase."""
+        return self._mouth_box
 
     def render(self, state: FrameState) -> np.ndarray:
-        frame = self._base.copy()
-        paste(frame, self._mouth_patch(shape_of(state)), *self._geo.box[:2])
+        phase = idle_phase(state.index, IDLE_PHASES)
+        frame = self._bases[phase].copy()
+        shape = shape_of(state)
+        if shape != MouthShape():
+            paste(frame, self._mouth_patch(phase, shape), *self._geos[phase].box[:2])
         self.stage.overlay(frame, state)
         return frame
 
-    def _mouth_patch(self, shape: MouthShape) -> np.ndarray:
+    def _mouth_patch(self, phase: int, shape: MouthShape) -> np.ndarray:
         def make() -> np.ndarray:
-            x0, y0, x1, y1 = self._geo.box
-            return reshape_mouth(self._picture[y0:y1, x0:x1], self._geo, shape)
-        return self._patches.get_or_make(shape, make)
+            geo = self._geos[phase]
+            x0, y0, x1, y1 = geo.box
+            return reshape_mouth(self._pictures[phase][y0:y1, x0:x1], geo, shape)
+        return self._patches.get_or_make((phase, shape), make)
 
 
 class LoopingClip:
@@ -261,9 +289,7 @@ class VideoRenderer(_LikenessBase):
         self._clip = LoopingClip(path, (p.width, p.height), points, 1.0)
         self._offset = np.array([p.x, p.y], dtype=np.float32)
         self._scale = p.scale
-        background = _fill_background(appearance, self.layout, Image.fromarray(first))
-        self.stage.label.blend_into(background)  # label drawn again per frame below, so it stays on top
-        self._background = background
+        self._background = _fill_background(appearance, self.layout, Image.fromarray(first))
         self._mouth_box: Box = (0, 0, 0, 0)
         self.clip_frames = count
 
@@ -302,3 +328,8 @@ def check_likeness(appearance: Appearance) -> None:
         _, _, _, count = probe_clip(path)
         if len(clip_landmarks(path, decode_frames(path), count)) != count:
             raise AssetError(f"idle video {path}: landmark cache does not match the clip; delete {path}'s cache")
+
+
+def _union(boxes) -> Box:  # type: ignore[no-untyped-def]
+    boxes = list(boxes)
+    return (min(b[0] for b in boxes), min(b[1] for b in boxes), max(b[2] for b in boxes), max(b[3] for b in boxes))

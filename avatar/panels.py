@@ -183,7 +183,7 @@ def label_image(font_size: int, accent: RGB) -> Image.Image:
     dot = round(font_size * 0.4)
     w = round(font.getlength(AI_LABEL)) + 2 * pad_x + dot + pad_x // 2
     h = round(font_size * 1.3) + 2 * pad_y
-    image = _rounded((w, h), font_size * 0.4, (20, 18, 30, 235))
+    image = _rounded((w, h), font_size * 0.4, (20, 18, 30, 255))  # opaque: reads the same over any picture
     draw = ImageDraw.Draw(image)
     draw.ellipse((pad_x, h / 2 - dot / 2, pad_x + dot, h / 2 + dot / 2), fill=accent)
     draw.text((pad_x + dot + pad_x // 2, h / 2), AI_LABEL, font=font, fill=(255, 255, 255), anchor="lm")

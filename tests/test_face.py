@@ -15,7 +15,8 @@ from avatar.assets import AssetError
 from avatar.factory import make_renderer
 from avatar.likeness import PhotoRenderer, VideoRenderer
 from avatar.measure import mouth_opening
-from avatar.renderer import HostRenderer
+from avatar.motion import idle_phase
+from avatar.renderer import IDLE_PHASES, HostRenderer
 from avatar.scene import Appearance, FrameState, ProductCard
 from avatar.visemes import SHAPES, MouthShape, Viseme, VisemeTrack, consonant_viseme, vowel_visemes
 from speech.espeak import EspeakEngine
@@ -263,12 +264,28 @@ def test_photo_mode_mouth_follows_speech_on_a_real_portrait(photo: PhotoRenderer
     changed = np.argwhere((wide != rest).any(axis=2))
     x0, y0, x1, y1 = photo.mouth_box
     assert changed[:, 0].min() >= y0 and changed[:, 0].max() < y1 and changed[:, 1].min() >= x0
+    x0, y0, x1, y1 = photo._geos[idle_phase(3, IDLE_PHASES)].box  # this frame's patch
     patch = wide[y0:y1, x0:x1].astype(int)
     ring = np.concatenate([patch[0], patch[-1], patch[:, 0], patch[:, -1]])
     under = rest[y0:y1, x0:x1].astype(int)
     ring_rest = np.concatenate([under[0], under[-1], under[:, 0], under[:, -1]])
     assert np.abs(ring - ring_rest).max() <= 2  # blended back without a seam
     assert label_ok(wide, photo.label_box) and label_ok(rest, photo.label_box)
+
+
+def test_photo_mode_breathes_but_the_label_stays_put(photo: PhotoRenderer) -> None:
+    import cv2
+    frames = [photo.render(FrameState(k, 0.0)) for k in range(0, 110, 11)]
+    x0, y0, x1, y1 = photo.mouth_box
+    x0, y0, x1, y1 = x0 - 60, y0 - 120, x1 + 60, y1  # the lower face
+
+    def grey(f: np.ndarray) -> np.ndarray:
+        return cv2.cvtColor(f[y0:y1, x0:x1], cv2.COLOR_RGB2GRAY).astype(np.float64)
+    shifts = [np.hypot(*cv2.phaseCorrelate(grey(frames[0]), grey(f))[0]) for f in frames]
+    assert 1.0 < max(shifts) < 5.0  # it moves, gently
+    lx0, ly0, lx1, ly1 = photo.label_box
+    inner = np.s_[ly0 + 8:ly1 - 8, lx0 + 8:lx1 - 8]  # all but the anti-aliased rounded corners
+    assert all(np.array_equal(f[inner], frames[0][inner]) and label_ok(f, photo.label_box) for f in frames)
 
 
 def test_photo_mode_in_the_vertical_layout(media: Path) -> None:
