@@ -16,9 +16,9 @@ from avatar.factory import FrameRenderer, make_renderer
 from avatar.scene import FrameState, ProductCard
 from script.catalog import Catalog
 from script.chat import ChatEvent
-from script.lines import Priority
 from script.director import (ChatReceived, CutAtWordBoundary, Director, DirectorAction, DirectorEvent,
                              LineDropped, PlaybackFinished, Reply, Say, ShowProduct, ShowStarted)
+from script.lines import Priority
 from speech.types import SpeechEngine
 
 from .media import FPS, SAMPLES_PER_FRAME, AVChunk
