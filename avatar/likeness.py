@@ -291,6 +291,8 @@ class VideoRenderer(_LikenessBase):
         self._scale = p.scale
         self._background = _fill_background(appearance, self.layout, Image.fromarray(first))
         self._mouth_box: Box = (0, 0, 0, 0)
+        self._held = self._clip.play(0)
+        self._failed = False
         self.clip_frames = count
 
     @property
@@ -299,7 +301,14 @@ class VideoRenderer(_LikenessBase):
         return self._mouth_box
 
     def render(self, state: FrameState) -> np.ndarray:
-        picture, points = self._clip.play(state.index)
+        try:
+            picture, points = self._clip.play(state.index)
+            self._held = (picture, points)
+        except AssetError as exc:  # the clip went away mid-show: hold the last picture, keep the show on air
+            if not self._failed:
+                log.error("%s; holding the last frame", exc)
+            self._failed = True
+            picture, points = self._held
         frame = self._background.copy()
         self._place_picture(frame, picture)
         shape = shape_of(state)

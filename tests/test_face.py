@@ -401,3 +401,14 @@ def test_appearance_validates_the_new_fields() -> None:
             Appearance.from_dict(bad)
     look = Appearance.from_dict({"mode": "photo", "portrait": "me.png"}, Path("/merchant"))
     assert look.portrait == "/merchant/me.png"
+
+
+def test_a_clip_that_disappears_mid_show_freezes_instead_of_failing(media: Path, tmp_path: Path) -> None:
+    clip = tmp_path / "idle.mp4"
+    clip.write_bytes((media / "idle.mp4").read_bytes())
+    renderer = VideoRenderer(Appearance.from_dict({"mode": "video", "portrait": str(clip)}))
+    renderer.render(FrameState(5, 0.0))
+    clip.unlink()
+    period = renderer._clip.period
+    frames = [renderer.render(FrameState(k, 0.5, "好的", CARD, True)) for k in (period + 1, period + 2, 3)]
+    assert all(f.shape == (720, 1280, 3) and label_ok(f, renderer.label_box) for f in frames)
