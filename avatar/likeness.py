@@ -23,7 +23,8 @@ from .compose import LRU, Box, paste
 from .landmarks import CHIN, FACE_SIDES, clip_landmarks, image_landmarks
 from .layout import Layout
 from .mouthwarp import MouthGeometry, reshape_mouth
-from .motion import idle_phase
+from .blink import CLOSURE, EyeGeometry, blink
+from .motion import EyeState, eye_state, idle_phase
 from .renderer import IDLE_PHASES, shape_of
 from .scene import Appearance, FrameState, ProductCard
 from .stage import Stage
@@ -129,6 +130,7 @@ class PhotoRenderer(_LikenessBase):
         self._pictures: list[np.ndarray] = []  # without overlays: the sources of the mouth patches
         self._bases: list[np.ndarray] = []
         self._geos: list[MouthGeometry] = []
+        self._eyes: list[list[EyeGeometry]] = []
         for phase in range(IDLE_PHASES):
             t = 2 * math.pi * phase / IDLE_PHASES
             zoom = 1 + BREATH_ZOOM * (1 - math.cos(t)) / 2
@@ -151,6 +153,8 @@ class PhotoRenderer(_LikenessBase):
             self._pictures.append(picture)
             self._bases.append(base)
             self._geos.append(geo)
+            eyes = [EyeGeometry.from_landmarks(frame_points, i, self.width, self.height) for i in (0, 1)]
+            self._eyes.append([e for e in eyes if e is not None and not _overlaps(e.box, geo.box)])
         self._mouth_box = _union(g.box for g in self._geos)
         for phase in range(IDLE_PHASES):
             self._mouth_patch(phase, MouthShape())
@@ -166,8 +170,19 @@ class PhotoRenderer(_LikenessBase):
         shape = shape_of(state)
         if shape != MouthShape():
             paste(frame, self._mouth_patch(phase, shape), *self._geos[phase].box[:2])
+        eyes = eye_state(state.index)
+        if eyes != EyeState.OPEN:
+            for i, geo in enumerate(self._eyes[phase]):
+                paste(frame, self._eye_patch(phase, i, eyes), *geo.box[:2])
         self.stage.overlay(frame, state)
         return frame
+
+    def _eye_patch(self, phase: int, eye: int, state: EyeState) -> np.ndarray:
+        def make() -> np.ndarray:
+            geo = self._eyes[phase][eye]
+            x0, y0, x1, y1 = geo.box
+            return blink(self._pictures[phase][y0:y1, x0:x1], geo, CLOSURE[state])
+        return self._patches.get_or_make((phase, (eye, state)), make)  # type: ignore[arg-type]
 
     def _mouth_patch(self, phase: int, shape: MouthShape) -> np.ndarray:
         def make() -> np.ndarray:

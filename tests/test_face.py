@@ -288,6 +288,25 @@ def test_photo_mode_breathes_but_the_label_stays_put(photo: PhotoRenderer) -> No
     assert all(np.array_equal(f[inner], frames[0][inner]) and label_ok(f, photo.label_box) for f in frames)
 
 
+def test_photo_mode_blinks(photo: PhotoRenderer) -> None:
+    from avatar.motion import EyeState, eye_state
+    closed = next(k for k in range(300) if eye_state(k) == EyeState.CLOSED)
+    opened = next(k for k in range(closed - 40, closed) if eye_state(k) == EyeState.OPEN
+                  and idle_phase(k, IDLE_PHASES) == idle_phase(closed, IDLE_PHASES))
+    shut, open_ = photo.render(FrameState(closed, 0.0)), photo.render(FrameState(opened, 0.0))
+    eyes = photo._eyes[idle_phase(closed, IDLE_PHASES)]
+    assert len(eyes) == 2
+    changed = np.argwhere((shut != open_).any(axis=2))
+    inside = np.zeros(len(changed), dtype=bool)
+    for geo in eyes:
+        x0, y0, x1, y1 = geo.box
+        inside |= (changed[:, 0] >= y0) & (changed[:, 0] < y1) & (changed[:, 1] >= x0) & (changed[:, 1] < x1)
+    assert len(changed) > 100 and inside.all()  # only the eyes change
+    for geo in eyes:  # the dark iris is covered by the lid
+        x0, y0, x1, y1 = geo.box
+        assert shut[y0:y1, x0:x1].mean() > open_[y0:y1, x0:x1].mean() + 3
+
+
 def test_photo_mode_in_the_vertical_layout(media: Path) -> None:
     r = make_renderer(Appearance.from_dict({"mode": "photo", "portrait": str(media / "portrait.png")}), 720, 1280)
     frame = r.render(FrameState(0, 0.8, "好的", CARD, True, SHAPES[Viseme.AA]))
