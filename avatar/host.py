@@ -4,6 +4,7 @@ Design units: 1 unit = 1 output pixel at 720p; (0, 0) is the centre of the face,
 """
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from typing import Callable, Sequence
 
@@ -309,6 +310,32 @@ def _jacket(pen: Pen, a: Appearance, bottom: float) -> None:
         pen.stroke([(side * 60, 330), (side * 110, 320)], 2.0, (*shade(outfit, 0.6), 255))
 
 
+def _draw_open_hand(pen: Pen, skin: RGB, wrist: np.ndarray) -> None:
+    """An open palm held out toward the card: palm, four slightly fanned fingers, the thumb up."""
+    fill, line = (*skin, 255), (*shade(skin, 0.7), 255)
+    direction = np.array([1.0, -0.3]) / np.hypot(1.0, -0.3)
+
+    def turned(degrees: float) -> np.ndarray:
+        c, s_ = math.cos(math.radians(degrees)), math.sin(math.radians(degrees))
+        return np.array([direction[0] * c - direction[1] * s_, direction[0] * s_ + direction[1] * c])
+    normal = np.array([-direction[1], direction[0]])
+    k = 1.4  # hand size relative to the sketch it was drawn at
+    palm = wrist + direction * 22 * k
+    t = np.linspace(0, 2 * np.pi, 40, endpoint=False)
+    outline = [tuple(palm + direction * 20 * k * math.cos(a) + normal * 15 * k * math.sin(a)) for a in t]
+    thumb_base = palm - normal * 11 * k - direction * 6 * k
+    thumb = [tuple(thumb_base), tuple(thumb_base + turned(-55) * 22 * k)]
+    fingers = []
+    for offset, length, angle in ((-10.5, 33, -9), (-3.5, 37, -3), (3.5, 35, 3), (10, 28, 9)):
+        base = palm + (direction * 14 + normal * offset) * k
+        fingers.append([tuple(base), tuple(base + turned(angle) * length * k)])
+    # One at a time, little finger first, so each finger's outline shows against the one before it.
+    for seg, width in [(thumb, 10.0 * k)] + [(f, 7.0 * k) for f in fingers[::-1]]:
+        pen.stroke(seg, width + 2.2, line)
+        pen.stroke(seg, width, fill)
+    pen.polygon(outline, fill, line, 1.2)  # the palm over the fingers' roots
+
+
 ARM_PIVOT: Point = (236.0, 560.0)  # where the raised forearm hinges, below the frame
 
 
@@ -325,19 +352,7 @@ def _draw_arm(pen: Pen, a: Appearance) -> None:
     cuff = [tuple(np.array(wrist) + n * w1 - d * 0.1), tuple(np.array(wrist) + n * w1 + d * 0.0),
             tuple(np.array(wrist) - n * w1 + d * 0.0), tuple(np.array(wrist) - n * w1 - d * 0.1)]
     pen.polygon(cuff, (*a.accent, 255), _line(a.accent), 1.2)
-    skin, line = a.skin, (*shade(a.skin, 0.7), 255)
-    palm = bezier((282, 258), (300, 214), (350, 216), (372, 226), n=14) + \
-        bezier((372, 226), (360, 246), (320, 262), (300, 268), n=12)
-    pen.polygon(palm, (*skin, 255), line, 1.4)
-    for k, (dx, dy) in enumerate(((0, 0), (4, 9), (2, 18), (-4, 26))):
-        length = (44, 48, 44, 34)[k]
-        base = (356 + dx - k * 6, 222 + dy)
-        tip = (base[0] + length * 0.94, base[1] - length * 0.2 + k * 3)
-        pen.tapered(bezier(base, ((base[0] + tip[0]) / 2, (base[1] + tip[1]) / 2 - 2), tip, n=8), 10.0, 8.0,
-                    (*skin, 255))
-        pen.stroke(bezier(base, ((base[0] + tip[0]) / 2, (base[1] + tip[1]) / 2 - 2), tip, n=8), 1.0, line)
-    pen.tapered(bezier((300, 232), (316, 200), (336, 196), n=10), 12.0, 9.0, (*skin, 255))  # thumb
-    pen.stroke(bezier((304, 224), (318, 198), (336, 196), n=10), 1.0, line)
+    _draw_open_hand(pen, a.skin, np.array(wrist))
 
 
 def _draw_head(pen: Pen, a: Appearance) -> None:
@@ -551,5 +566,5 @@ class HostPainter:
                 self.make(lambda p: _draw_head(p, a), _HEAD), self.make(lambda p: _draw_front_hair(p, a)))
 
 
-_ARM: Region = (160.0, 180.0, 430.0, 560.0)
+_ARM: Region = (160.0, 170.0, 480.0, 560.0)
 EYES_REGION, MOUTH_REGION, ARM_REGION = _EYES, _MOUTH, _ARM
