@@ -22,12 +22,13 @@ from .demo import render_demo, scripted_question
 from .fanout import OutputSpec
 from .live import LiveConfig, LiveShow
 from .outputs import redact_url
-from .persona_bundle import PersonaError, load_persona
+from .persona_bundle import PersonaError, prepare_persona
 from .replay_command import add_replay_parser
 from .show import ShowProducer
 
 log = logging.getLogger("livehost")
 RTMP_ENV = "LIVEHOST_RTMP_URL"
+LAYOUTS = {"landscape": (1280, 720), "vertical": (720, 1280)}  # (width, height)
 
 
 def _catalog(path: str | None) -> Catalog:
@@ -36,12 +37,12 @@ def _catalog(path: str | None) -> Catalog:
 
 def _producer(args: argparse.Namespace) -> ShowProducer:
     catalog = _catalog(args.catalog)
-    persona = load_persona(args.persona)
-    engine = make_engine(persona.voice)
+    prepared = prepare_persona(args.persona, LAYOUTS[args.layout])  # a bad portrait or clip fails here
+    engine = make_engine(prepared.bundle.voice)
     engine.load()
     answerer = make_answerer(catalog, embeddings=not getattr(args, "no_embeddings", False))
-    return ShowProducer(catalog, persona, engine, started_at=datetime.now(timezone.utc), answerer=answerer,
-                        checker=make_checker(getattr(args, "guard_rules", None)))
+    return ShowProducer(catalog, prepared.bundle, engine, started_at=datetime.now(timezone.utc), answerer=answerer,
+                        checker=make_checker(getattr(args, "guard_rules", None)), renderer=prepared.renderer)
 
 
 def _rtmp_url(args: argparse.Namespace) -> str | None:
@@ -126,6 +127,8 @@ def build_parser() -> argparse.ArgumentParser:
         p.add_argument("--persona", default="default", help="persona id under personas/ or a bundle folder")
         p.add_argument("--guard-rules", help="your own guard rules (YAML), added to the default advertising-law rules")
         p.add_argument("--no-embeddings", action="store_true", help="answer with lexical retrieval only (no e5 model)")
+        p.add_argument("--layout", choices=sorted(LAYOUTS), default="landscape",
+                       help="landscape 1280x720, or vertical 720x1280 with overlays in the phone apps' safe area")
 
     run = sub.add_parser("run", help="run the live show until stopped")
     show_options(run)

@@ -44,7 +44,7 @@ class LiveShow:
         outputs = list(config.outputs)
         if config.live_view:
             outputs.append(OutputSpec("live view", self._broadcast, "mpegts"))
-        self._fanout = Fanout(outputs)
+        self._fanout = Fanout(outputs, size=producer.frame_size)
         self._start: float | None = None
         self.chat = ChatServer(producer.submit_chat, self.show_time, config.chat_host, config.chat_port)
         self.view = LiveViewServer(self._broadcast, self.chat.url, config.view_host, config.view_port)

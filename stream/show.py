@@ -13,7 +13,7 @@ from typing import Callable
 
 import numpy as np
 
-from avatar.renderer import HostRenderer
+from avatar.factory import FrameRenderer, make_renderer
 from avatar.scene import FrameState, ProductCard
 from script.answers import Answerer
 from script.catalog import Catalog
@@ -21,6 +21,7 @@ from script.chat import ChatEvent
 from script.director import (CatalogUpdated, ChatReceived, CutAtWordBoundary, Director, DirectorAction,
                              DirectorEvent, GuardBlocked, LineChecker, LineDropped, PlaybackFinished, Reply, Say,
                              ShowProduct, ShowStarted)
+from script.lines import LineKind
 from script.writer import live_promotions
 from speech.types import SpeechEngine
 
@@ -49,18 +50,21 @@ def product_card(catalog: Catalog, sku: str, now: datetime | None = None) -> Pro
         return None
     running = live_promotions(product, now)
     badge = "已售罄" if product.sold_out else (running[0][1].text if running else None)
-    return ProductCard(product.title, product.price, product.list_price, badge)
+    return ProductCard(product.title, product.price, product.list_price, badge, product.image)
 
 
 class ShowProducer:
     def __init__(self, catalog: Catalog, persona: PersonaBundle, engine: SpeechEngine,
                  started_at: datetime | None = None, answerer: Answerer | None = None,
-                 checker: LineChecker | None = None) -> None:
+                 checker: LineChecker | None = None, size: tuple[int, int] = (1280, 720),
+                 renderer: FrameRenderer | None = None) -> None:
+        """`size` is (width, height): 1280x720, or 720x1280 for phone apps. `renderer` may be one
+        already built for `persona` (see persona_bundle.prepare_persona)."""
         self._catalog = catalog
         self._started_at = started_at  # wall clock at frame 0: promotions end in wall time
         self._answerer = answerer or Answerer.build(catalog)
         self._director = Director(catalog, persona.style, answerer=self._answerer, checker=checker)
-        self._renderer = HostRenderer(persona.appearance)
+        self._renderer = renderer or make_renderer(persona.appearance, *size)
         self._playout = Playout(engine.synthesize)
         self._reply_listeners: list[Callable[[OnAirRecord], None]] = []
         self._inbox: list[ChatEvent | CatalogUpdated] = []
@@ -71,6 +75,10 @@ class ShowProducer:
         self._index = 0
         self._started = False
         self.last_subtitle = ""
+
+    @property
+    def frame_size(self) -> tuple[int, int]:
+        return (self._renderer.width, self._renderer.height)
 
     @property
     def frame_index(self) -> int:
@@ -132,7 +140,7 @@ class ShowProducer:
             self._renderer.prepare(self._card, text)
         self.last_subtitle = audio.subtitle
         frame = self._renderer.render(FrameState(self._index, audio.mouth_open, audio.subtitle, self._card,
-                                                 audio.speaking))
+                                                 audio.speaking, audio.mouth_shape, audio.pointing))
         chunk = AVChunk(self._index, frame, audio.pcm)
         self._index += 1
         return chunk
@@ -152,7 +160,9 @@ class ShowProducer:
                 for done in self._playout.cut(action.line_id):
                     self._finished(done, now)
             elif isinstance(action, Say):
-                self._playout.say(action.line.line_id, action.line.sentences)
+                line = action.line
+                self._playout.say(line.line_id, line.sentences,
+                                  point_at_last=line.kind == LineKind.CLOSE)  # the call to action
             elif isinstance(action, Reply):
                 self._record_reply(action, now)
             elif isinstance(action, GuardBlocked):
