@@ -41,8 +41,15 @@ def _producer(args: argparse.Namespace) -> ShowProducer:
     engine = make_engine(prepared.bundle.voice)
     engine.load()
     answerer = make_answerer(catalog, embeddings=not getattr(args, "no_embeddings", False))
+    polisher = None
+    if getattr(args, "llm_model", None):
+        from .llm_rewriter import RewriterConfig, load_rewriter  # torch loads only when asked for
+        from .polish import BackgroundPolisher
+        rewriter = load_rewriter(RewriterConfig(model_path=args.llm_model))
+        polisher = BackgroundPolisher(rewriter, prepared.bundle.style.energy) if rewriter else None
     return ShowProducer(catalog, prepared.bundle, engine, started_at=datetime.now(timezone.utc), answerer=answerer,
-                        checker=make_checker(getattr(args, "guard_rules", None)), renderer=prepared.renderer)
+                        checker=make_checker(getattr(args, "guard_rules", None)), renderer=prepared.renderer,
+                        polisher=polisher)
 
 
 def _rtmp_url(args: argparse.Namespace) -> str | None:
@@ -127,6 +134,8 @@ def build_parser() -> argparse.ArgumentParser:
         p.add_argument("--persona", default="default", help="persona id under personas/ or a bundle folder")
         p.add_argument("--guard-rules", help="your own guard rules (YAML), added to the default advertising-law rules")
         p.add_argument("--no-embeddings", action="store_true", help="answer with lexical retrieval only (no e5 model)")
+        p.add_argument("--llm-model", help="local folder of a causal LM (transformers) that rewrites selling "
+                                           "lines; a rewrite airs only if the guard passes it (needs .[llm])")
         p.add_argument("--layout", choices=sorted(LAYOUTS), default="landscape",
                        help="landscape 1280x720, or vertical 720x1280 with overlays in the phone apps' safe area")
 

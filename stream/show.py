@@ -19,8 +19,8 @@ from script.answers import Answerer
 from script.catalog import Catalog
 from script.chat import ChatEvent
 from script.director import (CatalogUpdated, ChatReceived, CutAtWordBoundary, Director, DirectorAction,
-                             DirectorEvent, GuardBlocked, LineChecker, LineDropped, PlaybackFinished, Reply, Say,
-                             ShowProduct, ShowStarted)
+                             DirectorEvent, GuardBlocked, LineChecker, LineDropped, LinePolisher, PlaybackFinished,
+                             Reply, Say, ShowProduct, ShowStarted)
 from script.lines import LineKind
 from script.writer import live_promotions
 from speech.types import SpeechEngine
@@ -57,13 +57,14 @@ class ShowProducer:
     def __init__(self, catalog: Catalog, persona: PersonaBundle, engine: SpeechEngine,
                  started_at: datetime | None = None, answerer: Answerer | None = None,
                  checker: LineChecker | None = None, size: tuple[int, int] = (1280, 720),
-                 renderer: FrameRenderer | None = None) -> None:
+                 renderer: FrameRenderer | None = None, polisher: LinePolisher | None = None) -> None:
         """`size` is (width, height): 1280x720, or 720x1280 for phone apps. `renderer` may be one
         already built for `persona` (see persona_bundle.prepare_persona)."""
         self._catalog = catalog
         self._started_at = started_at  # wall clock at frame 0: promotions end in wall time
         self._answerer = answerer or Answerer.build(catalog)
-        self._director = Director(catalog, persona.style, answerer=self._answerer, checker=checker)
+        self._director = Director(catalog, persona.style, answerer=self._answerer, checker=checker,
+                                  polisher=polisher)
         self._renderer = renderer or make_renderer(persona.appearance, *size)
         self._playout = Playout(engine.synthesize)
         self._reply_listeners: list[Callable[[OnAirRecord], None]] = []

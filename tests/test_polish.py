@@ -53,3 +53,13 @@ def test_the_director_uses_cached_rewrites_and_the_show_goes_on_meanwhile(tmp_pa
         t += 5.0
     assert polish.wait_idle(timeout=60) and polish.rewritten > 0
     polish.close()
+
+
+def test_the_demo_command_runs_with_a_local_model_and_refuses_a_missing_one(tmp_path, caplog):
+    from stream.cli import main
+    model = build_tiny_model(tmp_path / "hao", "好")
+    assert main(["demo", "--seconds", "2", "--out", str(tmp_path / "a.mp4"), "--no-embeddings",
+                 "--llm-model", str(model)]) == 0
+    assert main(["demo", "--seconds", "1", "--out", str(tmp_path / "b.mp4"), "--no-embeddings",
+                 "--llm-model", str(tmp_path / "missing")]) == 0  # the show goes on without rewrites
+    assert any(str(tmp_path / "missing") in r.getMessage() for r in caplog.records)
