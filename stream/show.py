@@ -18,7 +18,8 @@ from avatar.scene import FrameState, ProductCard
 from script.answers import Answerer
 from script.catalog import Catalog
 from script.chat import ChatEvent
-from script.director import (CatalogUpdated, ChatReceived, CutAtWordBoundary, Director, DirectorAction,
+from script.chat_understanding import redact
+from script.director import (CatalogUpdated, ChatClassified, ChatReceived, CutAtWordBoundary, Director, DirectorAction,
                              DirectorEvent, GuardBlocked, LineChecker, LineDropped, LinePolisher, PlaybackFinished,
                              Reply, Say, ShowProduct, ShowStarted)
 from script.lines import LineKind
@@ -166,12 +167,14 @@ class ShowProducer:
                                   point_at_last=line.kind == LineKind.CLOSE)  # the call to action
             elif isinstance(action, Reply):
                 self._record_reply(action, now)
+            elif isinstance(action, ChatClassified) and action.kind in ("spam", "abuse"):
+                log.info("not answering %s from %s: %s", action.kind, action.event.user, action.redacted_text)
             elif isinstance(action, GuardBlocked):
                 log.warning("guard blocked a %s line (%s): %s -> said instead: %s", action.kind,
                             ", ".join(action.rules), action.text, action.replaced_by)
             elif isinstance(action, LineDropped):
                 for record in self._pending_replies.pop(action.line_id, []):
-                    log.info("dropped a stale answer to %s: %s", record.event.user, record.event.text)
+                    log.info("dropped a stale answer to %s: %s", record.event.user, redact(record.event.text))
                     self._notify(record)  # t_on_air stays None: it never aired
 
     def _record_reply(self, reply: Reply, now: float) -> None:
@@ -183,7 +186,7 @@ class ShowProducer:
         elif line.line_id in self._answers_on_air:  # merged into an answer already being said
             self._notify(replace(record, t_on_air=now))
         else:
-            log.info("answering %s: %s -> %s", reply.event.user, reply.event.text, line.text)
+            log.info("answering %s: %s -> %s", reply.event.user, redact(reply.event.text), line.text)
             self._pending_replies.setdefault(line.line_id, []).append(record)
 
     def _mark_on_air(self, line_id: str, now: float) -> None:

@@ -94,3 +94,16 @@ def test_every_viewer_hears_about_their_answer_even_when_merged_or_dropped():
     assert [by_user[f"q{i}"].t_on_air is None for i in range(5)] == [True, False, False, False, False]
     assert "198g" in by_user["q4"].reply_text and by_user["q4"].t_on_air == by_user["q2"].t_on_air  # one line
     assert producer._pending_replies == {}
+
+
+def test_logs_never_carry_a_viewers_phone_number(caplog):
+    import logging
+    caplog.set_level(logging.INFO)
+    producer = ShowProducer(default_catalog(), PERSONA, make_engine(PERSONA.voice))
+    producer.next_chunk()
+    producer.submit_chat(ChatEvent(0.04, "comment", "u1", "茶多少钱? 我电话13812345678"))
+    for _ in range(25 * 3):
+        producer.next_chunk()
+    text = "\n".join(r.getMessage() for r in caplog.records)
+    assert "answering u1" in text or "u1" in text
+    assert "13812345678" not in text
