@@ -1,4 +1,4 @@
-"""`livehost` command line: run (the live show), demo (offline render), check-catalog."""
+"""`livehost` command line: run (the live show), demo (offline render), check-catalog, say."""
 from __future__ import annotations
 
 import argparse
@@ -11,6 +11,7 @@ import time
 from pathlib import Path
 
 from script.catalog import Catalog, CatalogError
+from speech.cache import default_tts_cache_dir
 from speech.voice import make_engine
 
 from .catalog_file import default_catalog, load_catalog_file
@@ -19,6 +20,7 @@ from .fanout import OutputSpec
 from .live import LiveConfig, LiveShow
 from .outputs import redact_url
 from .persona_bundle import PersonaError, load_persona
+from .say_command import add_say_parser
 from .show import ShowProducer
 
 log = logging.getLogger("livehost")
@@ -32,8 +34,8 @@ def _catalog(path: str | None) -> Catalog:
 def _producer(args: argparse.Namespace) -> ShowProducer:
     catalog = _catalog(args.catalog)
     persona = load_persona(args.persona)
-    engine = make_engine(persona.voice)
-    engine.load()
+    engine = make_engine(persona.voice, cache_dir=default_tts_cache_dir())
+    engine.load()  # falls back to espeak-ng, with a log line, if the persona's engine cannot load
     return ShowProducer(catalog, persona, engine)
 
 
@@ -138,6 +140,8 @@ def build_parser() -> argparse.ArgumentParser:
     check = sub.add_parser("check-catalog", help="validate a catalog and list every problem")
     check.add_argument("file")
     check.set_defaults(func=cmd_check_catalog)
+
+    add_say_parser(sub)
     return parser
 
 

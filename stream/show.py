@@ -53,6 +53,7 @@ class ShowProducer:
         self._director = Director(catalog, persona.style)
         self._renderer = HostRenderer(persona.appearance)
         self._playout = Playout(engine.synthesize)
+        self._warm_cache = getattr(engine, "warm", None)  # engines with a synthesis cache warm it ahead
         self._reply_listeners: list[Callable[[OnAirRecord], None]] = []
         self._inbox: list[ChatEvent] = []
         self._inbox_lock = threading.Lock()
@@ -104,6 +105,8 @@ class ShowProducer:
         for done in audio.finished:
             self._finished(done, now)
         self._playout.prefetch()
+        if self._warm_cache is not None and self._index % FPS == 0:
+            self._warm_cache(self._playout.upcoming_texts(8)[2:])  # prefetch already has the first two
         for text in self._playout.upcoming_texts():  # build subtitle overlays before they are due
             self._renderer.prepare(self._card, text)
         self.last_subtitle = audio.subtitle
