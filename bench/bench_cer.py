@@ -6,7 +6,9 @@ and report the character error rate against what the engine was asked to read.
     .venv/bin/python bench/bench_cer.py [--engine kokoro] [--voice jf_gongitsune] [--speed 1.0] [--save DIR]
 
 CER is counted on Chinese characters after both sides are normalised the same way (digits the ASR
-writes as numerals become Chinese words, punctuation and spaces dropped). Toneless pinyin syllable
+writes as numerals become Chinese words, punctuation and spaces dropped, and traditional characters
+Whisper sometimes writes (價 for 价) mapped to simplified with OpenCC t2s; the raw CER without that
+mapping is printed as well). Toneless pinyin syllable
 error rate is printed too: it separates "heard the right sound" from homophone spelling choices.
 """
 from __future__ import annotations
@@ -77,6 +79,11 @@ def chinese_only(text: str) -> str:
     return "".join(c for c in normalize_for_speech(text) if "\u4e00" <= c <= "\u9fff")
 
 
+def simplified(text: str) -> str:
+    from opencc import OpenCC
+    return OpenCC("t2s").convert(text)
+
+
 def edit_distance(a: list[str], b: list[str]) -> int:
     row = list(range(len(b) + 1))
     for i, x in enumerate(a, 1):
@@ -117,7 +124,7 @@ def main() -> None:
     engine = make_engine(settings, cache_dir=None)
     engine.load()
     asr = WhisperModel(str(whisper_model_dir(Path(args.cache))), device="cpu", compute_type="int8", cpu_threads=2)
-    chars = char_errors = syl = syl_errors = 0
+    chars = char_errors = raw_errors = syl = syl_errors = 0
     audio_s = synth_s = 0.0
     for i, line in enumerate(LINES):
         started = time.perf_counter()
@@ -132,13 +139,16 @@ def main() -> None:
         segments, _ = asr.transcribe(to_16k_float(utterance.pcm), language="zh", beam_size=5,
                                      initial_prompt="以下是普通话的直播带货句子。", vad_filter=False)
         heard = "".join(s.text for s in segments)
-        ref, hyp = chinese_only(utterance.spoken_text), chinese_only(heard)
+        ref, raw = chinese_only(utterance.spoken_text), chinese_only(heard)
+        hyp = simplified(raw)
         e = edit_distance(list(ref), list(hyp))
+        raw_errors += edit_distance(list(ref), list(raw))
         se = edit_distance(syllables(ref), syllables(hyp))
         chars, char_errors, syl, syl_errors = chars + len(ref), char_errors + e, syl + len(ref), syl_errors + se
         print(f"{e / max(1, len(ref)):5.2f}  {ref}\n       {hyp}")
     print(f"\nengine={args.engine} voice={getattr(engine, 'voice', '?')} speed={args.speed} lines={len(LINES)}")
-    print(f"CER {char_errors / chars:.3f} ({char_errors}/{chars} characters)")
+    print(f"CER {char_errors / chars:.3f} ({char_errors}/{chars} characters; "
+          f"{raw_errors / chars:.3f} before mapping traditional characters to simplified)")
     print(f"toneless pinyin syllable error rate {syl_errors / syl:.3f}")
     print(f"synthesis real-time factor {synth_s / audio_s:.2f} ({synth_s:.1f} s for {audio_s:.1f} s of speech)")
 

@@ -8,6 +8,8 @@ from typing import Iterator
 from .types import SpeechEngine, Utterance
 
 _SENTENCE = re.compile(r"[^。！？!?；;…\n]+[。！？!?；;…\n]*")
+_CLAUSE = re.compile(r"[^，、,：:]+[，、,：:]*")
+FIRST_CHUNK_CHARS = 8  # a longer first sentence is spoken clause by clause so audio starts sooner
 
 
 def split_sentences(text: str) -> list[str]:
@@ -15,6 +17,16 @@ def split_sentences(text: str) -> list[str]:
     return [s.strip() for s in _SENTENCE.findall(text) if s.strip()]
 
 
-def synthesize_stream(engine: SpeechEngine, text: str) -> Iterator[Utterance]:
-    for sentence in split_sentences(text):
-        yield engine.synthesize(sentence)
+def stream_chunks(text: str, first_chunk_chars: int = FIRST_CHUNK_CHARS) -> list[str]:
+    """Sentences, except that a long first sentence is split at its clause marks (，、：)."""
+    sentences = split_sentences(text)
+    if sentences and len(sentences[0]) > first_chunk_chars:
+        clauses = [c.strip() for c in _CLAUSE.findall(sentences[0]) if c.strip()]
+        sentences[:1] = clauses or sentences[:1]
+    return sentences
+
+
+def synthesize_stream(engine: SpeechEngine, text: str,
+                      first_chunk_chars: int = FIRST_CHUNK_CHARS) -> Iterator[Utterance]:
+    for chunk in stream_chunks(text, first_chunk_chars):
+        yield engine.synthesize(chunk)

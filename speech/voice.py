@@ -44,6 +44,10 @@ class VoiceSettings:
             raise ValueError(f"{where}: voice.voice: a Coqui voice needs the folder of the trained model")
         return cls(engine=engine, voice=voice, speed=float(speed))
 
+    def with_engine(self, engine: str) -> "VoiceSettings":
+        """Same speed on another engine with its default voice (tests use espeak for speed)."""
+        return VoiceSettings(engine, DEFAULT_VOICES[engine], self.speed)
+
 
 def base_engine(settings: VoiceSettings) -> SpeechEngine:
     """The bare engine for these settings, without loudness, cache or fallback."""

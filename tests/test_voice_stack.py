@@ -243,3 +243,10 @@ def test_voice_settings_validate_engine_voice_and_speed():
         VoiceSettings.from_dict({"speed": 3}, "p.yaml")
     with pytest.raises(ValueError, match="Coqui voice needs the folder"):
         VoiceSettings.from_dict({"engine": "coqui"}, "p.yaml")
+
+
+def test_a_long_first_sentence_streams_clause_by_clause():
+    inner = ToneEngine()
+    chunks = [u.text for u in synthesize_stream(inner, "好问题，这款茶到手价59.9元，还送杯子。明天发货。")]
+    assert chunks == ["好问题，", "这款茶到手价59.9元，", "还送杯子。", "明天发货。"]
+    assert [u.text for u in synthesize_stream(inner, "好的。明天发货，包邮。")] == ["好的。", "明天发货，包邮。"]
