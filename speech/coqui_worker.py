@@ -123,7 +123,7 @@ def build_tiny(model_dir: Path) -> None:
     torch.manual_seed(0)
     args = VitsArgs(hidden_channels=16, hidden_channels_ffn_text_encoder=32, num_heads_text_encoder=1,
                     num_layers_text_encoder=1, num_layers_posterior_encoder=1, num_layers_flow=1,
-                    resblock_kernel_sizes_decoder=[3], resblock_dilation_sizes_decoder=[[1]],
+                    resblock_kernel_sizes_decoder=[3], resblock_dilation_sizes_decoder=[[1, 3, 5]],
                     upsample_initial_channel_decoder=16, use_sdp=False, init_discriminator=False)
     config = VitsConfig(model_args=args, audio=BaseAudioConfig(sample_rate=22050, hop_length=256, win_length=1024,
                                                                 fft_size=1024),
@@ -132,7 +132,7 @@ def build_tiny(model_dir: Path) -> None:
                                                     pad="<PAD>", eos="<EOS>", bos="<BOS>", blank="<BLNK>",
                                                     characters=TINY_CHARACTERS, punctuations="，。！？,.!? ",
                                                     phonemes=None, is_unique=True, is_sorted=True))
-    model = Vits.init_from_config(config)
+    model = Vits(config)
     model_dir.mkdir(parents=True, exist_ok=True)
     config.save_json(str(model_dir / "config.json"))
     torch.save({"model": model.state_dict(), "config": config.to_dict()}, model_dir / "model.pth")

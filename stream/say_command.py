@@ -43,6 +43,11 @@ def cmd_say(args: argparse.Namespace) -> int:
     except ValueError as exc:
         print(f"livehost say: {exc}", file=sys.stderr)
         return 2
+    if settings.engine == "coqui":
+        from speech.coqui import licence_notice
+        notice = licence_notice(Path(settings.voice))
+        if notice:
+            print(f"WARNING: {notice}", file=sys.stderr)
     engine = make_engine(settings, cache_dir=None if args.no_cache else default_tts_cache_dir())
     engine.load()
     started = time.perf_counter()

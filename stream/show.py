@@ -106,7 +106,7 @@ class ShowProducer:
             self._finished(done, now)
         self._playout.prefetch()
         if self._warm_cache is not None and self._index % FPS == 0:
-            self._warm_cache(self._playout.upcoming_texts(8)[2:])  # prefetch already has the first two
+            self._warm_cache(self._playout.upcoming_texts(5)[2:])  # prefetch already has the first two
         for text in self._playout.upcoming_texts():  # build subtitle overlays before they are due
             self._renderer.prepare(self._card, text)
         self.last_subtitle = audio.subtitle
