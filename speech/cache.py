@@ -62,7 +62,11 @@ class SynthesisCache:
         self.hits = self.misses = 0
         self._lock = threading.Lock()
         self.directory.mkdir(parents=True, exist_ok=True)
-        self._sizes = {p.stem: p.stat().st_size for p in self.directory.glob(f"*{_SUFFIX}")}
+        entries = sorted((p.stat().st_mtime_ns, p.stem, p.stat().st_size) for p in self.directory.glob(f"*{_SUFFIX}"))
+        self._sizes = {key: size for _, key, size in entries}
+        # Use order: file mtimes across restarts, a counter within the process (mtime ticks are coarse).
+        self._used = {key: i for i, (_, key, _) in enumerate(entries)}
+        self._tick = len(entries)
 
     @property
     def total_bytes(self) -> int:
@@ -81,7 +85,7 @@ class SynthesisCache:
         try:
             data = path.read_bytes()
             utterance = _decode(data, text)
-            os.utime(path)  # most recently used
+            os.utime(path)  # most recently used, for the next process
         except FileNotFoundError:
             with self._lock:
                 self.misses += 1
@@ -94,7 +98,12 @@ class SynthesisCache:
             return None
         with self._lock:
             self.hits += 1
+            self._touch(key)
         return utterance
+
+    def _touch(self, key: str) -> None:
+        self._tick += 1
+        self._used[key] = self._tick
 
     def put(self, key: str, utterance: Utterance) -> None:
         data = _encode(utterance)
@@ -106,23 +115,18 @@ class SynthesisCache:
         tmp.replace(path)
         with self._lock:
             self._sizes[key] = len(data)
+            self._touch(key)
         self._evict()
 
     def _evict(self) -> None:
         with self._lock:
-            if sum(self._sizes.values()) <= self.max_bytes:
-                return
-            ages = []
-            for key in list(self._sizes):
-                try:
-                    ages.append((self._path(key).stat().st_mtime_ns, key))
-                except FileNotFoundError:
-                    self._sizes.pop(key)
-            for _, key in sorted(ages):
-                if sum(self._sizes.values()) <= self.max_bytes:
+            total = sum(self._sizes.values())
+            for key in sorted(self._sizes, key=lambda k: self._used.get(k, 0)):  # least recently used first
+                if total <= self.max_bytes:
                     break
                 self._path(key).unlink(missing_ok=True)
-                self._sizes.pop(key, None)
+                total -= self._sizes.pop(key)
+                self._used.pop(key, None)
 
 
 class CachedEngine:
