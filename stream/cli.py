@@ -31,12 +31,12 @@ def _catalog(path: str | None) -> Catalog:
     return load_catalog_file(path) if path else default_catalog()
 
 
-def _producer(args: argparse.Namespace) -> ShowProducer:
+def _producer(args: argparse.Namespace, live: bool = False) -> ShowProducer:
     catalog = _catalog(args.catalog)
     persona = load_persona(args.persona)
     engine = make_engine(persona.voice, cache_dir=default_tts_cache_dir())
     engine.load()  # falls back to espeak-ng, with a log line, if the persona's engine cannot load
-    return ShowProducer(catalog, persona, engine)
+    return ShowProducer(catalog, persona, engine, synthesize_in_background=live)
 
 
 def _rtmp_url(args: argparse.Namespace) -> str | None:
@@ -65,7 +65,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
 
 
 def cmd_run(args: argparse.Namespace) -> int:
-    producer = _producer(args)
+    producer = _producer(args, live=True)
     outputs = []
     url = _rtmp_url(args)
     if url:

@@ -48,11 +48,13 @@ def product_card(catalog: Catalog, sku: str) -> ProductCard | None:
 
 
 class ShowProducer:
-    def __init__(self, catalog: Catalog, persona: PersonaBundle, engine: SpeechEngine) -> None:
+    def __init__(self, catalog: Catalog, persona: PersonaBundle, engine: SpeechEngine,
+                 synthesize_in_background: bool = False) -> None:
         self._catalog = catalog
         self._director = Director(catalog, persona.style)
         self._renderer = HostRenderer(persona.appearance)
-        self._playout = Playout(engine.synthesize)
+        # Live shows synthesize on a worker so a slow engine (Kokoro on 2 cores) never stalls frames.
+        self._playout = Playout(engine.synthesize, background=synthesize_in_background)
         self._warm_cache = getattr(engine, "warm", None)  # engines with a synthesis cache warm it ahead
         self._reply_listeners: list[Callable[[OnAirRecord], None]] = []
         self._inbox: list[ChatEvent] = []
