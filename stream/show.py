@@ -55,7 +55,8 @@ class ShowProducer:
         self._renderer = HostRenderer(persona.appearance)
         # Live shows synthesize on a worker so a slow engine (Kokoro on 2 cores) never stalls frames.
         self._playout = Playout(engine.synthesize, background=synthesize_in_background)
-        self._warm_cache = getattr(engine, "warm", None)  # engines with a synthesis cache warm it ahead
+        # Live, engines with a synthesis cache also warm it for the sentences after the next two.
+        self._warm_cache = getattr(engine, "warm", None) if synthesize_in_background else None
         self._reply_listeners: list[Callable[[OnAirRecord], None]] = []
         self._inbox: list[ChatEvent] = []
         self._inbox_lock = threading.Lock()

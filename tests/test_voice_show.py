@@ -90,3 +90,17 @@ def test_say_with_another_engine_and_bad_options(tmp_path, capsys):
     assert main(["say", "你好", "--voice", "zf_nobody", "--out", str(tmp_path / "x.wav")]) == 2
     assert "Kokoro has no voice 'zf_nobody'" in capsys.readouterr().err
     assert not (tmp_path / "x.wav").exists()
+
+
+def test_a_live_producer_synthesizes_ahead_and_warms_the_cache(tmp_path):
+    from speech.cache import CachedEngine, SynthesisCache
+
+    persona = load_persona("default")
+    engine = CachedEngine(LoudnessNormalizedEngine(EspeakEngine()), SynthesisCache(tmp_path, 10**8), "espeak|cmn")
+    engine.load()
+    producer = ShowProducer(default_catalog(), persona, engine, synthesize_in_background=True)
+    chunks = [producer.next_chunk() for _ in range(3 * FPS)]
+    engine.wait_warm()
+    assert [c.index for c in chunks] == list(range(3 * FPS))
+    assert engine.cache.misses >= 3  # the next two sentences, and at least one warmed beyond them
+    assert len(list(tmp_path.glob("*.npz"))) == engine.cache.misses
