@@ -57,6 +57,10 @@ class ShowProducer:
         self._playout = Playout(engine.synthesize, background=synthesize_in_background)
         # Live, engines with a synthesis cache also warm it for the sentences after the next two.
         self._warm_cache = getattr(engine, "warm", None) if synthesize_in_background else None
+        if self._warm_cache is not None:  # fixed phrases (acknowledgements fill the gap before an answer)
+            style = persona.style
+            self._warm_cache([p for p in (*style.acknowledgements, *style.fillers, *style.reassurances,
+                                          *style.unknown_answers) if "{" not in p])
         self._reply_listeners: list[Callable[[OnAirRecord], None]] = []
         self._inbox: list[ChatEvent] = []
         self._inbox_lock = threading.Lock()

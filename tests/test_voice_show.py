@@ -104,3 +104,6 @@ def test_a_live_producer_synthesizes_ahead_and_warms_the_cache(tmp_path):
     assert [c.index for c in chunks] == list(range(3 * FPS))
     assert engine.cache.misses >= 3  # the next two sentences, and at least one warmed beyond them
     assert len(list(tmp_path.glob("*.npz"))) == engine.cache.misses
+    # Acknowledgements are ready before any viewer asks: they fill the gap while an answer is made.
+    from speech.cache import cache_key
+    assert all(cache_key("espeak|cmn", text) in engine.cache for text in persona.style.acknowledgements)
