@@ -142,6 +142,7 @@ class CachedEngine:
         self._lock = threading.Lock()
         self._warm_queue: queue.Queue[str] = queue.Queue(maxsize=64)
         self._warmer: threading.Thread | None = None
+        self._closed = threading.Event()
 
     @property
     def voice(self) -> str:
@@ -179,6 +180,8 @@ class CachedEngine:
 
     def warm(self, texts: Iterable[str]) -> None:
         """Synthesize these texts into the cache on a background thread (skips cached ones)."""
+        if self._closed.is_set():
+            return
         for text in texts:
             if cache_key(self.identity, text) in self.cache:
                 continue
@@ -203,14 +206,32 @@ class CachedEngine:
         """Block until queued warm work is done (tests and the bench)."""
         self._warm_queue.join()
 
-    def _warm_loop(self) -> None:
+    def close(self) -> None:
+        """Stop warming and wait for the sentence in progress: native inference threads must not
+        still be running when the interpreter shuts down."""
+        self._closed.set()
         while True:
             try:
-                text = self._warm_queue.get(timeout=5.0)
+                self._warm_queue.get_nowait()
+                self._warm_queue.task_done()
             except queue.Empty:
-                return
+                break
+        if self._warmer is not None:
+            self._warmer.join()
+        close = getattr(self.inner, "close", None)
+        if close is not None:
+            close()
+
+    def _warm_loop(self) -> None:
+        while not self._closed.is_set():
             try:
-                if cache_key(self.identity, text) not in self.cache:
+                text = self._warm_queue.get(timeout=0.5)
+            except queue.Empty:
+                if self._warm_queue.unfinished_tasks == 0:
+                    return
+                continue
+            try:
+                if not self._closed.is_set() and cache_key(self.identity, text) not in self.cache:
                     self.synthesize(text)
             except Exception as exc:  # warming is best effort; the show synthesizes on demand
                 log.warning("cache warm failed for %r: %s", text[:40], exc)

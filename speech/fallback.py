@@ -77,6 +77,12 @@ class FallbackEngine:
                               self.primary.name, text[:40], type(exc).__name__, exc, self.fallback.name)
         return self.fallback.synthesize(text)
 
+    def close(self) -> None:
+        for engine in (self.primary, self.fallback):
+            close = getattr(engine, "close", None)
+            if close is not None:
+                close()
+
     def warm(self, texts: Iterable[str]) -> None:
         warm = getattr(self.active, "warm", None)
         if warm is not None:

@@ -69,6 +69,11 @@ class LoudnessNormalizedEngine:
     def load(self) -> None:
         self.inner.load()
 
+    def close(self) -> None:
+        close = getattr(self.inner, "close", None)
+        if close is not None:
+            close()
+
     def synthesize(self, text: str) -> Utterance:
         utterance = self.inner.synthesize(text)
         return replace(utterance, pcm=normalize_pcm(utterance.pcm, self.target_dbfs))

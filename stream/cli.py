@@ -74,7 +74,10 @@ def cmd_run(args: argparse.Namespace) -> int:
         outputs.append(OutputSpec(f"file {args.record}", args.record, "mp4"))
     config = LiveConfig(outputs=outputs, chat_host=args.host, chat_port=args.chat_port, view_host=args.host,
                         view_port=args.view_port, max_seconds=args.seconds)
-    return asyncio.run(_run_live(producer, config, url))
+    try:
+        return asyncio.run(_run_live(producer, config, url))
+    finally:
+        producer.close()
 
 
 async def _run_live(producer: ShowProducer, config: LiveConfig, url: str | None) -> int:

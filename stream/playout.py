@@ -63,6 +63,11 @@ class Playout:
         self._queue: deque[_Sentence] = deque()
         self._worker = ThreadPoolExecutor(1, thread_name_prefix="synth-ahead") if background else None
 
+    def close(self) -> None:
+        """Drop queued background synthesis and wait for the one in progress."""
+        if self._worker is not None:
+            self._worker.shutdown(wait=True, cancel_futures=True)
+
     @property
     def busy(self) -> bool:
         return bool(self._queue)

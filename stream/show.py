@@ -55,6 +55,7 @@ class ShowProducer:
         self._renderer = HostRenderer(persona.appearance)
         # Live shows synthesize on a worker so a slow engine (Kokoro on 2 cores) never stalls frames.
         self._playout = Playout(engine.synthesize, background=synthesize_in_background)
+        self._engine = engine
         # Live, engines with a synthesis cache also warm it for the sentences after the next two.
         self._warm_cache = getattr(engine, "warm", None) if synthesize_in_background else None
         if self._warm_cache is not None:  # fixed phrases (acknowledgements fill the gap before an answer)
@@ -70,6 +71,13 @@ class ShowProducer:
         self._index = 0
         self._started = False
         self.last_subtitle = ""
+
+    def close(self) -> None:
+        """Stop background speech work (synthesis ahead, cache warming) before the process exits."""
+        self._playout.close()
+        close = getattr(self._engine, "close", None)
+        if close is not None:
+            close()
 
     @property
     def frame_index(self) -> int:
