@@ -99,7 +99,6 @@ def syllables(text: str) -> list[str]:
 
 
 def to_16k_float(pcm48: np.ndarray) -> np.ndarray:
-    from speech.resample import resample_to_show_rate  # noqa: F401 (same PyAV path, other direction)
     import av
     resampler = av.AudioResampler(format="flt", layout="mono", rate=16000)
     frame = av.AudioFrame.from_ndarray(pcm48.astype(np.int16).reshape(1, -1), format="s16", layout="mono")

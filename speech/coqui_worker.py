@@ -44,14 +44,14 @@ class Voice:
         self.torch = torch
         torch.set_num_threads(1)
         self.config = load_config(str(model_dir / "config.json"))
-        self.model = setup_model(self.config)
-        self.model.load_checkpoint(self.config, str(find_checkpoint(model_dir)), eval=True)
-        self.sample_rate = int(self.config.audio["sample_rate"])
-        self.hop = int(self.config.audio["hop_length"])
         if self.config.model != "vits" or self.config.get("use_phonemes", False):
             raise ValueError(f"{model_dir}: model {self.config.model!r} (phonemes: "
                              f"{self.config.get('use_phonemes', False)}) is not supported; livehost reads "
                              "exact timings from VITS models with a character vocabulary")
+        self.model = setup_model(self.config)
+        self.model.load_checkpoint(self.config, str(find_checkpoint(model_dir)), eval=True)
+        self.sample_rate = int(self.config.audio["sample_rate"])
+        self.hop = int(self.config.audio["hop_length"])
 
     def speak(self, text: str, speed: float) -> dict:
         import numpy as np
