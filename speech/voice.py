@@ -64,7 +64,8 @@ def _finished(engine: SpeechEngine, settings: VoiceSettings, cache: SynthesisCac
     engine = LoudnessNormalizedEngine(engine, target_dbfs)
     if cache is None:
         return engine
-    identity = f"{settings.engine}|{settings.voice}|{settings.speed:g}|{target_dbfs:g}dBFS"
+    revision = getattr(engine.inner, "revision", "")  # an engine whose output changed gets new keys
+    identity = f"{settings.engine}|{settings.voice}|{settings.speed:g}|{target_dbfs:g}dBFS|{revision}"
     return CachedEngine(engine, cache, identity)
 
 
