@@ -126,3 +126,27 @@ class EspeakEngine:
             phonemes.append(PhonemeTiming(bare, rescale_sample(sample, self._rate),
                                           rescale_sample(end, self._rate), is_vowel))
         return tuple(phonemes)
+
+
+_PHONEME_MODE_IPA_TIED = 0x02 | 0x80 | (ord("^") << 8)  # IPA, "^" ties multi-letter phonemes (a^ɪ)
+
+
+def espeak_ipa(text: str, voice: str = "en-us") -> str:
+    """IPA for `text` in an espeak-ng voice (the Kokoro engine reads English words through it)."""
+    lib, _ = _load_library()
+    lib.espeak_TextToPhonemes.restype = ctypes.c_char_p
+    lib.espeak_TextToPhonemes.argtypes = [ctypes.POINTER(ctypes.c_char_p), ctypes.c_int, ctypes.c_int]
+    encoded = ctypes.c_char_p(text.encode("utf-8"))
+    pointer = ctypes.pointer(encoded)
+    pieces: list[str] = []
+    with _lock:
+        if lib.espeak_SetVoiceByName(voice.encode()) != 0:
+            raise SpeechEngineError(f"espeak-ng has no voice {voice!r}")
+        # espeak advances the pointer clause by clause and sets it to NULL at the end.
+        for _ in range(len(text) + 1):
+            if not ctypes.cast(pointer.contents, ctypes.c_void_p).value:
+                break
+            out = lib.espeak_TextToPhonemes(pointer, _CHARS_UTF8, _PHONEME_MODE_IPA_TIED)
+            if out:
+                pieces.append(out.decode("utf-8", "replace"))
+    return " ".join(p.strip() for p in pieces if p.strip())

@@ -54,13 +54,17 @@ _FULLWIDTH = str.maketrans(
 _PHONE = re.compile(
     r"(?<!\d)(?:\+?86[-\s]?)?1[3-9]\d(?:[-\s]?\d{4}){2}(?!\d)"  # mobile
     r"|(?<!\d)(?:\(0\d{2,3}\)|（0\d{2,3}）|0\d{2,3}[-\s]?)\d{3,4}[-\s]?\d{4}(?!\d)"  # landline
-    r"|(?<!\d)[48]00-?\d{3}-?\d{4}(?!\d)"  # 400/800 service lines
+    r"|(?<!\d)[48]00[-\s]?\d{3}[-\s]?\d{4}(?!\d)"  # 400/800 service lines
 )
 _THOUSANDS = re.compile(r"(?<![\d,])\d{1,3}(?:,\d{3})+(?!\d)")
 _DATE = re.compile(r"(?<!\d)(\d{4})([-/.])(\d{1,2})\2(\d{1,2})(?!\d)")
 _SPEND_AND_SAVE = re.compile(r"满(\d+(?:\.\d+)?)\s*-\s*(?=\d)")  # 满199-30 is 满199减30, not a range
 _BELOW_ZERO = re.compile(r"(?<![\dA-Za-z])-\s*(?=\d+(?:\.\d+)?\s*(?:℃|°C))")
-_TIMES = re.compile(r"(?<=\d)\s*[xX×*]\s*(?=\d)|×\s*(?=\d)")
+_TIMES = re.compile(r"(?<=\d)\s*[xX×*]\s*(?=\d)|×\s*(?=\d)|(?<=[A-Za-z\u4e00-\u9fff])\s*\*\s*(?=\d)")
+# Shopping festivals are read digit by digit: 六一八, 五二零 (双11 is just 双十一).
+_FESTIVAL = re.compile(r"(?<!\d)(618|520|1111|1212)(?=大促|活动|狂欢|年中|购物节|当天|期间|特惠|专场|节)")
+_SPF = re.compile(r"(?<![A-Za-z])(SPF\s*\d+)\s*\+", re.IGNORECASE)  # SPF50+ is 五十加, not 五十多
+_PA = re.compile(r"(?<![A-Za-z])PA(\+{1,4})")
 _CODE = re.compile(r"(?<![A-Za-z0-9])[A-Za-z][A-Za-z0-9]*(?:-[A-Za-z0-9]+)*")
 _PRICE = re.compile(r"[¥￥]\s*(\d+(?:\.\d+)?)(?:\s*元)?")
 _PERCENT = re.compile(r"(\d+(?:\.\d+)?)\s*[%％]")
@@ -95,7 +99,10 @@ def number_to_chinese(n: int) -> str:
         return "负" + number_to_chinese(-n)
     text = _grouped(n)
     # 一十 is only shortened at the very front: 十五, 十万, but 一百一十.
-    return text[1:] if text.startswith("一十") else text
+    if text.startswith("一十"):
+        return text[1:]
+    # A leading 2 before 千, 万 or 亿 is said 两: 两千, 两万零五百 (but 一万二千, 二百).
+    return "两" + text[1:] if text[:2] in ("二千", "二万", "二亿") else text
 
 
 def _grouped(n: int) -> str:
@@ -202,6 +209,9 @@ def normalize_for_speech(text: str) -> str:
     text = _strip_decorations(text)
     text = _THOUSANDS.sub(lambda m: m.group(0).replace(",", ""), text)
     text = _DATE.sub(_say_date, text)
+    text = _FESTIVAL.sub(lambda m: digits_to_chinese(m.group(1)), text)
+    text = _SPF.sub(r"\1加", text)
+    text = _PA.sub(lambda m: "PA" + _DIGITS[len(m.group(1))] + "加", text)
     text = _SPEND_AND_SAVE.sub(r"满\1减", text)
     text = _BELOW_ZERO.sub("零下", text)
     text = _TIMES.sub("乘", text)

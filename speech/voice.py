@@ -1,32 +1,83 @@
-"""Per-persona voice settings and the engine they select."""
+"""Per-persona voice settings and the engine stack they select.
+
+make_engine builds: chosen engine -> loudness normalisation -> (optional) disk cache, wrapped
+in a fallback to espeak-ng so a failing engine never silences the show.
+"""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any, Mapping
 
+from .cache import DEFAULT_MAX_BYTES, CachedEngine, SynthesisCache
 from .espeak import EspeakEngine
+from .fallback import FallbackEngine
+from .kokoro import VOICES as KOKORO_VOICES
+from .kokoro import KokoroEngine
+from .loudness import TARGET_DBFS, LoudnessNormalizedEngine
 from .types import SpeechEngine
 
-ENGINES = ("espeak",)
+ENGINES = ("kokoro", "espeak", "coqui")
+DEFAULT_VOICES = {"kokoro": "jf_gongitsune", "espeak": "cmn", "coqui": ""}
 
 
 @dataclass(frozen=True)
 class VoiceSettings:
-    engine: str = "espeak"
-    voice: str = "cmn"
+    engine: str = "kokoro"
+    voice: str = "jf_gongitsune"  # Kokoro style id, espeak voice name, or a Coqui model folder
     speed: float = 1.0
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any] | None, where: str) -> "VoiceSettings":
         data = data or {}
-        engine = str(data.get("engine", "espeak"))
+        engine = str(data.get("engine", "kokoro"))
         if engine not in ENGINES:
             raise ValueError(f"{where}: voice.engine: unknown {engine!r}; available: {', '.join(ENGINES)}")
         speed = data.get("speed", 1.0)
         if isinstance(speed, bool) or not isinstance(speed, (int, float)) or not 0.5 <= speed <= 2.0:
             raise ValueError(f"{where}: voice.speed: must be a number in 0.5..2.0, got {speed!r}")
-        return cls(engine=engine, voice=str(data.get("voice", "cmn")), speed=float(speed))
+        voice = str(data.get("voice", DEFAULT_VOICES[engine]))
+        if engine == "kokoro" and voice not in KOKORO_VOICES:
+            raise ValueError(f"{where}: voice.voice: Kokoro has no voice {voice!r}; available: "
+                             f"{', '.join(KOKORO_VOICES)}")
+        if engine == "coqui" and not voice:
+            raise ValueError(f"{where}: voice.voice: a Coqui voice needs the folder of the trained model")
+        return cls(engine=engine, voice=voice, speed=float(speed))
+
+    def with_engine(self, engine: str) -> "VoiceSettings":
+        """Same speed on another engine with its default voice (tests use espeak for speed)."""
+        return VoiceSettings(engine, DEFAULT_VOICES[engine], self.speed)
 
 
-def make_engine(settings: VoiceSettings) -> SpeechEngine:
+def base_engine(settings: VoiceSettings) -> SpeechEngine:
+    """The bare engine for these settings, without loudness, cache or fallback."""
+    if settings.engine == "kokoro":
+        return KokoroEngine(voice=settings.voice, speed=settings.speed)
+    if settings.engine == "coqui":
+        from .coqui import CoquiEngine
+        return CoquiEngine(model_dir=Path(settings.voice), speed=settings.speed)
     return EspeakEngine(voice=settings.voice, speed=settings.speed)
+
+
+def _finished(engine: SpeechEngine, settings: VoiceSettings, cache: SynthesisCache | None,
+              target_dbfs: float) -> SpeechEngine:
+    engine = LoudnessNormalizedEngine(engine, target_dbfs)
+    if cache is None:
+        return engine
+    revision = getattr(engine.inner, "revision", "")  # an engine whose output changed gets new keys
+    identity = f"{settings.engine}|{settings.voice}|{settings.speed:g}|{target_dbfs:g}dBFS|{revision}"
+    return CachedEngine(engine, cache, identity)
+
+
+def make_engine(settings: VoiceSettings, cache_dir: Path | None = None, max_cache_bytes: int = DEFAULT_MAX_BYTES,
+                target_dbfs: float = TARGET_DBFS, fallback: bool = True) -> SpeechEngine:
+    """The engine the show talks through. Construction is cheap; call load() before the show.
+
+    cache_dir=None keeps no disk cache (tests); the CLI passes speech.cache.default_tts_cache_dir().
+    """
+    cache = SynthesisCache(cache_dir, max_cache_bytes) if cache_dir is not None else None
+    primary = _finished(base_engine(settings), settings, cache, target_dbfs)
+    if settings.engine == "espeak" or not fallback:
+        return primary
+    espeak = VoiceSettings("espeak", DEFAULT_VOICES["espeak"], settings.speed)
+    return FallbackEngine(primary, _finished(base_engine(espeak), espeak, cache, target_dbfs))

@@ -1,4 +1,4 @@
-"""`livehost` command line: run (the live show), demo (offline render), check-catalog, replay."""
+"""`livehost` command line: run (the live show), demo (offline render), check-catalog, replay, say."""
 from __future__ import annotations
 
 import argparse
@@ -13,6 +13,7 @@ from pathlib import Path
 
 from script.catalog import Catalog, CatalogError
 from script.guard import GuardRulesError
+from speech.cache import default_tts_cache_dir
 from speech.voice import make_engine
 
 from .answering import make_answerer
@@ -24,6 +25,7 @@ from .live import LiveConfig, LiveShow
 from .outputs import redact_url
 from .persona_bundle import PersonaError, prepare_persona
 from .replay_command import add_replay_parser
+from .say_command import add_say_parser
 from .show import ShowProducer
 
 log = logging.getLogger("livehost")
@@ -35,11 +37,11 @@ def _catalog(path: str | None) -> Catalog:
     return load_catalog_file(path) if path else default_catalog()
 
 
-def _producer(args: argparse.Namespace) -> ShowProducer:
+def _producer(args: argparse.Namespace, live: bool = False) -> ShowProducer:
     catalog = _catalog(args.catalog)
     prepared = prepare_persona(args.persona, LAYOUTS[args.layout])  # a bad portrait or clip fails here
-    engine = make_engine(prepared.bundle.voice)
-    engine.load()
+    engine = make_engine(prepared.bundle.voice, cache_dir=default_tts_cache_dir())
+    engine.load()  # falls back to espeak-ng, with a log line, if the persona's engine cannot load
     answerer = make_answerer(catalog, embeddings=not getattr(args, "no_embeddings", False))
     polisher = None
     if getattr(args, "llm_model", None):
@@ -49,7 +51,7 @@ def _producer(args: argparse.Namespace) -> ShowProducer:
         polisher = BackgroundPolisher(rewriter, prepared.bundle.style.energy) if rewriter else None
     return ShowProducer(catalog, prepared.bundle, engine, started_at=datetime.now(timezone.utc), answerer=answerer,
                         checker=make_checker(getattr(args, "guard_rules", None)), renderer=prepared.renderer,
-                        polisher=polisher)
+                        polisher=polisher, synthesize_in_background=live)
 
 
 def _rtmp_url(args: argparse.Namespace) -> str | None:
@@ -78,7 +80,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
 
 
 def cmd_run(args: argparse.Namespace) -> int:
-    producer = _producer(args)
+    producer = _producer(args, live=True)
     outputs = []
     url = _rtmp_url(args)
     if url:
@@ -87,7 +89,10 @@ def cmd_run(args: argparse.Namespace) -> int:
         outputs.append(OutputSpec(f"file {args.record}", args.record, "mp4"))
     config = LiveConfig(outputs=outputs, chat_host=args.host, chat_port=args.chat_port, view_host=args.host,
                         view_port=args.view_port, max_seconds=args.seconds, catalog_path=args.catalog)
-    return asyncio.run(_run_live(producer, config, url))
+    try:
+        return asyncio.run(_run_live(producer, config, url))
+    finally:
+        producer.close()
 
 
 async def _run_live(producer: ShowProducer, config: LiveConfig, url: str | None) -> int:
@@ -160,6 +165,7 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument("file")
     check.set_defaults(func=cmd_check_catalog)
     add_replay_parser(sub)
+    add_say_parser(sub)
     return parser
 
 

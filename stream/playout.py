@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import logging
 from collections import deque
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Callable
 
@@ -52,12 +53,23 @@ class _Sentence:
     end: int = 0  # play up to here (lowered by a cut)
     cut: bool = False
     pointing: bool = False
+    pending: Future | None = None  # background synthesis in flight
 
 
 class Playout:
-    def __init__(self, synthesize: Callable[[str], Utterance]) -> None:
+    """With background=True (the live show) synthesis runs on a worker thread: a sentence that is
+    not ready yet costs quiet frames, never a stalled stream. Offline renders and tests keep the
+    default, where the frame waits for the engine and output is deterministic."""
+
+    def __init__(self, synthesize: Callable[[str], Utterance], background: bool = False) -> None:
         self._synthesize = synthesize
         self._queue: deque[_Sentence] = deque()
+        self._worker = ThreadPoolExecutor(1, thread_name_prefix="synth-ahead") if background else None
+
+    def close(self) -> None:
+        """Drop queued background synthesis and wait for the one in progress."""
+        if self._worker is not None:
+            self._worker.shutdown(wait=True, cancel_futures=True)
 
     @property
     def busy(self) -> bool:
@@ -92,8 +104,25 @@ class Playout:
     def _prepare(self, sentence: _Sentence) -> None:
         if sentence.utterance is not None:
             return
+        if sentence.pending is not None:
+            self._adopt(sentence, sentence.pending.result)
+            return
+        self._adopt(sentence, lambda: self._synthesize(sentence.text))
+
+    def _ready(self, sentence: _Sentence) -> bool:
+        """Background mode: start synthesis if needed; True once the utterance can be played."""
+        if sentence.utterance is not None or self._worker is None:
+            return True
+        if sentence.pending is None:
+            sentence.pending = self._worker.submit(self._synthesize, sentence.text)
+        if not sentence.pending.done():
+            return False
+        self._prepare(sentence)
+        return True
+
+    def _adopt(self, sentence: _Sentence, make: Callable[[], Utterance]) -> None:
         try:
-            utterance = self._synthesize(sentence.text)
+            utterance = make()
         except Exception as exc:  # a crashing engine must not take the show down
             log.error("speech engine failed on line %s sentence %d (%r): %s", sentence.line_id,
                       sentence.index, sentence.text[:40], exc)
@@ -108,7 +137,10 @@ class Playout:
     def prefetch(self) -> None:
         """Synthesise the next sentence ahead so a sentence change never waits on the engine."""
         for sentence in list(self._queue)[:2]:
-            self._prepare(sentence)
+            if self._worker is not None:
+                self._ready(sentence)
+            else:
+                self._prepare(sentence)
 
     def next_frame(self) -> FrameAudio:
         pcm = np.zeros(SAMPLES_PER_FRAME, dtype=np.int16)
@@ -118,6 +150,8 @@ class Playout:
         mouth, mouth_weight, subtitle, shape, pointing = 0.0, 0, "", None, False
         while filled < SAMPLES_PER_FRAME and self._queue:
             sentence = self._queue[0]
+            if not self._ready(sentence):
+                break  # still being synthesized: the rest of this frame is quiet
             self._prepare(sentence)
             if sentence.position == 0 and sentence.index == 0:
                 started.append(sentence.line_id)

@@ -58,7 +58,8 @@ class ShowProducer:
     def __init__(self, catalog: Catalog, persona: PersonaBundle, engine: SpeechEngine,
                  started_at: datetime | None = None, answerer: Answerer | None = None,
                  checker: LineChecker | None = None, size: tuple[int, int] = (1280, 720),
-                 renderer: FrameRenderer | None = None, polisher: LinePolisher | None = None) -> None:
+                 renderer: FrameRenderer | None = None, polisher: LinePolisher | None = None,
+                 synthesize_in_background: bool = False) -> None:
         """`size` is (width, height): 1280x720, or 720x1280 for phone apps. `renderer` may be one
         already built for `persona` (see persona_bundle.prepare_persona)."""
         self._catalog = catalog
@@ -67,7 +68,15 @@ class ShowProducer:
         self._director = Director(catalog, persona.style, answerer=self._answerer, checker=checker,
                                   polisher=polisher)
         self._renderer = renderer or make_renderer(persona.appearance, *size)
-        self._playout = Playout(engine.synthesize)
+        # Live shows synthesize on a worker so a slow engine (Kokoro on 2 cores) never stalls frames.
+        self._playout = Playout(engine.synthesize, background=synthesize_in_background)
+        self._engine = engine
+        # Live, engines with a synthesis cache also warm it for the sentences after the next two.
+        self._warm_cache = getattr(engine, "warm", None) if synthesize_in_background else None
+        if self._warm_cache is not None:  # fixed phrases (acknowledgements fill the gap before an answer)
+            style = persona.style
+            self._warm_cache([p for p in (*style.acknowledgements, *style.fillers, *style.reassurances,
+                                          *style.unknown_answers) if "{" not in p])
         self._reply_listeners: list[Callable[[OnAirRecord], None]] = []
         self._inbox: list[ChatEvent | CatalogUpdated] = []
         self._inbox_lock = threading.Lock()
@@ -77,6 +86,13 @@ class ShowProducer:
         self._index = 0
         self._started = False
         self.last_subtitle = ""
+
+    def close(self) -> None:
+        """Stop background speech work (synthesis ahead, cache warming) before the process exits."""
+        self._playout.close()
+        close = getattr(self._engine, "close", None)
+        if close is not None:
+            close()
 
     @property
     def frame_size(self) -> tuple[int, int]:
@@ -138,6 +154,8 @@ class ShowProducer:
         for done in audio.finished:
             self._finished(done, now)
         self._playout.prefetch()
+        if self._warm_cache is not None and self._index % FPS == 0:
+            self._warm_cache(self._playout.upcoming_texts(5)[2:])  # prefetch already has the first two
         for text in self._playout.upcoming_texts():  # build subtitle overlays before they are due
             self._renderer.prepare(self._card, text)
         self.last_subtitle = audio.subtitle

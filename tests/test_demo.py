@@ -20,7 +20,7 @@ SECONDS = 8
 def demo(tmp_path_factory):
     out = tmp_path_factory.mktemp("demo") / "show.mp4"
     persona = load_persona("default")
-    engine = make_engine(persona.voice)
+    engine = make_engine(persona.voice.with_engine("espeak"))
     producer = ShowProducer(default_catalog(), persona, engine)
     result = render_demo(producer, SECONDS, out, [scripted_question(SECONDS)])
     return out, result, persona

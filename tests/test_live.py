@@ -25,7 +25,7 @@ from conftest import free_port, poll_until
 
 def producer():
     persona = load_persona("default")
-    return ShowProducer(default_catalog(), persona, make_engine(persona.voice))
+    return ShowProducer(default_catalog(), persona, make_engine(persona.voice.with_engine("espeak")))
 
 
 def ffprobe_streams(target: str) -> dict[str, dict]:

