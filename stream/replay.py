@@ -29,8 +29,8 @@ class SpeechModel:
     """How long speech takes: measured figures stand in for the voice and its synthesis."""
 
     chars_per_second: float = 4.6  # Mandarin selling speech at pace 1.0
-    first_audio_s: float = 0.35  # synthesis time before an answer's first audio (bench_voice)
-    ack_after_s: float = 0.8  # a wait longer than this is filled with an acknowledgement
+    first_audio_s: float = 1.0  # Kokoro's first audio of an uncached answer on 2 cores (bench_voice)
+    ack_after_s: float = 0.5  # a longer wait is filled with a pre-synthesized acknowledgement
 
     def word_ends(self, sentences: tuple[str, ...], pace: float) -> list[tuple[float, int]]:
         """(end time, sentence index) of every word, from the start of the line."""

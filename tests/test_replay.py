@@ -38,12 +38,15 @@ def test_report_follows_the_contract_and_malformed_lines_become_error_records(tm
     price = next(e for e in events if e.get("user") == "u2")
     assert price["kind"] == "question" and "89元" in price["reply"]["text"]
     assert price["reply"]["sku"] == "A1001" and "A1001.price" in price["reply"]["sources"]
-    assert price["t"] <= price["reply"]["t_ack"] <= price["reply"]["t_on_air"] < price["t"] + 1.0
+    # The host reacts at the next word boundary (a cached acknowledgement covers synthesis) ...
+    assert price["t"] <= price["reply"]["t_ack"] < price["t"] + 0.5
+    # ... and the fact follows the acknowledgement.
+    assert price["reply"]["t_ack"] < price["reply"]["t_on_air"] < price["reply"]["t_ack"] + 4.0
     duplicate = next(e for e in events if e.get("user") == "u3")
     assert duplicate["reply"]["text"] == price["reply"]["text"]  # merged into one answer
     summary = report["summary"]
     assert summary["questions"] == 3 and summary["answered"] == 3 and summary["malformed"] == 2
-    assert summary["merged_answers"] == 1 and summary["p95_answer_s"] < 1.0
+    assert summary["merged_answers"] == 1 and summary["p95_answer_s"] < 4.0
     assert {"questions", "answered", "p95_answer_s", "guard_blocks"} <= set(summary)
     page = (out / "report.html").read_text(encoding="utf-8")
     assert "<svg" in page and "这个茶多少钱?" in page and "malformed" in page
