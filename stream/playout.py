@@ -55,6 +55,39 @@ class Playout:
     def __init__(self, synthesize: Callable[[str], Utterance]) -> None:
         self._synthesize = synthesize
         self._queue: deque[_Sentence] = deque()
+        self._next_synthesize: Callable[[str], Utterance] | None = None
+        self.voice_switched = False  # set by the frame in which a pending voice took over
+
+    def switch_voice(self, synthesize: Callable[[str], Utterance]) -> None:
+        """Use another voice from the next sentence boundary on (at once when nothing is playing).
+        Sentences synthesised ahead in the old voice are synthesised again."""
+        self._next_synthesize = synthesize
+        if not self._queue or self._queue[0].position == 0:
+            self._apply_voice_switch()
+
+    def _apply_voice_switch(self) -> None:
+        if self._next_synthesize is None:
+            return
+        self._synthesize, self._next_synthesize = self._next_synthesize, None
+        for sentence in self._queue:
+            if sentence.position == 0:
+                sentence.utterance = sentence.track = None
+        self.voice_switched = True
+
+    def insert_next(self, line_id: str, sentences: tuple[str, ...]) -> None:
+        """Play this line right after the sentence now playing (fillers after a stage restart)."""
+        head = [self._queue.popleft()] if self._queue and self._queue[0].position > 0 else []
+        new = [_Sentence(line_id, i, len(sentences), text) for i, text in enumerate(sentences)]
+        self._queue = deque(head + new + list(self._queue))
+
+    def clear(self) -> list[LineFinished]:
+        """Silence at once (emergency stop): every queued line ends, interrupted where it was."""
+        finished: dict[str, LineFinished] = {}
+        for sentence in self._queue:
+            if sentence.line_id not in finished:
+                finished[sentence.line_id] = LineFinished(sentence.line_id, sentence.index, True)
+        self._queue.clear()
+        return list(finished.values())
 
     @property
     def busy(self) -> bool:
@@ -127,6 +160,7 @@ class Playout:
                 filled += take
             if sentence.position >= sentence.end:
                 self._queue.popleft()
+                self._apply_voice_switch()
                 if sentence.cut:
                     whole = sentence.end >= sentence.utterance.num_samples
                     finished.append(LineFinished(sentence.line_id, sentence.index + (1 if whole else 0), True))

@@ -16,7 +16,8 @@ from avatar.renderer import HostRenderer
 from avatar.scene import FrameState, ProductCard
 from script.catalog import Catalog
 from script.chat import ChatEvent
-from script.director import (ChatReceived, CutAtWordBoundary, Director, DirectorAction, DirectorEvent,
+import script.director as director_module
+from script.director import (CatalogUpdated, ChatReceived, CutAtWordBoundary, Director, DirectorAction, DirectorEvent,
                              LineDropped, PlaybackFinished, Reply, Say, ShowProduct, ShowStarted)
 from speech.types import SpeechEngine
 
@@ -47,19 +48,40 @@ def product_card(catalog: Catalog, sku: str) -> ProductCard | None:
     return ProductCard(product.title, product.price, product.list_price, badge)
 
 
+@dataclass(frozen=True)
+class PreparedPersona:
+    """A persona fully loaded off the show's thread: swapping it in cannot fail or stall."""
+
+    bundle: PersonaBundle
+    engine: SpeechEngine
+    renderer: HostRenderer
+
+
+ControlFn = Callable[["ShowProducer"], None]
+
+
 class ShowProducer:
-    def __init__(self, catalog: Catalog, persona: PersonaBundle, engine: SpeechEngine) -> None:
+    def __init__(self, catalog: Catalog, persona: PersonaBundle, engine: SpeechEngine,
+                 first_frame: int = 0, renderer: HostRenderer | None = None) -> None:
         self._catalog = catalog
         self._director = Director(catalog, persona.style)
-        self._renderer = HostRenderer(persona.appearance)
+        self._renderer = renderer or HostRenderer(persona.appearance)
         self._playout = Playout(engine.synthesize)
+        self.persona = persona
+        self._next_persona: PreparedPersona | None = None
         self._reply_listeners: list[Callable[[OnAirRecord], None]] = []
+        self._action_listeners: list[Callable[[object, float], None]] = []
+        self._line_listeners: list[Callable[[str, bool, float], None]] = []
+        self._persona_listeners: list[Callable[[PersonaBundle], None]] = []
         self._inbox: list[ChatEvent] = []
+        self._controls: list[ControlFn] = []
+        self._filler_count = 0
+        self.consecutive_failures = 0
         self._inbox_lock = threading.Lock()
         self._pending_replies: dict[str, list[OnAirRecord]] = {}  # answer line -> viewers waiting for it
         self._answers_on_air: set[str] = set()
         self._card: ProductCard | None = None
-        self._index = 0
+        self._index = first_frame
         self._started = False
         self.last_subtitle = ""
 
@@ -75,14 +97,67 @@ class ShowProducer:
         for listener in self._reply_listeners:
             listener(record)
 
+    def add_action_listener(self, listener: Callable[[object, float], None]) -> None:
+        """Sees every director action (console: classifications, proposals, audit entries)."""
+        self._action_listeners.append(listener)
+
+    def add_line_listener(self, listener: Callable[[str, bool, float], None]) -> None:
+        """Called with (line_id, interrupted, show seconds) when a line leaves the air."""
+        self._line_listeners.append(listener)
+
+    def add_persona_listener(self, listener: Callable[[PersonaBundle], None]) -> None:
+        """Called when a staged persona actually takes over (at a sentence boundary)."""
+        self._persona_listeners.append(listener)
+
     def submit_chat(self, event: ChatEvent) -> None:
         with self._inbox_lock:
             self._inbox.append(event)
 
+    def submit_control(self, control: ControlFn) -> None:
+        """Run `control(self)` on the producer's thread before the next frame (operator actions)."""
+        with self._inbox_lock:
+            self._controls.append(control)
+
+    def feed_director(self, event: object) -> None:
+        """Feed an event to the director on the producer's thread (call through submit_control)."""
+        now = self._index / FPS
+        self._feed(event, now)  # type: ignore[arg-type]
+
+    def stage_persona(self, prepared: PreparedPersona) -> None:
+        """Swap voice and look at the next sentence boundary; the style goes to the director."""
+        self._next_persona = prepared
+        self._playout.switch_voice(prepared.engine.synthesize)
+
+    def update_catalog(self, catalog: Catalog) -> None:
+        self._catalog = catalog
+        self.feed_director(CatalogUpdated(catalog))
+        sku = self._director.shown_sku
+        if sku is not None:
+            self._card = product_card(catalog, sku)
+
+    def cut_current_line(self) -> None:
+        """End the line on air at its next word boundary; the director resumes it from the cut
+        sentence later (after an emergency stop is lifted)."""
+        line_id = self._playout.current_line()
+        if line_id is not None:
+            self._apply([CutAtWordBoundary(line_id)], self._index / FPS)
+
+    def say_filler(self) -> None:
+        """A short persona line that covers a stage restart, said next."""
+        fillers = self.persona.style.fillers or self.persona.style.acknowledgements
+        if not fillers:
+            return
+        self._filler_count += 1
+        self._playout.insert_next(f"filler-{self._filler_count}",
+                                  (fillers[self._filler_count % len(fillers)],))
+
     def next_chunk(self) -> AVChunk:
         try:
-            return self._next_chunk()
+            chunk = self._next_chunk()
+            self.consecutive_failures = 0
+            return chunk
         except Exception:  # a bug in show logic costs one idle frame, not the show
+            self.consecutive_failures += 1
             log.exception("frame %d failed; sending an idle frame", self._index)
             frame = self._renderer.render(FrameState(self._index, 0.0, "", self._card, False))
             chunk = AVChunk(self._index, frame, np.zeros(SAMPLES_PER_FRAME, dtype=np.int16))
@@ -96,9 +171,18 @@ class ShowProducer:
             self._apply(self._director.feed(ShowStarted(), now), now)
         with self._inbox_lock:
             events, self._inbox = self._inbox, []
+            controls, self._controls = self._controls, []
+        for control in controls:
+            try:
+                control(self)
+            except Exception:  # an operator action that fails is reported, the frame goes on
+                log.exception("operator control failed")
         for event in events:
             self._feed(ChatReceived(event), now)
         audio = self._playout.next_frame()
+        if self._playout.voice_switched:
+            self._playout.voice_switched = False
+            self._take_staged_persona()
         for line_id in audio.started:
             self._mark_on_air(line_id, now)
         for done in audio.finished:
@@ -113,7 +197,24 @@ class ShowProducer:
         self._index += 1
         return chunk
 
+    def _take_staged_persona(self) -> None:
+        prepared, self._next_persona = self._next_persona, None
+        if prepared is None:
+            return
+        self._renderer = prepared.renderer
+        self.persona = prepared.bundle
+        persona_changed = getattr(director_module, "PersonaChanged", None)
+        if persona_changed is not None:
+            self.feed_director(persona_changed(prepared.bundle.style))
+        log.info("persona %s on air", prepared.bundle.persona_id)
+        for listener in self._persona_listeners:
+            listener(prepared.bundle)
+
     def _finished(self, done: LineFinished, now: float) -> None:
+        for listener in self._line_listeners:
+            listener(done.line_id, done.interrupted, now)
+        if done.line_id.startswith("filler-"):  # the runtime's own line; the director never saw it
+            return
         self._answers_on_air.discard(done.line_id)
         self._feed(PlaybackFinished(done.line_id, done.resume_from, done.interrupted), now)
 
@@ -122,6 +223,8 @@ class ShowProducer:
 
     def _apply(self, actions: list[DirectorAction], now: float) -> None:
         for action in actions:
+            for listener in self._action_listeners:
+                listener(action, now)
             if isinstance(action, ShowProduct):
                 self._card = product_card(self._catalog, action.sku)
             elif isinstance(action, CutAtWordBoundary):
