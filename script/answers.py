@@ -7,9 +7,11 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from datetime import datetime
 
 from .catalog import Catalog, Product
 from .lines import format_price
+from .writer import live_promotions
 
 _QUESTION_MARKERS = ("?", "？", "吗", "呢", "多少", "几", "怎么", "如何", "能不能", "可不可以", "有没有",
                      "是不是", "啥", "什么", "哪")
@@ -36,7 +38,9 @@ _SPEC_SYNONYMS = {
 class Answer:
     sentences: tuple[str, ...]
     sku: str | None
-    sources: tuple[str, ...]
+    sources: tuple[str, ...]  # empty: no catalog fact answers it, and nothing was invented
+    derived: tuple[str, ...] = ()  # numbers computed from the facts (promotion arithmetic)
+    not_sold: bool = False  # the question is about something the shop does not sell
 
 
 def is_question(text: str) -> bool:
@@ -92,12 +96,17 @@ def resolve_product(text: str, catalog: Catalog, current_sku: str | None) -> Pro
     return catalog.product(current_sku) if current_sku else None
 
 
-def _price_answer(product: Product) -> Answer:
+def _price_answer(product: Product, now: datetime | None) -> Answer:
+    if product.sold_out:
+        return Answer((f"{product.title}现在已经售罄了，可以先看看其他商品。",), product.sku,
+                      (f"{product.sku}.stock",))
     sentences = [f"{product.title}现在直播间到手价{format_price(product.price)}。"]
     sources = [f"{product.sku}.price"]
-    if product.promotions:
-        sentences.append(f"另外还有{product.promotions[0].text}的活动。")
-        sources.append(f"{product.sku}.promotions[0]")
+    running = live_promotions(product, now)
+    if running:
+        index, promotion = running[0]
+        sentences.append(f"另外还有{promotion.text}的活动。")
+        sources.append(f"{product.sku}.promotions[{index}]")
     return Answer(tuple(sentences), product.sku, tuple(sources))
 
 
@@ -130,15 +139,16 @@ def _faq_answer(text: str, product: Product) -> Answer | None:
     return Answer((f"{entry.a}。".replace("。。", "。"),), product.sku, (f"{product.sku}.faq[{i}]",))
 
 
-def answer_question(text: str, catalog: Catalog, current_sku: str | None) -> Answer | None:
+def answer_question(text: str, catalog: Catalog, current_sku: str | None,
+                    now: datetime | None = None) -> Answer | None:
     """A grounded answer, an honest "let me check", or None when the comment is not a question."""
     if not is_question(text) and not any(w in text for w in _PRICE_WORDS):
         return None
     product = resolve_product(text, catalog, current_sku)
     if product is None:
-        return Answer(("您问的这款我们直播间暂时没有哦，可以看看小黄车里的其他宝贝。",), None, ())
+        return Answer(("您问的这款我们直播间暂时没有哦，可以看看小黄车里的其他宝贝。",), None, (), not_sold=True)
     if any(w in text for w in _PRICE_WORDS):
-        return _price_answer(product)
+        return _price_answer(product, now)
     for finder in (_spec_answer, _policy_answer, _faq_answer):
         answer = finder(text, product)
         if answer is not None:

@@ -56,6 +56,11 @@ class Product:
     faq: tuple[FaqEntry, ...] = ()
     policies: Mapping[str, str] = field(default_factory=dict)
     image: str | None = None
+    scenes: tuple[str, ...] = ()  # where the product is used ("下午茶"), for scene lines
+
+    @property
+    def sold_out(self) -> bool:
+        return self.stock is not None and self.stock <= 0
 
 
 @dataclass(frozen=True)
@@ -231,6 +236,7 @@ def _product(check: _Checker, raw: Any, index: int) -> Product | None:
         faq=_faq(check, raw, where),
         policies=check.text_map(raw, "policies", where),
         image=check.text(raw, "image", where, required=False),
+        scenes=check.text_list(raw, "scenes", where),
     )
     return product if len(check.problems) == before else None
 

@@ -1,26 +1,34 @@
 """The director: a pure state machine `feed(event, now) -> actions`.
 
-It cycles the rundown, turns viewers' questions into grounded answers, and decides what cuts
-what. It never reads a clock or touches audio: the runtime reports what was actually played
+It walks each product's rundown for that product's share of airtime, turns viewers' chat into
+grounded answers and rate-limited reactions, obeys the operator, and decides what cuts what.
+It never reads a clock or touches audio: the runtime reports what was actually played
 (`PlaybackFinished`), and the director resumes an interrupted line from the cut sentence.
+Every line passes the injected checker (the compliance and fact guard) before it is said.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Union
+import random
+import re
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Callable, Mapping, Union
 
-from .answers import answer_question
-from .catalog import Catalog
+from .answers import Answer, answer_question
+from .catalog import Catalog, Product
 from .chat import ChatEvent
-from .lines import Line, Priority
+from .lines import Line, LineKind, Priority, format_price
 from .persona import PersonaStyle
-from .writer import write_selling_line
+from .reading import ChatReading, read_chat
+from .writer import RUNDOWN_KINDS, write_line
+
+MODES = ("auto", "approve", "takeover")
 
 
 # --- inputs -------------------------------------------------------------------------------
 @dataclass(frozen=True)
 class ShowStarted:
-    pass
+    at: datetime | None = None  # wall-clock start, so promotions can expire during the show
 
 
 @dataclass(frozen=True)
@@ -43,7 +51,61 @@ class CatalogUpdated:
     catalog: Catalog
 
 
-DirectorEvent = Union[ShowStarted, ChatReceived, PlaybackFinished, CatalogUpdated]
+@dataclass(frozen=True)
+class PersonaChanged:
+    style: PersonaStyle
+    operator: str = ""
+
+
+@dataclass(frozen=True)
+class OperatorSay:
+    text: str
+    operator: str
+
+
+@dataclass(frozen=True)
+class PinProduct:
+    sku: str | None  # None unpins
+    operator: str
+
+
+@dataclass(frozen=True)
+class PauseRundown:
+    paused: bool
+    operator: str
+
+
+@dataclass(frozen=True)
+class SetMode:
+    mode: str  # one of MODES
+    operator: str
+
+
+@dataclass(frozen=True)
+class ApproveReply:
+    line_id: str
+    operator: str
+
+
+@dataclass(frozen=True)
+class RejectReply:
+    line_id: str
+    operator: str
+
+
+@dataclass(frozen=True)
+class EmergencyStop:
+    operator: str
+    reason: str = ""
+
+
+@dataclass(frozen=True)
+class ResumeShow:
+    operator: str
+
+
+DirectorEvent = Union[ShowStarted, ChatReceived, PlaybackFinished, CatalogUpdated, PersonaChanged, OperatorSay,
+                      PinProduct, PauseRundown, SetMode, ApproveReply, RejectReply, EmergencyStop, ResumeShow]
 
 
 # --- outputs ------------------------------------------------------------------------------
@@ -66,7 +128,7 @@ class CutAtWordBoundary:
 
 @dataclass(frozen=True)
 class LineDropped:
-    """A queued line was dropped before it was said (a stale answer pushed out by a flood)."""
+    """A queued line was dropped before it was said (stale, out of date, or the show stopped)."""
 
     line_id: str
 
@@ -79,24 +141,118 @@ class Reply:
     line: Line | None
 
 
-DirectorAction = Union[ShowProduct, Say, CutAtWordBoundary, Reply, LineDropped]
+@dataclass(frozen=True)
+class ChatClassified:
+    event: ChatEvent
+    kind: str  # question, greeting, gift, spam, abuse, other
+    redacted_text: str
+    flags: tuple[str, ...] = ()
 
 
-MAX_QUEUED_ANSWERS = 3  # a flood of questions must not drown the selling or go stale
+@dataclass(frozen=True)
+class ProposeReply:
+    """Approve mode: an answer waits for the operator (ApproveReply / RejectReply)."""
+
+    event: ChatEvent
+    line: Line
+
+
+@dataclass(frozen=True)
+class GuardBlocked:
+    line_id: str
+    kind: str
+    rules: tuple[str, ...]
+    text: str
+    replaced_by: str | None  # the safe line said instead, if any
+
+
+@dataclass(frozen=True)
+class StopShow:
+    """Emergency stop: cut the audio now and show the holding card until ResumeShow."""
+
+    reason: str
+
+
+@dataclass(frozen=True)
+class OperatorLogged:
+    operator: str
+    action: str
+    detail: str
+
+
+DirectorAction = Union[ShowProduct, Say, CutAtWordBoundary, LineDropped, Reply, ChatClassified, ProposeReply,
+                       GuardBlocked, StopShow, OperatorLogged]
+
+
+# --- the guard seam -------------------------------------------------------------------------
+@dataclass(frozen=True)
+class LineVerdict:
+    blocked_by: tuple[str, ...]  # rule ids; empty when the line may be said
+    line: Line  # the line to say (the checker may append a required disclaimer)
+
+
+LineChecker = Callable[[Line, tuple[Product, ...], "datetime | None"], LineVerdict]
+
+
+def pass_all(line: Line, products: tuple[Product, ...], now: datetime | None) -> LineVerdict:
+    return LineVerdict((), line)
+
+
+@dataclass(frozen=True)
+class DirectorConfig:
+    product_seconds: float = 120.0  # airtime per product visit before the rundown moves on
+    product_weights: Mapping[str, float] = field(default_factory=dict)  # sku -> share multiplier
+    disclosure_every_s: float = 300.0  # the spoken "I am an AI host" reminder recurs this often
+    reaction_gap_s: float = 20.0  # at most one welcome or thanks this often: a flood never drowns selling
+    repeat_window_s: float = 3600.0  # an identical rundown line is not repeated within this window
+    max_queued_answers: int = 3  # a flood of questions must not drown the selling or go stale
+    max_proposals: int = 20
+    seed: int = 0
+
+
+MAX_QUEUED_ANSWERS = DirectorConfig.max_queued_answers
+_VARIANT_TRIES = 24
+
+
+@dataclass
+class _Visit:
+    sku: str
+    started: float
+    kinds: list[LineKind]
 
 
 class Director:
-    def __init__(self, catalog: Catalog, style: PersonaStyle) -> None:
+    def __init__(self, catalog: Catalog, style: PersonaStyle, config: DirectorConfig | None = None,
+                 checker: LineChecker = pass_all,
+                 reader: Callable[[ChatEvent], ChatReading] = read_chat) -> None:
         self._catalog = catalog
         self._style = style
-        self._next_product = 0
-        self._cycle = 0
+        self._config = config or DirectorConfig()
+        self._check = checker
+        self._read = reader
+        self._rng = random.Random(self._config.seed)
+        self._started_at: datetime | None = None
+        self._now = 0.0
         self._line_counter = 0
         self._on_air: Line | None = None
         self._queue: list[Line] = []  # waiting lines, highest priority first, FIFO within one
         self._lines: dict[str, Line] = {}  # lines said or saying, to build a resume from
+        self._answer_events: dict[str, ChatEvent] = {}  # answer line -> the question it answers
+        self._no_resume: set[str] = set()  # cut lines whose facts went out of date
+        self._proposals: dict[str, ProposeReply] = {}
         self._shown_sku: str | None = None
+        self._product_index = -1
+        self._visit: _Visit | None = None
+        self._said_at: dict[str, float] = {}  # rundown line text -> when it was last said
+        self._last_disclosure: float | None = None
+        self._last_reaction = float("-inf")
+        self._mode = "auto"
+        self._paused = False
+        self._pinned: str | None = None
+        self._stopped = False
+        self._filler_turn = 0
 
+    # --- what the runtime and console read ------------------------------------------------
     @property
     def on_air(self) -> Line | None:
         return self._on_air
@@ -105,44 +261,279 @@ class Director:
     def shown_sku(self) -> str | None:
         return self._shown_sku
 
+    @property
+    def mode(self) -> str:
+        return self._mode
+
+    @property
+    def stopped(self) -> bool:
+        return self._stopped
+
+    @property
+    def catalog(self) -> Catalog:
+        return self._catalog
+
+    @property
+    def style(self) -> PersonaStyle:
+        return self._style
+
+    @property
+    def proposals(self) -> tuple[ProposeReply, ...]:
+        return tuple(self._proposals.values())
+
+    def wall_time(self, now: float) -> datetime | None:
+        return None if self._started_at is None else self._started_at + timedelta(seconds=now)
+
+    # --- the one entry point --------------------------------------------------------------
     def feed(self, event: DirectorEvent, now: float) -> list[DirectorAction]:
-        if isinstance(event, ShowStarted):
-            return self._advance()
-        if isinstance(event, ChatReceived):
-            return self._on_chat(event.event)
-        if isinstance(event, PlaybackFinished):
-            return self._on_finished(event)
-        if isinstance(event, CatalogUpdated):
-            self._catalog = event.catalog
-            return []
-        raise TypeError(f"director cannot handle {type(event).__name__}")
+        self._now = now
+        handler = _HANDLERS.get(type(event))
+        if handler is None:
+            raise TypeError(f"director cannot handle {type(event).__name__}")
+        return handler(self, event)
+
+    def _on_started(self, event: ShowStarted) -> list[DirectorAction]:
+        self._started_at = event.at
+        return self._advance()
 
     def _new_id(self, prefix: str) -> str:
         self._line_counter += 1
         return f"{prefix}{self._line_counter}"
 
-    def _on_chat(self, event: ChatEvent) -> list[DirectorAction]:
-        if event.type != "comment":
-            return [Reply(event, None)]
-        answer = answer_question(event.text, self._catalog, self._shown_sku)
+    # --- chat -------------------------------------------------------------------------------
+    def _on_chat(self, received: ChatReceived) -> list[DirectorAction]:
+        event = received.event
+        reading = self._read(event)
+        actions: list[DirectorAction] = [ChatClassified(event, reading.kind, reading.redacted_text, reading.flags)]
+        if reading.kind == "question" and "injection" not in reading.flags:
+            actions += self._answer(event, reading)
+        elif reading.kind in ("greeting", "gift"):
+            actions += self._react(event, reading.kind)
+        else:
+            actions.append(Reply(event, None))
+        return actions
+
+    def _answer(self, event: ChatEvent, reading: ChatReading) -> list[DirectorAction]:
+        answer = self._answer_for(event, reading)
         if answer is None:
             return [Reply(event, None)]
         same = self._pending_answer(answer.sentences)
         if same is not None:  # ten viewers asking the price get one answer
             return [Reply(event, same)]
-        line = Line(self._new_id("answer-"), Priority.ANSWER, answer.sentences, answer.sku, answer.sources)
-        dropped: list[DirectorAction] = []
+        line = Line(self._new_id("answer-"), Priority.ANSWER, answer.sentences, answer.sku, answer.sources,
+                    kind=LineKind.ANSWER, derived=answer.derived)
+        actions: list[DirectorAction] = []
+        line = self._checked(line, actions, fallback=self._unknown_answer)
+        self._answer_events[line.line_id] = event
+        if self._mode != "auto":
+            return actions + self._propose(event, line)
         queued = [q for q in self._queue if q.priority == Priority.ANSWER]
-        if len(queued) >= MAX_QUEUED_ANSWERS:
-            self._queue.remove(queued[0])  # the oldest question has waited longest: it is stale
-            self._lines.pop(queued[0].line_id, None)
-            dropped.append(LineDropped(queued[0].line_id))
-        return [*dropped, Reply(event, line), *self._submit(line)]
+        if len(queued) >= self._config.max_queued_answers:
+            stale = queued[0]  # the oldest question has waited longest: it is stale
+            self._queue.remove(stale)
+            self._forget(stale.line_id)
+            actions.append(LineDropped(stale.line_id))
+        return [*actions, Reply(event, line), *self._submit(line)]
+
+    def _answer_for(self, event: ChatEvent, reading: ChatReading) -> Answer | None:
+        style = self._style
+        if "asks_if_human" in reading.flags:
+            return Answer((f"{self._prefix(event)}我是AI数字人主播{style.display_name}，不是真人。",
+                           "有需要人工帮忙的，可以联系店铺客服。"), None, ())
+        answer = answer_question(event.text, self._catalog, self._shown_sku, self.wall_time(self._now))
+        if answer is None:
+            return None
+        if not answer.sources and answer.sku is None and answer.not_sold:
+            return Answer((self._pick(style.not_sold, event),), None, ())
+        if not answer.sources:
+            return Answer((self._pick(style.unknown_answers, event),), answer.sku, ())
+        return Answer((self._prefix(event) + answer.sentences[0], *answer.sentences[1:]), answer.sku,
+                      answer.sources, derived=answer.derived)
+
+    def _prefix(self, event: ChatEvent) -> str:
+        return self._pick(self._style.answer_prefixes, event)
+
+    @staticmethod
+    def _pick(options: tuple[str, ...], event: ChatEvent) -> str:
+        # Keyed on the question, not on order, so merged duplicates read the same.
+        return options[sum(map(ord, event.text)) % len(options)]
+
+    def _unknown_answer(self, line: Line) -> Line:
+        text = self._style.unknown_answers[self._line_counter % len(self._style.unknown_answers)]
+        return Line(line.line_id, line.priority, (text,), line.sku, (), kind=line.kind)
 
     def _pending_answer(self, sentences: tuple[str, ...]) -> Line | None:
         candidates = [self._on_air] if self._on_air is not None else []
         candidates += [q for q in self._queue if q.priority == Priority.ANSWER]
+        candidates += [p.line for p in self._proposals.values()]
         return next((c for c in candidates if c.priority == Priority.ANSWER and c.sentences == sentences), None)
+
+    def _propose(self, event: ChatEvent, line: Line) -> list[DirectorAction]:
+        actions: list[DirectorAction] = []
+        if len(self._proposals) >= self._config.max_proposals:
+            oldest = next(iter(self._proposals))
+            del self._proposals[oldest]
+            self._answer_events.pop(oldest, None)
+            actions.append(LineDropped(oldest))
+        proposal = ProposeReply(event, line)
+        self._proposals[line.line_id] = proposal
+        return actions + [proposal]
+
+    def _react(self, event: ChatEvent, kind: str) -> list[DirectorAction]:
+        if self._mode != "auto" or self._stopped or self._now - self._last_reaction < self._config.reaction_gap_s:
+            return [Reply(event, None)]
+        nick = (event.nick or "家人").strip()[:12]
+        if kind == "gift":
+            text = self._pick(self._style.gift_thanks, event).format(nick=nick, gift=(event.text or "礼物")[:12])
+        else:
+            text = self._pick(self._style.welcomes, event).format(nick=nick)
+        line = Line(self._new_id("reaction-"), Priority.REACTION, (text,), kind=LineKind.REACTION)
+        actions: list[DirectorAction] = []
+        verdict = self._check(line, (), self.wall_time(self._now))
+        if verdict.blocked_by:  # a nick can carry a contact or an insult: then no welcome at all
+            return [GuardBlocked(line.line_id, line.kind.value, verdict.blocked_by, line.text, None),
+                    Reply(event, None)]
+        self._last_reaction = self._now
+        return [*actions, Reply(event, line), *self._submit(line)]
+
+    # --- operator ---------------------------------------------------------------------------
+    def _log(self, operator: str, action: str, detail: str = "") -> OperatorLogged:
+        return OperatorLogged(operator or "unknown", action, detail)
+
+    def _on_operator_say(self, event: OperatorSay) -> list[DirectorAction]:
+        sentences = tuple(s for s in re.findall(r"[^。！？!?]+[。！？!?]?", event.text.strip()) if s.strip())
+        if not sentences:
+            return [self._log(event.operator, "say", "refused: empty line")]
+        line = Line(self._new_id("operator-"), Priority.OPERATOR, sentences, self._shown_sku, (),
+                    kind=LineKind.OPERATOR)
+        verdict = self._check(line, self._products_for(line), self.wall_time(self._now))
+        if verdict.blocked_by:
+            return [GuardBlocked(line.line_id, line.kind.value, verdict.blocked_by, line.text, None),
+                    self._log(event.operator, "say", f"refused by guard ({', '.join(verdict.blocked_by)}): "
+                                                     f"{line.text}")]
+        log = self._log(event.operator, "say", verdict.line.text)
+        if self._stopped:
+            return [log, self._log(event.operator, "say", "refused: the show is stopped")]
+        return [log, *self._submit(verdict.line)]
+
+    def _on_pin(self, event: PinProduct) -> list[DirectorAction]:
+        if event.sku is not None and self._catalog.product(event.sku) is None:
+            return [self._log(event.operator, "pin", f"refused: no product {event.sku}")]
+        self._pinned = event.sku
+        self._visit = None  # the next rundown line starts on the pinned product
+        return [self._log(event.operator, "pin", event.sku or "unpinned")]
+
+    def _on_pause(self, event: PauseRundown) -> list[DirectorAction]:
+        self._paused = event.paused
+        actions: list[DirectorAction] = [self._log(event.operator, "pause" if event.paused else "unpause")]
+        return actions + (self._advance() if self._on_air is None else [])
+
+    def _on_mode(self, event: SetMode) -> list[DirectorAction]:
+        if event.mode not in MODES:
+            return [self._log(event.operator, "mode", f"refused: unknown mode {event.mode!r}")]
+        self._mode = event.mode
+        actions: list[DirectorAction] = [self._log(event.operator, "mode", event.mode)]
+        return actions + (self._advance() if self._on_air is None else [])
+
+    def _on_approve(self, event: ApproveReply) -> list[DirectorAction]:
+        proposal = self._proposals.pop(event.line_id, None)
+        if proposal is None:
+            return [self._log(event.operator, "approve", f"refused: no proposal {event.line_id}")]
+        return [self._log(event.operator, "approve", proposal.line.text), Reply(proposal.event, proposal.line),
+                *self._submit(proposal.line)]
+
+    def _on_reject(self, event: RejectReply) -> list[DirectorAction]:
+        proposal = self._proposals.pop(event.line_id, None)
+        if proposal is None:
+            return [self._log(event.operator, "reject", f"refused: no proposal {event.line_id}")]
+        self._answer_events.pop(event.line_id, None)
+        return [self._log(event.operator, "reject", proposal.line.text), Reply(proposal.event, None),
+                LineDropped(event.line_id)]
+
+    def _on_stop(self, event: EmergencyStop) -> list[DirectorAction]:
+        self._stopped = True
+        actions: list[DirectorAction] = [self._log(event.operator, "emergency_stop", event.reason),
+                                         StopShow(event.reason or "operator stop")]
+        if self._on_air is not None:
+            self._no_resume.add(self._on_air.line_id)
+            self._on_air = None
+        for line in self._queue:
+            self._forget(line.line_id)
+            actions.append(LineDropped(line.line_id))
+        self._queue.clear()
+        return actions
+
+    def _on_resume(self, event: ResumeShow) -> list[DirectorAction]:
+        if not self._stopped:
+            return [self._log(event.operator, "resume", "ignored: the show is running")]
+        self._stopped = False
+        self._visit = None
+        return [self._log(event.operator, "resume"), *self._advance()]
+
+    def _on_persona(self, event: PersonaChanged) -> list[DirectorAction]:
+        self._style = event.style
+        return [self._log(event.operator, "persona", event.style.persona_id)]
+
+    # --- catalog ----------------------------------------------------------------------------
+    def _on_catalog(self, event: CatalogUpdated) -> list[DirectorAction]:
+        old = {p.sku: p for p in self._catalog.products}
+        self._catalog = event.catalog
+        changed = {p.sku for p in event.catalog.products if old.get(p.sku) != p}
+        changed |= set(old) - {p.sku for p in event.catalog.products}
+        actions: list[DirectorAction] = []
+        # Nothing written from the old facts may still be said: re-answer or drop what waits.
+        kept: list[Line] = []
+        for line in self._queue:
+            if line.sku not in changed:
+                kept.append(line)
+            elif line.priority == Priority.ANSWER and line.line_id in self._answer_events:
+                kept.append(self._reanswer(line, actions))
+            else:
+                self._forget(line.line_id)
+                actions.append(LineDropped(line.line_id))
+        self._queue = kept
+        if self._on_air is not None and self._on_air.sku in changed and self._on_air.priority < Priority.OPERATOR:
+            self._no_resume.add(self._on_air.line_id)
+            actions.append(CutAtWordBoundary(self._on_air.line_id))
+            self._on_air = None
+        if self._visit is not None and self._visit.sku in changed:
+            self._visit = None
+        if self._shown_sku in changed:
+            shown = self._catalog.product(self._shown_sku or "")
+            self._shown_sku = shown.sku if shown else None
+            if shown:
+                actions.append(ShowProduct(shown.sku))  # the card redraws with the new price
+        if self._on_air is None:
+            actions += self._advance()
+        return actions
+
+    def _reanswer(self, line: Line, actions: list[DirectorAction]) -> Line:
+        event = self._answer_events[line.line_id]
+        answer = self._answer_for(event, self._read(event))
+        if answer is None:
+            answer = Answer((self._style.unknown_answers[0],), line.sku, ())
+        fresh = Line(line.line_id, line.priority, answer.sentences, answer.sku, answer.sources,
+                     kind=LineKind.ANSWER, derived=answer.derived)
+        fresh = self._checked(fresh, actions, fallback=self._unknown_answer)
+        self._lines[fresh.line_id] = fresh
+        return fresh
+
+    # --- airtime ----------------------------------------------------------------------------
+    def _checked(self, line: Line, actions: list[DirectorAction], fallback: Callable[[Line], Line]) -> Line:
+        verdict = self._check(line, self._products_for(line), self.wall_time(self._now))
+        if not verdict.blocked_by:
+            return verdict.line
+        safe = fallback(line)
+        actions.append(GuardBlocked(line.line_id, line.kind.value, verdict.blocked_by, line.text, safe.text))
+        return safe
+
+    def _products_for(self, line: Line) -> tuple[Product, ...]:
+        product = self._catalog.product(line.sku) if line.sku else None
+        return (product,) if product else ()
+
+    def _forget(self, line_id: str) -> None:
+        self._lines.pop(line_id, None)
+        self._answer_events.pop(line_id, None)
 
     def _submit(self, line: Line) -> list[DirectorAction]:
         self._lines[line.line_id] = line
@@ -157,15 +548,15 @@ class Director:
         return []
 
     def _enqueue(self, line: Line, front: bool = False) -> None:
-        same_or_higher = [i for i, q in enumerate(self._queue) if q.priority >= line.priority]
         if front:
             index = next((i for i, q in enumerate(self._queue) if q.priority <= line.priority), len(self._queue))
         else:
-            index = (same_or_higher[-1] + 1) if same_or_higher else 0
+            index = next((i for i, q in enumerate(self._queue) if q.priority < line.priority), len(self._queue))
         self._queue.insert(index, line)
 
     def _start(self, line: Line) -> list[DirectorAction]:
         self._on_air = line
+        self._lines[line.line_id] = line
         actions: list[DirectorAction] = []
         if line.sku and line.sku != self._shown_sku and line.priority == Priority.RUNDOWN:
             self._shown_sku = line.sku
@@ -175,9 +566,12 @@ class Director:
 
     def _on_finished(self, event: PlaybackFinished) -> list[DirectorAction]:
         line = self._lines.pop(event.line_id, None)
+        self._answer_events.pop(event.line_id, None)
         if line is None:
             return []
-        if event.interrupted and event.resume_from < len(line.sentences):
+        resumable = event.line_id not in self._no_resume and not self._stopped
+        self._no_resume.discard(event.line_id)
+        if event.interrupted and resumable and event.resume_from < len(line.sentences):
             resumed = line.remainder(event.resume_from, self._new_id("resume-"))
             self._lines[resumed.line_id] = resumed
             self._enqueue(resumed, front=True)
@@ -188,12 +582,108 @@ class Director:
         return self._advance()
 
     def _advance(self) -> list[DirectorAction]:
+        if self._stopped:
+            return []
         if self._queue:
             return self._start(self._queue.pop(0))
-        product = self._catalog.products[self._next_product % len(self._catalog.products)]
-        self._next_product += 1
-        if self._next_product % len(self._catalog.products) == 0:
-            self._cycle += 1
-        line = write_selling_line(product, self._style, self._cycle, self._new_id("rundown-"))
-        self._lines[line.line_id] = line
-        return self._start(line)
+        if self._mode == "takeover" or self._paused:
+            return []  # the operator holds the floor: idle frames until they speak or unpause
+        actions: list[DirectorAction] = []
+        if self._last_disclosure is None or self._now - self._last_disclosure >= self._config.disclosure_every_s:
+            self._last_disclosure = self._now
+            text = self._style.ai_disclosures[self._line_counter % len(self._style.ai_disclosures)]
+            line = Line(self._new_id("disclosure-"), Priority.RUNDOWN, (text.format(name=self._style.display_name),),
+                        kind=LineKind.DISCLOSURE)
+            return self._start(line)
+        line = self._next_rundown_line(actions)
+        return actions + self._start(line)
+
+    # --- the rundown ------------------------------------------------------------------------
+    def _next_rundown_line(self, actions: list[DirectorAction]) -> Line:
+        for _ in range(len(self._catalog.products) + 1):
+            visit = self._current_visit()
+            if visit is None:
+                break
+            product = self._catalog.product(visit.sku)
+            while product is not None and visit.kinds:
+                kind = visit.kinds.pop(0)
+                line = self._fresh_line(product, kind)
+                if line is not None:
+                    self._said_at[line.text] = self._now
+                    return self._checked(line, actions, fallback=self._safe_line)
+            self._visit = None  # this visit has nothing new left to say: next product
+            if self._pinned:
+                break
+        return self._filler()
+
+    def _current_visit(self) -> _Visit | None:
+        visit = self._visit
+        if visit is not None:
+            share = self._config.product_seconds * self._config.product_weights.get(visit.sku, 1.0)
+            if self._now - visit.started < share or self._pinned == visit.sku:
+                return visit
+        product = self._next_product()
+        if product is None:
+            self._visit = None
+            return None
+        self._visit = _Visit(product.sku, self._now, list(RUNDOWN_KINDS))
+        return self._visit
+
+    def _next_product(self) -> Product | None:
+        products = self._catalog.products
+        if self._pinned:
+            pinned = self._catalog.product(self._pinned)
+            return pinned if pinned is not None and not pinned.sold_out else None
+        for step in range(1, len(products) + 1):
+            candidate = products[(self._product_index + step) % len(products)]
+            if not candidate.sold_out and self._config.product_weights.get(candidate.sku, 1.0) > 0:
+                self._product_index = (self._product_index + step) % len(products)
+                return candidate
+        return None
+
+    def _fresh_line(self, product: Product, kind: LineKind) -> Line | None:
+        """A line of `kind` not said in the repeat window, or None when every variant was."""
+        window = self._config.repeat_window_s
+        for _ in range(_VARIANT_TRIES):
+            line = write_line(product, kind, self._style, self._rng.randrange(1 << 30), "pending",
+                              self.wall_time(self._now))
+            if line is None:
+                return None
+            said = self._said_at.get(line.text)
+            if said is None or self._now - said >= window:
+                return Line(self._new_id("rundown-"), line.priority, line.sentences, line.sku, line.sources,
+                            kind=line.kind, derived=line.derived)
+        return None
+
+    def _safe_line(self, line: Line) -> Line:
+        product = self._catalog.product(line.sku or "")
+        if product is None:
+            return self._filler_line(line.line_id)
+        return Line(line.line_id, Priority.RUNDOWN, (f"{product.title}，直播间价格{format_price(product.price)}。",
+                                                     self._style.calls_to_action[0]),
+                    product.sku, (f"{product.sku}.title", f"{product.sku}.price"), kind=LineKind.SAFE)
+
+    def _filler(self) -> Line:
+        return self._filler_line(self._new_id("filler-"))
+
+    def _filler_line(self, line_id: str) -> Line:
+        self._filler_turn += 1
+        text = self._style.fillers[self._filler_turn % len(self._style.fillers)]
+        return Line(line_id, Priority.RUNDOWN, (text,), kind=LineKind.FILLER)
+
+
+_HANDLERS: dict[type, Callable[[Director, object], list[DirectorAction]]] = {
+    ShowStarted: Director._on_started,
+    ChatReceived: Director._on_chat,
+    PlaybackFinished: Director._on_finished,
+    CatalogUpdated: Director._on_catalog,
+    PersonaChanged: Director._on_persona,
+    OperatorSay: Director._on_operator_say,
+    PinProduct: Director._on_pin,
+    PauseRundown: Director._on_pause,
+    SetMode: Director._on_mode,
+    ApproveReply: Director._on_approve,
+    RejectReply: Director._on_reject,
+    EmergencyStop: Director._on_stop,
+    ResumeShow: Director._on_resume,
+}

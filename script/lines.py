@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from enum import IntEnum
+from enum import Enum, IntEnum
 
 
 class Priority(IntEnum):
@@ -15,6 +15,24 @@ class Priority(IntEnum):
     STOP = 50
 
 
+class LineKind(str, Enum):
+    """What a line is for: rundown kinds first, then the lines that react to the room."""
+
+    OPENER = "opener"
+    SPECS = "specs"
+    SCENE = "scene"
+    OBJECTION = "objection"
+    PROMOTION = "promotion"
+    POLICY = "policy"
+    CLOSE = "close"  # price and call to action: the host gestures toward the card
+    DISCLOSURE = "disclosure"  # the recurring "I am an AI host" reminder
+    FILLER = "filler"
+    ANSWER = "answer"
+    REACTION = "reaction"
+    OPERATOR = "operator"
+    SAFE = "safe"  # a template line that replaced one the guard blocked
+
+
 @dataclass(frozen=True)
 class Line:
     line_id: str
@@ -23,6 +41,8 @@ class Line:
     sku: str | None = None
     sources: tuple[str, ...] = ()  # catalog facts the line states, e.g. "A1001.price"
     resumes: str | None = None  # the line this one continues after an interruption
+    kind: LineKind = LineKind.FILLER
+    derived: tuple[str, ...] = ()  # numbers computed from catalog facts (promotion arithmetic)
 
     def __post_init__(self) -> None:
         if not self.sentences:
@@ -35,10 +55,14 @@ class Line:
     def remainder(self, from_sentence: int, new_id: str) -> "Line":
         """The rest of this line from sentence `from_sentence` on, to resume after a cut."""
         return Line(new_id, self.priority, self.sentences[from_sentence:], self.sku, self.sources,
-                    resumes=self.resumes or self.line_id)
+                    resumes=self.resumes or self.line_id, kind=self.kind, derived=self.derived)
+
+
+def format_amount(value: float) -> str:
+    """89.0 -> '89', 89.90 -> '89.9', 66.725 -> '66.73': a number as a host writes it."""
+    return f"{value:.2f}".rstrip("0").rstrip(".")
 
 
 def format_price(value: float) -> str:
     """89.0 -> '89元', 89.9 -> '89.9元': how a host writes a price before speech normalisation."""
-    text = f"{value:.2f}".rstrip("0").rstrip(".")
-    return f"{text}元"
+    return f"{format_amount(value)}元"
