@@ -16,9 +16,9 @@ from avatar.renderer import HostRenderer
 from avatar.scene import FrameState, ProductCard
 from script.catalog import Catalog
 from script.chat import ChatEvent
-import script.director as director_module
 from script.director import (CatalogUpdated, ChatReceived, CutAtWordBoundary, Director, DirectorAction, DirectorEvent,
-                             LineDropped, PlaybackFinished, Reply, Say, ShowProduct, ShowStarted)
+                             LineDropped, PersonaChanged, PlaybackFinished, Reply, Say, ShowProduct, ShowStarted,
+                             StopShow)
 from speech.types import SpeechEngine
 
 from .media import FPS, SAMPLES_PER_FRAME, AVChunk
@@ -55,6 +55,7 @@ class PreparedPersona:
     bundle: PersonaBundle
     engine: SpeechEngine
     renderer: HostRenderer
+    operator: str = ""
 
 
 ControlFn = Callable[["ShowProducer"], None]
@@ -84,6 +85,15 @@ class ShowProducer:
         self._index = first_frame
         self._started = False
         self.last_subtitle = ""
+
+    @property
+    def catalog(self) -> Catalog:
+        return self._catalog
+
+    @property
+    def director(self) -> Director:
+        """Read-only use outside the producer's thread (console snapshots)."""
+        return self._director
 
     @property
     def frame_index(self) -> int:
@@ -203,9 +213,7 @@ class ShowProducer:
             return
         self._renderer = prepared.renderer
         self.persona = prepared.bundle
-        persona_changed = getattr(director_module, "PersonaChanged", None)
-        if persona_changed is not None:
-            self.feed_director(persona_changed(prepared.bundle.style))
+        self.feed_director(PersonaChanged(prepared.bundle.style, prepared.operator))
         log.info("persona %s on air", prepared.bundle.persona_id)
         for listener in self._persona_listeners:
             listener(prepared.bundle)
@@ -225,7 +233,9 @@ class ShowProducer:
         for action in actions:
             for listener in self._action_listeners:
                 listener(action, now)
-            if isinstance(action, ShowProduct):
+            if isinstance(action, StopShow):
+                self._playout.clear()  # the director already forgot these lines: cut now, report nothing
+            elif isinstance(action, ShowProduct):
                 self._card = product_card(self._catalog, action.sku)
             elif isinstance(action, CutAtWordBoundary):
                 for done in self._playout.cut(action.line_id):
