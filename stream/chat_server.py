@@ -18,6 +18,7 @@ from script.chat import MAX_FRAME_CHARS, ChatEvent, ChatFormatError, parse_chat_
 
 
 log = logging.getLogger("livehost.chat")
+_LOGGED_MALFORMED = 20
 _MAX_FRAME_BYTES = MAX_FRAME_CHARS * 4  # UTF-8 worst case; larger frames close the connection (1009)
 
 
@@ -66,7 +67,9 @@ class ChatServer:
             event = parse_chat_event(frame, arrived_at=self._show_time())
         except ChatFormatError as exc:
             self.malformed += 1
-            log.warning("malformed chat frame from %s: %s", connection.remote_address, exc)
+            if self.malformed <= _LOGGED_MALFORMED or self.malformed % 1000 == 0:  # a flood must not flood the log
+                log.warning("malformed chat frame from %s: %s (%d so far)", connection.remote_address, exc,
+                            self.malformed)
             return {"ok": False, "error": str(exc)}
         self._submit(event)
         return {"ok": True, "t": round(event.t, 3)}

@@ -89,7 +89,7 @@ class MuxOutput:
             raise OutputError(f"output {self.name!r} ({self.display_url}) is already open")
         self._check_reachable()
         try:
-            container = av.open(self._target, "w", format=self.format, options=self._io_options(),
+            container = av.open(self._target, "w", format=self.format,
                                 container_options=self._container_options())
         except Exception as exc:
             raise self._error("cannot open", exc) from None
@@ -139,11 +139,6 @@ class MuxOutput:
 
     def __exit__(self, *exc_info: object) -> None:
         self.close()
-
-    def _io_options(self) -> dict[str, str]:
-        # A network write that blocks this long fails, so a black-holed ingest is reconnected
-        # instead of holding its writer thread forever (microseconds).
-        return {"rw_timeout": "5000000"} if self._url is not None and "://" in self._url else {}
 
     def _container_options(self) -> dict[str, str]:
         if self.format == "mp4":

@@ -82,8 +82,10 @@ class SupervisedSpeech:
 class RenderStage:
     def __init__(self, producer: ShowProducer, rebuild: Callable[[int], ShowProducer] | None = None,
                  ahead_frames: int = 3, stall_s: float = 3.0, metrics: ShowMetrics | None = None,
-                 on_new_producer: Callable[[ShowProducer], None] | None = None) -> None:
+                 on_new_producer: Callable[[ShowProducer], None] | None = None,
+                 monotonic: Callable[[], float] = time.monotonic) -> None:
         self.producer = producer
+        self._monotonic = monotonic  # the watchdog's clock (injected by tests)
         self._rebuild = rebuild
         self._queue: queue.Queue[AVChunk] = queue.Queue(maxsize=ahead_frames)
         self._stall_s = stall_s
@@ -118,6 +120,13 @@ class RenderStage:
         self._drain()
         self._resume.set()
 
+    def join(self, timeout: float) -> bool:
+        """Wait for the current stage thread to end (tests); True when it has."""
+        thread = self._thread
+        if thread is not None:
+            thread.join(timeout)
+        return thread is None or not thread.is_alive()
+
     def take(self, timeout: float) -> AVChunk | None:
         """The next rendered frame, or None when none is ready within `timeout` seconds."""
         try:
@@ -134,7 +143,7 @@ class RenderStage:
         reason = None
         if thread is None or not thread.is_alive():
             reason = "died"
-        elif busy is not None and time.monotonic() - busy > self._stall_s:
+        elif busy is not None and self._monotonic() - busy > self._stall_s:
             reason = f"stalled for more than {self._stall_s:g} s"
         elif self.producer.consecutive_failures >= MAX_CONSECUTIVE_FAILURES:
             reason = f"failed {self.producer.consecutive_failures} frames in a row"
@@ -170,10 +179,16 @@ class RenderStage:
                 return
 
     def _run(self, generation: int, producer: ShowProducer) -> None:
+        try:
+            self._loop(generation, producer)
+        except Exception:  # the watchdog sees the thread gone and restarts the stage
+            log.exception("render stage died", extra={"stage": "render"})
+
+    def _loop(self, generation: int, producer: ShowProducer) -> None:
         while not self._stopped.is_set() and generation == self._generation:
             if not self._resume.wait(timeout=0.2):
                 continue
-            self._busy_since = time.monotonic()
+            self._busy_since = self._monotonic()
             started = time.perf_counter()
             chunk = producer.next_chunk()
             self._metrics.observe(self._metrics.render_seconds, time.perf_counter() - started)
