@@ -2,12 +2,11 @@
 from __future__ import annotations
 
 import argparse
-import asyncio
 import logging
 import os
-import signal
 import sys
 import time
+from dataclasses import replace
 from pathlib import Path
 
 from script.catalog import Catalog, CatalogError
@@ -16,10 +15,11 @@ from speech.voice import make_engine
 from .catalog_file import default_catalog, load_catalog_file
 from .demo import render_demo, scripted_question
 from .fanout import OutputSpec
-from .live import LiveConfig, LiveShow
 from .outputs import redact_url
 from .persona_bundle import PersonaError, load_persona
+from .run_show import run_show
 from .show import ShowProducer
+from .show_config import ConfigError, ShowConfig, load_show_config
 
 log = logging.getLogger("livehost")
 RTMP_ENV = "LIVEHOST_RTMP_URL"
@@ -63,41 +63,23 @@ def cmd_demo(args: argparse.Namespace) -> int:
 
 
 def cmd_run(args: argparse.Namespace) -> int:
-    producer = _producer(args)
+    if args.config:
+        config = load_show_config(args.config)
+        if args.seconds is not None:
+            config = replace(config, seconds=args.seconds)
+        return run_show(config)
     outputs = []
     url = _rtmp_url(args)
     if url:
         outputs.append(OutputSpec(f"rtmp {redact_url(url)}", url, "flv"))
     if args.record:
         outputs.append(OutputSpec(f"file {args.record}", args.record, "mp4"))
-    config = LiveConfig(outputs=outputs, chat_host=args.host, chat_port=args.chat_port, view_host=args.host,
-                        view_port=args.view_port, max_seconds=args.seconds)
-    return asyncio.run(_run_live(producer, config, url))
-
-
-async def _run_live(producer: ShowProducer, config: LiveConfig, url: str | None) -> int:
-    show = LiveShow(producer, config)
-    loop = asyncio.get_running_loop()
-    for sig in (signal.SIGINT, signal.SIGTERM):
-        loop.add_signal_handler(sig, show.stop)
-    task = asyncio.create_task(show.run())
-    ready = asyncio.create_task(show.ready.wait())
-    await asyncio.wait({task, ready}, return_when=asyncio.FIRST_COMPLETED)
-    if show.ready.is_set():
-        print("livehost is live (AI host; Ctrl-C stops the show cleanly)")
-        print(f"  watch:  ffplay {show.view.url}   (or open it in VLC; page: http://{config.view_host}:{show.view.port}/)")
-        print(f"  chat:   {show.chat.url}  (send JSON chat events, e.g. "
-              '{"type": "comment", "user": "u1", "text": "这个茶多少钱?"})')
-        print(f"  rtmp:   {redact_url(url) if url else f'off (set {RTMP_ENV} to push to a platform)'}")
-        for name in show.active_outputs:
-            print(f"  output: {name}")
-        sys.stdout.flush()
-    await task
-    ready.cancel()
-    failed = [o.name for o in config.outputs if o.name not in show.active_outputs]
-    if failed:
-        print(f"livehost: outputs failed during the show: {', '.join(failed)} (see the log)", file=sys.stderr)
-    return 1 if failed else 0
+    config = ShowConfig(catalog=args.catalog, persona=args.persona, outputs=tuple(outputs),
+                        rtmp_urls=(url,) if url else (), chat_host=args.host, chat_port=args.chat_port,
+                        view_host=args.host, view_port=args.view_port, console=not args.no_console,
+                        console_host=args.host, console_port=args.console_port, seconds=args.seconds,
+                        log_format=args.log_format)
+    return run_show(config)
 
 
 def cmd_check_catalog(args: argparse.Namespace) -> int:
@@ -126,6 +108,11 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--record", help="also record the show to this MP4 file")
     run.add_argument("--rtmp-url-file", help=f"file holding the RTMP URL with its key (or set {RTMP_ENV})")
     run.add_argument("--seconds", type=float, help="stop by itself after this many seconds")
+    run.add_argument("--config", help="show config YAML (catalog, persona, outputs, console, chat); see "
+                                      "examples/show.yaml. Other run options are ignored, except --seconds")
+    run.add_argument("--console-port", type=int, default=8090, help="operator console, WebRTC preview, /metrics")
+    run.add_argument("--no-console", action="store_true", help="run without the operator console")
+    run.add_argument("--log-format", choices=("json", "text"), default="json")
     run.set_defaults(func=cmd_run)
 
     demo = sub.add_parser("demo", help="render an N-second show offline, as fast as possible")
@@ -146,7 +133,7 @@ def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
         return args.func(args)
-    except (CatalogError, PersonaError) as exc:
+    except (CatalogError, PersonaError, ConfigError) as exc:
         print(f"livehost: {exc}", file=sys.stderr)
         return 2
 

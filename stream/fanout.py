@@ -12,7 +12,7 @@ import logging
 import queue
 import threading
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Callable
 
 from .encoder import AVEncoder, EncodedPacket
@@ -33,7 +33,7 @@ def reconnects(target: object) -> bool:
 @dataclass(frozen=True)
 class OutputSpec:
     name: str
-    target: object  # a path, an rtmp:// URL, or a writable file-like object
+    target: object = field(repr=False)  # a path, an rtmp:// URL (with its key), or a writable object
     format: str  # mp4 | flv | mpegts
 
 

@@ -59,7 +59,7 @@ class LiveConfig:
 
 class LiveShow:
     def __init__(self, producer: ShowProducer, config: LiveConfig, clock: MediaClock | None = None,
-                 rebuild: Callable[[int], ShowProducer] | None = None,
+                 rebuild: Callable[[ShowProducer], ShowProducer] | None = None,
                  make_engine: Callable | None = None) -> None:
         self._config = config
         self._clock = clock or RealClock()

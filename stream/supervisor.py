@@ -43,7 +43,8 @@ class SupervisedSpeech:
         self._pool = ThreadPoolExecutor(1, thread_name_prefix="livehost-speech")
         self._failures = 0
         self.restarts = 0
-        self.restarted = threading.Event()  # the producer says a filler line once speech is back
+        self.restarted = threading.Event()
+        self.on_restart: Callable[[], None] = lambda: None  # e.g. queue a filler line for when speech is back
 
     def load(self) -> None:
         self._engine.load()
@@ -77,10 +78,11 @@ class SupervisedSpeech:
         self.restarts += 1
         self._metrics.restart("speech")
         self.restarted.set()
+        self.on_restart()
 
 
 class RenderStage:
-    def __init__(self, producer: ShowProducer, rebuild: Callable[[int], ShowProducer] | None = None,
+    def __init__(self, producer: ShowProducer, rebuild: Callable[[ShowProducer], ShowProducer] | None = None,
                  ahead_frames: int = 3, stall_s: float = 3.0, metrics: ShowMetrics | None = None,
                  on_new_producer: Callable[[ShowProducer], None] | None = None,
                  monotonic: Callable[[], float] = time.monotonic) -> None:
@@ -159,7 +161,7 @@ class RenderStage:
         stalled = reason != "died"
         if stalled and self._rebuild is not None:
             # The stuck thread may still be inside the old producer: build a fresh one.
-            self.producer = self._rebuild(self.producer.frame_index)
+            self.producer = self._rebuild(self.producer)
             self._on_new_producer(self.producer)
         self.producer.submit_control(lambda p: p.say_filler())
         self._drain()

@@ -57,7 +57,7 @@ def test_a_stalled_render_stage_is_rebuilt_and_its_late_frame_is_discarded():
     clock = FakeMonotonic()
     stuck, fresh = ScriptedProducer(1, block_at=2), ScriptedProducer(2)
     rebuilt_from = []
-    stage = RenderStage(stuck, rebuild=lambda k: rebuilt_from.append(k) or fresh, stall_s=1.0, monotonic=clock)
+    stage = RenderStage(stuck, rebuild=lambda old: rebuilt_from.append(old.frame_index) or fresh, stall_s=1.0, monotonic=clock)
     stage.start()
     try:
         assert [stage.take(10).video[0, 0, 0] for _ in range(2)] == [1, 1]
@@ -142,8 +142,8 @@ def test_the_show_goes_on_with_idle_frames_while_a_stalled_stage_restarts(tmp_pa
     recording = tmp_path / "show.mp4"
     fillers = []
 
-    def rebuild(first_frame):
-        producer = make_producer(first_frame=first_frame)
+    def rebuild(old):
+        producer = make_producer(first_frame=old.frame_index)
         producer.add_line_listener(lambda line_id, interrupted, now: fillers.append(line_id))
         return producer
 
