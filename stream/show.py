@@ -78,6 +78,8 @@ class ShowProducer:
         self._controls: list[ControlFn] = []
         self._filler_count = 0
         self.consecutive_failures = 0
+        # Set by the render stage: takes back up to n rendered frames not yet on air, returns how many.
+        self.withdraw_unaired: Callable[[int], int] = lambda n: 0
         self._inbox_lock = threading.Lock()
         self._pending_replies: dict[str, list[OnAirRecord]] = {}  # answer line -> viewers waiting for it
         self._answers_on_air: set[str] = set()
@@ -207,6 +209,17 @@ class ShowProducer:
         self._index += 1
         return chunk
 
+    def _withdraw_before_cut(self, line_id: str) -> None:
+        """A cut lands at the next word boundary after what is on air, not after what was
+        rendered ahead: frames of the cut line waiting for air time are taken back and the line
+        is rewound to where the air is (only within its current sentence)."""
+        if self._playout.current_line() != line_id:
+            return
+        withdrawn = self.withdraw_unaired(self._playout.rewindable_frames())
+        if withdrawn:
+            self._playout.rewind(withdrawn)
+            self._index -= withdrawn
+
     def _take_staged_persona(self) -> None:
         prepared, self._next_persona = self._next_persona, None
         if prepared is None:
@@ -238,6 +251,7 @@ class ShowProducer:
             elif isinstance(action, ShowProduct):
                 self._card = product_card(self._catalog, action.sku)
             elif isinstance(action, CutAtWordBoundary):
+                self._withdraw_before_cut(action.line_id)
                 for done in self._playout.cut(action.line_id):
                     self._finished(done, now)
             elif isinstance(action, Say):

@@ -167,8 +167,23 @@ class RenderStage:
         self._drain()
         self._spawn()
 
+    def _withdraw(self, generation: int, frames: int) -> int:
+        """Remove up to `frames` of the newest rendered frames not yet taken by the pacer."""
+        if generation != self._generation or frames <= 0:
+            return 0
+        with self._queue.mutex:
+            count = min(frames, len(self._queue.queue))
+            for _ in range(count):
+                self._queue.queue.pop()
+            if count:
+                self._queue.not_full.notify(count)
+        return count
+
     def _spawn(self) -> None:
         self._busy_since = None
+        generation = self._generation
+        if hasattr(self.producer, "withdraw_unaired"):
+            self.producer.withdraw_unaired = lambda n: self._withdraw(generation, n)
         self._thread = threading.Thread(target=self._run, args=(self._generation, self.producer),
                                         name=f"livehost-render-{self._generation}", daemon=True)
         self._thread.start()

@@ -164,3 +164,42 @@ def test_the_show_goes_on_with_idle_frames_while_a_stalled_stage_restarts(tmp_pa
         samples = sum(f.samples for f in container.decode(audio=0))
     assert video == 200
     assert abs(samples - 200 * SAMPLES_PER_FRAME) <= 1024  # AAC frames round the tail
+
+
+def test_withdrawing_unaired_frames_takes_back_the_newest_only():
+    producer = ScriptedProducer(5, block_at=3)
+    stage = RenderStage(producer, ahead_frames=3, monotonic=FakeMonotonic())
+    producer.withdraw_unaired = None
+    stage.start()
+    try:
+        assert producer.blocked.wait(10)  # frames 0..2 queued, frame 3 being rendered
+        assert producer.withdraw_unaired(2) == 2
+        assert producer.withdraw_unaired(5) == 1  # never more than is waiting
+        assert stage.take(0) is None
+        producer.release.set()
+        frame = stage.take(10)
+        assert frame.index == 3
+    finally:
+        producer.release.set()
+        stage.stop()
+
+
+def test_a_cut_after_withdrawn_frames_lands_earlier_in_the_line():
+    def last_frame_of_cut_line(withdrawable: int) -> tuple[int, int]:
+        producer = make_producer()
+        producer.withdraw_unaired = lambda n: min(n, withdrawable)
+        while producer._playout.rewindable_frames() < 6:
+            producer.next_chunk()
+        rendered = producer.frame_index
+        line = producer._playout.current_line()
+        producer.submit_control(lambda p: p.cut_current_line())
+        while producer._playout.current_line() == line:
+            producer.next_chunk()
+        return rendered, producer.frame_index - 1
+
+    rendered, last_plain = last_frame_of_cut_line(0)
+    rendered_w, last_withdrawn = last_frame_of_cut_line(3)
+    assert rendered == rendered_w  # the same show up to the cut (deterministic)
+    on_air = rendered - 3  # three rendered frames had not gone on air
+    assert last_withdrawn < last_plain  # the cut lands earlier in the line
+    assert on_air <= last_withdrawn <= on_air + 10  # within a word of what was on air
