@@ -35,7 +35,7 @@ from .supervisor import FRAME_MS, RenderStage
 from .webrtc import RawBroadcast, WebRtcHub
 
 log = logging.getLogger("livehost.live")
-LEAD_S = 0.12  # how far ahead of air time frames are rendered; bounds how late a cut can land
+LEAD_S = 0.08  # frames go to the encoder this far ahead of air time; a cut lands at most this late plus a word
 
 
 @dataclass
@@ -220,7 +220,7 @@ class LiveShow:
     def _render_wait(self) -> float:
         if self._config.render_wait_s is not None:
             return self._config.render_wait_s
-        return LEAD_S / 3 if isinstance(self._clock, RealClock) else self._config.stall_s
+        return 1 / FPS if isinstance(self._clock, RealClock) else self._config.stall_s
 
     async def _pace(self) -> None:
         self._start = start = self._clock.now()

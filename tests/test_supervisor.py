@@ -184,22 +184,14 @@ def test_withdrawing_unaired_frames_takes_back_the_newest_only():
         stage.stop()
 
 
-def test_a_cut_after_withdrawn_frames_lands_earlier_in_the_line():
-    def last_frame_of_cut_line(withdrawable: int) -> tuple[int, int]:
-        producer = make_producer()
-        producer.withdraw_unaired = lambda n: min(n, withdrawable)
-        while producer._playout.rewindable_frames() < 6:
-            producer.next_chunk()
-        rendered = producer.frame_index
-        line = producer._playout.current_line()
-        producer.submit_control(lambda p: p.cut_current_line())
-        while producer._playout.current_line() == line:
-            producer.next_chunk()
-        return rendered, producer.frame_index - 1
-
-    rendered, last_plain = last_frame_of_cut_line(0)
-    rendered_w, last_withdrawn = last_frame_of_cut_line(3)
-    assert rendered == rendered_w  # the same show up to the cut (deterministic)
-    on_air = rendered - 3  # three rendered frames had not gone on air
-    assert last_withdrawn < last_plain  # the cut lands earlier in the line
-    assert on_air <= last_withdrawn <= on_air + 10  # within a word of what was on air
+def test_a_cut_after_withdrawn_frames_lands_at_the_first_word_boundary_after_the_air():
+    producer = make_producer()
+    producer.withdraw_unaired = lambda n: min(n, 3)  # three rendered frames had not gone on air
+    while producer._playout.rewindable_frames() < 12:
+        producer.next_chunk()
+    head = producer._playout._queue[0]
+    rendered_to, index = head.position, producer.frame_index
+    producer.cut_current_line()
+    on_air = rendered_to - 3 * SAMPLES_PER_FRAME
+    assert head.position == on_air and producer.frame_index == index - 3
+    assert head.end == min(b for b in head.utterance.word_boundaries() if b >= on_air)
