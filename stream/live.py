@@ -17,8 +17,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
 
-from script.director import (ChatClassified, GuardBlocked, LineDropped, OperatorLogged, ProposeReply, Say,
-                             StopShow)
+from script.director import (MODES, ChatClassified, EmergencyStop, GuardBlocked, LineDropped, OperatorLogged,
+                             PauseRundown, PinProduct, ProposeReply, Say, SetMode, StopShow)
 
 from .chat_server import ChatServer
 from .clock import MediaClock, RealClock
@@ -35,6 +35,7 @@ from .supervisor import FRAME_MS, RenderStage
 from .webrtc import RawBroadcast, WebRtcHub
 
 log = logging.getLogger("livehost.live")
+SUPERVISOR = "supervisor"  # the name in the audit log for settings restored after a stage restart
 LEAD_S = 0.08  # frames go to the encoder this far ahead of air time; a cut lands at most this late plus a word
 
 
@@ -74,7 +75,7 @@ class LiveShow:
         self._holding = False
         self._listen(producer)
         self.stage = RenderStage(producer, rebuild, config.render_ahead_frames, config.stall_s, self.metrics,
-                                 on_new_producer=self._listen)
+                                 on_new_producer=self._rebuilt)
         self.chat = ChatServer(self._submit_chat, self.show_time, config.chat_host, config.chat_port)
         self.view = LiveViewServer(self._broadcast, self.chat.url, config.view_host, config.view_port)
         self.raw = RawBroadcast(self.metrics)
@@ -92,6 +93,7 @@ class LiveShow:
         self._loop: asyncio.AbstractEventLoop | None = None
         self._paused = False
         self._pinned: str | None = None
+        self._mode = "auto"
 
     @property
     def producer(self) -> ShowProducer:
@@ -129,8 +131,33 @@ class LiveShow:
     def _listen(self, producer: ShowProducer) -> None:
         producer.add_reply_listener(self.on_reply)
         producer.add_action_listener(self._on_action)
-        producer.add_persona_listener(
-            lambda bundle: self.events.publish_threadsafe({"type": "persona", "persona": bundle.persona_id}))
+        producer.add_persona_listener(self._on_persona)
+
+    def _rebuilt(self, producer: ShowProducer) -> None:
+        """A fresh producer replaced a stuck one: it keeps the operator's settings."""
+        self._listen(producer)
+        events: list[object] = [SetMode(self._mode, SUPERVISOR)]
+        if self._paused:
+            events.append(PauseRundown(True, SUPERVISOR))
+        if self._pinned is not None:
+            events.append(PinProduct(self._pinned, SUPERVISOR))
+        if self._holding:
+            events.append(EmergencyStop(SUPERVISOR, "still stopped after a stage restart"))
+        for event in events:
+            producer.submit_control(lambda p, event=event: p.feed_director(event))
+
+    def _on_persona(self, bundle) -> None:
+        self.events.publish_threadsafe({"type": "persona", "persona": bundle.persona_id})
+        loop = self._loop
+        if loop is not None:  # idle frames and the holding card take the new look too
+            loop.call_soon_threadsafe(lambda: asyncio.ensure_future(self._refresh_runtime_frames(bundle)))
+
+    async def _refresh_runtime_frames(self, bundle) -> None:
+        from avatar.renderer import HostRenderer
+        try:
+            self._runtime_frames = await asyncio.to_thread(lambda: RuntimeFrames(HostRenderer(bundle.appearance)))
+        except Exception:
+            log.exception("idle frames keep the previous look")
 
     def _on_reconnect(self, name: str) -> None:
         self.metrics.rtmp_reconnects += 1
@@ -161,7 +188,9 @@ class LiveShow:
         elif isinstance(action, OperatorLogged):
             audit.info("operator %s: %s %s", action.operator, action.action, action.detail,
                        extra={"operator": action.operator, "action": action.action, "detail": action.detail})
-            if action.action in ("pause", "unpause"):
+            if action.action == "mode" and action.detail in MODES:
+                self._mode = action.detail
+            elif action.action in ("pause", "unpause"):
                 self._paused = action.action == "pause"
             elif action.action == "pin" and not action.detail.startswith("refused"):
                 self._pinned = None if action.detail == "unpinned" else action.detail

@@ -130,6 +130,15 @@ class ShowProducer:
         with self._inbox_lock:
             self._controls.append(control)
 
+    def adopt_pending(self, other: "ShowProducer") -> None:
+        """Take over chat and operator controls a stuck producer never got to (stage restart)."""
+        with other._inbox_lock:
+            events, other._inbox = other._inbox, []
+            controls, other._controls = other._controls, []
+        with self._inbox_lock:
+            self._inbox = events + self._inbox
+            self._controls = controls + self._controls
+
     def feed_director(self, event: object) -> None:
         """Feed an event to the director on the producer's thread (call through submit_control)."""
         now = self._index / FPS

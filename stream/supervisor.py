@@ -161,7 +161,9 @@ class RenderStage:
         stalled = reason != "died"
         if stalled and self._rebuild is not None:
             # The stuck thread may still be inside the old producer: build a fresh one.
-            self.producer = self._rebuild(self.producer)
+            old, self.producer = self.producer, self._rebuild(self.producer)
+            if hasattr(self.producer, "adopt_pending"):
+                self.producer.adopt_pending(old)
             self._on_new_producer(self.producer)
         self.producer.submit_control(lambda p: p.say_filler())
         self._drain()

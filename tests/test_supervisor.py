@@ -150,10 +150,18 @@ def test_the_show_goes_on_with_idle_frames_while_a_stalled_stage_restarts(tmp_pa
     config = LiveConfig(outputs=[OutputSpec("file", str(recording), "mp4")], chat_port=0, live_view=False,
                         max_seconds=8, stall_s=0.5, render_wait_s=0.05)
     show = LiveShow(StallingShowProducer(release), config, clock=FakeClock(), rebuild=rebuild)
+
+    async def scenario():
+        task = asyncio.create_task(show.run())
+        await asyncio.wait_for(show.ready.wait(), 60)
+        await show.control.handle({"operator": "Li Na", "action": "mode", "mode": "approve"})
+        await asyncio.wait_for(task, 120)
+
     try:
-        asyncio.run(asyncio.wait_for(show.run(), timeout=120))
+        asyncio.run(scenario())
     finally:
         release.set()
+    assert show.producer.director.mode == "approve"  # the operator's setting survived the restart
     assert show.frames == 200
     assert show.stage.restarts == 1 and show.metrics.stage_restarts == {"render": 1}
     assert show.metrics.idle_frames >= 1
