@@ -21,7 +21,7 @@ async def flood(url: str, rate: int, seconds: float, connections: int = 4) -> di
     start = time.monotonic()
 
     async def one(c: int) -> None:
-        nonlocal sent, acked
+        nonlocal sent
         async with connect(url, max_queue=None) as ws:
             async def reader() -> None:
                 nonlocal acked

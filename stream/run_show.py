@@ -5,7 +5,6 @@ import asyncio
 import logging
 import signal
 import sys
-from pathlib import Path
 from typing import Callable
 
 from script.catalog import Catalog

@@ -2,7 +2,6 @@
 downloads anything: the driver path is given and SE_OFFLINE is set)."""
 import asyncio
 import json
-import os
 import shutil
 from pathlib import Path
 

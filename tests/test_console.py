@@ -1,6 +1,5 @@
 """The operator console's control API against a real-time show: token, actions, audit log."""
 import asyncio
-import json
 import logging
 import os
 import stat
@@ -9,7 +8,7 @@ import numpy as np
 import pytest
 
 from conftest import poll_until
-from live_show import TOKEN, ShowThread
+from live_show import ShowThread
 from stream.console import TOKEN_ENV, resolve_token
 from stream.jsonlog import JsonFormatter
 

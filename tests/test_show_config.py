@@ -1,5 +1,4 @@
 """`livehost run --config FILE`: the example parses, bad keys are named, URLs never sit in the file."""
-import asyncio
 import json
 import subprocess
 import sys
@@ -8,9 +7,9 @@ from pathlib import Path
 import pytest
 import yaml
 
-from conftest import free_port, poll_until
+from conftest import free_port
 from stream.cli import main
-from stream.show_config import ConfigError, load_show_config, parse_show_config
+from stream.show_config import ConfigError, parse_show_config
 
 ROOT = Path(__file__).resolve().parent.parent
 
