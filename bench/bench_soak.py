@@ -99,33 +99,40 @@ class Soak:
 
     async def ask(self, show: LiveShow) -> None:
         every = self.args.question_every
+        flood_at = self.args.flood_at if self.args.flood_at is not None else self.duration / 2
         t = 20.0
         i = 0
-        async with connect(show.chat.url) as ws:
-            flood_at = self.args.flood_at if self.args.flood_at is not None else self.duration / 2
-            while t < self.duration - 15:
-                if flood_at - 15 <= t <= flood_at + 25:  # answers during the flood are measured apart
-                    t += every
-                    continue
-                while show.show_time() < t:
-                    await asyncio.sleep(0.05)
-                user = f"q{i}"
-                await ws.send(json.dumps({"type": "comment", "user": user,
-                                          "text": QUESTIONS[i % len(QUESTIONS)]}, ensure_ascii=False))
-                record = {"user": user, "text": QUESTIONS[i % len(QUESTIONS)], "t_asked": None, "t_on_air": None}
-                self.questions.append(record)
-                deadline = time.monotonic() + 12
-                while time.monotonic() < deadline and record["t_on_air"] is None:
-                    try:
-                        message = json.loads(await asyncio.wait_for(ws.recv(), deadline - time.monotonic()))
-                    except asyncio.TimeoutError:
-                        break
-                    if message.get("ok") and record["t_asked"] is None:
-                        record["t_asked"] = message["t"]
-                    elif message.get("type") == "reply" and message.get("user") == user:
+        by_user: dict[str, dict] = {}
+        acks: asyncio.Queue = asyncio.Queue()
+        async with connect(show.chat.url, max_queue=None) as ws:
+            async def read() -> None:  # always drain: broadcasts keep coming (the flood's replies too)
+                async for raw in ws:
+                    message = json.loads(raw)
+                    if "ok" in message:
+                        acks.put_nowait(message)
+                    elif message.get("type") == "reply" and message.get("user") in by_user:
+                        record = by_user[message["user"]]
                         record["t_on_air"], record["reply"] = message["t_on_air"], message["text"]
-                i += 1
-                t += every
+            reader = asyncio.create_task(read())
+            try:
+                while t < self.duration - 15:
+                    if flood_at - 15 <= t <= flood_at + 25:  # answers during the flood are measured apart
+                        t += every
+                        continue
+                    while show.show_time() < t:
+                        await asyncio.sleep(0.05)
+                    user, text = f"q{i}", QUESTIONS[i % len(QUESTIONS)]
+                    record = {"user": user, "text": text, "t_asked": None, "t_on_air": None}
+                    by_user[user] = record
+                    self.questions.append(record)
+                    await ws.send(json.dumps({"type": "comment", "user": user, "text": text}, ensure_ascii=False))
+                    ack = await asyncio.wait_for(acks.get(), 10)
+                    record["t_asked"] = ack.get("t")
+                    i += 1
+                    t += every
+                await asyncio.sleep(10)  # the last answer goes on air
+            finally:
+                reader.cancel()
 
     async def flood_at(self, show: LiveShow) -> None:
         at = self.args.flood_at if self.args.flood_at is not None else self.duration / 2
@@ -176,16 +183,34 @@ class Soak:
         return result
 
 
-def analyse_recording(path: Path, mouth_box: tuple[int, int, int, int], answers_at: list[float]) -> dict:
-    """Decode the pushed stream as nginx recorded it."""
+def analyse_recording(path: Path, mouth_box: tuple[int, int, int, int], answers_at: list[float],
+                      lipsync_s: float = 180.0) -> dict:
+    """The pushed stream as nginx recorded it: every packet's pts (demuxed), and the last
+    `lipsync_s` seconds decoded for the lip-sync offset."""
     x0, y0, x1, y1 = mouth_box
+    with av.open(str(path)) as container:
+        v_index = container.streams.video[0].index
+        video_all, audio_all = [], []
+        for packet in container.demux():
+            if packet.pts is None:
+                continue
+            t = float(packet.pts * packet.time_base)
+            (video_all if packet.stream.index == v_index else audio_all).append(t)
+    video_all.sort()
+    steps = np.diff(video_all)
+    gaps = int(np.sum(steps > 1.5 / FPS))
+    from_t = max(0.0, video_all[-1] - lipsync_s)
     video_pts, mouth = [], []
     with av.open(str(path)) as container:
         stream = container.streams.video[0]
         stream.thread_type = "AUTO"
+        container.seek(int(from_t / stream.time_base), stream=stream, backward=True)
         for frame in container.decode(stream):
-            video_pts.append(float(frame.pts * frame.time_base))
-            luma = frame.to_ndarray(format="gray")  # Y plane only: cheap
+            t = float(frame.pts * frame.time_base)
+            if t < from_t:
+                continue
+            video_pts.append(t)
+            luma = frame.to_ndarray(format="gray")
             mouth.append(float(255 - luma[y0:y1, x0:x1].mean()))
     with av.open(str(path)) as container:
         chunks, first_audio = [], None
@@ -194,10 +219,8 @@ def analyse_recording(path: Path, mouth_box: tuple[int, int, int, int], answers_
                 first_audio = float(frame.pts * frame.time_base)
             chunks.append(frame.to_ndarray().reshape(-1))
     audio = np.concatenate(chunks).astype(np.float32)
-    if audio.dtype != np.float32 or np.abs(audio).max() > 2:
+    if np.abs(audio).max() > 2:
         audio = audio / 32768.0
-    steps = np.diff(video_pts)
-    gaps = int(np.sum(steps > 1.5 / FPS))
     # Loudness of the audio each video frame is shown with, mapped sample-exactly through both
     # streams' decoded timestamps (FLV shifts both by the AAC priming delay).
     per = SAMPLE_RATE // FPS
@@ -207,7 +230,7 @@ def analyse_recording(path: Path, mouth_box: tuple[int, int, int, int], answers_
         a = int(round((video_pts[k] - first_audio) * SAMPLE_RATE))
         if 0 <= a and a + per <= len(audio):
             loud[k] = float(np.sqrt(np.mean(audio[a:a + per] ** 2)))
-    m = np.asarray(mouth[:n]) - np.mean(mouth[:n])
+    m = np.asarray(mouth) - np.mean(mouth)
     loud = loud - loud.mean()
     best_lag, best_corr = 0, -1.0
     corr_by_lag = {}
@@ -222,9 +245,10 @@ def analyse_recording(path: Path, mouth_box: tuple[int, int, int, int], answers_
         start = int((t - first_audio) * SAMPLE_RATE)
         window = audio[max(0, start):start + SAMPLE_RATE // 2]
         heard += bool(window.size and np.sqrt(np.mean(window ** 2)) > 0.01)
-    return {"video_frames": len(video_pts), "pts_gaps": gaps, "video_start_s": round(video_pts[0], 3),
+    return {"video_frames": len(video_all), "pts_gaps": gaps, "video_start_s": round(video_all[0], 3),
             "audio_start_s": round(first_audio, 3),
-            "audio_minus_video_duration_ms": round(1000 * (len(audio) / SAMPLE_RATE - len(video_pts) / FPS), 1),
+            "audio_minus_video_duration_ms": round(1000 * (len(audio) / SAMPLE_RATE - len(video_all) / FPS), 1),
+            "lipsync_window_s": round(video_pts[-1] - video_pts[0], 1) if video_pts else 0,
             "av_offset_frames_by_lipsync": best_lag, "lipsync_correlation": round(best_corr, 3),
             "lipsync_corr_by_lag": corr_by_lag, "answers_audible_in_stream": f"{heard}/{len(answers_at)}"}
 

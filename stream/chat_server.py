@@ -19,6 +19,7 @@ from script.chat import MAX_FRAME_CHARS, ChatEvent, ChatFormatError, parse_chat_
 
 log = logging.getLogger("livehost.chat")
 _LOGGED_MALFORMED = 20
+_SLOW_CLIENT_BYTES = 256 * 1024
 _MAX_FRAME_BYTES = MAX_FRAME_CHARS * 4  # UTF-8 worst case; larger frames close the connection (1009)
 
 
@@ -32,6 +33,7 @@ class ChatServer:
         self._server: Server | None = None
         self._clients: set[ServerConnection] = set()
         self.malformed = 0
+        self.skipped_broadcasts = 0
 
     @property
     def url(self) -> str:
@@ -75,9 +77,14 @@ class ChatServer:
         return {"ok": True, "t": round(event.t, 3)}
 
     def broadcast(self, message: dict) -> None:
-        """Send to every client; call from the event loop thread."""
+        """Send to every client; call from the event loop thread. A client that stopped reading
+        misses broadcasts instead of piling up unsent messages in the server."""
         text = json.dumps(message, ensure_ascii=False)
         for connection in list(self._clients):
+            transport = connection.transport
+            if transport is not None and transport.get_write_buffer_size() > _SLOW_CLIENT_BYTES:
+                self.skipped_broadcasts += 1
+                continue
             asyncio.ensure_future(self._send_quietly(connection, text))
 
     @staticmethod
