@@ -19,7 +19,7 @@ from script.chat import MAX_FRAME_CHARS, ChatEvent, ChatFormatError, parse_chat_
 
 log = logging.getLogger("livehost.chat")
 _LOGGED_MALFORMED = 20
-_SLOW_CLIENT_BYTES = 256 * 1024
+_MAX_IN_FLIGHT = 64  # broadcasts waiting to be written to one client before it is skipped
 _MAX_FRAME_BYTES = MAX_FRAME_CHARS * 4  # UTF-8 worst case; larger frames close the connection (1009)
 
 
@@ -34,6 +34,7 @@ class ChatServer:
         self._clients: set[ServerConnection] = set()
         self.malformed = 0
         self.skipped_broadcasts = 0
+        self._in_flight: dict[ServerConnection, int] = {}
 
     @property
     def url(self) -> str:
@@ -81,15 +82,20 @@ class ChatServer:
         misses broadcasts instead of piling up unsent messages in the server."""
         text = json.dumps(message, ensure_ascii=False)
         for connection in list(self._clients):
-            transport = connection.transport
-            if transport is not None and transport.get_write_buffer_size() > _SLOW_CLIENT_BYTES:
+            if self._in_flight.get(connection, 0) >= _MAX_IN_FLIGHT:
                 self.skipped_broadcasts += 1
                 continue
+            self._in_flight[connection] = self._in_flight.get(connection, 0) + 1
             asyncio.ensure_future(self._send_quietly(connection, text))
 
-    @staticmethod
-    async def _send_quietly(connection: ServerConnection, text: str) -> None:
+    async def _send_quietly(self, connection: ServerConnection, text: str) -> None:
         try:
             await connection.send(text)
         except ConnectionClosed:
             pass
+        finally:
+            left = self._in_flight.get(connection, 1) - 1
+            if left > 0:
+                self._in_flight[connection] = left
+            else:
+                self._in_flight.pop(connection, None)

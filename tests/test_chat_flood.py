@@ -1,5 +1,7 @@
 """10,000 malformed or oversized websocket frames leave the chat server alive, with bounded memory."""
 import asyncio
+import base64
+import random
 import gc
 import json
 import tracemalloc
@@ -65,3 +67,28 @@ def test_ten_thousand_bad_frames_leave_the_server_alive_with_bounded_memory():
     assert malformed == 500 + 9400
     assert growth < 2_000_000, f"memory grew by {growth} bytes"
     assert ok["ok"] is True and [e.text for e in received] == ["还在吗"]
+
+
+def test_a_client_that_stops_reading_misses_broadcasts_instead_of_piling_them_up():
+    async def scenario():
+        server = ChatServer(lambda event: None, lambda: 0.0, "127.0.0.1", 0)
+        await server.start()
+        try:
+            async with connect(server.url) as idle_reader:
+                for _ in range(200):
+                    if server._clients:
+                        break
+                    await asyncio.sleep(0.01)
+                idle_reader.transport.pause_reading()  # a viewer app that hangs: reads nothing from now on
+                for i in range(3000):  # incompressible text, ~60 MB in all: more than socket buffers hold
+                    text = base64.b64encode(random.randbytes(15000)).decode()
+                    server.broadcast({"type": "reply", "text": text, "n": i})
+                    await asyncio.sleep(0)
+                pending = len([t for t in asyncio.all_tasks() if "_send_quietly" in repr(t.get_coro())])
+                return server.skipped_broadcasts, pending, idle_reader
+        finally:
+            await server.close()
+
+    skipped, pending, _ = asyncio.run(scenario())
+    assert skipped > 2000  # once its buffer is full, the slow client is skipped
+    assert pending < 100
