@@ -4,6 +4,7 @@ from __future__ import annotations
 import numpy as np
 from PIL import Image, ImageDraw, ImageFilter
 
+from .assets import load_image
 from .layout import Layout
 from .scene import Appearance
 
@@ -14,6 +15,27 @@ _BOKEH = ((0.05, 200, 30, 0.28), (0.11, 430, 44, 0.2), (0.2, 90, 18, 0.3), (0.57
 
 
 def draw_background(appearance: Appearance, layout: Layout) -> np.ndarray:
+    if appearance.background_image:
+        return image_background(appearance.background_image, appearance.background_blur, layout)
+    return gradient_background(appearance, layout)
+
+
+def cover(image: Image.Image, width: int, height: int) -> Image.Image:
+    """Scale to fill width x height, cropping the overflow evenly (no letterbox bars)."""
+    k = max(width / image.width, height / image.height)
+    scaled = image.resize((max(width, round(image.width * k)), max(height, round(image.height * k))), Image.LANCZOS)
+    x, y = (scaled.width - width) // 2, (scaled.height - height) // 2
+    return scaled.crop((x, y, x + width, y + height))
+
+
+def image_background(path: str, blur: float, layout: Layout) -> np.ndarray:
+    image = cover(load_image(path, "background image"), layout.width, layout.height)
+    if blur > 0:
+        image = image.filter(ImageFilter.GaussianBlur(blur * min(layout.width, layout.height) / 720))
+    return np.asarray(image, dtype=np.uint8).copy()
+
+
+def gradient_background(appearance: Appearance, layout: Layout) -> np.ndarray:
     w, h, s = layout.width, layout.height, layout.scale
     bg = np.array(appearance.background, dtype=np.float32)
     top = bg + (255 - bg) * 0.45

@@ -55,3 +55,23 @@ def breath_phase(index: int, phases: int) -> int:
     """0 (exhaled) .. phases-1 (inhaled), following a cosine over BREATH_PERIOD."""
     depth = (1.0 - math.cos(2.0 * math.pi * (index % BREATH_PERIOD) / BREATH_PERIOD)) / 2.0
     return min(phases - 1, int(depth * (phases - 1) + 0.5))
+
+
+GAZE_PERIOD = 90  # frames between glances on average
+GAZE_HOLD = 22  # frames a glance lasts
+
+
+def gaze_at(index: int) -> int:
+    """-1 / 0 / +1: a short glance to one side now and then, otherwise at the camera."""
+    if index < 0:
+        return 0
+    n = index // GAZE_PERIOD
+    start = n * GAZE_PERIOD + 20 + _mix(n + 7919) % (GAZE_PERIOD - GAZE_HOLD - 20)
+    if start <= index < start + GAZE_HOLD and _mix(n) % 3:
+        return -1 if _mix(n + 104729) & 1 else 1
+    return 0
+
+
+def idle_phase(index: int, phases: int) -> int:
+    """Position in the breathing-and-sway cycle, 0 .. phases-1 (cyclic)."""
+    return (index % BREATH_PERIOD) * phases // BREATH_PERIOD

@@ -1,11 +1,13 @@
 """The flat overlays as RGBA images: product card, subtitle box, AI label. Made once per content."""
 from __future__ import annotations
 
+import logging
 from functools import lru_cache
 
 import numpy as np
 from PIL import Image, ImageDraw
 
+from .assets import AssetError, load_image
 from .fonts import cjk_font
 from .scene import RGB, Appearance, ProductCard
 from .text import ellipsize, wrap_text
@@ -16,6 +18,7 @@ PRICE_CAPTION = "到手价"
 PRICE_RED = (236, 44, 72)
 INK = (38, 36, 48)
 MUTED = (150, 148, 160)
+log = logging.getLogger("livehost.avatar")
 
 
 def format_price(value: float) -> str:
@@ -76,19 +79,24 @@ def card_image(card: ProductCard, appearance: Appearance, size: tuple[int, int],
     image = _card_panel(size, s, appearance.accent).copy()
     draw = ImageDraw.Draw(image)
     x0, inner_w = pad + round(20 * s), w - round(40 * s)
+    photo = _product_photo(card.image, round(112 * s))
+    text_x, text_w = x0, inner_w
+    if photo is not None:  # the photo on the left of title and badge; the price keeps the full width
+        image.alpha_composite(photo, (x0, pad + round(60 * s)))
+        text_x, text_w = x0 + photo.width + round(14 * s), inner_w - photo.width - round(14 * s)
 
-    font = cjk_font(round(26 * s))
-    for i, line in enumerate(wrap_text(card.title, font, inner_w, 2)):
-        draw.text((x0, pad + round((62 + 36 * i) * s)), line, font=font, fill=INK)
+    font = cjk_font(round((22 if photo is not None else 26) * s))
+    for i, line in enumerate(wrap_text(card.title, font, text_w, 2)):
+        draw.text((text_x, pad + round((62 + 34 * i) * s)), line, font=font, fill=INK)
 
     if card.badge:
         font = cjk_font(round(20 * s))
-        room = inner_w - 28 * s
+        room = text_w - 28 * s
         text = card.badge if font.getlength(card.badge) <= room else ellipsize(card.badge, font, room)
         top, bw = pad + round(140 * s), font.getlength(text) + 28 * s
         pill = _rounded((round(bw), round(34 * s)), 17 * s, (*_mix(appearance.accent, (255, 255, 255), 0.84), 255))
-        image.alpha_composite(pill, (x0, top))
-        draw.text((x0 + 14 * s, top + 17 * s), text, font=font, fill=_mix(appearance.accent, (0, 0, 0), 0.35),
+        image.alpha_composite(pill, (text_x, top))
+        draw.text((text_x + 14 * s, top + 17 * s), text, font=font, fill=_mix(appearance.accent, (0, 0, 0), 0.35),
                   anchor="lm")
 
     baseline = pad + round(270 * s)
@@ -111,6 +119,24 @@ def card_image(card: ProductCard, appearance: Appearance, size: tuple[int, int],
         y = baseline - 8 * s
         draw.line((x - 2 * s, y, x + was_font.getlength(was) + 2 * s, y), fill=MUTED, width=max(1, round(2 * s)))
     return image
+
+
+@lru_cache(maxsize=32)
+def _product_photo(path: str | None, side: int) -> Image.Image | None:
+    """A square, rounded thumbnail of the product photo; a bad file costs the photo, not the card."""
+    if not path:
+        return None
+    try:
+        photo = load_image(path, "product image")
+    except AssetError as exc:
+        log.warning("card shown without its photo: %s", exc)
+        return None
+    k = side / min(photo.width, photo.height)
+    photo = photo.resize((max(side, round(photo.width * k)), max(side, round(photo.height * k))), Image.LANCZOS)
+    x, y = (photo.width - side) // 2, (photo.height - side) // 2
+    photo = photo.crop((x, y, x + side, y + side)).convert("RGBA")
+    photo.putalpha(Image.fromarray(np.rint(_rounded_alpha((side, side), side * 0.1) * 255).astype(np.uint8)))
+    return photo
 
 
 @lru_cache(maxsize=8)
@@ -157,7 +183,7 @@ def label_image(font_size: int, accent: RGB) -> Image.Image:
     dot = round(font_size * 0.4)
     w = round(font.getlength(AI_LABEL)) + 2 * pad_x + dot + pad_x // 2
     h = round(font_size * 1.3) + 2 * pad_y
-    image = _rounded((w, h), font_size * 0.4, (20, 18, 30, 235))
+    image = _rounded((w, h), font_size * 0.4, (20, 18, 30, 255))  # opaque: reads the same over any picture
     draw = ImageDraw.Draw(image)
     draw.ellipse((pad_x, h / 2 - dot / 2, pad_x + dot, h / 2 + dot / 2), fill=accent)
     draw.text((pad_x + dot + pad_x // 2, h / 2), AI_LABEL, font=font, fill=(255, 255, 255), anchor="lm")

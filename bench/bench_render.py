@@ -105,7 +105,7 @@ def main() -> None:
         look = Appearance.from_dict({"hair_style": style, "hair": list(hair), "outfit": list(outfit)})
         extra.append((style, HostRenderer(look)))
     OUT.mkdir(parents=True, exist_ok=True)
-    path = OUT / "contact_sheet.png"
+    path = OUT / "render_closeups.png"  # bench_face.py writes the per-persona contact_sheet.png
     contact_sheet(renderer, extra).save(path)
     print(f"contact sheet: {path}")
 

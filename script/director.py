@@ -14,12 +14,12 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Callable, Mapping, Union
 
-from .answers import Answer, answer_question
+from .answers import Answer, Answerer
 from .catalog import Catalog, Product
 from .chat import ChatEvent
 from .lines import Line, LineKind, Priority, format_price
 from .persona import PersonaStyle
-from .reading import ChatReading, read_chat
+from .chat_understanding import ChatReading, classify
 from .writer import RUNDOWN_KINDS, write_line
 
 MODES = ("auto", "approve", "takeover")
@@ -49,6 +49,7 @@ class PlaybackFinished:
 @dataclass(frozen=True)
 class CatalogUpdated:
     catalog: Catalog
+    answerer: Answerer | None = None  # built off the show thread (embedding new facts takes time)
 
 
 @dataclass(frozen=True)
@@ -192,6 +193,7 @@ class LineVerdict:
 
 
 LineChecker = Callable[[Line, tuple[Product, ...], "datetime | None"], LineVerdict]
+LinePolisher = Callable[[Line], Line]  # an optional rewrite of a rundown line (an LLM); must keep its facts
 
 
 def pass_all(line: Line, products: tuple[Product, ...], now: datetime | None) -> LineVerdict:
@@ -223,13 +225,19 @@ class _Visit:
 
 class Director:
     def __init__(self, catalog: Catalog, style: PersonaStyle, config: DirectorConfig | None = None,
-                 checker: LineChecker = pass_all,
-                 reader: Callable[[ChatEvent], ChatReading] = read_chat) -> None:
+                 checker: LineChecker | None = None,
+                 reader: Callable[[ChatEvent], ChatReading] = classify,
+                 polisher: LinePolisher | None = None, answerer: Answerer | None = None) -> None:
         self._catalog = catalog
+        self._answerer = answerer or Answerer.build(catalog)
         self._style = style
         self._config = config or DirectorConfig()
+        if checker is None:
+            from .line_guard import GuardedLines  # the real guard unless a test injects another
+            checker = GuardedLines()
         self._check = checker
         self._read = reader
+        self._polish = polisher
         self._rng = random.Random(self._config.seed)
         self._started_at: datetime | None = None
         self._now = 0.0
@@ -238,6 +246,7 @@ class Director:
         self._queue: list[Line] = []  # waiting lines, highest priority first, FIFO within one
         self._lines: dict[str, Line] = {}  # lines said or saying, to build a resume from
         self._answer_events: dict[str, ChatEvent] = {}  # answer line -> the question it answers
+        self._answer_keys: dict[str, set[tuple]] = {}  # answer line -> what it states (merging duplicates)
         self._no_resume: set[str] = set()  # cut lines whose facts went out of date
         self._proposals: dict[str, ProposeReply] = {}
         self._shown_sku: str | None = None
@@ -304,8 +313,9 @@ class Director:
     def _on_chat(self, received: ChatReceived) -> list[DirectorAction]:
         event = received.event
         reading = self._read(event)
-        actions: list[DirectorAction] = [ChatClassified(event, reading.kind, reading.redacted_text, reading.flags)]
-        if reading.kind == "question" and "injection" not in reading.flags:
+        actions: list[DirectorAction] = [ChatClassified(event, reading.kind, reading.redacted_text,
+                                                        tuple(sorted(reading.flags)))]
+        if reading.answerable:
             actions += self._answer(event, reading)
         elif reading.kind in ("greeting", "gift"):
             actions += self._react(event, reading.kind)
@@ -314,17 +324,25 @@ class Director:
         return actions
 
     def _answer(self, event: ChatEvent, reading: ChatReading) -> list[DirectorAction]:
-        answer = self._answer_for(event, reading)
-        if answer is None:
+        found = self._answer_for(event, reading)
+        if found is None:
             return [Reply(event, None)]
-        same = self._pending_answer(answer.sentences)
-        if same is not None:  # ten viewers asking the price get one answer
+        answer, key = found
+        same = self._pending_answer(key)
+        if same is not None:  # ten viewers asking the price, however worded, get one answer
             return [Reply(event, same)]
-        line = Line(self._new_id("answer-"), Priority.ANSWER, answer.sentences, answer.sku, answer.sources,
-                    kind=LineKind.ANSWER, derived=answer.derived)
         actions: list[DirectorAction] = []
+        if self._mode == "auto":
+            joined = self._join_waiting_answer(answer, key, actions)
+            if joined is not None:
+                return [*actions, Reply(event, joined)]
+        prefix = self._prefix(event) if answer.sources else ""  # persona templates speak for themselves
+        spoken = (prefix + answer.sentences[0], *answer.sentences[1:])
+        line = Line(self._new_id("answer-"), Priority.ANSWER, spoken, answer.sku, answer.sources,
+                    kind=LineKind.ANSWER, derived=answer.derived)
         line = self._checked(line, actions, fallback=self._unknown_answer)
         self._answer_events[line.line_id] = event
+        self._answer_keys[line.line_id] = {key}
         if self._mode != "auto":
             return actions + self._propose(event, line)
         queued = [q for q in self._queue if q.priority == Priority.ANSWER]
@@ -335,20 +353,21 @@ class Director:
             actions.append(LineDropped(stale.line_id))
         return [*actions, Reply(event, line), *self._submit(line)]
 
-    def _answer_for(self, event: ChatEvent, reading: ChatReading) -> Answer | None:
+    def _answer_for(self, event: ChatEvent, reading: ChatReading) -> tuple[Answer, tuple] | None:
+        """The answer to say and what makes two answers the same (for merging duplicates)."""
         style = self._style
         if "asks_if_human" in reading.flags:
-            return Answer((f"{self._prefix(event)}我是AI数字人主播{style.display_name}，不是真人。",
-                           "有需要人工帮忙的，可以联系店铺客服。"), None, ())
-        answer = answer_question(event.text, self._catalog, self._shown_sku, self.wall_time(self._now))
+            return Answer((f"我是AI数字人主播{style.display_name}，不是真人。",
+                           "有需要人工帮忙的，可以联系店铺客服。"), None, ()), ("human",)
+        answer = self._answerer.answer(event.text, self._shown_sku, self.wall_time(self._now))
         if answer is None:
             return None
-        if not answer.sources and answer.sku is None and answer.not_sold:
-            return Answer((self._pick(style.not_sold, event),), None, ())
-        if not answer.sources:
-            return Answer((self._pick(style.unknown_answers, event),), answer.sku, ())
-        return Answer((self._prefix(event) + answer.sentences[0], *answer.sentences[1:]), answer.sku,
-                      answer.sources, derived=answer.derived)
+        if answer.not_sold:
+            return Answer((self._pick(style.not_sold, event),), None, ()), ("not_sold",)
+        if not answer.sentences:
+            return Answer((self._pick(style.unknown_answers, event),), answer.sku, ()), ("unknown", answer.sku)
+        key = ("facts", answer.sku, answer.sources, answer.derived) if answer.sources else ("said", answer.sentences)
+        return answer, key
 
     def _prefix(self, event: ChatEvent) -> str:
         return self._pick(self._style.answer_prefixes, event)
@@ -362,11 +381,34 @@ class Director:
         text = self._style.unknown_answers[self._line_counter % len(self._style.unknown_answers)]
         return Line(line.line_id, line.priority, (text,), line.sku, (), kind=line.kind)
 
-    def _pending_answer(self, sentences: tuple[str, ...]) -> Line | None:
+    def _pending_answer(self, key: tuple) -> Line | None:
         candidates = [self._on_air] if self._on_air is not None else []
         candidates += [q for q in self._queue if q.priority == Priority.ANSWER]
         candidates += [p.line for p in self._proposals.values()]
-        return next((c for c in candidates if c.priority == Priority.ANSWER and c.sentences == sentences), None)
+        return next((c for c in candidates if c.priority == Priority.ANSWER
+                     and key in self._answer_keys.get(c.line_id, ())), None)
+
+    def _join_waiting_answer(self, answer: Answer, key: tuple, actions: list[DirectorAction]) -> Line | None:
+        """Fold a new answer about a product into an answer about it that is still waiting, so a
+        burst of questions about the product on screen is answered in one line, not a queue."""
+        if answer.sku is None or not answer.sources:
+            return None
+        for index, waiting in enumerate(self._queue):
+            if waiting.priority != Priority.ANSWER or waiting.sku != answer.sku or len(waiting.sentences) >= 4:
+                continue
+            if waiting.line_id not in self._answer_events or not waiting.sources:
+                continue
+            joined = Line(waiting.line_id, Priority.ANSWER, waiting.sentences + answer.sentences, waiting.sku,
+                          tuple(dict.fromkeys(waiting.sources + answer.sources)), kind=LineKind.ANSWER,
+                          derived=tuple(dict.fromkeys(waiting.derived + answer.derived)))
+            verdict = self._check(joined, self._products_for(joined), self.wall_time(self._now))
+            if verdict.blocked_by:
+                return None
+            self._queue[index] = verdict.line
+            self._lines[waiting.line_id] = verdict.line
+            self._answer_keys.setdefault(waiting.line_id, set()).add(key)
+            return verdict.line
+        return None
 
     def _propose(self, event: ChatEvent, line: Line) -> list[DirectorAction]:
         actions: list[DirectorAction] = []
@@ -388,13 +430,12 @@ class Director:
         else:
             text = self._pick(self._style.welcomes, event).format(nick=nick)
         line = Line(self._new_id("reaction-"), Priority.REACTION, (text,), kind=LineKind.REACTION)
-        actions: list[DirectorAction] = []
         verdict = self._check(line, (), self.wall_time(self._now))
         if verdict.blocked_by:  # a nick can carry a contact or an insult: then no welcome at all
             return [GuardBlocked(line.line_id, line.kind.value, verdict.blocked_by, line.text, None),
                     Reply(event, None)]
         self._last_reaction = self._now
-        return [*actions, Reply(event, line), *self._submit(line)]
+        return [Reply(event, line), *self._submit(line)]
 
     # --- operator ---------------------------------------------------------------------------
     def _log(self, operator: str, action: str, detail: str = "") -> OperatorLogged:
@@ -421,7 +462,16 @@ class Director:
             return [self._log(event.operator, "pin", f"refused: no product {event.sku}")]
         self._pinned = event.sku
         self._visit = None  # the next rundown line starts on the pinned product
-        return [self._log(event.operator, "pin", event.sku or "unpinned")]
+        actions: list[DirectorAction] = [self._log(event.operator, "pin", event.sku or "unpinned")]
+        if event.sku is not None:  # half-said selling lines of other products are not resumed
+            for line in [q for q in self._queue if q.priority == Priority.RUNDOWN and q.sku != event.sku]:
+                self._queue.remove(line)
+                self._forget(line.line_id)
+                actions.append(LineDropped(line.line_id))
+        if event.sku is not None and event.sku != self._shown_sku:
+            self._shown_sku = event.sku  # the card changes now; the host talks about it from the next line
+            actions.append(ShowProduct(event.sku))
+        return actions
 
     def _on_pause(self, event: PauseRundown) -> list[DirectorAction]:
         self._paused = event.paused
@@ -478,6 +528,7 @@ class Director:
     def _on_catalog(self, event: CatalogUpdated) -> list[DirectorAction]:
         old = {p.sku: p for p in self._catalog.products}
         self._catalog = event.catalog
+        self._answerer = event.answerer or self._answerer.with_catalog(event.catalog)
         changed = {p.sku for p in event.catalog.products if old.get(p.sku) != p}
         changed |= set(old) - {p.sku for p in event.catalog.products}
         actions: list[DirectorAction] = []
@@ -509,9 +560,10 @@ class Director:
 
     def _reanswer(self, line: Line, actions: list[DirectorAction]) -> Line:
         event = self._answer_events[line.line_id]
-        answer = self._answer_for(event, self._read(event))
-        if answer is None:
-            answer = Answer((self._style.unknown_answers[0],), line.sku, ())
+        found = self._answer_for(event, self._read(event))
+        answer = found[0] if found else Answer((self._style.unknown_answers[0],), line.sku, ())
+        if found:
+            self._answer_keys[line.line_id] = {found[1]}
         fresh = Line(line.line_id, line.priority, answer.sentences, answer.sku, answer.sources,
                      kind=LineKind.ANSWER, derived=answer.derived)
         fresh = self._checked(fresh, actions, fallback=self._unknown_answer)
@@ -524,6 +576,8 @@ class Director:
         if not verdict.blocked_by:
             return verdict.line
         safe = fallback(line)
+        if self._check(safe, self._products_for(safe), self.wall_time(self._now)).blocked_by:
+            safe = self._filler_line(line.line_id)  # fillers state no facts: the last safe thing to say
         actions.append(GuardBlocked(line.line_id, line.kind.value, verdict.blocked_by, line.text, safe.text))
         return safe
 
@@ -534,12 +588,17 @@ class Director:
     def _forget(self, line_id: str) -> None:
         self._lines.pop(line_id, None)
         self._answer_events.pop(line_id, None)
+        self._answer_keys.pop(line_id, None)
 
     def _submit(self, line: Line) -> list[DirectorAction]:
         self._lines[line.line_id] = line
+        if self._stopped:  # accepted, and said once the operator resumes the show
+            self._enqueue(line)
+            return []
         if self._on_air is None:
             return self._start(line)
-        if line.priority > self._on_air.priority:
+        # A welcome or a thanks waits for the current line to end: only answers and the operator cut.
+        if line.priority > self._on_air.priority and line.priority >= Priority.ANSWER:
             cut = self._on_air
             self._on_air = None
             # The interrupted line is re-queued when the runtime reports where it was cut.
@@ -567,6 +626,7 @@ class Director:
     def _on_finished(self, event: PlaybackFinished) -> list[DirectorAction]:
         line = self._lines.pop(event.line_id, None)
         self._answer_events.pop(event.line_id, None)
+        self._answer_keys.pop(event.line_id, None)
         if line is None:
             return []
         resumable = event.line_id not in self._no_resume and not self._stopped
@@ -605,16 +665,37 @@ class Director:
             if visit is None:
                 break
             product = self._catalog.product(visit.sku)
-            while product is not None and visit.kinds:
+            misses = 0
+            while product is not None and misses < len(RUNDOWN_KINDS):
+                if not visit.kinds:  # airtime left: go round the product again, without re-introducing it
+                    visit.kinds = list(RUNDOWN_KINDS[1:])
                 kind = visit.kinds.pop(0)
                 line = self._fresh_line(product, kind)
-                if line is not None:
-                    self._said_at[line.text] = self._now
-                    return self._checked(line, actions, fallback=self._safe_line)
+                if line is None:
+                    misses += 1
+                    continue
+                self._said_at[line.text] = self._now
+                polished = self._polished(line)
+                if polished is not None:
+                    return polished
+                return self._checked(line, actions, fallback=self._safe_line)
             self._visit = None  # this visit has nothing new left to say: next product
             if self._pinned:
                 break
         return self._filler()
+
+    def _polished(self, line: Line) -> Line | None:
+        """The rewritten line when a polisher is set and its rewrite passes the guard; else None."""
+        if self._polish is None:
+            return None
+        try:
+            rewritten = self._polish(line)
+        except Exception:  # a failing rewriter costs the rewrite, never the line
+            return None
+        if rewritten.text == line.text:
+            return None
+        verdict = self._check(rewritten, self._products_for(rewritten), self.wall_time(self._now))
+        return None if verdict.blocked_by else verdict.line
 
     def _current_visit(self) -> _Visit | None:
         visit = self._visit

@@ -55,9 +55,10 @@ class _Choice:
 
 
 def live_promotions(product: Product, now: datetime | None) -> tuple[tuple[int, Promotion], ...]:
-    """Promotions still running at `now` (with their catalog index); undated ones always run."""
+    """Promotions still running at `now` (with their catalog index). Undated ones always run; a dated
+    one needs a known `now`, since an ended promotion must never be advertised."""
     return tuple((i, p) for i, p in enumerate(product.promotions)
-                 if p.ends_at is None or now is None or p.ends_at > now)
+                 if p.ends_at is None or (now is not None and p.ends_at > now))
 
 
 def write_line(product: Product, kind: LineKind, style: PersonaStyle, variant: int, line_id: str,

@@ -1,13 +1,16 @@
-"""Reading a catalog file (YAML or JSON) into a validated Catalog."""
+"""Reading a catalog file (YAML, JSON or CSV) into a validated Catalog."""
 from __future__ import annotations
 
 import json
+import re
 from importlib import resources
 from pathlib import Path
 
 import yaml
 
 from script.catalog import Catalog, CatalogError, CatalogProblem, catalog_from_data
+
+from .catalog_csv import catalog_data_from_csv
 
 
 def _refuse(source: str, message: str) -> CatalogError:
@@ -23,7 +26,32 @@ def load_catalog_file(path: str | Path) -> Catalog:
         raise _refuse(source, "file not found") from None
     except (OSError, UnicodeDecodeError) as exc:
         raise _refuse(source, f"cannot be read as UTF-8 text: {exc}") from None
-    return parse_catalog_text(text, source, json_format=path.suffix.lower() == ".json")
+    suffix = path.suffix.lower()
+    if suffix == ".csv":
+        return parse_catalog_csv(text, source)
+    return parse_catalog_text(text, source, json_format=suffix == ".json")
+
+
+def parse_catalog_csv(text: str, source: str) -> Catalog:
+    """A spreadsheet catalog; problems name the row, as the merchant sees it in Excel."""
+    data, problems = catalog_data_from_csv(text, source)
+    rows = [p.pop("_row") for p in data["products"]]
+    try:
+        catalog = catalog_from_data(data, source)
+    except CatalogError as exc:
+        problems += [_by_row(p, rows) for p in exc.problems]
+        raise CatalogError(problems) from None
+    if problems:
+        raise CatalogError(problems)
+    return catalog
+
+
+def _by_row(problem: CatalogProblem, rows: list[int]) -> CatalogProblem:
+    match = re.match(r"products\[(\d+)\](.*)", problem.where)
+    if match is None:
+        return problem
+    return CatalogProblem(problem.source, f"row {rows[int(match.group(1))]}{match.group(2)}", problem.field,
+                          problem.message)
 
 
 def parse_catalog_text(text: str, source: str, json_format: bool = False) -> Catalog:

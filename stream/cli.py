@@ -1,4 +1,4 @@
-"""`livehost` command line: run (the live show), demo (offline render), check-catalog."""
+"""`livehost` command line: run (the live show), demo (offline render), check-catalog, replay."""
 from __future__ import annotations
 
 import argparse
@@ -7,34 +7,57 @@ import os
 import sys
 import time
 from dataclasses import replace
+from datetime import datetime, timezone
 from pathlib import Path
 
 from script.catalog import Catalog, CatalogError
+from script.guard import GuardRulesError
 from speech.voice import make_engine
 
+from .answering import make_answerer
 from .catalog_file import default_catalog, load_catalog_file
+from .compliance import make_checker
 from .demo import render_demo, scripted_question
 from .fanout import OutputSpec
 from .outputs import redact_url
-from .persona_bundle import PersonaError, load_persona
-from .run_show import run_show
+from .persona_bundle import PersonaError, prepare_persona
+from .replay_command import add_replay_parser
+from .run_show import run_show, supervised_engine_factory
+from .supervisor import SupervisedSpeech
 from .show import ShowProducer
 from .show_config import ConfigError, ShowConfig, load_show_config
 
 log = logging.getLogger("livehost")
 RTMP_ENV = "LIVEHOST_RTMP_URL"
+LAYOUTS = {"landscape": (1280, 720), "vertical": (720, 1280)}  # (width, height)
 
 
 def _catalog(path: str | None) -> Catalog:
     return load_catalog_file(path) if path else default_catalog()
 
 
-def _producer(args: argparse.Namespace) -> ShowProducer:
+def _producer(args: argparse.Namespace, engine_for=None, first_frame: int = 0,
+              persona: str | None = None) -> ShowProducer:
     catalog = _catalog(args.catalog)
-    persona = load_persona(args.persona)
-    engine = make_engine(persona.voice)
-    engine.load()
-    return ShowProducer(catalog, persona, engine)
+    prepared = prepare_persona(persona or args.persona, LAYOUTS[args.layout])  # a bad portrait or clip fails here
+    if engine_for is not None:
+        engine = engine_for(prepared.bundle.voice)
+    else:
+        engine = make_engine(prepared.bundle.voice)
+        engine.load()
+    answerer = make_answerer(catalog, embeddings=not getattr(args, "no_embeddings", False))
+    polisher = None
+    if getattr(args, "llm_model", None):
+        from .llm_rewriter import RewriterConfig, load_rewriter  # torch loads only when asked for
+        from .polish import BackgroundPolisher
+        rewriter = load_rewriter(RewriterConfig(model_path=args.llm_model))
+        polisher = BackgroundPolisher(rewriter, prepared.bundle.style.energy) if rewriter else None
+    producer = ShowProducer(catalog, prepared.bundle, engine, started_at=datetime.now(timezone.utc), answerer=answerer,
+                        checker=make_checker(getattr(args, "guard_rules", None)), renderer=prepared.renderer,
+                        polisher=polisher, first_frame=first_frame)
+    if isinstance(engine, SupervisedSpeech):  # a filler line covers the gap once speech is back
+        engine.on_restart = lambda: producer.submit_control(lambda p: p.say_filler())
+    return producer
 
 
 def _rtmp_url(args: argparse.Namespace) -> str | None:
@@ -67,19 +90,34 @@ def cmd_run(args: argparse.Namespace) -> int:
         config = load_show_config(args.config)
         if args.seconds is not None:
             config = replace(config, seconds=args.seconds)
-        return run_show(config)
+        return _run_with(args, config)
     outputs = []
     url = _rtmp_url(args)
     if url:
         outputs.append(OutputSpec(f"rtmp {redact_url(url)}", url, "flv"))
     if args.record:
         outputs.append(OutputSpec(f"file {args.record}", args.record, "mp4"))
-    config = ShowConfig(catalog=args.catalog, persona=args.persona, outputs=tuple(outputs),
+    config = ShowConfig(catalog=args.catalog, persona=args.persona, layout=args.layout, outputs=tuple(outputs),
                         rtmp_urls=(url,) if url else (), chat_host=args.host, chat_port=args.chat_port,
                         view_host=args.host, view_port=args.view_port, console=not args.no_console,
                         console_host=args.host, console_port=args.console_port, seconds=args.seconds,
                         log_format=args.log_format)
-    return run_show(config)
+    return _run_with(args, config)
+
+
+def _run_with(args: argparse.Namespace, config: ShowConfig) -> int:
+    """The show the options describe, on a supervised render stage with a supervised voice."""
+    args.catalog, args.persona, args.layout = config.catalog, config.persona, config.layout
+    engine_for = supervised_engine_factory(config.speech_timeout_s)
+    producer = _producer(args, engine_for)
+
+    def rebuild(old: ShowProducer) -> ShowProducer:
+        # A stuck stage is replaced by a fresh producer on the live catalog and persona.
+        fresh = _producer(args, engine_for, first_frame=old.frame_index, persona=old.persona.persona_id)
+        fresh.update_catalog(old.catalog)
+        return fresh
+
+    return run_show(config, producer, rebuild, engine_for)
 
 
 def cmd_check_catalog(args: argparse.Namespace) -> int:
@@ -99,6 +137,12 @@ def build_parser() -> argparse.ArgumentParser:
     def show_options(p: argparse.ArgumentParser) -> None:
         p.add_argument("--catalog", help="catalog YAML/JSON (default: the embedded example catalog)")
         p.add_argument("--persona", default="default", help="persona id under personas/ or a bundle folder")
+        p.add_argument("--guard-rules", help="your own guard rules (YAML), added to the default advertising-law rules")
+        p.add_argument("--no-embeddings", action="store_true", help="answer with lexical retrieval only (no e5 model)")
+        p.add_argument("--llm-model", help="local folder of a causal LM (transformers) that rewrites selling "
+                                           "lines; a rewrite airs only if the guard passes it (needs .[llm])")
+        p.add_argument("--layout", choices=sorted(LAYOUTS), default="landscape",
+                       help="landscape 1280x720, or vertical 720x1280 with overlays in the phone apps' safe area")
 
     run = sub.add_parser("run", help="run the live show until stopped")
     show_options(run)
@@ -125,6 +169,7 @@ def build_parser() -> argparse.ArgumentParser:
     check = sub.add_parser("check-catalog", help="validate a catalog and list every problem")
     check.add_argument("file")
     check.set_defaults(func=cmd_check_catalog)
+    add_replay_parser(sub)
     return parser
 
 
@@ -133,7 +178,7 @@ def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
         return args.func(args)
-    except (CatalogError, PersonaError, ConfigError) as exc:
+    except (CatalogError, PersonaError, GuardRulesError, ConfigError) as exc:
         print(f"livehost: {exc}", file=sys.stderr)
         return 2
 

@@ -13,13 +13,12 @@ import math
 from dataclasses import replace
 from typing import Callable
 
-from avatar.renderer import HostRenderer
 from script.catalog import Catalog
 from script.director import (MODES, ApproveReply, EmergencyStop, OperatorSay, PauseRundown, PinProduct,
                              RejectReply, ResumeShow, SetMode)
 
-from .persona_bundle import PersonaError, load_persona
-from .show import PreparedPersona, ShowProducer
+from .persona_bundle import PersonaError, prepare_persona
+from .show import ShowProducer, StagedPersona
 
 audit = logging.getLogger("livehost.audit")
 MAX_OPERATOR_NAME = 40
@@ -30,13 +29,14 @@ class ControlError(ValueError):
     """An operator action was refused; the message says why (shown on the console)."""
 
 
-def build_persona(persona_id: str, make_engine: Callable, operator: str) -> PreparedPersona:
-    """Everything that can fail or take time: bundle validation, voice loading, drawing the host."""
-    bundle = load_persona(persona_id)
-    engine = make_engine(bundle.voice)
+def build_persona(persona_id: str, make_engine: Callable, operator: str,
+                  size: tuple[int, int] = (1280, 720)) -> StagedPersona:
+    """Everything that can fail or take time: bundle validation, likeness and consent checks,
+    drawing the host, loading the voice."""
+    prepared = prepare_persona(persona_id, size)
+    engine = make_engine(prepared.bundle.voice)
     engine.load()
-    renderer = HostRenderer(bundle.appearance)
-    return PreparedPersona(bundle, engine, renderer, operator)
+    return StagedPersona(prepared.bundle, engine, prepared.renderer, operator)
 
 
 def _operator(data: dict) -> str:
@@ -148,7 +148,7 @@ class ShowControl:
         price, stock = _number(data, "price"), _number(data, "stock")
         producer = self._producer()
         catalog = updated_catalog(producer.catalog, sku, price, stock)  # refuse before anything changes
-        producer.submit_control(lambda p: p.update_catalog(updated_catalog(p.catalog, sku, price, stock)))
+        producer.update_catalog(catalog)  # thread-safe: the show takes it at its next frame
         self.log(operator, "product", f"{sku} price={price} stock={stock}")
         product = catalog.product(sku)
         return {"sku": sku, "price": product.price if product else None, "stock": product.stock if product else None}
@@ -177,7 +177,8 @@ class ShowControl:
             raise ControlError(f"persona {self.persona_loading!r} is still loading")
         self.persona_loading = persona_id
         try:
-            prepared = await asyncio.to_thread(build_persona, persona_id, self._make_engine, operator)
+            prepared = await asyncio.to_thread(build_persona, persona_id, self._make_engine, operator,
+                                               self._producer().frame_size)
         except (PersonaError, ValueError, OSError, RuntimeError) as exc:
             self.log(operator, "persona", f"refused: {persona_id}: {exc}")
             raise ControlError(f"persona {persona_id!r} not loaded, the show keeps its current persona: {exc}") \

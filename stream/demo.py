@@ -28,7 +28,7 @@ def render_demo(producer: ShowProducer, seconds: float, out: Path, chat: list[Ch
     result = DemoResult(frames=int(round(seconds * FPS)))
     producer.add_reply_listener(lambda record: result.replies.append(record))
     pending = sorted(chat, key=lambda e: e.t)
-    fanout = Fanout([OutputSpec(f"file {out}", str(out), "mp4")])
+    fanout = Fanout([OutputSpec(f"file {out}", str(out), "mp4")], size=producer.frame_size)
     fanout.open()
     try:
         for k in range(result.frames):

@@ -161,9 +161,10 @@ class _OutputWorker:
 class Fanout:
     def __init__(self, specs: list[OutputSpec], max_chunks: int = 25,
                  on_error: Callable[[str, str], None] | None = None,
-                 on_reconnect: Callable[[str], None] | None = None) -> None:
+                 on_reconnect: Callable[[str], None] | None = None,
+                 size: tuple[int, int] = (1280, 720)) -> None:
         self._specs = specs
-        self._encoder = AVEncoder()
+        self._encoder = AVEncoder(*size)  # (width, height) of the frames: 1280x720 or vertical 720x1280
         self._workers: list[_OutputWorker] = []
         self._queue: queue.Queue[AVChunk | None] = queue.Queue(maxsize=max_chunks)
         self._thread = threading.Thread(target=self._run, name="livehost-encoder", daemon=True)

@@ -17,9 +17,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
 
+from avatar.factory import make_renderer
 from script.director import (MODES, ChatClassified, EmergencyStop, GuardBlocked, LineDropped, OperatorLogged,
                              PauseRundown, PinProduct, ProposeReply, Say, SetMode, StopShow)
 
+from .catalog_watch import CatalogWatcher
 from .chat_server import ChatServer
 from .clock import MediaClock, RealClock
 from .console import ConsoleServer, ConsoleToken, EventHub, resolve_token
@@ -56,6 +58,8 @@ class LiveConfig:
     render_ahead_frames: int = 3  # 120 ms of rendered frames waiting for air time
     stall_s: float = 3.0  # a stage stuck this long in one frame is restarted
     render_wait_s: float | None = None  # wait this long for a late frame; None: 40 ms real, stall_s fake
+    catalog_path: str | None = None  # watched while live: edits take effect from the next line
+    catalog_poll_s: float = 1.0
 
 
 class LiveShow:
@@ -70,7 +74,7 @@ class LiveShow:
         outputs = list(config.outputs)
         if config.live_view:
             outputs.append(OutputSpec("live view", self._broadcast, "mpegts"))
-        self._fanout = Fanout(outputs, on_reconnect=self._on_reconnect)
+        self._fanout = Fanout(outputs, on_reconnect=self._on_reconnect, size=producer.frame_size)
         self._start: float | None = None
         self._holding = False
         self._listen(producer)
@@ -94,6 +98,10 @@ class LiveShow:
         self._paused = False
         self._pinned: str | None = None
         self._mode = "auto"
+        # Edits go to whichever producer is on air (a restarted stage has a new one).
+        self.catalog_watcher = (CatalogWatcher(config.catalog_path,
+                                               lambda catalog: self.stage.producer.update_catalog(catalog))
+                                if config.catalog_path else None)
 
     @property
     def producer(self) -> ShowProducer:
@@ -153,9 +161,10 @@ class LiveShow:
             loop.call_soon_threadsafe(lambda: asyncio.ensure_future(self._refresh_runtime_frames(bundle)))
 
     async def _refresh_runtime_frames(self, bundle) -> None:
-        from avatar.renderer import HostRenderer
+        size = self.stage.producer.frame_size
         try:
-            self._runtime_frames = await asyncio.to_thread(lambda: RuntimeFrames(HostRenderer(bundle.appearance)))
+            self._runtime_frames = await asyncio.to_thread(lambda: RuntimeFrames(make_renderer(bundle.appearance,
+                                                                                              *size)))
         except Exception:
             log.exception("idle frames keep the previous look")
 
@@ -231,10 +240,13 @@ class LiveShow:
         await asyncio.to_thread(self._fanout.open)
         self.stage.start()
         self.ready.set()
+        watch = asyncio.create_task(self._watch_catalog()) if self.catalog_watcher else None
         try:
             await self._pace()
         finally:
             self.stage.stop()
+            if watch is not None:
+                watch.cancel()
             await asyncio.to_thread(self._fanout.close)
             await self.chat.close()
             await self.view.close()
@@ -243,13 +255,24 @@ class LiveShow:
             log.info("show stopped after %d frames (%.1f s)", self.frames, self.frames / FPS)
 
     def _make_renderer(self):
-        from avatar.renderer import HostRenderer
-        return HostRenderer(self.stage.producer.persona.appearance)
+        producer = self.stage.producer
+        return make_renderer(producer.persona.appearance, *producer.frame_size)
 
     def _render_wait(self) -> float:
         if self._config.render_wait_s is not None:
             return self._config.render_wait_s
         return 1 / FPS if isinstance(self._clock, RealClock) else self._config.stall_s
+
+    async def _watch_catalog(self) -> None:
+        assert self.catalog_watcher is not None
+        next_check = self._clock.now()
+        while not self._stop.is_set():
+            next_check += self._config.catalog_poll_s
+            await self._clock.sleep_until(next_check)
+            try:
+                await asyncio.to_thread(self.catalog_watcher.poll)
+            except Exception:  # a watcher bug must not take the show down
+                log.exception("catalog watcher failed; the show keeps its catalog")
 
     async def _pace(self) -> None:
         self._start = start = self._clock.now()

@@ -12,7 +12,7 @@ from typing import Callable
 
 import numpy as np
 
-from avatar.visemes import VisemeTrack
+from avatar.visemes import MouthShape, VisemeTrack
 from speech.types import Utterance
 
 from .media import SAMPLE_RATE, SAMPLES_PER_FRAME
@@ -36,6 +36,8 @@ class FrameAudio:
     speaking: bool
     started: tuple[str, ...]  # line ids whose first sample is in this frame
     finished: tuple[LineFinished, ...]
+    mouth_shape: MouthShape | None = None
+    pointing: bool = False  # the sentence on air is a call to action: the host points at the card
 
 
 @dataclass
@@ -49,6 +51,7 @@ class _Sentence:
     position: int = 0  # samples already played
     end: int = 0  # play up to here (lowered by a cut)
     cut: bool = False
+    pointing: bool = False
 
 
 class Playout:
@@ -96,9 +99,11 @@ class Playout:
     def current_line(self) -> str | None:
         return self._queue[0].line_id if self._queue else None
 
-    def say(self, line_id: str, sentences: tuple[str, ...]) -> None:
+    def say(self, line_id: str, sentences: tuple[str, ...], point_at_last: bool = False) -> None:
+        """`point_at_last`: the last sentence is a call to action, said while pointing at the card."""
         for i, text in enumerate(sentences):
-            self._queue.append(_Sentence(line_id, i, len(sentences), text))
+            last = i == len(sentences) - 1
+            self._queue.append(_Sentence(line_id, i, len(sentences), text, pointing=point_at_last and last))
 
     def cut(self, line_id: str) -> list[LineFinished]:
         """Cut `line_id` at its next word boundary. Returns finishes for lines that never started."""
@@ -157,7 +162,7 @@ class Playout:
         filled = 0
         started: list[str] = []
         finished: list[LineFinished] = []
-        mouth, mouth_weight, subtitle = 0.0, 0, ""
+        mouth, mouth_weight, subtitle, shape, pointing = 0.0, 0, "", None, False
         while filled < SAMPLES_PER_FRAME and self._queue:
             sentence = self._queue[0]
             self._prepare(sentence)
@@ -167,9 +172,11 @@ class Playout:
             if take > 0:
                 pcm[filled:filled + take] = sentence.utterance.pcm[sentence.position:sentence.position + take]
                 if take > mouth_weight:
-                    mouth = sentence.track.openness_for_frame(sentence.position)
+                    shape = sentence.track.shape_for_frame(sentence.position)
+                    mouth = shape.open
                     mouth_weight = take
                     subtitle = sentence.text
+                    pointing = sentence.pointing
                 sentence.position += take
                 filled += take
             if sentence.position >= sentence.end:
@@ -180,4 +187,4 @@ class Playout:
                     finished.append(LineFinished(sentence.line_id, sentence.index + (1 if whole else 0), True))
                 elif sentence.index == sentence.count - 1:
                     finished.append(LineFinished(sentence.line_id, sentence.count, False))
-        return FrameAudio(pcm, mouth, subtitle, filled > 0, tuple(started), tuple(finished))
+        return FrameAudio(pcm, mouth, subtitle, filled > 0, tuple(started), tuple(finished), shape, pointing)

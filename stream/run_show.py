@@ -46,22 +46,25 @@ def live_config(config: ShowConfig) -> LiveConfig:
                       view_host=config.view_host, view_port=config.view_port, live_view=config.live_view,
                       max_seconds=config.seconds, console=config.console, console_host=config.console_host,
                       console_port=config.console_port, console_token_file=config.console_token_file,
-                      state_dir=config.state_dir, stall_s=config.stall_s)
+                      state_dir=config.state_dir, stall_s=config.stall_s, catalog_path=config.catalog)
 
 
-def run_show(config: ShowConfig) -> int:
+def run_show(config: ShowConfig, producer: ShowProducer | None = None,
+             rebuild: Callable[[ShowProducer], ShowProducer] | None = None,
+             engine_for: Callable | None = None) -> int:
+    """Run until stopped. Without a producer, the plain show of `config` (catalog and persona)."""
     if config.log_format == "json":
         use_json_logs()
     for url in config.rtmp_urls:
         SECRETS.add(_stream_key(url))
-    catalog = load_catalog_file(config.catalog) if config.catalog else default_catalog()
-    persona = load_persona(config.persona)
-    engine_for = supervised_engine_factory(config.speech_timeout_s)
-    producer = build_producer(catalog, persona, engine_for)
-
-    def rebuild(old: ShowProducer) -> ShowProducer:
-        # A stuck stage is replaced by a fresh producer on the same catalog and persona.
-        return build_producer(old.catalog, old.persona, engine_for, first_frame=old.frame_index)
+    engine_for = engine_for or supervised_engine_factory(config.speech_timeout_s)
+    if producer is None:
+        catalog = load_catalog_file(config.catalog) if config.catalog else default_catalog()
+        producer = build_producer(catalog, load_persona(config.persona), engine_for)
+    if rebuild is None:
+        def rebuild(old: ShowProducer) -> ShowProducer:
+            # A stuck stage is replaced by a fresh producer on the same catalog and persona.
+            return build_producer(old.catalog, old.persona, engine_for, first_frame=old.frame_index)
 
     return asyncio.run(_run_live(LiveShow(producer, live_config(config), rebuild=rebuild, make_engine=engine_for),
                                  config))

@@ -8,17 +8,22 @@ from __future__ import annotations
 import logging
 import threading
 from dataclasses import dataclass, replace
+from datetime import datetime, timedelta
 from typing import Callable
 
 import numpy as np
 
-from avatar.renderer import HostRenderer
+from avatar.factory import FrameRenderer, make_renderer
 from avatar.scene import FrameState, ProductCard
+from script.answers import Answerer
 from script.catalog import Catalog
 from script.chat import ChatEvent
-from script.director import (CatalogUpdated, ChatReceived, CutAtWordBoundary, Director, DirectorAction, DirectorEvent,
-                             LineDropped, PersonaChanged, PlaybackFinished, Reply, Say, ShowProduct, ShowStarted,
-                             StopShow)
+from script.chat_understanding import redact
+from script.director import (CatalogUpdated, ChatClassified, ChatReceived, CutAtWordBoundary, Director, DirectorAction,
+                             DirectorEvent, GuardBlocked, LineChecker, LineDropped, LinePolisher, PersonaChanged,
+                             PlaybackFinished, Reply, Say, ShowProduct, ShowStarted, StopShow)
+from script.lines import LineKind
+from script.writer import live_promotions
 from speech.types import SpeechEngine
 
 from .media import FPS, SAMPLES_PER_FRAME, AVChunk
@@ -40,21 +45,22 @@ class OnAirRecord:
     t_on_air: float | None = None
 
 
-def product_card(catalog: Catalog, sku: str) -> ProductCard | None:
+def product_card(catalog: Catalog, sku: str, now: datetime | None = None) -> ProductCard | None:
     product = catalog.product(sku)
     if product is None:
         return None
-    badge = product.promotions[0].text if product.promotions else None
-    return ProductCard(product.title, product.price, product.list_price, badge)
+    running = live_promotions(product, now)
+    badge = "已售罄" if product.sold_out else (running[0][1].text if running else None)
+    return ProductCard(product.title, product.price, product.list_price, badge, product.image)
 
 
 @dataclass(frozen=True)
-class PreparedPersona:
-    """A persona fully loaded off the show's thread: swapping it in cannot fail or stall."""
+class StagedPersona:
+    """A persona fully loaded off the show's thread (voice too): swapping it in cannot fail or stall."""
 
     bundle: PersonaBundle
     engine: SpeechEngine
-    renderer: HostRenderer
+    renderer: FrameRenderer
     operator: str = ""
 
 
@@ -63,18 +69,27 @@ ControlFn = Callable[["ShowProducer"], None]
 
 class ShowProducer:
     def __init__(self, catalog: Catalog, persona: PersonaBundle, engine: SpeechEngine,
-                 first_frame: int = 0, renderer: HostRenderer | None = None) -> None:
+                 started_at: datetime | None = None, answerer: Answerer | None = None,
+                 checker: LineChecker | None = None, size: tuple[int, int] = (1280, 720),
+                 renderer: FrameRenderer | None = None, polisher: LinePolisher | None = None,
+                 first_frame: int = 0) -> None:
+        """`size` is (width, height): 1280x720, or 720x1280 for phone apps. `renderer` may be one
+        already built for `persona` (see persona_bundle.prepare_persona). `first_frame` > 0 when a
+        restarted render stage takes over a running show."""
         self._catalog = catalog
-        self._director = Director(catalog, persona.style)
-        self._renderer = renderer or HostRenderer(persona.appearance)
+        self._started_at = started_at  # wall clock at frame 0: promotions end in wall time
+        self._answerer = answerer or Answerer.build(catalog)
+        self._director = Director(catalog, persona.style, answerer=self._answerer, checker=checker,
+                                  polisher=polisher)
+        self._renderer = renderer or make_renderer(persona.appearance, *size)
         self._playout = Playout(engine.synthesize)
         self.persona = persona
-        self._next_persona: PreparedPersona | None = None
+        self._next_persona: StagedPersona | None = None
         self._reply_listeners: list[Callable[[OnAirRecord], None]] = []
         self._action_listeners: list[Callable[[object, float], None]] = []
         self._line_listeners: list[Callable[[str, bool, float], None]] = []
         self._persona_listeners: list[Callable[[PersonaBundle], None]] = []
-        self._inbox: list[ChatEvent] = []
+        self._inbox: list[ChatEvent | CatalogUpdated] = []
         self._controls: list[ControlFn] = []
         self._filler_count = 0
         self.consecutive_failures = 0
@@ -96,6 +111,10 @@ class ShowProducer:
     def director(self) -> Director:
         """Read-only use outside the producer's thread (console snapshots)."""
         return self._director
+
+    @property
+    def frame_size(self) -> tuple[int, int]:
+        return (self._renderer.width, self._renderer.height)
 
     @property
     def frame_index(self) -> int:
@@ -144,17 +163,10 @@ class ShowProducer:
         now = self._index / FPS
         self._feed(event, now)  # type: ignore[arg-type]
 
-    def stage_persona(self, prepared: PreparedPersona) -> None:
+    def stage_persona(self, prepared: StagedPersona) -> None:
         """Swap voice and look at the next sentence boundary; the style goes to the director."""
         self._next_persona = prepared
         self._playout.switch_voice(prepared.engine.synthesize)
-
-    def update_catalog(self, catalog: Catalog) -> None:
-        self._catalog = catalog
-        self.feed_director(CatalogUpdated(catalog))
-        sku = self._director.shown_sku
-        if sku is not None:
-            self._card = product_card(catalog, sku)
 
     def cut_current_line(self) -> None:
         """End the line on air at its next word boundary; the director resumes it from the cut
@@ -171,6 +183,17 @@ class ShowProducer:
         self._filler_count += 1
         self._playout.insert_next(f"filler-{self._filler_count}",
                                   (fillers[self._filler_count % len(fillers)],))
+
+    def update_catalog(self, catalog: Catalog) -> None:
+        """A validated new catalog; it takes effect from the next line. Thread-safe: the caller's
+        thread builds the new fact index, so the show thread never waits for embeddings."""
+        answerer = self._answerer.with_catalog(catalog)
+        self._answerer = answerer
+        with self._inbox_lock:
+            self._inbox.append(CatalogUpdated(catalog, answerer))
+
+    def _wall(self, now: float) -> datetime | None:
+        return None if self._started_at is None else self._started_at + timedelta(seconds=now)
 
     def next_chunk(self) -> AVChunk:
         try:
@@ -189,7 +212,7 @@ class ShowProducer:
         now = self._index / FPS
         if not self._started:
             self._started = True
-            self._apply(self._director.feed(ShowStarted(), now), now)
+            self._apply(self._director.feed(ShowStarted(self._started_at), now), now)
         with self._inbox_lock:
             events, self._inbox = self._inbox, []
             controls, self._controls = self._controls, []
@@ -199,7 +222,11 @@ class ShowProducer:
             except Exception:  # an operator action that fails is reported, the frame goes on
                 log.exception("operator control failed")
         for event in events:
-            self._feed(ChatReceived(event), now)
+            if isinstance(event, CatalogUpdated):
+                self._catalog = event.catalog
+                self._feed(event, now)
+            else:
+                self._feed(ChatReceived(event), now)
         audio = self._playout.next_frame()
         if self._playout.voice_switched:
             self._playout.voice_switched = False
@@ -213,7 +240,7 @@ class ShowProducer:
             self._renderer.prepare(self._card, text)
         self.last_subtitle = audio.subtitle
         frame = self._renderer.render(FrameState(self._index, audio.mouth_open, audio.subtitle, self._card,
-                                                 audio.speaking))
+                                                 audio.speaking, audio.mouth_shape, audio.pointing))
         chunk = AVChunk(self._index, frame, audio.pcm)
         self._index += 1
         return chunk
@@ -258,18 +285,25 @@ class ShowProducer:
             if isinstance(action, StopShow):
                 self._playout.clear()  # the director already forgot these lines: cut now, report nothing
             elif isinstance(action, ShowProduct):
-                self._card = product_card(self._catalog, action.sku)
+                self._card = product_card(self._catalog, action.sku, self._wall(now))
             elif isinstance(action, CutAtWordBoundary):
                 self._withdraw_before_cut(action.line_id)
                 for done in self._playout.cut(action.line_id):
                     self._finished(done, now)
             elif isinstance(action, Say):
-                self._playout.say(action.line.line_id, action.line.sentences)
+                line = action.line
+                self._playout.say(line.line_id, line.sentences,
+                                  point_at_last=line.kind == LineKind.CLOSE)  # the call to action
             elif isinstance(action, Reply):
                 self._record_reply(action, now)
+            elif isinstance(action, ChatClassified) and action.kind in ("spam", "abuse"):
+                log.info("not answering %s from %s: %s", action.kind, action.event.user, action.redacted_text)
+            elif isinstance(action, GuardBlocked):
+                log.warning("guard blocked a %s line (%s): %s -> said instead: %s", action.kind,
+                            ", ".join(action.rules), action.text, action.replaced_by)
             elif isinstance(action, LineDropped):
                 for record in self._pending_replies.pop(action.line_id, []):
-                    log.info("dropped a stale answer to %s: %s", record.event.user, record.event.text)
+                    log.info("dropped a stale answer to %s: %s", record.event.user, redact(record.event.text))
                     self._notify(record)  # t_on_air stays None: it never aired
 
     def _record_reply(self, reply: Reply, now: float) -> None:
@@ -281,7 +315,7 @@ class ShowProducer:
         elif line.line_id in self._answers_on_air:  # merged into an answer already being said
             self._notify(replace(record, t_on_air=now))
         else:
-            log.info("answering %s: %s -> %s", reply.event.user, reply.event.text, line.text)
+            log.info("answering %s: %s -> %s", reply.event.user, redact(reply.event.text), line.text)
             self._pending_replies.setdefault(line.line_id, []).append(record)
 
     def _mark_on_air(self, line_id: str, now: float) -> None:

@@ -45,7 +45,7 @@ class ShowConfig:
 
 
 _TOP = {"catalog", "persona", "layout", "outputs", "console", "chat", "supervisor", "logging", "seconds"}
-LAYOUTS = ("landscape",)  # vertical arrives with the face work
+LAYOUTS = ("landscape", "vertical")  # 1280x720, or 720x1280 for phone apps
 
 
 class _Reader:

