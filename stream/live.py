@@ -98,6 +98,7 @@ class LiveShow:
         self._paused = False
         self._pinned: str | None = None
         self._mode = "auto"
+        self._background: set[asyncio.Future] = set()
         # Edits go to whichever producer is on air (a restarted stage has a new one).
         self.catalog_watcher = (CatalogWatcher(config.catalog_path,
                                                lambda catalog: self.stage.producer.update_catalog(catalog))
@@ -158,7 +159,8 @@ class LiveShow:
         self.events.publish_threadsafe({"type": "persona", "persona": bundle.persona_id})
         loop = self._loop
         if loop is not None:  # idle frames and the holding card take the new look too
-            loop.call_soon_threadsafe(lambda: asyncio.ensure_future(self._refresh_runtime_frames(bundle)))
+            loop.call_soon_threadsafe(lambda: self._background.add(asyncio.ensure_future(
+                self._refresh_runtime_frames(bundle))))
 
     async def _refresh_runtime_frames(self, bundle) -> None:
         size = self.stage.producer.frame_size
@@ -245,6 +247,8 @@ class LiveShow:
             await self._pace()
         finally:
             self.stage.stop()
+            for task in self._background:
+                task.cancel()
             if watch is not None:
                 watch.cancel()
             await asyncio.to_thread(self._fanout.close)
