@@ -18,6 +18,8 @@ from script.chat import MAX_FRAME_CHARS, ChatEvent, ChatFormatError, parse_chat_
 
 
 log = logging.getLogger("livehost.chat")
+_LOGGED_MALFORMED = 20
+_MAX_IN_FLIGHT = 64  # broadcasts waiting to be written to one client before it is skipped
 _MAX_FRAME_BYTES = MAX_FRAME_CHARS * 4  # UTF-8 worst case; larger frames close the connection (1009)
 
 
@@ -31,6 +33,8 @@ class ChatServer:
         self._server: Server | None = None
         self._clients: set[ServerConnection] = set()
         self.malformed = 0
+        self.skipped_broadcasts = 0
+        self._in_flight: dict[ServerConnection, int] = {}
 
     @property
     def url(self) -> str:
@@ -66,20 +70,32 @@ class ChatServer:
             event = parse_chat_event(frame, arrived_at=self._show_time())
         except ChatFormatError as exc:
             self.malformed += 1
-            log.warning("malformed chat frame from %s: %s", connection.remote_address, exc)
+            if self.malformed <= _LOGGED_MALFORMED or self.malformed % 1000 == 0:  # a flood must not flood the log
+                log.warning("malformed chat frame from %s: %s (%d so far)", connection.remote_address, exc,
+                            self.malformed)
             return {"ok": False, "error": str(exc)}
         self._submit(event)
         return {"ok": True, "t": round(event.t, 3)}
 
     def broadcast(self, message: dict) -> None:
-        """Send to every client; call from the event loop thread."""
+        """Send to every client; call from the event loop thread. A client that stopped reading
+        misses broadcasts instead of piling up unsent messages in the server."""
         text = json.dumps(message, ensure_ascii=False)
         for connection in list(self._clients):
+            if self._in_flight.get(connection, 0) >= _MAX_IN_FLIGHT:
+                self.skipped_broadcasts += 1
+                continue
+            self._in_flight[connection] = self._in_flight.get(connection, 0) + 1
             asyncio.ensure_future(self._send_quietly(connection, text))
 
-    @staticmethod
-    async def _send_quietly(connection: ServerConnection, text: str) -> None:
+    async def _send_quietly(self, connection: ServerConnection, text: str) -> None:
         try:
             await connection.send(text)
         except ConnectionClosed:
             pass
+        finally:
+            left = self._in_flight.get(connection, 1) - 1
+            if left > 0:
+                self._in_flight[connection] = left
+            else:
+                self._in_flight.pop(connection, None)

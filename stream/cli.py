@@ -2,12 +2,11 @@
 from __future__ import annotations
 
 import argparse
-import asyncio
 import logging
 import os
-import signal
 import sys
 import time
+from dataclasses import replace
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -21,12 +20,14 @@ from .catalog_file import default_catalog, load_catalog_file
 from .compliance import make_checker
 from .demo import render_demo, scripted_question
 from .fanout import OutputSpec
-from .live import LiveConfig, LiveShow
 from .outputs import redact_url
 from .persona_bundle import PersonaError, prepare_persona
 from .replay_command import add_replay_parser
 from .say_command import add_say_parser
+from .run_show import run_show, supervised_engine_factory
+from .supervisor import SupervisedSpeech
 from .show import ShowProducer
+from .show_config import ConfigError, ShowConfig, load_show_config
 
 log = logging.getLogger("livehost")
 RTMP_ENV = "LIVEHOST_RTMP_URL"
@@ -37,11 +38,15 @@ def _catalog(path: str | None) -> Catalog:
     return load_catalog_file(path) if path else default_catalog()
 
 
-def _producer(args: argparse.Namespace, live: bool = False) -> ShowProducer:
+def _producer(args: argparse.Namespace, engine_for=None, first_frame: int = 0,
+              persona: str | None = None, live: bool = False) -> ShowProducer:
     catalog = _catalog(args.catalog)
-    prepared = prepare_persona(args.persona, LAYOUTS[args.layout])  # a bad portrait or clip fails here
-    engine = make_engine(prepared.bundle.voice, cache_dir=default_tts_cache_dir())
-    engine.load()  # falls back to espeak-ng, with a log line, if the persona's engine cannot load
+    prepared = prepare_persona(persona or args.persona, LAYOUTS[args.layout])  # a bad portrait or clip fails here
+    if engine_for is not None:
+        engine = engine_for(prepared.bundle.voice)
+    else:
+        engine = make_engine(prepared.bundle.voice, cache_dir=default_tts_cache_dir())
+        engine.load()  # falls back to espeak-ng, with a log line, if the persona's engine cannot load
     answerer = make_answerer(catalog, embeddings=not getattr(args, "no_embeddings", False))
     polisher = None
     if getattr(args, "llm_model", None):
@@ -49,9 +54,12 @@ def _producer(args: argparse.Namespace, live: bool = False) -> ShowProducer:
         from .polish import BackgroundPolisher
         rewriter = load_rewriter(RewriterConfig(model_path=args.llm_model))
         polisher = BackgroundPolisher(rewriter, prepared.bundle.style.energy) if rewriter else None
-    return ShowProducer(catalog, prepared.bundle, engine, started_at=datetime.now(timezone.utc), answerer=answerer,
+    producer = ShowProducer(catalog, prepared.bundle, engine, started_at=datetime.now(timezone.utc), answerer=answerer,
                         checker=make_checker(getattr(args, "guard_rules", None)), renderer=prepared.renderer,
-                        polisher=polisher, synthesize_in_background=live)
+                        polisher=polisher, first_frame=first_frame, synthesize_in_background=live)
+    if isinstance(engine, SupervisedSpeech):  # a filler line covers the gap once speech is back
+        engine.on_restart = lambda: producer.submit_control(lambda p: p.say_filler())
+    return producer
 
 
 def _rtmp_url(args: argparse.Namespace) -> str | None:
@@ -80,44 +88,43 @@ def cmd_demo(args: argparse.Namespace) -> int:
 
 
 def cmd_run(args: argparse.Namespace) -> int:
-    producer = _producer(args, live=True)
+    if args.config:
+        config = load_show_config(args.config)
+        if args.seconds is not None:
+            config = replace(config, seconds=args.seconds)
+        return _run_with(args, config)
     outputs = []
     url = _rtmp_url(args)
     if url:
         outputs.append(OutputSpec(f"rtmp {redact_url(url)}", url, "flv"))
     if args.record:
         outputs.append(OutputSpec(f"file {args.record}", args.record, "mp4"))
-    config = LiveConfig(outputs=outputs, chat_host=args.host, chat_port=args.chat_port, view_host=args.host,
-                        view_port=args.view_port, max_seconds=args.seconds, catalog_path=args.catalog)
+    config = ShowConfig(catalog=args.catalog, persona=args.persona, layout=args.layout, outputs=tuple(outputs),
+                        rtmp_urls=(url,) if url else (), chat_host=args.host, chat_port=args.chat_port,
+                        view_host=args.host, view_port=args.view_port, console=not args.no_console,
+                        console_host=args.host, console_port=args.console_port, seconds=args.seconds,
+                        log_format=args.log_format)
+    return _run_with(args, config)
+
+
+def _run_with(args: argparse.Namespace, config: ShowConfig) -> int:
+    """The show the options describe, on a supervised render stage with a supervised voice."""
+    args.catalog, args.persona, args.layout = config.catalog, config.persona, config.layout
+    engine_for = supervised_engine_factory(config.speech_timeout_s)
+    producers = [_producer(args, engine_for, live=True)]
+
+    def rebuild(old: ShowProducer) -> ShowProducer:
+        # A stuck stage is replaced by a fresh producer on the live catalog and persona.
+        fresh = _producer(args, engine_for, first_frame=old.frame_index, persona=old.persona.persona_id, live=True)
+        fresh.update_catalog(old.catalog)
+        producers.append(fresh)
+        return fresh
+
     try:
-        return asyncio.run(_run_live(producer, config, url))
+        return run_show(config, producers[0], rebuild, engine_for)
     finally:
-        producer.close()
-
-
-async def _run_live(producer: ShowProducer, config: LiveConfig, url: str | None) -> int:
-    show = LiveShow(producer, config)
-    loop = asyncio.get_running_loop()
-    for sig in (signal.SIGINT, signal.SIGTERM):
-        loop.add_signal_handler(sig, show.stop)
-    task = asyncio.create_task(show.run())
-    ready = asyncio.create_task(show.ready.wait())
-    await asyncio.wait({task, ready}, return_when=asyncio.FIRST_COMPLETED)
-    if show.ready.is_set():
-        print("livehost is live (AI host; Ctrl-C stops the show cleanly)")
-        print(f"  watch:  ffplay {show.view.url}   (or open it in VLC; page: http://{config.view_host}:{show.view.port}/)")
-        print(f"  chat:   {show.chat.url}  (send JSON chat events, e.g. "
-              '{"type": "comment", "user": "u1", "text": "这个茶多少钱?"})')
-        print(f"  rtmp:   {redact_url(url) if url else f'off (set {RTMP_ENV} to push to a platform)'}")
-        for name in show.active_outputs:
-            print(f"  output: {name}")
-        sys.stdout.flush()
-    await task
-    ready.cancel()
-    failed = [o.name for o in config.outputs if o.name not in show.active_outputs]
-    if failed:
-        print(f"livehost: outputs failed during the show: {', '.join(failed)} (see the log)", file=sys.stderr)
-    return 1 if failed else 0
+        for producer in producers:  # background speech must stop before the interpreter does
+            producer.close()
 
 
 def cmd_check_catalog(args: argparse.Namespace) -> int:
@@ -152,6 +159,11 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--record", help="also record the show to this MP4 file")
     run.add_argument("--rtmp-url-file", help=f"file holding the RTMP URL with its key (or set {RTMP_ENV})")
     run.add_argument("--seconds", type=float, help="stop by itself after this many seconds")
+    run.add_argument("--config", help="show config YAML (catalog, persona, outputs, console, chat); see "
+                                      "examples/show.yaml. Other run options are ignored, except --seconds")
+    run.add_argument("--console-port", type=int, default=8090, help="operator console, WebRTC preview, /metrics")
+    run.add_argument("--no-console", action="store_true", help="run without the operator console")
+    run.add_argument("--log-format", choices=("json", "text"), default="json")
     run.set_defaults(func=cmd_run)
 
     demo = sub.add_parser("demo", help="render an N-second show offline, as fast as possible")
@@ -174,7 +186,7 @@ def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
         return args.func(args)
-    except (CatalogError, PersonaError, GuardRulesError) as exc:
+    except (CatalogError, PersonaError, GuardRulesError, ConfigError) as exc:
         print(f"livehost: {exc}", file=sys.stderr)
         return 2
 

@@ -1,41 +1,64 @@
 """Encode each AV chunk once and mux it into every output.
 
 The encoder runs on one worker thread; each output writes on its own thread from a bounded
-queue, so a peer that stops reading (a stalled RTMP ingest) is dropped when it falls too far
-behind instead of freezing the recording, the live view and the show.
+queue, so a peer that stops reading never freezes the recording, the live view or the show.
+A network output (RTMP) that fails or stalls is closed and reopened with backoff; timestamps
+keep counting from the show's frame index, so the new session continues them monotonically
+and starts at the next keyframe. Other outputs are dropped when they fail.
 """
 from __future__ import annotations
 
 import logging
 import queue
 import threading
-from dataclasses import dataclass
+import time
+from dataclasses import dataclass, field
 from typing import Callable
 
 from .encoder import AVEncoder, EncodedPacket
 from .media import FPS, AVChunk
-from .outputs import MuxOutput, OutputError
+from .outputs import RTMP_SCHEMES, MuxOutput, OutputError
 
 log = logging.getLogger("livehost.outputs")
 _OUTPUT_BACKLOG_FRAMES = 10 * FPS  # an output this far behind is considered stalled
 _JOIN_TIMEOUT_S = 10.0
+RECONNECT_BACKOFF_S = (0.5, 1.0, 2.0, 4.0, 8.0)  # then every 8 s for as long as the show runs
+
+
+def reconnects(target: object) -> bool:
+    """Network pushes come back after a server restart; files and in-process writers do not."""
+    return isinstance(target, str) and target.split(":", 1)[0].lower() in RTMP_SCHEMES
 
 
 @dataclass(frozen=True)
 class OutputSpec:
     name: str
-    target: object  # a path, an rtmp:// URL, or a writable file-like object
+    target: object = field(repr=False)  # a path, an rtmp:// URL (with its key), or a writable object
     format: str  # mp4 | flv | mpegts
 
 
 class _OutputWorker:
-    def __init__(self, output: MuxOutput, fail: Callable[[str, str], None]) -> None:
+    def __init__(self, output: MuxOutput, fail: Callable[[str, str], None],
+                 reopen: Callable[[], MuxOutput] | None = None,
+                 on_reconnect: Callable[[str], None] | None = None) -> None:
         self.output = output
         self._fail = fail
+        self._reopen = reopen  # None: a failure drops the output for good
+        self._on_reconnect = on_reconnect or (lambda name: None)
         self._queue: queue.Queue[list[EncodedPacket] | None] = queue.Queue(maxsize=_OUTPUT_BACKLOG_FRAMES)
         self._thread = threading.Thread(target=self._run, name=f"livehost-output-{output.name}", daemon=True)
         self.failed = False
+        self.connected = True
+        self.reconnects = 0
+        self.dropped_batches = 0
+        self._attempt = 0
+        self._retry_at = 0.0
+        self._need_keyframe = False
         self._thread.start()
+
+    @property
+    def depth(self) -> int:
+        return self._queue.qsize()
 
     def offer(self, packets: list[EncodedPacket]) -> None:
         if self.failed:
@@ -43,9 +66,25 @@ class _OutputWorker:
         try:
             self._queue.put_nowait(packets)
         except queue.Full:
+            if self._reopen is not None:
+                # A stalled ingest: shed the backlog; the writer reconnects once its write fails.
+                self.dropped_batches += self._drain()
+                return
             self.failed = True
             self._fail(self.output.name, f"{self.output.name} stalled: more than "
                                          f"{_OUTPUT_BACKLOG_FRAMES // FPS} s behind, dropped")
+
+    def _drain(self) -> int:
+        dropped = 0
+        while True:
+            try:
+                item = self._queue.get_nowait()
+            except queue.Empty:
+                return dropped
+            if item is None:  # never lose the end-of-show marker
+                self._queue.put_nowait(None)
+                return dropped
+            dropped += 1
 
     def finish(self) -> None:
         try:
@@ -60,20 +99,69 @@ class _OutputWorker:
         while (packets := self._queue.get()) is not None:
             if self.failed:
                 continue
+            if not self.connected and not self._try_reconnect():
+                continue
+            if self._need_keyframe:
+                packets = self._from_keyframe(packets)
             try:
                 self.output.write(packets)
             except OutputError as exc:
-                self.failed = True
-                self._fail(self.output.name, str(exc))
+                self._lost(str(exc))
         try:
             self.output.close()
         except OutputError as exc:
             self._fail(self.output.name, str(exc))
 
+    def _lost(self, message: str) -> None:
+        if self._reopen is None:
+            self.failed = True
+            self._fail(self.output.name, message)
+            return
+        log.warning("output %s lost (%s); reconnecting with backoff", self.output.name, message)
+        try:
+            self.output.close()
+        except OutputError:
+            pass  # the write error above is what matters
+        self.connected = False
+        self._attempt = 0
+        self._retry_at = time.monotonic() + RECONNECT_BACKOFF_S[0]
+
+    def _try_reconnect(self) -> bool:
+        if time.monotonic() < self._retry_at:
+            return False
+        assert self._reopen is not None
+        output = self._reopen()
+        try:
+            output.open()
+        except OutputError as exc:
+            self._attempt += 1
+            delay = RECONNECT_BACKOFF_S[min(self._attempt, len(RECONNECT_BACKOFF_S) - 1)]
+            self._retry_at = time.monotonic() + delay
+            log.warning("output %s: reconnect attempt %d failed (%s); next in %g s",
+                        self.output.name, self._attempt, exc, delay)
+            return False
+        self.output = output
+        self.connected = True
+        self._need_keyframe = True
+        self.reconnects += 1
+        log.info("output %s reconnected (reconnect #%d)", output.name, self.reconnects)
+        self._on_reconnect(output.name)
+        return True
+
+    def _from_keyframe(self, packets: list[EncodedPacket]) -> list[EncodedPacket]:
+        """A new session must open on a video keyframe; audio before it is dropped too so the
+        two streams start together."""
+        for i, packet in enumerate(packets):
+            if packet.kind == "video" and packet.is_keyframe:
+                self._need_keyframe = False
+                return packets[i:]
+        return []
+
 
 class Fanout:
     def __init__(self, specs: list[OutputSpec], max_chunks: int = 25,
                  on_error: Callable[[str, str], None] | None = None,
+                 on_reconnect: Callable[[str], None] | None = None,
                  size: tuple[int, int] = (1280, 720)) -> None:
         self._specs = specs
         self._encoder = AVEncoder(*size)  # (width, height) of the frames: 1280x720 or vertical 720x1280
@@ -81,6 +169,7 @@ class Fanout:
         self._queue: queue.Queue[AVChunk | None] = queue.Queue(maxsize=max_chunks)
         self._thread = threading.Thread(target=self._run, name="livehost-encoder", daemon=True)
         self._on_error = on_error or (lambda name, message: None)
+        self._on_reconnect = on_reconnect or (lambda name: None)
         self._lock = threading.Lock()
         self.errors: list[str] = []
         self.frames_written = 0
@@ -88,14 +177,33 @@ class Fanout:
     def open(self) -> None:
         """Open every output; those that fail are reported and skipped."""
         for spec in self._specs:
-            output = MuxOutput(spec.target, spec.format, self._encoder, spec.name)
+            output = self._make_output(spec)
             try:
                 output.open()
             except OutputError as exc:
                 self._fail(spec.name, str(exc))
                 continue
-            self._workers.append(_OutputWorker(output, self._fail))
+            reopen = (lambda spec=spec: self._make_output(spec)) if reconnects(spec.target) else None
+            self._workers.append(_OutputWorker(output, self._fail, reopen, self._on_reconnect))
         self._thread.start()
+
+    def _make_output(self, spec: OutputSpec) -> MuxOutput:
+        return MuxOutput(spec.target, spec.format, self._encoder, spec.name)
+
+    @property
+    def reconnects(self) -> int:
+        return sum(w.reconnects for w in self._workers)
+
+    @property
+    def queue_depths(self) -> dict[str, int]:
+        """Backlog per stage in frames (encoder input, then each output's writer)."""
+        depths = {"encoder": self._queue.qsize()}
+        depths.update({w.output.name: w.depth for w in self._workers})
+        return depths
+
+    @property
+    def connected(self) -> dict[str, bool]:
+        return {w.output.name: w.connected and not w.failed for w in self._workers}
 
     @property
     def active(self) -> list[str]:

@@ -1,24 +1,44 @@
-"""The live runtime: paces the producer on a real clock and wires chat, outputs and the live view.
+"""The live runtime: paces the show on a real clock and wires chat, outputs, the live view,
+WebRTC, the operator console and metrics.
 
-The producer renders a few frames ahead of air time (LEAD_S) on a worker thread; the encoder
-muxes on another, so the two cores share the work.
+The producer renders on its own supervised thread, at most `render_ahead_frames` ahead of air
+time; the pacer takes one frame per slot (an idle frame when the stage is late, the holding
+card after an emergency stop), hands the same chunk to WebRTC peers and to the encoder, whose
+outputs write on their own threads. So the two cores share the work and no stage can stall
+the stream.
 """
 from __future__ import annotations
 
 import asyncio
 import logging
+import time
+from collections import deque
 from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable
+
+from avatar.factory import make_renderer
+from script.director import (MODES, ChatClassified, EmergencyStop, GuardBlocked, LineDropped, OperatorLogged,
+                             PauseRundown, PinProduct, ProposeReply, Say, SetMode, StopShow)
 
 from .catalog_watch import CatalogWatcher
 from .chat_server import ChatServer
 from .clock import MediaClock, RealClock
+from .console import ConsoleServer, ConsoleToken, EventHub, resolve_token
+from .control import ShowControl, audit
 from .fanout import Fanout, OutputSpec
+from .holding import SILENCE, RuntimeFrames
 from .live_view import LiveViewServer, TsBroadcast
-from .media import FPS
+from .media import FPS, SAMPLE_RATE, AVChunk
+from .metrics import ShowMetrics
+from .persona_bundle import PERSONAS_DIR
 from .show import OnAirRecord, ShowProducer
+from .supervisor import FRAME_MS, RenderStage
+from .webrtc import RawBroadcast, WebRtcHub
 
 log = logging.getLogger("livehost.live")
-LEAD_S = 0.12  # how far ahead of air time frames are rendered; bounds how late a cut can land
+SUPERVISOR = "supervisor"  # the name in the audit log for settings restored after a stage restart
+LEAD_S = 0.08  # frames go to the encoder this far ahead of air time; a cut lands at most this late plus a word
 
 
 @dataclass
@@ -30,34 +50,75 @@ class LiveConfig:
     view_port: int = 8080
     live_view: bool = True
     max_seconds: float | None = None  # stop by itself after this long (tests, timed shows)
+    console: bool = False
+    console_host: str = "127.0.0.1"
+    console_port: int = 8090
+    console_token_file: str | None = None
+    state_dir: str = ".livehost"
+    render_ahead_frames: int = 3  # 120 ms of rendered frames waiting for air time
+    stall_s: float = 3.0  # a stage stuck this long in one frame is restarted
+    render_wait_s: float | None = None  # wait this long for a late frame; None: 40 ms real, stall_s fake
     catalog_path: str | None = None  # watched while live: edits take effect from the next line
     catalog_poll_s: float = 1.0
 
 
 class LiveShow:
-    def __init__(self, producer: ShowProducer, config: LiveConfig, clock: MediaClock | None = None) -> None:
-        self._producer = producer
+    def __init__(self, producer: ShowProducer, config: LiveConfig, clock: MediaClock | None = None,
+                 rebuild: Callable[[ShowProducer], ShowProducer] | None = None,
+                 make_engine: Callable | None = None) -> None:
         self._config = config
         self._clock = clock or RealClock()
         self._stop = asyncio.Event()
+        self.metrics = ShowMetrics()
         self._broadcast = TsBroadcast()
         outputs = list(config.outputs)
         if config.live_view:
             outputs.append(OutputSpec("live view", self._broadcast, "mpegts"))
-        self._fanout = Fanout(outputs, size=producer.frame_size)
+        self._fanout = Fanout(outputs, on_reconnect=self._on_reconnect, size=producer.frame_size)
         self._start: float | None = None
-        self.chat = ChatServer(producer.submit_chat, self.show_time, config.chat_host, config.chat_port)
+        self._holding = False
+        self._listen(producer)
+        self.stage = RenderStage(producer, rebuild, config.render_ahead_frames, config.stall_s, self.metrics,
+                                 on_new_producer=self._rebuilt)
+        self.chat = ChatServer(self._submit_chat, self.show_time, config.chat_host, config.chat_port)
         self.view = LiveViewServer(self._broadcast, self.chat.url, config.view_host, config.view_port)
+        self.raw = RawBroadcast(self.metrics)
+        self.webrtc = WebRtcHub(self.raw, self.metrics)
+        self.events = EventHub()
+        self.control = ShowControl(lambda: self.stage.producer, self.hold, make_engine or _default_engine,
+                                   self.events.publish_threadsafe)
+        self.console: ConsoleServer | None = None
+        self.console_token: ConsoleToken | None = None
+        self._runtime_frames: RuntimeFrames | None = None
+        self._sent_times: deque[float] = deque(maxlen=FPS + 1)
+        self._samples_sent = 0
         self.ready = asyncio.Event()
         self.frames = 0
         self._loop: asyncio.AbstractEventLoop | None = None
-        producer.add_reply_listener(self.on_reply)
-        self.catalog_watcher = (CatalogWatcher(config.catalog_path, producer.update_catalog)
+        self._paused = False
+        self._pinned: str | None = None
+        self._mode = "auto"
+        self._background: set[asyncio.Future] = set()
+        # Edits go to whichever producer is on air (a restarted stage has a new one).
+        self.catalog_watcher = (CatalogWatcher(config.catalog_path,
+                                               lambda catalog: self.stage.producer.update_catalog(catalog))
                                 if config.catalog_path else None)
+
+    @property
+    def producer(self) -> ShowProducer:
+        return self.stage.producer
 
     @property
     def active_outputs(self) -> list[str]:
         return self._fanout.active
+
+    @property
+    def holding(self) -> bool:
+        return self._holding
+
+    @property
+    def fanout(self) -> Fanout:
+        return self._fanout
 
     def show_time(self) -> float:
         """Seconds since the first frame, the time base of chat events and replies."""
@@ -66,32 +127,145 @@ class LiveShow:
     def stop(self) -> None:
         self._stop.set()
 
+    def hold(self, on: bool) -> None:
+        """Emergency stop: from the next frame on, the holding card and silence go on air."""
+        if on != self._holding:
+            log.warning("holding card %s", "on air" if on else "taken down")
+        self._holding = on
+
+    def _submit_chat(self, event) -> None:
+        self.metrics.chat_messages += 1
+        self.stage.producer.submit_chat(event)
+
+    def _listen(self, producer: ShowProducer) -> None:
+        producer.add_reply_listener(self.on_reply)
+        producer.add_action_listener(self._on_action)
+        producer.add_persona_listener(self._on_persona)
+
+    def _rebuilt(self, producer: ShowProducer) -> None:
+        """A fresh producer replaced a stuck one: it keeps the operator's settings."""
+        self._listen(producer)
+        events: list[object] = [SetMode(self._mode, SUPERVISOR)]
+        if self._paused:
+            events.append(PauseRundown(True, SUPERVISOR))
+        if self._pinned is not None:
+            events.append(PinProduct(self._pinned, SUPERVISOR))
+        if self._holding:
+            events.append(EmergencyStop(SUPERVISOR, "still stopped after a stage restart"))
+        for event in events:
+            producer.submit_control(lambda p, event=event: p.feed_director(event))
+
+    def _on_persona(self, bundle) -> None:
+        self.events.publish_threadsafe({"type": "persona", "persona": bundle.persona_id})
+        loop = self._loop
+        if loop is not None:  # idle frames and the holding card take the new look too
+            loop.call_soon_threadsafe(lambda: self._background.add(asyncio.ensure_future(
+                self._refresh_runtime_frames(bundle))))
+
+    async def _refresh_runtime_frames(self, bundle) -> None:
+        size = self.stage.producer.frame_size
+        try:
+            self._runtime_frames = await asyncio.to_thread(lambda: RuntimeFrames(make_renderer(bundle.appearance,
+                                                                                              *size)))
+        except Exception:
+            log.exception("idle frames keep the previous look")
+
+    def _on_reconnect(self, name: str) -> None:
+        self.metrics.rtmp_reconnects += 1
+
     def on_reply(self, record: OnAirRecord) -> None:
         """Hook for the producer; safe to call from its worker thread."""
         loop = self._loop
+        if record.reply_text is not None and record.t_on_air is not None:
+            self.metrics.observe(self.metrics.answer_latency, max(0.0, record.t_on_air - record.event.t))
         if loop is not None and record.reply_text is not None and record.t_on_air is not None:
             message = {"type": "reply", "user": record.event.user, "question": record.event.text,
                        "text": record.reply_text, "sku": record.sku, "sources": list(record.sources),
                        "t_asked": round(record.event.t, 3), "t_on_air": record.t_on_air}
             loop.call_soon_threadsafe(self.chat.broadcast, message)
+            self.events.publish_threadsafe({"type": "reply", "user": record.event.user, "text": record.reply_text})
+
+    def _on_action(self, action: object, now: float) -> None:
+        """Director actions the console shows (called on the producer's thread)."""
+        publish = self.events.publish_threadsafe
+        if isinstance(action, ChatClassified):
+            publish({"type": "chat", "user": action.event.user, "kind": action.kind, "text": action.redacted_text})
+        elif isinstance(action, ProposeReply):
+            publish({"type": "proposal", "line_id": action.line.line_id, "user": action.event.user,
+                     "question": action.event.text, "text": action.line.text})
+        elif isinstance(action, (Say, LineDropped)):
+            line_id = action.line.line_id if isinstance(action, Say) else action.line_id
+            publish({"type": "proposal_done", "line_id": line_id})
+        elif isinstance(action, OperatorLogged):
+            audit.info("operator %s: %s %s", action.operator, action.action, action.detail,
+                       extra={"operator": action.operator, "action": action.action, "detail": action.detail})
+            if action.action == "mode" and action.detail in MODES:
+                self._mode = action.detail
+            elif action.action in ("pause", "unpause"):
+                self._paused = action.action == "pause"
+            elif action.action == "pin" and not action.detail.startswith("refused"):
+                self._pinned = None if action.detail == "unpinned" else action.detail
+            publish({"type": "audit", "operator": action.operator, "action": action.action, "detail": action.detail})
+        elif isinstance(action, GuardBlocked):
+            publish({"type": "error", "message": f"guard blocked a {action.kind} line ({', '.join(action.rules)}): "
+                                                 f"{action.text}"})
+        elif isinstance(action, StopShow):
+            self.hold(True)
+
+    def console_state(self) -> dict:
+        producer = self.stage.producer
+        director = producer.director
+        personas = sorted(p.name for p in PERSONAS_DIR.iterdir() if (p / "persona.yaml").is_file()) \
+            if PERSONAS_DIR.is_dir() else []
+        return {
+            "mode": director.mode, "stopped": self._holding, "paused": self._paused, "pinned": self._pinned,
+            "persona": producer.persona.persona_id, "personas": personas,
+            "products": [{"sku": p.sku, "title": p.title, "price": p.price, "stock": p.stock}
+                         for p in producer.catalog.products],
+            "proposals": [{"line_id": p.line.line_id, "user": p.event.user, "question": p.event.text,
+                           "text": p.line.text} for p in director.proposals],
+            "frames": self.frames, "outputs": self._fanout.connected,
+        }
 
     async def run(self) -> None:
         self._loop = asyncio.get_running_loop()
+        self._runtime_frames = await asyncio.to_thread(RuntimeFrames, self._make_renderer())
         await self.chat.start()
         if self._config.live_view:
             await self.view.start()
+        if self._config.console:
+            self.console_token = resolve_token(self._config.console_token_file, Path(self._config.state_dir))
+            self.console = ConsoleServer(self.console_token, self.control, self.events, self.webrtc,
+                                         self.metrics, self.console_state, self._config.console_host,
+                                         self._config.console_port)
+            await self.console.start()
         await asyncio.to_thread(self._fanout.open)
+        self.stage.start()
         self.ready.set()
         watch = asyncio.create_task(self._watch_catalog()) if self.catalog_watcher else None
         try:
             await self._pace()
         finally:
+            self.stage.stop()
+            for task in self._background:
+                task.cancel()
             if watch is not None:
                 watch.cancel()
             await asyncio.to_thread(self._fanout.close)
             await self.chat.close()
             await self.view.close()
+            if self.console is not None:
+                await self.console.close()
             log.info("show stopped after %d frames (%.1f s)", self.frames, self.frames / FPS)
+
+    def _make_renderer(self):
+        producer = self.stage.producer
+        return make_renderer(producer.persona.appearance, *producer.frame_size)
+
+    def _render_wait(self) -> float:
+        if self._config.render_wait_s is not None:
+            return self._config.render_wait_s
+        return 1 / FPS if isinstance(self._clock, RealClock) else self._config.stall_s
 
     async def _watch_catalog(self) -> None:
         assert self.catalog_watcher is not None
@@ -106,11 +280,50 @@ class LiveShow:
 
     async def _pace(self) -> None:
         self._start = start = self._clock.now()
+        wait = self._render_wait()
         while not self._stop.is_set():
             air_time = self.frames / FPS
             if self._config.max_seconds is not None and air_time >= self._config.max_seconds:
                 break
             await self._clock.sleep_until(start + air_time - LEAD_S)
-            chunk = await asyncio.to_thread(self._producer.next_chunk)
-            await asyncio.to_thread(self._fanout.put, chunk)
-            self.frames += 1
+            if self._clock.now() > start + air_time + 1 / FPS:
+                self.metrics.dropped_frames += 1  # missed its slot: sent late
+            await asyncio.to_thread(self._send_one, wait)
+
+    def _send_one(self, wait: float) -> None:
+        """Take (or make) this slot's frame and send it everywhere; runs on a worker thread."""
+        self.stage.check()
+        chunk = self.stage.take(wait)
+        assert self._runtime_frames is not None
+        if self._holding:
+            video, audio = self._runtime_frames.holding, SILENCE
+        elif chunk is None:
+            self.metrics.idle_frames += 1
+            video, audio = self._runtime_frames.idle(self.frames), SILENCE
+        else:
+            video, audio = chunk.video, chunk.audio
+        # Outputs count frames themselves: a restarted stage or an idle frame never breaks the sequence.
+        on_air = AVChunk(self.frames, video, audio)
+        if self._loop is not None:
+            self._loop.call_soon_threadsafe(self.raw.publish, on_air)
+        self._fanout.put(on_air)
+        self.frames += 1
+        self._account(on_air)
+
+    def _account(self, chunk: AVChunk) -> None:
+        m = self.metrics
+        now = time.monotonic()
+        self._sent_times.append(now)
+        if len(self._sent_times) > 1 and now > self._sent_times[0]:
+            m.fps = (len(self._sent_times) - 1) / (now - self._sent_times[0])
+        self._samples_sent += chunk.audio.shape[0]
+        m.frames_sent = self.frames
+        m.av_offset_ms = 1000 * (self._samples_sent / SAMPLE_RATE - self.frames / FPS)
+        depths = {"render": self.stage.depth_ms}
+        depths.update({name: frames * FRAME_MS for name, frames in self._fanout.queue_depths.items()})
+        m.queue_depth_ms = depths
+
+
+def _default_engine(voice):
+    from speech.voice import make_engine
+    return make_engine(voice)

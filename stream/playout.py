@@ -65,11 +65,45 @@ class Playout:
         self._synthesize = synthesize
         self._queue: deque[_Sentence] = deque()
         self._worker = ThreadPoolExecutor(1, thread_name_prefix="synth-ahead") if background else None
+        self._next_synthesize: Callable[[str], Utterance] | None = None
+        self.voice_switched = False  # set by the frame in which a pending voice took over
 
     def close(self) -> None:
         """Drop queued background synthesis and wait for the one in progress."""
         if self._worker is not None:
             self._worker.shutdown(wait=True, cancel_futures=True)
+
+    def switch_voice(self, synthesize: Callable[[str], Utterance]) -> None:
+        """Use another voice from the next sentence boundary on (at once when nothing is playing).
+        Sentences synthesised ahead in the old voice are synthesised again."""
+        self._next_synthesize = synthesize
+        if not self._queue or self._queue[0].position == 0:
+            self._apply_voice_switch()
+
+    def _apply_voice_switch(self) -> None:
+        if self._next_synthesize is None:
+            return
+        self._synthesize, self._next_synthesize = self._next_synthesize, None
+        for sentence in self._queue:
+            if sentence.position == 0:
+                sentence.utterance = sentence.track = None
+                sentence.pending = None  # synthesised ahead in the old voice: synthesise again
+        self.voice_switched = True
+
+    def insert_next(self, line_id: str, sentences: tuple[str, ...]) -> None:
+        """Play this line right after the sentence now playing (fillers after a stage restart)."""
+        head = [self._queue.popleft()] if self._queue and self._queue[0].position > 0 else []
+        new = [_Sentence(line_id, i, len(sentences), text) for i, text in enumerate(sentences)]
+        self._queue = deque(head + new + list(self._queue))
+
+    def clear(self) -> list[LineFinished]:
+        """Silence at once (emergency stop): every queued line ends, interrupted where it was."""
+        finished: dict[str, LineFinished] = {}
+        for sentence in self._queue:
+            if sentence.line_id not in finished:
+                finished[sentence.line_id] = LineFinished(sentence.line_id, sentence.index, True)
+        self._queue.clear()
+        return list(finished.values())
 
     @property
     def busy(self) -> bool:
@@ -100,6 +134,20 @@ class Playout:
                 finished.append(LineFinished(line_id, waiting[0], True))
         self._queue = deque(keep + [s for s in self._queue if s.line_id != line_id])
         return finished
+
+    def rewindable_frames(self) -> int:
+        """How many of the last frames played only the head sentence (so can be played again)."""
+        head = self._queue[0] if self._queue else None
+        if head is None or head.cut:
+            return 0
+        return head.position // SAMPLES_PER_FRAME
+
+    def rewind(self, frames: int) -> None:
+        """Un-play the last `frames` frames (frames rendered but withdrawn before air time)."""
+        if not 0 <= frames <= self.rewindable_frames():
+            raise ValueError(f"cannot rewind {frames} frames")
+        if frames:
+            self._queue[0].position -= frames * SAMPLES_PER_FRAME
 
     def _prepare(self, sentence: _Sentence) -> None:
         if sentence.utterance is not None:
@@ -168,6 +216,7 @@ class Playout:
                 filled += take
             if sentence.position >= sentence.end:
                 self._queue.popleft()
+                self._apply_voice_switch()
                 if sentence.cut:
                     whole = sentence.end >= sentence.utterance.num_samples
                     finished.append(LineFinished(sentence.line_id, sentence.index + (1 if whole else 0), True))

@@ -20,8 +20,8 @@ from script.catalog import Catalog
 from script.chat import ChatEvent
 from script.chat_understanding import redact
 from script.director import (CatalogUpdated, ChatClassified, ChatReceived, CutAtWordBoundary, Director, DirectorAction,
-                             DirectorEvent, GuardBlocked, LineChecker, LineDropped, LinePolisher, PlaybackFinished,
-                             Reply, Say, ShowProduct, ShowStarted)
+                             DirectorEvent, GuardBlocked, LineChecker, LineDropped, LinePolisher, PersonaChanged,
+                             PlaybackFinished, Reply, Say, ShowProduct, ShowStarted, StopShow)
 from script.lines import LineKind
 from script.writer import live_promotions
 from speech.types import SpeechEngine
@@ -54,14 +54,28 @@ def product_card(catalog: Catalog, sku: str, now: datetime | None = None) -> Pro
     return ProductCard(product.title, product.price, product.list_price, badge, product.image)
 
 
+@dataclass(frozen=True)
+class StagedPersona:
+    """A persona fully loaded off the show's thread (voice too): swapping it in cannot fail or stall."""
+
+    bundle: PersonaBundle
+    engine: SpeechEngine
+    renderer: FrameRenderer
+    operator: str = ""
+
+
+ControlFn = Callable[["ShowProducer"], None]
+
+
 class ShowProducer:
     def __init__(self, catalog: Catalog, persona: PersonaBundle, engine: SpeechEngine,
                  started_at: datetime | None = None, answerer: Answerer | None = None,
                  checker: LineChecker | None = None, size: tuple[int, int] = (1280, 720),
                  renderer: FrameRenderer | None = None, polisher: LinePolisher | None = None,
-                 synthesize_in_background: bool = False) -> None:
+                 first_frame: int = 0, synthesize_in_background: bool = False) -> None:
         """`size` is (width, height): 1280x720, or 720x1280 for phone apps. `renderer` may be one
-        already built for `persona` (see persona_bundle.prepare_persona)."""
+        already built for `persona` (see persona_bundle.prepare_persona). `first_frame` > 0 when a
+        restarted render stage takes over a running show."""
         self._catalog = catalog
         self._started_at = started_at  # wall clock at frame 0: promotions end in wall time
         self._answerer = answerer or Answerer.build(catalog)
@@ -77,13 +91,23 @@ class ShowProducer:
             style = persona.style
             self._warm_cache([p for p in (*style.acknowledgements, *style.fillers, *style.reassurances,
                                           *style.unknown_answers) if "{" not in p])
+        self.persona = persona
+        self._next_persona: StagedPersona | None = None
         self._reply_listeners: list[Callable[[OnAirRecord], None]] = []
+        self._action_listeners: list[Callable[[object, float], None]] = []
+        self._line_listeners: list[Callable[[str, bool, float], None]] = []
+        self._persona_listeners: list[Callable[[PersonaBundle], None]] = []
         self._inbox: list[ChatEvent | CatalogUpdated] = []
+        self._controls: list[ControlFn] = []
+        self._filler_count = 0
+        self.consecutive_failures = 0
+        # Set by the render stage: takes back up to n rendered frames not yet on air, returns how many.
+        self.withdraw_unaired: Callable[[int], int] = lambda n: 0
         self._inbox_lock = threading.Lock()
         self._pending_replies: dict[str, list[OnAirRecord]] = {}  # answer line -> viewers waiting for it
         self._answers_on_air: set[str] = set()
         self._card: ProductCard | None = None
-        self._index = 0
+        self._index = first_frame
         self._started = False
         self.last_subtitle = ""
 
@@ -93,6 +117,15 @@ class ShowProducer:
         close = getattr(self._engine, "close", None)
         if close is not None:
             close()
+
+    @property
+    def catalog(self) -> Catalog:
+        return self._catalog
+
+    @property
+    def director(self) -> Director:
+        """Read-only use outside the producer's thread (console snapshots)."""
+        return self._director
 
     @property
     def frame_size(self) -> tuple[int, int]:
@@ -110,9 +143,61 @@ class ShowProducer:
         for listener in self._reply_listeners:
             listener(record)
 
+    def add_action_listener(self, listener: Callable[[object, float], None]) -> None:
+        """Sees every director action (console: classifications, proposals, audit entries)."""
+        self._action_listeners.append(listener)
+
+    def add_line_listener(self, listener: Callable[[str, bool, float], None]) -> None:
+        """Called with (line_id, interrupted, show seconds) when a line leaves the air."""
+        self._line_listeners.append(listener)
+
+    def add_persona_listener(self, listener: Callable[[PersonaBundle], None]) -> None:
+        """Called when a staged persona actually takes over (at a sentence boundary)."""
+        self._persona_listeners.append(listener)
+
     def submit_chat(self, event: ChatEvent) -> None:
         with self._inbox_lock:
             self._inbox.append(event)
+
+    def submit_control(self, control: ControlFn) -> None:
+        """Run `control(self)` on the producer's thread before the next frame (operator actions)."""
+        with self._inbox_lock:
+            self._controls.append(control)
+
+    def adopt_pending(self, other: "ShowProducer") -> None:
+        """Take over chat and operator controls a stuck producer never got to (stage restart)."""
+        with other._inbox_lock:
+            events, other._inbox = other._inbox, []
+            controls, other._controls = other._controls, []
+        with self._inbox_lock:
+            self._inbox = events + self._inbox
+            self._controls = controls + self._controls
+
+    def feed_director(self, event: object) -> None:
+        """Feed an event to the director on the producer's thread (call through submit_control)."""
+        now = self._index / FPS
+        self._feed(event, now)  # type: ignore[arg-type]
+
+    def stage_persona(self, prepared: StagedPersona) -> None:
+        """Swap voice and look at the next sentence boundary; the style goes to the director."""
+        self._next_persona = prepared
+        self._playout.switch_voice(prepared.engine.synthesize)
+
+    def cut_current_line(self) -> None:
+        """End the line on air at its next word boundary; the director resumes it from the cut
+        sentence later (after an emergency stop is lifted)."""
+        line_id = self._playout.current_line()
+        if line_id is not None:
+            self._apply([CutAtWordBoundary(line_id)], self._index / FPS)
+
+    def say_filler(self) -> None:
+        """A short persona line that covers a stage restart, said next."""
+        fillers = self.persona.style.fillers or self.persona.style.acknowledgements
+        if not fillers:
+            return
+        self._filler_count += 1
+        self._playout.insert_next(f"filler-{self._filler_count}",
+                                  (fillers[self._filler_count % len(fillers)],))
 
     def update_catalog(self, catalog: Catalog) -> None:
         """A validated new catalog; it takes effect from the next line. Thread-safe: the caller's
@@ -127,8 +212,11 @@ class ShowProducer:
 
     def next_chunk(self) -> AVChunk:
         try:
-            return self._next_chunk()
+            chunk = self._next_chunk()
+            self.consecutive_failures = 0
+            return chunk
         except Exception:  # a bug in show logic costs one idle frame, not the show
+            self.consecutive_failures += 1
             log.exception("frame %d failed; sending an idle frame", self._index)
             frame = self._renderer.render(FrameState(self._index, 0.0, "", self._card, False))
             chunk = AVChunk(self._index, frame, np.zeros(SAMPLES_PER_FRAME, dtype=np.int16))
@@ -142,6 +230,12 @@ class ShowProducer:
             self._apply(self._director.feed(ShowStarted(self._started_at), now), now)
         with self._inbox_lock:
             events, self._inbox = self._inbox, []
+            controls, self._controls = self._controls, []
+        for control in controls:
+            try:
+                control(self)
+            except Exception:  # an operator action that fails is reported, the frame goes on
+                log.exception("operator control failed")
         for event in events:
             if isinstance(event, CatalogUpdated):
                 self._catalog = event.catalog
@@ -149,6 +243,9 @@ class ShowProducer:
             else:
                 self._feed(ChatReceived(event), now)
         audio = self._playout.next_frame()
+        if self._playout.voice_switched:
+            self._playout.voice_switched = False
+            self._take_staged_persona()
         for line_id in audio.started:
             self._mark_on_air(line_id, now)
         for done in audio.finished:
@@ -165,7 +262,33 @@ class ShowProducer:
         self._index += 1
         return chunk
 
+    def _withdraw_before_cut(self, line_id: str) -> None:
+        """A cut lands at the next word boundary after what is on air, not after what was
+        rendered ahead: frames of the cut line waiting for air time are taken back and the line
+        is rewound to where the air is (only within its current sentence)."""
+        if self._playout.current_line() != line_id:
+            return
+        withdrawn = self.withdraw_unaired(self._playout.rewindable_frames())
+        if withdrawn:
+            self._playout.rewind(withdrawn)
+            self._index -= withdrawn
+
+    def _take_staged_persona(self) -> None:
+        prepared, self._next_persona = self._next_persona, None
+        if prepared is None:
+            return
+        self._renderer = prepared.renderer
+        self.persona = prepared.bundle
+        self.feed_director(PersonaChanged(prepared.bundle.style, prepared.operator))
+        log.info("persona %s on air", prepared.bundle.persona_id)
+        for listener in self._persona_listeners:
+            listener(prepared.bundle)
+
     def _finished(self, done: LineFinished, now: float) -> None:
+        for listener in self._line_listeners:
+            listener(done.line_id, done.interrupted, now)
+        if done.line_id.startswith("filler-"):  # the runtime's own line; the director never saw it
+            return
         self._answers_on_air.discard(done.line_id)
         self._feed(PlaybackFinished(done.line_id, done.resume_from, done.interrupted), now)
 
@@ -174,9 +297,14 @@ class ShowProducer:
 
     def _apply(self, actions: list[DirectorAction], now: float) -> None:
         for action in actions:
-            if isinstance(action, ShowProduct):
+            for listener in self._action_listeners:
+                listener(action, now)
+            if isinstance(action, StopShow):
+                self._playout.clear()  # the director already forgot these lines: cut now, report nothing
+            elif isinstance(action, ShowProduct):
                 self._card = product_card(self._catalog, action.sku, self._wall(now))
             elif isinstance(action, CutAtWordBoundary):
+                self._withdraw_before_cut(action.line_id)
                 for done in self._playout.cut(action.line_id):
                     self._finished(done, now)
             elif isinstance(action, Say):

@@ -57,19 +57,18 @@ def unused_port() -> int:
     return free_port()
 
 
-@pytest.fixture
-def rtmp_server(tmp_path: Path) -> Iterator[RtmpServer]:
-    """A private nginx-rtmp on 127.0.0.1 that records every published stream to record_dir."""
-    nginx = shutil.which("nginx") or "/usr/sbin/nginx"
-    if not Path(nginx).exists():
-        pytest.skip("nginx is not installed")
-    if not RTMP_MODULE.exists():
-        pytest.skip(f"nginx rtmp module missing: {RTMP_MODULE} (apt install libnginx-mod-rtmp)")
-    root = tmp_path / "nginx"
-    record_dir = root / "record"
-    record_dir.mkdir(parents=True)
-    port = free_port()
-    (root / "nginx.conf").write_text(f"""
+class NginxRtmp:
+    """A private nginx-rtmp on 127.0.0.1 that records every published stream to record_dir and
+    can be stopped and started again on the same port (reconnect tests)."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        self.record_dir = root / "record"
+        self.record_dir.mkdir(parents=True)
+        self.port = free_port()
+        self.url = f"rtmp://127.0.0.1:{self.port}/live"
+        self.process: subprocess.Popen[bytes] | None = None
+        (root / "nginx.conf").write_text(f"""
 load_module {RTMP_MODULE};
 daemon off;
 master_process off;
@@ -79,33 +78,72 @@ events {{ worker_connections 64; }}
 rtmp {{
     access_log {root}/rtmp_access.log;
     server {{
-        listen 127.0.0.1:{port};
+        listen 127.0.0.1:{self.port};
         application live {{
             live on;
             record all;
-            record_path {record_dir};
+            record_path {self.record_dir};
             record_unique off;
         }}
     }}
 }}
 """)
-    error_log = root / "error.log"
-    with open(root / "stderr.log", "wb") as stderr:
-        proc = subprocess.Popen([nginx, "-p", str(root), "-e", str(error_log),
-                                 "-c", str(root / "nginx.conf")],
-                                stdout=subprocess.DEVNULL, stderr=stderr)
-    try:
-        poll_until(lambda: _listening(port) or proc.poll() is not None, SERVER_START_TIMEOUT,
-                   f"nginx listening on 127.0.0.1:{port}")
+
+    def start(self) -> None:
+        nginx = shutil.which("nginx") or "/usr/sbin/nginx"
+        error_log = self.root / "error.log"
+        with open(self.root / "stderr.log", "ab") as stderr:
+            proc = subprocess.Popen([nginx, "-p", str(self.root), "-e", str(error_log),
+                                     "-c", str(self.root / "nginx.conf")],
+                                    stdout=subprocess.DEVNULL, stderr=stderr)
+        self.process = proc
+        poll_until(lambda: _listening(self.port) or proc.poll() is not None, SERVER_START_TIMEOUT,
+                   f"nginx listening on 127.0.0.1:{self.port}")
         if proc.poll() is not None:
-            logs = [f.read_text(errors="replace") for f in (root / "stderr.log", error_log) if f.exists()]
+            logs = [f.read_text(errors="replace") for f in (self.root / "stderr.log", error_log) if f.exists()]
             pytest.fail(f"nginx exited with {proc.returncode}: {' '.join(logs)}")
-        yield RtmpServer(url=f"rtmp://127.0.0.1:{port}/live", port=port,
-                         record_dir=record_dir, process=proc)
-    finally:
-        proc.terminate()
+
+    def stop(self, kill: bool = False) -> None:
+        proc, self.process = self.process, None
+        if proc is None:
+            return
+        proc.kill() if kill else proc.terminate()
         try:
             proc.wait(timeout=5)
         except subprocess.TimeoutExpired:
             proc.kill()
             proc.wait()
+
+
+def _require_nginx_rtmp() -> None:
+    nginx = shutil.which("nginx") or "/usr/sbin/nginx"
+    if not Path(nginx).exists():
+        pytest.skip("nginx is not installed")
+    if not RTMP_MODULE.exists():
+        pytest.skip(f"nginx rtmp module missing: {RTMP_MODULE} (apt install libnginx-mod-rtmp)")
+
+
+@pytest.fixture
+def rtmp_server(tmp_path: Path) -> Iterator[RtmpServer]:
+    """A private nginx-rtmp on 127.0.0.1 that records every published stream to record_dir."""
+    _require_nginx_rtmp()
+    server = NginxRtmp(tmp_path / "nginx")
+    try:
+        server.start()
+        assert server.process is not None
+        yield RtmpServer(url=server.url, port=server.port, record_dir=server.record_dir,
+                         process=server.process)
+    finally:
+        server.stop()
+
+
+@pytest.fixture
+def restartable_rtmp_server(tmp_path: Path) -> Iterator[NginxRtmp]:
+    """Like rtmp_server, but the test may stop() and start() it on the same port."""
+    _require_nginx_rtmp()
+    server = NginxRtmp(tmp_path / "nginx")
+    try:
+        server.start()
+        yield server
+    finally:
+        server.stop()

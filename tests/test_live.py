@@ -111,7 +111,8 @@ def test_default_show_runs_until_ctrl_c_and_stops_cleanly(rtmp_server, tmp_path)
     record = tmp_path / "show.mp4"
     env = dict(os.environ, LIVEHOST_RTMP_URL=f"{rtmp_server.url}/cli-key")
     proc = subprocess.Popen([sys.executable, "-m", "stream.cli", "run", "--record", str(record),
-                             "--chat-port", str(free_port()), "--view-port", str(free_port())],
+                             "--chat-port", str(free_port()), "--view-port", str(free_port()),
+                             "--no-console"],  # the console has its own tests; no token file in the repo
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env,
                             cwd=Path(__file__).resolve().parent.parent)
     try:

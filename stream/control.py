@@ -1,0 +1,189 @@
+"""Operator control: each console action becomes a director event (or a runtime action), is
+checked, and is logged as structured JSON with the operator's name.
+
+Actions run on the producer's thread through ShowProducer.submit_control, so the director is
+only ever touched by one thread. Persona switches load and validate the whole bundle off that
+thread first; a bundle that fails to load leaves the show on its current persona.
+"""
+from __future__ import annotations
+
+import asyncio
+import logging
+import math
+from dataclasses import replace
+from typing import Callable
+
+from script.catalog import Catalog
+from script.director import (MODES, ApproveReply, EmergencyStop, OperatorSay, PauseRundown, PinProduct,
+                             RejectReply, ResumeShow, SetMode)
+
+from .persona_bundle import PersonaError, prepare_persona
+from .show import ShowProducer, StagedPersona
+
+audit = logging.getLogger("livehost.audit")
+MAX_OPERATOR_NAME = 40
+MAX_SAY_CHARS = 200
+
+
+class ControlError(ValueError):
+    """An operator action was refused; the message says why (shown on the console)."""
+
+
+def build_persona(persona_id: str, make_engine: Callable, operator: str,
+                  size: tuple[int, int] = (1280, 720)) -> StagedPersona:
+    """Everything that can fail or take time: bundle validation, likeness and consent checks,
+    drawing the host, loading the voice."""
+    prepared = prepare_persona(persona_id, size)
+    engine = make_engine(prepared.bundle.voice)
+    engine.load()
+    return StagedPersona(prepared.bundle, engine, prepared.renderer, operator)
+
+
+def _operator(data: dict) -> str:
+    name = data.get("operator")
+    if not isinstance(name, str) or not name.strip():
+        raise ControlError("'operator' (the name of the person at the console) is required")
+    name = name.strip()
+    if len(name) > MAX_OPERATOR_NAME:
+        raise ControlError(f"'operator' is longer than {MAX_OPERATOR_NAME} characters")
+    return name
+
+
+def _text(data: dict, key: str, limit: int) -> str:
+    value = data.get(key)
+    if not isinstance(value, str) or not value.strip():
+        raise ControlError(f"'{key}' must be a non-empty string")
+    if len(value) > limit:
+        raise ControlError(f"'{key}' is longer than {limit} characters")
+    return value.strip()
+
+
+def _number(data: dict, key: str) -> float | None:
+    value = data.get(key)
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
+        raise ControlError(f"'{key}' must be a finite number")
+    return float(value)
+
+
+def updated_catalog(catalog: Catalog, sku: str, price: float | None, stock: float | None) -> Catalog:
+    product = catalog.product(sku)
+    if product is None:
+        raise ControlError(f"no product {sku!r} in the catalog")
+    changes: dict[str, object] = {}
+    if price is not None:
+        if price <= 0:
+            raise ControlError("'price' must be greater than 0")
+        changes["price"] = round(price, 2)
+    if stock is not None:
+        if stock < 0 or stock != int(stock):
+            raise ControlError("'stock' must be a whole number >= 0")
+        changes["stock"] = int(stock)
+    if not changes:
+        raise ControlError("give 'price' and/or 'stock'")
+    products = tuple(replace(p, **changes) if p.sku == sku else p for p in catalog.products)
+    return replace(catalog, products=products)
+
+
+class ShowControl:
+    """The console's verbs. `producer` is looked up on every call: a restarted stage has a new one."""
+
+    def __init__(self, producer: Callable[[], ShowProducer], holding: Callable[[bool], None],
+                 make_engine: Callable, notify: Callable[[dict], None]) -> None:
+        self._producer = producer
+        self._holding = holding
+        self._make_engine = make_engine
+        self._notify = notify
+        self.persona_loading: str | None = None
+
+    def log(self, operator: str, action: str, detail: str = "") -> None:
+        audit.info("operator %s: %s %s", operator, action, detail,
+                   extra={"operator": operator, "action": action, "detail": detail})
+        self._notify({"type": "audit", "operator": operator, "action": action, "detail": detail})
+
+    async def handle(self, data: dict) -> dict:
+        operator = _operator(data)
+        action = data.get("action")
+        handler = {
+            "mode": self._mode, "say": self._say, "approve": self._approve, "reject": self._reject,
+            "pin": self._pin, "product": self._product, "pause": self._pause, "stop": self._stop,
+            "resume": self._resume, "persona": self._persona,
+        }.get(action if isinstance(action, str) else "")
+        if handler is None:
+            raise ControlError(f"unknown action {action!r}")
+        return await handler(operator, data)
+
+    def _feed(self, event: object) -> None:
+        self._producer().submit_control(lambda p: p.feed_director(event))
+
+    async def _mode(self, operator: str, data: dict) -> dict:
+        mode = data.get("mode")
+        if mode not in MODES:
+            raise ControlError(f"'mode' must be one of {', '.join(MODES)}")
+        self._feed(SetMode(mode, operator))
+        return {"mode": mode}
+
+    async def _say(self, operator: str, data: dict) -> dict:
+        self._feed(OperatorSay(_text(data, "text", MAX_SAY_CHARS), operator))
+        return {}
+
+    async def _approve(self, operator: str, data: dict) -> dict:
+        self._feed(ApproveReply(_text(data, "line_id", 64), operator))
+        return {}
+
+    async def _reject(self, operator: str, data: dict) -> dict:
+        self._feed(RejectReply(_text(data, "line_id", 64), operator))
+        return {}
+
+    async def _pin(self, operator: str, data: dict) -> dict:
+        sku = data.get("sku")
+        if sku is not None and (not isinstance(sku, str) or not sku.strip()):
+            raise ControlError("'sku' must be a product SKU or null to unpin")
+        self._feed(PinProduct(sku.strip() if sku else None, operator))
+        return {}
+
+    async def _product(self, operator: str, data: dict) -> dict:
+        sku = _text(data, "sku", 64)
+        price, stock = _number(data, "price"), _number(data, "stock")
+        producer = self._producer()
+        catalog = updated_catalog(producer.catalog, sku, price, stock)  # refuse before anything changes
+        producer.update_catalog(catalog)  # thread-safe: the show takes it at its next frame
+        self.log(operator, "product", f"{sku} price={price} stock={stock}")
+        product = catalog.product(sku)
+        return {"sku": sku, "price": product.price if product else None, "stock": product.stock if product else None}
+
+    async def _pause(self, operator: str, data: dict) -> dict:
+        paused = data.get("paused")
+        if not isinstance(paused, bool):
+            raise ControlError("'paused' must be true or false")
+        self._feed(PauseRundown(paused, operator))
+        return {"paused": paused}
+
+    async def _stop(self, operator: str, data: dict) -> dict:
+        reason = data.get("reason") if isinstance(data.get("reason"), str) else ""
+        self._holding(True)  # the holding card goes up at the next frame, whatever the director does
+        self._feed(EmergencyStop(operator, reason[:200]))
+        return {"stopped": True}
+
+    async def _resume(self, operator: str, data: dict) -> dict:
+        self._feed(ResumeShow(operator))
+        self._holding(False)
+        return {"stopped": False}
+
+    async def _persona(self, operator: str, data: dict) -> dict:
+        persona_id = _text(data, "persona", 100)
+        if self.persona_loading is not None:
+            raise ControlError(f"persona {self.persona_loading!r} is still loading")
+        self.persona_loading = persona_id
+        try:
+            prepared = await asyncio.to_thread(build_persona, persona_id, self._make_engine, operator,
+                                               self._producer().frame_size)
+        except (PersonaError, ValueError, OSError, RuntimeError) as exc:
+            self.log(operator, "persona", f"refused: {persona_id}: {exc}")
+            raise ControlError(f"persona {persona_id!r} not loaded, the show keeps its current persona: {exc}") \
+                from None
+        finally:
+            self.persona_loading = None
+        self._producer().submit_control(lambda p: p.stage_persona(prepared))
+        return {"persona": prepared.bundle.persona_id}

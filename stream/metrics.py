@@ -1,0 +1,136 @@
+"""Show metrics in the Prometheus text exposition format (served at /metrics).
+
+Counters and gauges are plain numbers updated from any thread; histograms keep cumulative
+bucket counts. Nothing here ever holds a secret: labels are stage and output names only, and
+output names are built from redacted URLs.
+"""
+from __future__ import annotations
+
+import os
+import resource
+import threading
+from dataclasses import dataclass, field
+
+_LATENCY_BUCKETS = (0.1, 0.25, 0.5, 0.75, 1.0, 1.5, 2.0, 3.0, 5.0, 10.0)
+_STAGE_BUCKETS = (0.002, 0.005, 0.01, 0.02, 0.04, 0.08, 0.16, 0.5, 1.0)
+
+
+@dataclass
+class Histogram:
+    buckets: tuple[float, ...]
+    counts: list[int] = field(default_factory=list)
+    total: float = 0.0
+    count: int = 0
+
+    def __post_init__(self) -> None:
+        self.counts = [0] * len(self.buckets)
+
+    def observe(self, value: float) -> None:
+        for i, bound in enumerate(self.buckets):
+            if value <= bound:
+                self.counts[i] += 1
+        self.total += value
+        self.count += 1
+
+    def quantile(self, q: float) -> float | None:
+        """Upper bound of the bucket holding quantile q (what Prometheus would estimate, coarser)."""
+        if not self.count:
+            return None
+        need = q * self.count
+        for bound, seen in zip(self.buckets, self.counts):
+            if seen >= need:
+                return bound
+        return float("inf")
+
+
+def _label(value: str) -> str:
+    return value.replace("\\", "\\\\").replace('"', '\\"').replace("\n", " ")
+
+
+def rss_bytes() -> int:
+    try:
+        with open("/proc/self/statm", encoding="ascii") as statm:
+            return int(statm.read().split()[1]) * os.sysconf("SC_PAGE_SIZE")
+    except OSError:
+        return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
+
+
+def cpu_seconds() -> float:
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return usage.ru_utime + usage.ru_stime
+
+
+class ShowMetrics:
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self.frames_sent = 0
+        self.idle_frames = 0  # frames the pacer filled in because the render stage was late
+        self.dropped_frames = 0  # frames never sent (the pacer fell a whole frame behind)
+        self.late_frames = 0
+        self.fps = 0.0
+        self.av_offset_ms = 0.0  # audio minus video duration sent, by construction of the chunks
+        self.rtmp_reconnects = 0
+        self.stage_restarts: dict[str, int] = {}
+        self.queue_depth_ms: dict[str, float] = {}
+        self.chat_messages = 0
+        self.chat_malformed = 0
+        self.webrtc_peers = 0
+        self.webrtc_dropped = 0
+        self.answer_latency = Histogram(_LATENCY_BUCKETS)
+        self.tts_seconds = Histogram(_STAGE_BUCKETS)
+        self.render_seconds = Histogram(_STAGE_BUCKETS)
+
+    def restart(self, stage: str) -> None:
+        with self._lock:
+            self.stage_restarts[stage] = self.stage_restarts.get(stage, 0) + 1
+
+    def observe(self, histogram: Histogram, value: float) -> None:
+        with self._lock:
+            histogram.observe(value)
+
+    def render(self) -> str:
+        with self._lock:
+            lines: list[str] = []
+
+            def metric(name: str, kind: str, help_text: str, samples: list[tuple[str, float]]) -> None:
+                lines.append(f"# HELP livehost_{name} {help_text}")
+                lines.append(f"# TYPE livehost_{name} {kind}")
+                for labels, value in samples:
+                    lines.append(f"livehost_{name}{labels} {value:g}")
+
+            def histogram(name: str, help_text: str, h: Histogram) -> None:
+                lines.append(f"# HELP livehost_{name} {help_text}")
+                lines.append(f"# TYPE livehost_{name} histogram")
+                for bound, seen in zip(h.buckets, h.counts):
+                    lines.append(f'livehost_{name}_bucket{{le="{bound:g}"}} {seen}')
+                lines.append(f'livehost_{name}_bucket{{le="+Inf"}} {h.count}')
+                lines.append(f"livehost_{name}_sum {h.total:g}")
+                lines.append(f"livehost_{name}_count {h.count}")
+
+            metric("fps", "gauge", "Frames sent per second over the last second.", [("", self.fps)])
+            metric("frames_sent_total", "counter", "Frames sent to the outputs.", [("", self.frames_sent)])
+            metric("idle_frames_total", "counter", "Idle frames sent because the render stage was late.",
+                   [("", self.idle_frames)])
+            metric("dropped_frames_total", "counter", "Frame slots missed because the pacer fell behind.",
+                   [("", self.dropped_frames)])
+            metric("av_offset_ms", "gauge", "Audio minus video duration sent, in milliseconds.",
+                   [("", self.av_offset_ms)])
+            metric("queue_depth_ms", "gauge", "Backlog of each stage in milliseconds of media.",
+                   [(f'{{stage="{_label(k)}"}}', v) for k, v in sorted(self.queue_depth_ms.items())])
+            metric("stage_restarts_total", "counter", "Stages restarted by the supervisor.",
+                   [(f'{{stage="{_label(k)}"}}', v) for k, v in sorted(self.stage_restarts.items())])
+            metric("rtmp_reconnects_total", "counter", "RTMP sessions re-established after a drop.",
+                   [("", self.rtmp_reconnects)])
+            metric("chat_messages_total", "counter", "Chat frames received.", [("", self.chat_messages)])
+            metric("chat_malformed_total", "counter", "Chat frames refused as malformed.",
+                   [("", self.chat_malformed)])
+            metric("webrtc_peers", "gauge", "Connected WebRTC viewers.", [("", self.webrtc_peers)])
+            metric("webrtc_dropped_frames_total", "counter", "Frames dropped for slow WebRTC viewers.",
+                   [("", self.webrtc_dropped)])
+            histogram("answer_latency_seconds", "Chat question to its answer on air.", self.answer_latency)
+            histogram("tts_seconds", "Time to synthesise one sentence.", self.tts_seconds)
+            histogram("render_seconds", "Time to produce one frame (director, playout, renderer).",
+                      self.render_seconds)
+            metric("rss_bytes", "gauge", "Resident memory of the show process.", [("", rss_bytes())])
+            metric("cpu_seconds_total", "counter", "CPU time of the show process.", [("", cpu_seconds())])
+        return "\n".join(lines) + "\n"

@@ -1,0 +1,238 @@
+"""Supervised stages: the show keeps going while a stage that raised or stalled is restarted.
+
+RenderStage runs the producer (director + playout + renderer) on its own thread, at most a few
+frames ahead of air time (a queue measured in milliseconds). The pacer takes a frame per slot;
+when none is ready it sends an idle frame instead, so the stream never stalls. A stage thread
+that died, or that has been stuck in one frame for longer than `stall_s`, is abandoned and a
+fresh producer is built (threads cannot be killed; the stuck one's output is discarded).
+
+SupervisedSpeech runs a speech engine on its own worker with a deadline per sentence: a hung
+engine costs a second of silence, is rebuilt, and a filler line is said when speech is back.
+"""
+from __future__ import annotations
+
+import logging
+import queue
+import threading
+import time
+from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import TimeoutError as FutureTimeout
+from typing import Callable
+
+from speech.types import SpeechEngine, SpeechEngineError, Utterance
+
+from .media import FPS, AVChunk
+from .metrics import ShowMetrics
+from .show import ShowProducer
+
+log = logging.getLogger("livehost.supervisor")
+FRAME_MS = 1000 / FPS
+MAX_CONSECUTIVE_FAILURES = 25  # a second of failing frames: the producer's state is broken
+
+
+class SupervisedSpeech:
+    """A SpeechEngine whose synthesize() never blocks longer than `timeout_s`."""
+
+    def __init__(self, build: Callable[[], SpeechEngine], timeout_s: float = 3.0,
+                 metrics: ShowMetrics | None = None, max_failures: int = 3) -> None:
+        self._build = build
+        self._timeout_s = timeout_s
+        self._metrics = metrics or ShowMetrics()
+        self._max_failures = max_failures
+        self._engine = build()
+        self._pool = ThreadPoolExecutor(1, thread_name_prefix="livehost-speech")
+        self._failures = 0
+        self.restarts = 0
+        self.restarted = threading.Event()
+        self.on_restart: Callable[[], None] = lambda: None  # e.g. queue a filler line for when speech is back
+
+    def load(self) -> None:
+        self._engine.load()
+
+    def warm(self, texts: list[str]) -> None:
+        """Pass cache warming through to the engine, when it has a synthesis cache."""
+        warm = getattr(self._engine, "warm", None)
+        if warm is not None:
+            warm(texts)
+
+    def close(self) -> None:
+        close = getattr(self._engine, "close", None)
+        if close is not None:
+            close()
+        self._pool.shutdown(wait=False, cancel_futures=True)
+
+    def _deadline(self, text: str) -> float:
+        # Kokoro makes about 0.6 s of work per second of speech on 2 cores (~0.13 s a character):
+        # a long sentence is slow, not stalled.
+        return self._timeout_s + 0.3 * len(text)
+
+    def synthesize(self, text: str) -> Utterance:
+        started = time.perf_counter()
+        future = self._pool.submit(self._engine.synthesize, text)
+        try:
+            utterance = future.result(timeout=self._deadline(text))
+        except FutureTimeout:
+            self._restart(f"stalled for more than {self._deadline(text):g} s")
+            raise SpeechEngineError(f"speech stalled for more than {self._deadline(text):g} s") from None
+        except Exception:
+            self._failures += 1
+            if self._failures >= self._max_failures:
+                self._restart(f"failed {self._failures} sentences in a row")
+            raise
+        self._failures = 0
+        self._metrics.observe(self._metrics.tts_seconds, time.perf_counter() - started)
+        return utterance
+
+    def _restart(self, reason: str) -> None:
+        log.error("speech stage %s; restarting it", reason)
+        self._pool.shutdown(wait=False, cancel_futures=True)  # a hung worker is abandoned
+        self._pool = ThreadPoolExecutor(1, thread_name_prefix="livehost-speech")
+        try:
+            self._engine = self._build()
+        except Exception:
+            log.exception("speech engine could not be rebuilt; keeping the old one")
+        self._failures = 0
+        self.restarts += 1
+        self._metrics.restart("speech")
+        self.restarted.set()
+        self.on_restart()
+
+
+class RenderStage:
+    def __init__(self, producer: ShowProducer, rebuild: Callable[[ShowProducer], ShowProducer] | None = None,
+                 ahead_frames: int = 3, stall_s: float = 3.0, metrics: ShowMetrics | None = None,
+                 on_new_producer: Callable[[ShowProducer], None] | None = None,
+                 monotonic: Callable[[], float] = time.monotonic) -> None:
+        self.producer = producer
+        self._monotonic = monotonic  # the watchdog's clock (injected by tests)
+        self._rebuild = rebuild
+        self._queue: queue.Queue[AVChunk] = queue.Queue(maxsize=ahead_frames)
+        self._stall_s = stall_s
+        self._metrics = metrics or ShowMetrics()
+        self._on_new_producer = on_new_producer or (lambda p: None)
+        self._generation = 0
+        self._busy_since: float | None = None
+        self._stopped = threading.Event()
+        self._resume = threading.Event()
+        self._resume.set()
+        self._thread: threading.Thread | None = None
+        self.restarts = 0
+
+    @property
+    def depth_ms(self) -> float:
+        return self._queue.qsize() * FRAME_MS
+
+    def start(self) -> None:
+        self._spawn()
+
+    def stop(self) -> None:
+        self._stopped.set()
+        self._resume.set()
+        self._drain()
+
+    def pause(self) -> None:
+        """Hold: the producer does not advance; frames already rendered are thrown away."""
+        self._resume.clear()
+        self._drain()
+
+    def resume(self) -> None:
+        self._drain()
+        self._resume.set()
+
+    def join(self, timeout: float) -> bool:
+        """Wait for the current stage thread to end (tests); True when it has."""
+        thread = self._thread
+        if thread is not None:
+            thread.join(timeout)
+        return thread is None or not thread.is_alive()
+
+    def take(self, timeout: float) -> AVChunk | None:
+        """The next rendered frame, or None when none is ready within `timeout` seconds."""
+        try:
+            return self._queue.get(timeout=timeout)
+        except queue.Empty:
+            return None
+
+    def check(self) -> str | None:
+        """Restart the stage if it died or stalled; returns why, or None when healthy."""
+        if self._stopped.is_set():
+            return None
+        thread = self._thread
+        busy = self._busy_since
+        reason = None
+        if thread is None or not thread.is_alive():
+            reason = "died"
+        elif busy is not None and self._monotonic() - busy > self._stall_s:
+            reason = f"stalled for more than {self._stall_s:g} s"
+        elif self.producer.consecutive_failures >= MAX_CONSECUTIVE_FAILURES:
+            reason = f"failed {self.producer.consecutive_failures} frames in a row"
+        if reason is not None:
+            self._restart(reason)
+        return reason
+
+    def _restart(self, reason: str) -> None:
+        log.error("render stage %s; restarting it", reason, extra={"stage": "render"})
+        self._generation += 1
+        self.restarts += 1
+        self._metrics.restart("render")
+        stalled = reason != "died"
+        if stalled and self._rebuild is not None:
+            # The stuck thread may still be inside the old producer: build a fresh one.
+            old, self.producer = self.producer, self._rebuild(self.producer)
+            if hasattr(self.producer, "adopt_pending"):
+                self.producer.adopt_pending(old)
+            self._on_new_producer(self.producer)
+        self.producer.submit_control(lambda p: p.say_filler())
+        self._drain()
+        self._spawn()
+
+    def _withdraw(self, generation: int, frames: int) -> int:
+        """Remove up to `frames` of the newest rendered frames not yet taken by the pacer."""
+        if generation != self._generation or frames <= 0:
+            return 0
+        with self._queue.mutex:
+            count = min(frames, len(self._queue.queue))
+            for _ in range(count):
+                self._queue.queue.pop()
+            if count:
+                self._queue.not_full.notify(count)
+        return count
+
+    def _spawn(self) -> None:
+        self._busy_since = None
+        generation = self._generation
+        if hasattr(self.producer, "withdraw_unaired"):
+            self.producer.withdraw_unaired = lambda n: self._withdraw(generation, n)
+        self._thread = threading.Thread(target=self._run, args=(self._generation, self.producer),
+                                        name=f"livehost-render-{self._generation}", daemon=True)
+        self._thread.start()
+
+    def _drain(self) -> None:
+        while True:
+            try:
+                self._queue.get_nowait()
+            except queue.Empty:
+                return
+
+    def _run(self, generation: int, producer: ShowProducer) -> None:
+        try:
+            self._loop(generation, producer)
+        except Exception:  # the watchdog sees the thread gone and restarts the stage
+            log.exception("render stage died", extra={"stage": "render"})
+
+    def _loop(self, generation: int, producer: ShowProducer) -> None:
+        while not self._stopped.is_set() and generation == self._generation:
+            if not self._resume.wait(timeout=0.2):
+                continue
+            self._busy_since = self._monotonic()
+            started = time.perf_counter()
+            chunk = producer.next_chunk()
+            self._metrics.observe(self._metrics.render_seconds, time.perf_counter() - started)
+            if generation == self._generation:
+                self._busy_since = None
+            while generation == self._generation and not self._stopped.is_set():
+                try:
+                    self._queue.put(chunk, timeout=0.2)
+                    break
+                except queue.Full:
+                    continue
