@@ -84,6 +84,7 @@ class Soak:
         finally:
             show.stop()
             nginx.stop()
+            show.producer.close()  # background speech stops before the interpreter does
         wall, cpu = time.monotonic() - wall0, cpu_seconds() - cpu0
         metrics_text = show.metrics.render()
         recording = nginx.record_dir / "soak.flv"
