@@ -5,7 +5,7 @@ from dataclasses import replace
 from datetime import datetime
 
 from .catalog import Product
-from .director import LineVerdict
+from .director_messages import LineVerdict
 from .guard import Guard, GuardContext
 from .lines import Line
 
