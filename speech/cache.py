@@ -21,6 +21,7 @@ import numpy as np
 
 from .normalize import normalize_for_speech
 from .types import PhonemeTiming, Utterance, WordTiming
+from .wrapping import EngineWrapper
 
 log = logging.getLogger("livehost.speech.cache")
 DEFAULT_MAX_BYTES = 512 * 1024 * 1024
@@ -129,31 +130,19 @@ class SynthesisCache:
                 self._used.pop(key, None)
 
 
-class CachedEngine:
+class CachedEngine(EngineWrapper):
     """An engine whose results are kept in a SynthesisCache, with background warming for lines
     that will be said soon (the next sentences of the rundown)."""
 
     def __init__(self, inner, cache: SynthesisCache, identity: str) -> None:
-        self.inner = inner
+        super().__init__(inner)
         self.cache = cache
         self.identity = identity
-        self.name = inner.name
         self._in_flight: dict[str, threading.Event] = {}
         self._lock = threading.Lock()
         self._warm_queue: queue.Queue[str] = queue.Queue(maxsize=64)
         self._warmer: threading.Thread | None = None
         self._closed = threading.Event()
-
-    @property
-    def voice(self) -> str:
-        return getattr(self.inner, "voice", "")
-
-    @property
-    def speed(self) -> float:
-        return getattr(self.inner, "speed", 1.0)
-
-    def load(self) -> None:
-        self.inner.load()
 
     def synthesize(self, text: str) -> Utterance:
         key = cache_key(self.identity, text)
@@ -218,9 +207,7 @@ class CachedEngine:
                 break
         if self._warmer is not None:
             self._warmer.join()
-        close = getattr(self.inner, "close", None)
-        if close is not None:
-            close()
+        super().close()
 
     def _warm_loop(self) -> None:
         while not self._closed.is_set():

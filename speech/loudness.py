@@ -11,6 +11,7 @@ from dataclasses import replace
 import numpy as np
 
 from .types import SAMPLE_RATE, Utterance
+from .wrapping import EngineWrapper
 
 TARGET_DBFS = -20.0
 BLOCK = SAMPLE_RATE // 50  # 20 ms
@@ -50,29 +51,13 @@ def normalize_pcm(pcm: np.ndarray, target_dbfs: float = TARGET_DBFS) -> np.ndarr
     return np.clip(np.rint(pcm.astype(np.float64) * gain), -32768, 32767).astype(np.int16)
 
 
-class LoudnessNormalizedEngine:
+class LoudnessNormalizedEngine(EngineWrapper):
     """Wraps an engine so every utterance comes out at the same gated loudness."""
 
     def __init__(self, inner, target_dbfs: float = TARGET_DBFS) -> None:
-        self.inner = inner
+        super().__init__(inner)
         self.target_dbfs = target_dbfs
-        self.name = inner.name
 
-    @property
-    def voice(self) -> str:
-        return getattr(self.inner, "voice", "")
-
-    @property
-    def speed(self) -> float:
-        return getattr(self.inner, "speed", 1.0)
-
-    def load(self) -> None:
-        self.inner.load()
-
-    def close(self) -> None:
-        close = getattr(self.inner, "close", None)
-        if close is not None:
-            close()
 
     def synthesize(self, text: str) -> Utterance:
         utterance = self.inner.synthesize(text)
