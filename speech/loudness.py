@@ -58,7 +58,6 @@ class LoudnessNormalizedEngine(EngineWrapper):
         super().__init__(inner)
         self.target_dbfs = target_dbfs
 
-
     def synthesize(self, text: str) -> Utterance:
         utterance = self.inner.synthesize(text)
         return replace(utterance, pcm=normalize_pcm(utterance.pcm, self.target_dbfs))
