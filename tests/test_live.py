@@ -34,9 +34,9 @@ def ffprobe_streams(target: str) -> dict[str, dict]:
     return {s["codec_type"]: s for s in json.loads(out)["streams"]}
 
 
-async def receive_until(ws, predicate, limit=200):
+async def receive_until(ws, predicate, limit=200, wait_s=20):
     for _ in range(limit):
-        message = json.loads(await asyncio.wait_for(ws.recv(), timeout=20))
+        message = json.loads(await asyncio.wait_for(ws.recv(), timeout=wait_s))
         if predicate(message):
             return message
     raise AssertionError("expected message never came")
@@ -102,7 +102,8 @@ def test_unreachable_rtmp_is_reported_and_the_show_goes_on(tmp_path, caplog):
 async def ask_and_wait_for_reply(url: str) -> dict:
     async with connect(url) as ws:
         await ws.send(json.dumps({"type": "comment", "user": "u5", "text": "这个茶多少钱?"}, ensure_ascii=False))
-        return await receive_until(ws, lambda m: m.get("type") == "reply")
+        # The real default voice (Kokoro) on a loaded 2-core CI machine can take a while: wait, never assert time.
+        return await receive_until(ws, lambda m: m.get("type") == "reply", wait_s=90)
 
 
 def test_default_show_runs_until_ctrl_c_and_stops_cleanly(rtmp_server, tmp_path):
