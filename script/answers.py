@@ -119,6 +119,26 @@ class Answerer:
             return Answer((_sentence(product.policies[key]),), sku, (f"{sku}.policies.{key}",))
         return self._price(product, now)
 
+    def likely_answers(self, now: datetime | None = None) -> list[Answer]:
+        """The answers viewers ask for most, for every product: price, running promotions, list
+        price, stock, policies, and every catalog fact answered from the index (specs, FAQ).
+        The live show synthesizes these ahead so most answers start the moment they are due."""
+        answers: list[Answer] = []
+        for product in self.catalog.products:
+            answers.append(self._price(product, now))
+            answers.append(self._promotion(product, now, ""))
+            for intent in ("list_price", "stock", *(f"policy:{key}" for key in product.policies)):
+                answers.append(self._by_intent(intent, product, now, ""))
+        for fact in self.index.facts:
+            product = self.catalog.product(fact.sku)
+            if product is not None:
+                answers.append(self._from_fact(fact, product, now, ""))
+        unique: dict[tuple[str, ...], Answer] = {}
+        for answer in answers:
+            if answer.sentences:
+                unique.setdefault(answer.sentences, answer)
+        return list(unique.values())
+
     # --- special questions ------------------------------------------------------------------
     def _not_sold(self, text: str) -> Answer | None:
         for pattern in _SELLS:

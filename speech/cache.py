@@ -20,11 +20,13 @@ from typing import Iterable
 import numpy as np
 
 from .normalize import normalize_for_speech
+from .priority import WARM, SynthesisInterrupted, speech_priority
 from .types import PhonemeTiming, Utterance, WordTiming
 from .wrapping import EngineWrapper
 
 log = logging.getLogger("livehost.speech.cache")
 DEFAULT_MAX_BYTES = 512 * 1024 * 1024
+WARM_QUEUE_TEXTS = 1024  # a catalog's likely answers are warmed at start, beside the rundown's next lines
 _SUFFIX = ".npz"
 
 
@@ -140,7 +142,7 @@ class CachedEngine(EngineWrapper):
         self.identity = identity
         self._in_flight: dict[str, threading.Event] = {}
         self._lock = threading.Lock()
-        self._warm_queue: queue.Queue[str] = queue.Queue(maxsize=64)
+        self._warm_queue: queue.Queue[str] = queue.Queue(maxsize=WARM_QUEUE_TEXTS)
         self._warmer: threading.Thread | None = None
         self._closed = threading.Event()
 
@@ -219,7 +221,10 @@ class CachedEngine(EngineWrapper):
                 continue
             try:
                 if not self._closed.is_set() and cache_key(self.identity, text) not in self.cache:
-                    self.synthesize(text)
+                    with speech_priority(WARM):  # the show's own sentences always go first
+                        self.synthesize(text)
+            except SynthesisInterrupted:
+                pass  # the show's own sentences came first; it asks for this text again when it is near
             except Exception as exc:  # warming is best effort; the show synthesizes on demand
                 log.warning("cache warm failed for %r: %s", text[:40], exc)
             finally:

@@ -6,6 +6,7 @@ import logging
 import threading
 from typing import Iterable
 
+from .priority import SynthesisInterrupted
 from .types import Utterance
 
 log = logging.getLogger("livehost.speech")
@@ -67,6 +68,8 @@ class FallbackEngine:
                 if retrying:
                     log.warning("voice: %s engine is speaking again", self.primary.name)
                 return utterance
+            except SynthesisInterrupted:
+                raise  # made way for an urgent line: the engine is fine
             except Exception as exc:
                 with self._lock:
                     first = self._failed_at is None

@@ -18,6 +18,7 @@ from pathlib import Path
 import numpy as np
 
 from .normalize import normalize_for_speech
+from .priority import InferenceGate, SynthesisInterrupted
 from .resample import rescale_sample, resample_to_show_rate
 from .types import PhonemeTiming, SpeechEngineError, Utterance, WordTiming
 
@@ -98,7 +99,7 @@ def english_phonemes(word: str) -> str:
 
 _sessions: dict[tuple[str, int], object] = {}
 _sessions_lock = threading.Lock()
-_run_lock = threading.Lock()
+_gate = InferenceGate()  # one inference at a time (two would only fight over the same cores); urgent first
 
 
 def _shared_session(path: Path, threads: int):
@@ -292,12 +293,20 @@ class KokoroEngine:
         chars = "".join(p.phonemes for p in chunk)
         tokens = [self._vocab[c] for c in chars]
         style = self._style[min(len(tokens), len(self._style)) - 1].reshape(1, 256)
-        with _run_lock:  # one inference at a time: two would only fight over the same cores
-            audio, durations = self._session.run(None, {
-                "tokens": np.array([[0, *tokens, 0]], dtype=np.int64),
-                "style": style,
-                "speed": np.array([self.speed], dtype=np.float32),
-            })
+        import onnxruntime as ort
+
+        options = ort.RunOptions()
+        with _gate.hold(interrupt=lambda: setattr(options, "terminate", True)):
+            try:
+                audio, durations = self._session.run(None, {
+                    "tokens": np.array([[0, *tokens, 0]], dtype=np.int64),
+                    "style": style,
+                    "speed": np.array([self.speed], dtype=np.float32),
+                }, options)
+            except Exception as exc:
+                if options.terminate:
+                    raise SynthesisInterrupted("Kokoro made way for an urgent line") from None
+                raise SpeechEngineError(f"Kokoro inference failed: {exc}") from exc
         frames = np.maximum(1, np.rint(np.asarray(durations, dtype=np.float64).reshape(-1))).astype(np.int64)
         if len(frames) != len(tokens) + 2:
             raise SpeechEngineError(f"Kokoro returned {len(frames)} durations for {len(tokens) + 2} tokens")

@@ -14,12 +14,22 @@ from typing import Callable
 import numpy as np
 
 from avatar.visemes import MouthShape, VisemeTrack
+from speech.priority import URGENT, SynthesisInterrupted, speech_priority
+from speech.streaming import stream_chunks
 from speech.types import Utterance
 
 from .media import SAMPLE_RATE, SAMPLES_PER_FRAME
 
 log = logging.getLogger("livehost.playout")
 _SILENCE_ON_FAILURE = SAMPLE_RATE  # a failed sentence becomes a second of quiet, not a tight retry loop
+URGENT_LOOKAHEAD = 6  # urgent parts started together so the urgent worker never idles between them
+COVER_AFTER_FRAMES = 5  # an answer not ready 200 ms after it is due gets an acknowledgement first
+
+
+def spoken_parts(sentence: str, index: int, urgent: bool) -> list[str]:
+    """How the playout speaks sentence `index` of a line: an urgent line's first sentence clause by
+    clause (so its audio starts sooner), everything else whole. Cache warming uses the same split."""
+    return (stream_chunks(sentence) or [sentence]) if urgent and index == 0 else [sentence]
 
 
 @dataclass(frozen=True)
@@ -54,6 +64,19 @@ class _Sentence:
     cut: bool = False
     pointing: bool = False
     pending: Future | None = None  # background synthesis in flight
+    urgent: bool = False  # the room is waiting for this line (an answer): synthesized before anything else
+    waited_frames: int = 0  # frames this sentence has held up while due
+    covered: bool = False  # an acknowledgement was said while it was being synthesized
+    part: int = 0  # an urgent line's first sentence is spoken clause by clause, so it starts sooner
+    parts: int = 1
+
+    @property
+    def opens_line(self) -> bool:
+        return self.index == 0 and self.part == 0
+
+    @property
+    def last_part(self) -> bool:
+        return self.part == self.parts - 1
 
 
 class Playout:
@@ -65,13 +88,24 @@ class Playout:
         self._synthesize = synthesize
         self._queue: deque[_Sentence] = deque()
         self._worker = ThreadPoolExecutor(1, thread_name_prefix="synth-ahead") if background else None
+        # Urgent lines get their own worker, so they never queue behind synthesis done ahead.
+        self._urgent_worker = ThreadPoolExecutor(1, thread_name_prefix="synth-urgent") if background else None
         self._next_synthesize: Callable[[str], Utterance] | None = None
+        self._covers: list[Future] = []
+        self._cover_count = 0
         self.voice_switched = False  # set by the frame in which a pending voice took over
 
     def close(self) -> None:
         """Drop queued background synthesis and wait for the one in progress."""
+        for worker in (self._worker, self._urgent_worker):
+            if worker is not None:
+                worker.shutdown(wait=True, cancel_futures=True)
+
+    def prepare_covers(self, texts: tuple[str, ...]) -> None:
+        """Short acknowledgements, synthesized now, said when the room would otherwise wait in
+        silence for an answer being synthesized (background mode only)."""
         if self._worker is not None:
-            self._worker.shutdown(wait=True, cancel_futures=True)
+            self._covers = [self._worker.submit(self._synthesize, text) for text in texts]
 
     def switch_voice(self, synthesize: Callable[[str], Utterance]) -> None:
         """Use another voice from the next sentence boundary on (at once when nothing is playing).
@@ -93,7 +127,7 @@ class Playout:
     def insert_next(self, line_id: str, sentences: tuple[str, ...]) -> None:
         """Play this line right after the sentence now playing (fillers after a stage restart)."""
         head = [self._queue.popleft()] if self._queue and self._queue[0].position > 0 else []
-        new = [_Sentence(line_id, i, len(sentences), text) for i, text in enumerate(sentences)]
+        new = [_Sentence(line_id, i, len(sentences), text, urgent=True) for i, text in enumerate(sentences)]
         self._queue = deque(head + new + list(self._queue))
 
     def clear(self) -> list[LineFinished]:
@@ -112,11 +146,17 @@ class Playout:
     def current_line(self) -> str | None:
         return self._queue[0].line_id if self._queue else None
 
-    def say(self, line_id: str, sentences: tuple[str, ...], point_at_last: bool = False) -> None:
-        """`point_at_last`: the last sentence is a call to action, said while pointing at the card."""
+    def say(self, line_id: str, sentences: tuple[str, ...], point_at_last: bool = False,
+            urgent: bool = False) -> None:
+        """`point_at_last`: the last sentence is a call to action, said while pointing at the card.
+        `urgent`: the room is waiting for this line (an answer); in background mode its first
+        sentence is spoken clause by clause so audio starts while the rest is synthesized."""
         for i, text in enumerate(sentences):
             last = i == len(sentences) - 1
-            self._queue.append(_Sentence(line_id, i, len(sentences), text, pointing=point_at_last and last))
+            parts = spoken_parts(text, i, urgent and self._worker is not None)
+            for k, part in enumerate(parts):
+                self._queue.append(_Sentence(line_id, i, len(sentences), part, pointing=point_at_last and last,
+                                             urgent=urgent, part=k, parts=len(parts)))
 
     def cut(self, line_id: str) -> list[LineFinished]:
         """Cut `line_id` at its next word boundary. Returns finishes for lines that never started."""
@@ -157,16 +197,27 @@ class Playout:
             return
         self._adopt(sentence, lambda: self._synthesize(sentence.text))
 
-    def _ready(self, sentence: _Sentence) -> bool:
-        """Background mode: start synthesis if needed; True once the utterance can be played."""
+    def _ready(self, sentence: _Sentence, waited_for: bool = False) -> bool:
+        """Background mode: start synthesis if needed; True once the utterance can be played.
+        `waited_for`: the sentence is due now, so it is synthesized as urgently as an answer."""
         if sentence.utterance is not None or self._worker is None:
             return True
         if sentence.pending is None:
-            sentence.pending = self._worker.submit(self._synthesize, sentence.text)
+            if sentence.urgent or waited_for:
+                sentence.pending = self._urgent_worker.submit(self._synthesize_urgently, sentence.text)
+            else:
+                sentence.pending = self._worker.submit(self._synthesize, sentence.text)
         if not sentence.pending.done():
+            return False
+        if isinstance(sentence.pending.exception(), SynthesisInterrupted):
+            sentence.pending = None  # it made way for an urgent line: asked for again next frame
             return False
         self._prepare(sentence)
         return True
+
+    def _synthesize_urgently(self, text: str) -> Utterance:
+        with speech_priority(URGENT):
+            return self._synthesize(text)
 
     def _adopt(self, sentence: _Sentence, make: Callable[[], Utterance]) -> None:
         try:
@@ -179,16 +230,35 @@ class Playout:
         sentence.track = VisemeTrack.from_utterance(utterance)
         sentence.end = utterance.num_samples
 
+    def _cover(self, sentence: _Sentence) -> bool:
+        """Put a ready acknowledgement in front of an answer the room has waited for too long."""
+        if not (sentence.urgent and sentence.opens_line and not sentence.covered
+                and sentence.waited_frames > COVER_AFTER_FRAMES):
+            return False
+        ready = [f for f in self._covers if f.done() and f.exception() is None]
+        if not ready:
+            return False
+        sentence.covered = True
+        self._cover_count += 1
+        utterance = ready[self._cover_count % len(ready)].result()
+        cover = _Sentence(f"filler-ack-{self._cover_count}", 0, 1, utterance.text, utterance=utterance,
+                          track=VisemeTrack.from_utterance(utterance), end=utterance.num_samples)
+        self._queue.appendleft(cover)
+        return True
+
     def upcoming_texts(self, count: int = 2) -> list[str]:
         return [s.text for s in list(self._queue)[:count]]
 
     def prefetch(self) -> None:
-        """Synthesise the next sentence ahead so a sentence change never waits on the engine."""
-        for sentence in list(self._queue)[:2]:
-            if self._worker is not None:
+        """Synthesise the next sentence ahead so a sentence change never waits on the engine; in
+        background mode every part of an urgent line queued near the head is started at once."""
+        ahead = list(self._queue)[:URGENT_LOOKAHEAD]
+        for i, sentence in enumerate(ahead):
+            if self._worker is None:
+                if i < 2:
+                    self._prepare(sentence)
+            elif i < 2 or sentence.urgent:
                 self._ready(sentence)
-            else:
-                self._prepare(sentence)
 
     def next_frame(self) -> FrameAudio:
         pcm = np.zeros(SAMPLES_PER_FRAME, dtype=np.int16)
@@ -198,10 +268,13 @@ class Playout:
         mouth, mouth_weight, subtitle, shape, pointing = 0.0, 0, "", None, False
         while filled < SAMPLES_PER_FRAME and self._queue:
             sentence = self._queue[0]
-            if not self._ready(sentence):
+            if not self._ready(sentence, waited_for=True):
+                sentence.waited_frames += 1
+                if self._cover(sentence):
+                    continue
                 break  # still being synthesized: the rest of this frame is quiet
             self._prepare(sentence)
-            if sentence.position == 0 and sentence.index == 0:
+            if sentence.position == 0 and sentence.opens_line:
                 started.append(sentence.line_id)
             take = min(SAMPLES_PER_FRAME - filled, sentence.end - sentence.position)
             if take > 0:
@@ -218,8 +291,8 @@ class Playout:
                 self._queue.popleft()
                 self._apply_voice_switch()
                 if sentence.cut:
-                    whole = sentence.end >= sentence.utterance.num_samples
+                    whole = sentence.end >= sentence.utterance.num_samples and sentence.last_part
                     finished.append(LineFinished(sentence.line_id, sentence.index + (1 if whole else 0), True))
-                elif sentence.index == sentence.count - 1:
+                elif sentence.index == sentence.count - 1 and sentence.last_part:
                     finished.append(LineFinished(sentence.line_id, sentence.count, False))
         return FrameAudio(pcm, mouth, subtitle, filled > 0, tuple(started), tuple(finished), shape, pointing)

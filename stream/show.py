@@ -28,7 +28,7 @@ from speech.types import SpeechEngine
 
 from .media import FPS, SAMPLES_PER_FRAME, AVChunk
 from .persona_bundle import PersonaBundle
-from .playout import LineFinished, Playout
+from .playout import LineFinished, Playout, spoken_parts
 
 log = logging.getLogger("livehost.show")
 
@@ -65,6 +65,7 @@ class StagedPersona:
 
 
 ControlFn = Callable[["ShowProducer"], None]
+URGENT_KINDS = frozenset({LineKind.ANSWER, LineKind.OPERATOR})  # the room or the operator is waiting for these
 
 
 class ShowProducer:
@@ -87,10 +88,6 @@ class ShowProducer:
         self._engine = engine
         # Live, engines with a synthesis cache also warm it for the sentences after the next two.
         self._warm_cache = getattr(engine, "warm", None) if synthesize_in_background else None
-        if self._warm_cache is not None:  # fixed phrases (acknowledgements fill the gap before an answer)
-            style = persona.style
-            self._warm_cache([p for p in (*style.acknowledgements, *style.fillers, *style.reassurances,
-                                          *style.unknown_answers) if "{" not in p])
         self.persona = persona
         self._next_persona: StagedPersona | None = None
         self._reply_listeners: list[Callable[[OnAirRecord], None]] = []
@@ -110,6 +107,27 @@ class ShowProducer:
         self._index = first_frame
         self._started = False
         self.last_subtitle = ""
+        self._background = synthesize_in_background
+        if synthesize_in_background:
+            self._prepare_speech_ahead()
+
+    def _prepare_speech_ahead(self) -> None:
+        """Live: acknowledgements ready to cover a slow answer, and the persona's fixed phrases and
+        the answers viewers ask for most synthesized into the cache, so most answers start at once."""
+        style = self.persona.style
+        self._playout.prepare_covers(style.acknowledgements)
+        if self._warm_cache is None:
+            return
+        fixed = [p for p in (*style.answer_prefixes, *style.fillers, *style.reassurances, *style.unknown_answers,
+                             *style.not_sold) if "{" not in p]
+        answers: list[str] = []
+        for answer in self._answerer.likely_answers(self._wall(self._index / FPS)):
+            # The director puts a persona prefix before answers that state catalog facts.
+            firsts = [p + answer.sentences[0] for p in style.answer_prefixes] if answer.sources else [answer.sentences[0]]
+            for first in firsts:
+                for i, sentence in enumerate((first, *answer.sentences[1:])):
+                    answers += spoken_parts(sentence, i, urgent=True)
+        self._warm_cache(list(dict.fromkeys(fixed + answers)))
 
     def close(self) -> None:
         """Stop background speech work (synthesis ahead, cache warming) before the process exits."""
@@ -239,6 +257,8 @@ class ShowProducer:
         for event in events:
             if isinstance(event, CatalogUpdated):
                 self._catalog = event.catalog
+                if self._background:
+                    self._prepare_speech_ahead()  # new prices and stock: new answers to have ready
                 self._feed(event, now)
             else:
                 self._feed(ChatReceived(event), now)
@@ -279,6 +299,9 @@ class ShowProducer:
             return
         self._renderer = prepared.renderer
         self.persona = prepared.bundle
+        if self._background:  # the new voice's cache, acknowledgements and answers
+            self._warm_cache = getattr(prepared.engine, "warm", None)
+            self._prepare_speech_ahead()
         self.feed_director(PersonaChanged(prepared.bundle.style, prepared.operator))
         log.info("persona %s on air", prepared.bundle.persona_id)
         for listener in self._persona_listeners:
@@ -310,7 +333,8 @@ class ShowProducer:
             elif isinstance(action, Say):
                 line = action.line
                 self._playout.say(line.line_id, line.sentences,
-                                  point_at_last=line.kind == LineKind.CLOSE)  # the call to action
+                                  point_at_last=line.kind == LineKind.CLOSE,  # the call to action
+                                  urgent=line.kind in URGENT_KINDS)
             elif isinstance(action, Reply):
                 self._record_reply(action, now)
             elif isinstance(action, ChatClassified) and action.kind in ("spam", "abuse"):

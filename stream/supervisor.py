@@ -11,6 +11,7 @@ engine costs a second of silence, is rebuilt, and a filler line is said when spe
 """
 from __future__ import annotations
 
+import contextvars
 import logging
 import queue
 import threading
@@ -19,6 +20,7 @@ from concurrent.futures import ThreadPoolExecutor
 from concurrent.futures import TimeoutError as FutureTimeout
 from typing import Callable
 
+from speech.priority import SynthesisInterrupted
 from speech.types import SpeechEngine, SpeechEngineError, Utterance
 
 from .media import FPS, AVChunk
@@ -40,11 +42,16 @@ class SupervisedSpeech:
         self._metrics = metrics or ShowMetrics()
         self._max_failures = max_failures
         self._engine = build()
-        self._pool = ThreadPoolExecutor(1, thread_name_prefix="livehost-speech")
+        self._pool = self._new_pool()
         self._failures = 0
         self.restarts = 0
         self.restarted = threading.Event()
         self.on_restart: Callable[[], None] = lambda: None  # e.g. queue a filler line for when speech is back
+
+    @staticmethod
+    def _new_pool() -> ThreadPoolExecutor:
+        # Two workers: an urgent line (an answer) must not queue behind synthesis done ahead.
+        return ThreadPoolExecutor(2, thread_name_prefix="livehost-speech")
 
     def load(self) -> None:
         self._engine.load()
@@ -68,12 +75,15 @@ class SupervisedSpeech:
 
     def synthesize(self, text: str) -> Utterance:
         started = time.perf_counter()
-        future = self._pool.submit(self._engine.synthesize, text)
+        # The copied context carries urgent_speech() into the worker thread.
+        future = self._pool.submit(contextvars.copy_context().run, self._engine.synthesize, text)
         try:
             utterance = future.result(timeout=self._deadline(text))
         except FutureTimeout:
             self._restart(f"stalled for more than {self._deadline(text):g} s")
             raise SpeechEngineError(f"speech stalled for more than {self._deadline(text):g} s") from None
+        except SynthesisInterrupted:
+            raise  # made way for an urgent line: not a failure
         except Exception:
             self._failures += 1
             if self._failures >= self._max_failures:
@@ -86,7 +96,7 @@ class SupervisedSpeech:
     def _restart(self, reason: str) -> None:
         log.error("speech stage %s; restarting it", reason)
         self._pool.shutdown(wait=False, cancel_futures=True)  # a hung worker is abandoned
-        self._pool = ThreadPoolExecutor(1, thread_name_prefix="livehost-speech")
+        self._pool = self._new_pool()
         try:
             self._engine = self._build()
         except Exception:

@@ -84,3 +84,38 @@ def test_speed_changes_the_predicted_durations(kokoro, monkeypatch):
 
 def test_empty_and_decoration_only_text_give_empty_utterances(kokoro):
     assert kokoro.synthesize("✨✨").num_samples == 0 and kokoro.synthesize("").words == ()
+
+
+def test_an_urgent_line_stops_a_long_synthesis_ahead_and_is_spoken_first(kokoro):
+    import threading
+
+    from speech.priority import URGENT, SynthesisInterrupted, speech_priority
+
+    long_text = "家人们看过来，这款高山乌龙茶来自福建安溪，可以冲泡七次，直播间到手价八十九元。" * 4
+    outcome = {}
+
+    def ahead():
+        try:
+            outcome["ahead"] = kokoro.synthesize(long_text)
+        except SynthesisInterrupted:
+            outcome["ahead"] = "interrupted"
+
+    worker = threading.Thread(target=ahead)
+    worker.start()
+    for _ in range(200):  # bounded: until the long run holds the model
+        if kokoro_busy():
+            break
+        threading.Event().wait(0.01)
+    with speech_priority(URGENT):
+        answer = kokoro.synthesize("到手价八十九元。")
+    worker.join(60)
+    assert not worker.is_alive()
+    assert outcome["ahead"] == "interrupted"
+    assert answer.num_samples > 0 and answer.words[-1].end <= answer.num_samples
+    again = kokoro.synthesize("到手价八十九元。")  # the engine is fine afterwards
+    assert again.num_samples > 0
+
+
+def kokoro_busy() -> bool:
+    from speech import kokoro as module
+    return module._gate._holder is not None

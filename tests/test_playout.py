@@ -1,10 +1,11 @@
 """Playout with the real espeak engine: continuous audio, cuts at word boundaries, exact resume points."""
+import threading
 import numpy as np
 import pytest
 
 from speech.espeak import EspeakEngine
 from stream.media import SAMPLES_PER_FRAME
-from stream.playout import LineFinished, Playout
+from stream.playout import COVER_AFTER_FRAMES, LineFinished, Playout
 
 SENTENCES = ("家人们看过来，这款乌龙茶今天给大家讲讲。", "它的亮点是高山茶园，可以冲泡七次。", "直播间到手价89元！")
 
@@ -114,3 +115,122 @@ def test_background_synthesis_gives_quiet_frames_instead_of_a_stalled_stream():
     assert first.speaking and first.started == ("L1",)
     frames = [first] + [playout.next_frame() for _ in range(400) if playout.busy]
     assert any(f.finished for f in frames) and not playout.busy
+
+
+def test_an_urgent_lines_first_sentence_is_spoken_clause_by_clause_and_reported_once(engine):
+    spoken, synthesize = recording(engine)
+    playout = Playout(synthesize, background=True)
+    answer = ("这位家人，高山乌龙茶现在直播间到手价89元。", "另外还有满199减30的活动。")
+    playout.say("a1", answer, urgent=True)
+    frames = []
+    for _ in range(2000):
+        frames.append(step(playout))
+        if frames[-1].finished:
+            break
+    playout.close()
+    assert set(spoken) == {"这位家人，", "高山乌龙茶现在直播间到手价89元。", answer[1]}
+    assert [f.started for f in frames if f.started] == [("a1",)]
+    assert [f.finished for f in frames if f.finished] == [(LineFinished("a1", 2, False),)]
+    played = np.concatenate([f.pcm for f in frames])
+    at = 0
+    for text in ("这位家人，", "高山乌龙茶现在直播间到手价89元。", answer[1]):  # each part whole, in order
+        pcm = spoken[text].pcm
+        first = np.flatnonzero(pcm)[0]
+        starts = [i - first for i in np.flatnonzero(played[at:] == pcm[first])[:200000] + at
+                  if i - first >= at and np.array_equal(played[i - first:i - first + len(pcm)], pcm)]
+        assert starts, text
+        at = starts[0] + len(pcm)
+
+
+def step(playout, settle: bool = True):
+    """One frame in background mode; with `settle`, first wait (bounded) for the head's synthesis."""
+    playout.prefetch()
+    head = playout._queue[0] if playout._queue else None
+    if settle and head is not None and head.pending is not None:
+        try:
+            head.pending.result(timeout=10)
+        except Exception:
+            pass
+    return playout.next_frame()
+
+
+def blocked_engine(engine, hold: set[str]):
+    """espeak, except that texts in `hold` wait until released: a slow model busy on them."""
+    release = threading.Event()
+
+    def synthesize(text):
+        if text in hold:
+            release.wait(timeout=30)
+        return engine.synthesize(text)
+    return synthesize, release
+
+
+def test_an_answer_is_synthesized_while_the_worker_ahead_is_still_busy(engine):
+    synthesize, release = blocked_engine(engine, {SENTENCES[1]})
+    playout = Playout(synthesize, background=True)
+    playout.say("l1", SENTENCES)
+    frames = []
+    for _ in range(50):  # until the rundown's first sentence plays and the second is stuck ahead
+        frames.append(step(playout))
+        if frames[-1].speaking:
+            break
+    assert frames[-1].speaking
+    playout.cut("l1")
+    playout.say("a1", ("七天无理由退货。",), urgent=True)
+    started = []
+    for _ in range(500):
+        frame = step(playout)
+        started += frame.started
+        if "a1" in started:
+            break
+    assert "a1" in started  # the answer went on air while the ahead worker still waited
+    release.set()
+    playout.close()
+
+
+def test_an_answer_not_ready_in_time_is_covered_by_an_acknowledgement(engine):
+    answer = "高山乌龙茶现在直播间到手价89元。"
+    synthesize, release = blocked_engine(engine, {answer})
+    playout = Playout(synthesize, background=True)
+    playout.prepare_covers(("稍等，我看一下。",))
+    playout._covers[0].result(timeout=30)
+    playout.say("a1", (answer,), urgent=True)
+    frames = []
+    for _ in range(200):
+        frames.append(step(playout, settle=False))
+        if frames[-1].started:
+            break
+    quiet = [f for f in frames if not f.speaking]
+    assert frames[-1].started == ("filler-ack-1",)
+    assert len(quiet) == COVER_AFTER_FRAMES  # 200 ms of waiting, then the acknowledgement
+    release.set()
+    for _ in range(1000):
+        frame = step(playout)
+        frames.append(frame)
+        if frame.finished and frame.finished[-1].line_id == "a1":
+            break
+    assert [s for f in frames for s in f.started] == ["filler-ack-1", "a1"]
+    playout.close()
+
+
+def test_synthesis_ahead_that_made_way_for_an_answer_is_asked_for_again(engine):
+    from speech.priority import SynthesisInterrupted
+
+    calls = []
+
+    def synthesize(text):
+        calls.append(text)
+        if calls.count(text) == 1:
+            raise SynthesisInterrupted("an answer came first")
+        return engine.synthesize(text)
+
+    playout = Playout(synthesize, background=True)
+    playout.say("l1", SENTENCES[:1])
+    frames = []
+    for _ in range(1000):
+        frames.append(step(playout))
+        if frames[-1].finished:
+            break
+    playout.close()
+    assert calls.count(SENTENCES[0]) == 2
+    assert frames[-1].finished == (LineFinished("l1", 1, False),)

@@ -107,3 +107,39 @@ def test_a_live_producer_synthesizes_ahead_and_warms_the_cache(tmp_path):
     # Acknowledgements are ready before any viewer asks: they fill the gap while an answer is made.
     from speech.cache import cache_key
     assert all(cache_key("espeak|cmn", text) in engine.cache for text in persona.style.acknowledgements)
+
+
+def test_answers_viewers_ask_for_most_are_synthesized_before_anyone_asks(tmp_path):
+    from script.chat import ChatEvent
+    from speech.cache import CachedEngine, SynthesisCache
+    from stream.playout import spoken_parts
+
+    class Recorded(LoudnessNormalizedEngine):
+        made: list[str] = []  # texts that reached the engine: cache misses
+
+        def synthesize(self, text):
+            self.made.append(text)
+            return super().synthesize(text)
+
+    persona = load_persona("default")
+    catalog = default_catalog()
+    engine = CachedEngine(Recorded(EspeakEngine()), SynthesisCache(tmp_path, 10**8), "espeak|cmn")
+    engine.load()
+    producer = ShowProducer(catalog, persona, engine, synthesize_in_background=True)
+    engine.wait_warm()
+    assert set(persona.style.answer_prefixes) <= set(Recorded.made)
+    said = []
+    producer.add_reply_listener(said.append)
+    product = catalog.products[1]
+    asked_at = len(Recorded.made)
+    producer.submit_chat(ChatEvent(0.0, "comment", "v1", f"{product.title}多少钱"))
+    for _ in range(10 * FPS):  # bounded: the answer is cut in and goes on air
+        producer.next_chunk()
+        if said and said[0].t_on_air is not None:
+            break
+    producer.close()
+    assert said and said[0].t_on_air is not None and said[0].sku == product.sku
+    sentences = [s + "。" for s in said[0].reply_text.split("。") if s]
+    parts = [p for i, s in enumerate(sentences) for p in spoken_parts(s, i, urgent=True)]
+    assert len(parts) >= 2  # the persona's prefix is spoken on its own
+    assert not set(parts) & set(Recorded.made[asked_at:])  # every part came from the cache

@@ -250,3 +250,65 @@ def test_a_long_first_sentence_streams_clause_by_clause():
     chunks = [u.text for u in synthesize_stream(inner, "好问题，这款茶到手价59.9元，还送杯子。明天发货。")]
     assert chunks == ["好问题，", "这款茶到手价59.9元，", "还送杯子。", "明天发货。"]
     assert [u.text for u in synthesize_stream(inner, "好的。明天发货，包邮。")] == ["好的。", "明天发货，包邮。"]
+
+
+def test_a_line_that_made_way_for_an_urgent_one_is_not_an_engine_failure():
+    from speech.fallback import FallbackEngine
+    from speech.priority import SynthesisInterrupted
+    from stream.supervisor import SupervisedSpeech
+
+    class Yielding:
+        name = "yielding"
+
+        def load(self):
+            pass
+
+        def synthesize(self, text):
+            raise SynthesisInterrupted("an answer came first")
+
+    class Quiet:
+        name = "quiet"
+        said = []
+
+        def load(self):
+            pass
+
+        def synthesize(self, text):
+            self.said.append(text)
+            return Utterance(text, text, np.zeros(480, dtype=np.int16), ())
+
+    fallback = FallbackEngine(Yielding(), Quiet())
+    fallback.load()
+    with pytest.raises(SynthesisInterrupted):
+        fallback.synthesize("你好。")
+    assert fallback.switches == 0 and fallback.active.name == "yielding" and Quiet.said == []
+    supervised = SupervisedSpeech(lambda: Yielding(), timeout_s=5.0, max_failures=1)
+    for _ in range(3):
+        with pytest.raises(SynthesisInterrupted):
+            supervised.synthesize("你好。")
+    assert supervised.restarts == 0
+    supervised.close()
+
+
+def test_supervised_speech_carries_the_callers_priority_into_its_worker():
+    from speech.priority import URGENT, current_priority, speech_priority
+    from stream.supervisor import SupervisedSpeech
+
+    seen = []
+
+    class Recording:
+        name = "recording"
+
+        def load(self):
+            pass
+
+        def synthesize(self, text):
+            seen.append(current_priority())
+            return Utterance(text, text, np.zeros(480, dtype=np.int16), ())
+
+    supervised = SupervisedSpeech(Recording, timeout_s=5.0)
+    supervised.synthesize("一。")
+    with speech_priority(URGENT):
+        supervised.synthesize("二。")
+    supervised.close()
+    assert seen == [1, URGENT]
