@@ -33,6 +33,7 @@ DURATIONS_OUTPUT = "/encoder/Clip_output_0"  # round(ReduceSum / speed), clipped
 # in the audio, not in the graph: shortening the pad's duration inside the model weakened the
 # first syllable (the intelligibility bench lost sentence-initial words).
 LEADING_PAD_FRAMES = 4
+DECODER_LEAD_FRAMES = 3
 _TIMED_MODEL_NAME = "kokoro-v1.0.int8.timed.onnx"
 
 _VOWELS = frozenset("aeiouyæɑɐɒɔəɚɛɜɤɨɪɯʊʌøœɵɘᵊᵻAIOQWY")
@@ -118,7 +119,7 @@ def _shared_session(path: Path, threads: int):
 
 class KokoroEngine:
     name = "kokoro"
-    revision = "lead-pad-100ms"  # part of the cache key: cached audio from older output is not reused
+    revision = "lead-pad-100ms+decoder-lead-3"  # part of the cache key: cached audio from older output is not reused
 
     def __init__(self, voice: str = "jf_gongitsune", speed: float = 1.0, cache_dir: Path | None = None,
                  threads: int | None = None) -> None:
@@ -316,7 +317,12 @@ class KokoroEngine:
                                     f"{frames.sum() * SAMPLES_PER_DURATION_UNIT}")
         cut = max(0, int(frames[0]) - LEADING_PAD_FRAMES)  # whole frames, so timings stay exact
         audio, frames[0] = audio[cut * SAMPLES_PER_DURATION_UNIT:], frames[0] - cut
-        bounds = np.concatenate([[0], np.cumsum(frames)]) * SAMPLES_PER_DURATION_UNIT
+        bounds = np.concatenate([[0], np.cumsum(frames)])
+        # The decoder's audio runs DECODER_LEAD_FRAMES ahead of the summed durations (measured
+        # against the audio envelope: 70 ms; hexgrad's own timestamps use the same -3): every
+        # inner boundary moves back by that many whole frames, the ends stay at 0 and the length.
+        bounds[1:-1] = np.maximum(bounds[1:-1] - DECODER_LEAD_FRAMES, 0)
+        bounds = bounds * SAMPLES_PER_DURATION_UNIT
         pcm = (np.clip(audio, -1.0, 1.0) * 32767).astype(np.int16)
         return pcm, self._word_timings(chunk, bounds), self._phoneme_timings(chars, bounds)
 
