@@ -22,8 +22,20 @@ from .media import SAMPLE_RATE, SAMPLES_PER_FRAME
 
 log = logging.getLogger("livehost.playout")
 _SILENCE_ON_FAILURE = SAMPLE_RATE  # a failed sentence becomes a second of quiet, not a tight retry loop
+# A cut waits for the next word boundary only this long; a word still going on after that fades
+# out instead (a barge-in must take the old line off the air within 0.2 s, words last up to 1 s).
+MAX_CUT_WAIT = SAMPLE_RATE // 10
+CUT_FADE = SAMPLE_RATE * 3 // 100  # 30 ms: short enough to feel immediate, long enough not to click
 URGENT_LOOKAHEAD = 6  # urgent parts started together so the urgent worker never idles between them
 COVER_AFTER_FRAMES = 5  # an answer not ready 200 ms after it is due gets an acknowledgement first
+
+
+def cut_end(utterance: Utterance, position: int) -> tuple[int, int | None]:
+    """Where a line cut at `position` stops: (end sample, sample where a fade-out starts or None)."""
+    boundary = next((b for b in utterance.word_boundaries() if b >= position), utterance.num_samples)
+    if boundary - position <= MAX_CUT_WAIT:
+        return boundary, None
+    return min(utterance.num_samples, position + CUT_FADE), position
 
 
 def spoken_parts(sentence: str, index: int, urgent: bool) -> list[str]:
@@ -67,6 +79,7 @@ class _Sentence:
     urgent: bool = False  # the room is waiting for this line (an answer): synthesized before anything else
     waited_frames: int = 0  # frames this sentence has held up while due
     covered: bool = False  # an acknowledgement was said while it was being synthesized
+    fade_from: int | None = None  # a cut mid-word fades out from here to `end`
     part: int = 0  # an urgent line's first sentence is spoken clause by clause, so it starts sooner
     parts: int = 1
 
@@ -159,12 +172,13 @@ class Playout:
                                              urgent=urgent, part=k, parts=len(parts)))
 
     def cut(self, line_id: str) -> list[LineFinished]:
-        """Cut `line_id` at its next word boundary. Returns finishes for lines that never started."""
+        """Cut `line_id` at its next word boundary, or fade it out if that is more than MAX_CUT_WAIT
+        away. Returns finishes for lines that never started."""
         finished: list[LineFinished] = []
         head = self._queue[0] if self._queue else None
         if head is not None and head.line_id == line_id and head.position > 0:
             self._prepare(head)
-            head.end = next((b for b in head.utterance.word_boundaries() if b >= head.position), head.end)
+            head.end, head.fade_from = cut_end(head.utterance, head.position)
             head.cut = True
             keep = [head]
         else:
@@ -230,6 +244,15 @@ class Playout:
         sentence.track = VisemeTrack.from_utterance(utterance)
         sentence.end = utterance.num_samples
 
+    @staticmethod
+    def _samples(sentence: _Sentence, take: int) -> np.ndarray:
+        start = sentence.position
+        samples = sentence.utterance.pcm[start:start + take]
+        if sentence.fade_from is None:
+            return samples
+        gain = np.clip((sentence.end - np.arange(start, start + take)) / (sentence.end - sentence.fade_from), 0.0, 1.0)
+        return np.rint(samples * gain).astype(np.int16)
+
     def _cover(self, sentence: _Sentence) -> bool:
         """Put a ready acknowledgement in front of an answer the room has waited for too long."""
         if not (sentence.urgent and sentence.opens_line and not sentence.covered
@@ -278,7 +301,7 @@ class Playout:
                 started.append(sentence.line_id)
             take = min(SAMPLES_PER_FRAME - filled, sentence.end - sentence.position)
             if take > 0:
-                pcm[filled:filled + take] = sentence.utterance.pcm[sentence.position:sentence.position + take]
+                pcm[filled:filled + take] = self._samples(sentence, take)
                 if take > mouth_weight:
                     shape = sentence.track.shape_for_frame(sentence.position)
                     mouth = shape.open
@@ -291,7 +314,8 @@ class Playout:
                 self._queue.popleft()
                 self._apply_voice_switch()
                 if sentence.cut:
-                    whole = sentence.end >= sentence.utterance.num_samples and sentence.last_part
+                    whole = sentence.end >= sentence.utterance.num_samples and sentence.last_part \
+                        and sentence.fade_from is None
                     finished.append(LineFinished(sentence.line_id, sentence.index + (1 if whole else 0), True))
                 elif sentence.index == sentence.count - 1 and sentence.last_part:
                     finished.append(LineFinished(sentence.line_id, sentence.count, False))

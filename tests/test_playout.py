@@ -5,7 +5,7 @@ import pytest
 
 from speech.espeak import EspeakEngine
 from stream.media import SAMPLES_PER_FRAME
-from stream.playout import COVER_AFTER_FRAMES, LineFinished, Playout
+from stream.playout import COVER_AFTER_FRAMES, CUT_FADE, MAX_CUT_WAIT, LineFinished, Playout
 
 SENTENCES = ("家人们看过来，这款乌龙茶今天给大家讲讲。", "它的亮点是高山茶园，可以冲泡七次。", "直播间到手价89元！")
 
@@ -51,13 +51,24 @@ def test_a_line_plays_all_its_samples_back_to_back_and_reports_a_full_finish(eng
     assert max(f.mouth_open for f in frames) > 0.3
 
 
-def test_cut_lands_on_a_word_boundary_of_the_current_sentence_and_reports_it(engine):
+def play_into_second_sentence(engine, near_boundary: bool):
+    """Play until inside sentence 2 with its next word boundary near (<= MAX_CUT_WAIT) or far."""
     spoken, synthesize = recording(engine)
     playout = Playout(synthesize)
     playout.say("l1", SENTENCES)
-    frames = play_until(playout, lambda f, fs: sum(x.subtitle == SENTENCES[1] for x in fs) > 10)
+    frames = play_until(playout, lambda f, fs: f.subtitle == SENTENCES[1])
     first, second = spoken[SENTENCES[0]], spoken[SENTENCES[1]]
-    position = sum(len(f.pcm) for f in frames) - first.num_samples  # samples of sentence 2 played
+    for _ in range(500):
+        position = sum(len(f.pcm) for f in frames) - first.num_samples  # samples of sentence 2 played
+        wait = min(b for b in second.word_boundaries() if b >= position) - position
+        if position > 0 and (wait <= MAX_CUT_WAIT) == near_boundary and position + wait < second.num_samples:
+            return playout, frames, first, second, position
+        frames.append(playout.next_frame())
+    raise AssertionError("no such position in the sentence")
+
+
+def test_cut_lands_on_a_word_boundary_when_one_comes_within_the_wait(engine):
+    playout, frames, first, second, position = play_into_second_sentence(engine, near_boundary=True)
     assert playout.cut("l1") == []
     frames += play_until(playout, lambda f, _: bool(f.finished))
     assert frames[-1].finished == (LineFinished("l1", 1, True),)
@@ -67,6 +78,21 @@ def test_cut_lands_on_a_word_boundary_of_the_current_sentence_and_reports_it(eng
     # Sentence 2 is heard exactly up to that word boundary, then nothing but the frame's padding.
     assert np.array_equal(after_first[:boundary], second.pcm[:boundary])
     assert len(after_first) - boundary < SAMPLES_PER_FRAME and not after_first[boundary:].any()
+    assert not playout.busy
+
+
+def test_cut_mid_word_fades_out_at_once_instead_of_waiting_for_the_word(engine):
+    playout, frames, first, second, position = play_into_second_sentence(engine, near_boundary=False)
+    assert playout.cut("l1") == []
+    frames += play_until(playout, lambda f, _: bool(f.finished))
+    assert frames[-1].finished == (LineFinished("l1", 1, True),)
+    after_first = np.concatenate([f.pcm for f in frames])[first.num_samples:].astype(np.int32)
+    assert np.array_equal(after_first[:position], second.pcm[:position])
+    fade = after_first[position:position + CUT_FADE]
+    original = second.pcm[position:position + CUT_FADE].astype(np.int32)
+    assert np.all(np.abs(fade) <= np.abs(original))  # only ever quieter
+    assert np.abs(fade[-CUT_FADE // 10:]).max() <= 0.1 * max(1, np.abs(original).max())  # down to nothing
+    assert not after_first[position + CUT_FADE:].any()  # off the air 30 ms after the cut
     assert not playout.busy
 
 
