@@ -43,7 +43,10 @@ from stream.metrics import cpu_seconds, rss_bytes  # noqa: E402
 from stream.persona_bundle import load_persona  # noqa: E402
 from stream.run_show import build_producer, supervised_engine_factory  # noqa: E402
 
-QUESTIONS = ["这个茶多少钱?", "充电宝多少钱?", "面霜多少钱?", "乌龙茶发货快吗?"]
+# A mix: answers the show synthesizes before anyone asks (price, promotions, policies, specs)
+# and ones it cannot have ready (multi-buy arithmetic, haggling, "are you real").
+QUESTIONS = ["这个茶多少钱?", "充电宝多少钱?", "面霜有什么优惠?", "乌龙茶发货快吗?", "充电宝能带上飞机吗?",
+             "茶叶买两件多少钱?", "面霜能便宜点吗?", "你是真人吗?", "乌龙茶保质期多久?", "充电宝多重?"]
 OUT = ROOT / "bench" / "out" / "soak"
 
 
