@@ -27,7 +27,10 @@ log = logging.getLogger("livehost.speech.kokoro")
 KOKORO_RATE = 24_000
 SAMPLES_PER_DURATION_UNIT = 600  # 24 kHz samples per predicted duration frame (hop 300, upsampled x2)
 VOICES = ("jf_gongitsune", "jm_kumo", "jf_alpha", "jf_nezumi", "jf_tebukuro")
-MAX_TOKENS = 500  # the model takes 510 tokens with its two pads; keep a margin
+# The model takes 510 tokens, but its decoder's working memory grows with the audio (~1.7 MB a
+# token): chunks stay under 100 tokens (about 10 s of speech), split at a pause when possible.
+MAX_TOKENS = 100
+_RESERVE_TEXT = "家人们看过来，这款高山乌龙茶来自福建安溪，可以冲泡七次，直播间到手价八十九元，满一百九十九减三十。"
 DURATIONS_OUTPUT = "/encoder/Clip_output_0"  # round(ReduceSum / speed), clipped to >= 1: what the decoder uses
 # The model predicts ~500 ms of silence before every sentence; keep 100 ms of it. The cut is made
 # in the audio, not in the graph: shortening the pad's duration inside the model weakened the
@@ -100,6 +103,7 @@ def english_phonemes(word: str) -> str:
 
 _sessions: dict[tuple[str, int], object] = {}
 _sessions_lock = threading.Lock()
+_reserved: set[int] = set()  # sessions whose working memory was taken at load
 _gate = InferenceGate()  # one inference at a time (two would only fight over the same cores); urgent first
 
 
@@ -113,21 +117,23 @@ def _shared_session(path: Path, threads: int):
             options = ort.SessionOptions()
             options.intra_op_num_threads = threads
             options.log_severity_level = 3
-            # Without the arena, the decoder's large buffers go back to the OS after each sentence;
-            # with it, the process kept the largest sentence's working set for good (RSS crept up
-            # as longer lines came by). Measured: same speed.
-            options.enable_cpu_mem_arena = False
+            # onnxruntime's arena reuses the decoder's large buffers (without it glibc kept GBs
+            # fragmented across threads). load() runs the longest chunk once, so the arena is at its
+            # ceiling before the show starts instead of creeping up as longer sentences come by.
             _sessions[key] = ort.InferenceSession(str(path), sess_options=options, providers=["CPUExecutionProvider"])
         return _sessions[key]
 
 
 class KokoroEngine:
     name = "kokoro"
-    revision = "lead-pad-100ms+decoder-lead-3"  # part of the cache key: cached audio from older output is not reused
+    revision = "lead-pad-100ms+decoder-lead-3+chunk-100"  # part of the cache key: cached audio from older output is not reused
 
     def __init__(self, voice: str = "jf_gongitsune", speed: float = 1.0, cache_dir: Path | None = None,
-                 threads: int | None = None) -> None:
+                 threads: int | None = None, reserve_memory: bool = False) -> None:
+        """`reserve_memory` (live shows): load() also runs one chunk of the largest size, so the
+        model's memory is at its ceiling from the start and does not creep up during the show."""
         self.voice = voice
+        self._reserve_memory = reserve_memory
         self.speed = speed
         self._cache_dir = cache_dir
         self._threads = threads
@@ -160,6 +166,25 @@ class KokoroEngine:
             self._style = np.asarray(voices[self.voice], dtype=np.float32)
         self._session = _shared_session(timed_model_path(self._cache_dir),
                                         self._threads or max(1, min(2, os.cpu_count() or 1)))
+        if self._reserve_memory:
+            self._reserve()
+
+    def _reserve(self) -> None:
+        with _sessions_lock:
+            if id(self._session) in _reserved:
+                return  # personas share the session, and with it the memory already taken
+            _reserved.add(id(self._session))
+        spoken = normalize_for_speech(_RESERVE_TEXT * (1 + MAX_TOKENS // 30))
+        pieces, size = [], 0
+        for piece in self._pieces(spoken):
+            if size + len(piece.phonemes) > MAX_TOKENS:
+                break
+            pieces.append(piece)
+            size += len(piece.phonemes)
+        try:
+            self._infer(pieces)
+        except SynthesisInterrupted:
+            pass  # a line to say came first; the arena then grows with the show's own sentences
 
     def synthesize(self, text: str) -> Utterance:
         if self._session is None:
@@ -273,8 +298,11 @@ class KokoroEngine:
         size = 0
         for piece in pieces:
             if current and size + len(piece.phonemes) > MAX_TOKENS:
-                chunks.append(current)
-                current, size = [], 0
+                pauses = [i for i, p in enumerate(current) if not p.is_word and p.phonemes[0] in ",:;—"]
+                cut = pauses[-1] + 1 if pauses and pauses[-1] + 1 < len(current) else len(current)
+                chunks.append(current[:cut])
+                current = current[cut:]
+                size = sum(len(p.phonemes) for p in current)
             if len(piece.phonemes) > MAX_TOKENS:
                 piece = _Piece(piece.text, piece.phonemes[:MAX_TOKENS], piece.is_word)
             current.append(piece)

@@ -49,10 +49,11 @@ class VoiceSettings:
         return VoiceSettings(engine, DEFAULT_VOICES[engine], self.speed)
 
 
-def base_engine(settings: VoiceSettings) -> SpeechEngine:
-    """The bare engine for these settings, without loudness, cache or fallback."""
+def base_engine(settings: VoiceSettings, reserve_memory: bool = False) -> SpeechEngine:
+    """The bare engine for these settings, without loudness, cache or fallback. `reserve_memory`:
+    a live show takes the model's full working memory at load (see KokoroEngine)."""
     if settings.engine == "kokoro":
-        return KokoroEngine(voice=settings.voice, speed=settings.speed)
+        return KokoroEngine(voice=settings.voice, speed=settings.speed, reserve_memory=reserve_memory)
     if settings.engine == "coqui":
         from .coqui import CoquiEngine
         return CoquiEngine(model_dir=Path(settings.voice), speed=settings.speed)
@@ -70,13 +71,13 @@ def _finished(engine: SpeechEngine, settings: VoiceSettings, cache: SynthesisCac
 
 
 def make_engine(settings: VoiceSettings, cache_dir: Path | None = None, max_cache_bytes: int = DEFAULT_MAX_BYTES,
-                target_dbfs: float = TARGET_DBFS, fallback: bool = True) -> SpeechEngine:
+                target_dbfs: float = TARGET_DBFS, fallback: bool = True, reserve_memory: bool = False) -> SpeechEngine:
     """The engine the show talks through. Construction is cheap; call load() before the show.
 
     cache_dir=None keeps no disk cache (tests); the CLI passes speech.cache.default_tts_cache_dir().
     """
     cache = SynthesisCache(cache_dir, max_cache_bytes) if cache_dir is not None else None
-    primary = _finished(base_engine(settings), settings, cache, target_dbfs)
+    primary = _finished(base_engine(settings, reserve_memory), settings, cache, target_dbfs)
     if settings.engine == "espeak" or not fallback:
         return primary
     espeak = VoiceSettings("espeak", DEFAULT_VOICES["espeak"], settings.speed)

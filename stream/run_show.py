@@ -27,7 +27,7 @@ log = logging.getLogger("livehost")
 def supervised_engine_factory(timeout_s: float) -> Callable[[VoiceSettings], SpeechEngine]:
     def build(voice: VoiceSettings) -> SupervisedSpeech:
         def fresh() -> SpeechEngine:
-            engine = make_engine(voice, cache_dir=default_tts_cache_dir())
+            engine = make_engine(voice, cache_dir=default_tts_cache_dir(), reserve_memory=True)
             engine.load()
             return engine
         return SupervisedSpeech(fresh, timeout_s)

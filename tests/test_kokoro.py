@@ -5,6 +5,7 @@ import numpy as np
 import pytest
 
 from speech.kokoro import SAMPLES_PER_DURATION_UNIT, KokoroEngine
+from speech.normalize import normalize_for_speech
 from speech.types import SAMPLE_RATE
 
 FRAME_48K = SAMPLES_PER_DURATION_UNIT * 2  # one predicted duration unit at the show's 48 kHz
@@ -144,3 +145,23 @@ def test_vowel_timings_line_up_with_the_loud_parts_of_the_audio(kokoro):
     best = max(range(-30, 31), key=corr)
     assert abs(best) <= 3, f"audio is {best * 5} ms off the vowel timings"
     assert corr(0) > 0.3
+
+
+def test_long_sentences_are_split_at_a_pause_under_the_chunk_limit(kokoro):
+    from speech.kokoro import MAX_TOKENS
+    text = "这款高山乌龙茶来自福建安溪的高山茶园，可以冲泡七次，直播间到手价八十九元，满一百九十九减三十，喜欢的家人抓紧下单。"
+    chunks = kokoro._chunks(kokoro._pieces(normalize_for_speech(text)))
+    assert len(chunks) >= 2
+    for chunk in chunks:
+        assert sum(len(p.phonemes) for p in chunk) <= MAX_TOKENS
+    assert all(chunk[-1].text in "，," for chunk in chunks[:-1])  # each ends on a comma's pause
+
+
+def test_a_live_engine_takes_its_full_working_memory_at_load():
+    from speech import kokoro as module
+    engine = KokoroEngine("jf_gongitsune", 1.0, reserve_memory=True)
+    engine.load()
+    assert id(engine._session) in module._reserved
+    again = KokoroEngine("jm_kumo", 1.0, reserve_memory=True)
+    again.load()  # a second persona shares the session: nothing more to take
+    assert again._session is engine._session
