@@ -322,6 +322,7 @@ class LiveShow:
         depths = {"render": self.stage.depth_ms}
         depths.update({name: frames * FRAME_MS for name, frames in self._fanout.queue_depths.items()})
         m.queue_depth_ms = depths
+        m.chat_backlog = self.stage.producer.chat_backlog
 
 
 def _default_engine(voice):

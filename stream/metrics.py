@@ -72,6 +72,7 @@ class ShowMetrics:
         self.rtmp_reconnects = 0
         self.stage_restarts: dict[str, int] = {}
         self.queue_depth_ms: dict[str, float] = {}
+        self.chat_backlog = 0  # accepted chat messages the director has not read yet
         self.chat_messages = 0
         self.chat_malformed = 0
         self.webrtc_peers = 0
@@ -124,6 +125,8 @@ class ShowMetrics:
             metric("chat_messages_total", "counter", "Chat frames received.", [("", self.chat_messages)])
             metric("chat_malformed_total", "counter", "Chat frames refused as malformed.",
                    [("", self.chat_malformed)])
+            metric("chat_backlog_messages", "gauge", "Accepted chat messages waiting for the director.",
+                   [("", self.chat_backlog)])
             metric("webrtc_peers", "gauge", "Connected WebRTC viewers.", [("", self.webrtc_peers)])
             metric("webrtc_dropped_frames_total", "counter", "Frames dropped for slow WebRTC viewers.",
                    [("", self.webrtc_dropped)])

@@ -107,3 +107,22 @@ def test_logs_never_carry_a_viewers_phone_number(caplog):
     text = "\n".join(r.getMessage() for r in caplog.records)
     assert "answering u1" in text or "u1" in text
     assert "13812345678" not in text
+
+
+def test_a_chat_flood_is_read_a_bounded_number_per_frame_and_none_is_lost():
+    from script.director import ChatClassified
+    from stream.show import CHAT_EVENTS_PER_FRAME
+
+    producer = ShowProducer(default_catalog(), PERSONA, make_engine(PERSONA.voice.with_engine("espeak")))
+    classified = []
+    producer.add_action_listener(lambda action, now: isinstance(action, ChatClassified) and classified.append(action))
+    producer.next_chunk()
+    for i in range(5 * CHAT_EVENTS_PER_FRAME + 3):
+        producer.submit_chat(ChatEvent(0.0, "comment", f"u{i}", "666"))
+    counts = []
+    while producer.chat_backlog and len(counts) < 20:
+        before = len(classified)
+        producer.next_chunk()
+        counts.append(len(classified) - before)
+    assert counts == [CHAT_EVENTS_PER_FRAME] * 5 + [3]
+    assert [a.event.user for a in classified] == [f"u{i}" for i in range(5 * CHAT_EVENTS_PER_FRAME + 3)]
