@@ -30,6 +30,7 @@ VOICES = ("jf_gongitsune", "jm_kumo", "jf_alpha", "jf_nezumi", "jf_tebukuro")
 # The model takes 510 tokens, but its decoder's working memory grows with the audio (~1.7 MB a
 # token): chunks stay under 100 tokens (about 10 s of speech), split at a pause when possible.
 MAX_TOKENS = 100
+RESERVE_SPEED = 0.6  # slower than any persona speaks (personas: 0.5..2.0 allowed, shipped ones ~1.0)
 _RESERVE_TEXT = "家人们看过来，这款高山乌龙茶来自福建安溪，可以冲泡七次，直播间到手价八十九元，满一百九十九减三十。"
 DURATIONS_OUTPUT = "/encoder/Clip_output_0"  # round(ReduceSum / speed), clipped to >= 1: what the decoder uses
 # The model predicts ~500 ms of silence before every sentence; keep 100 ms of it. The cut is made
@@ -182,7 +183,9 @@ class KokoroEngine:
             pieces.append(piece)
             size += len(piece.phonemes)
         try:
-            self._infer(pieces)
+            # Read slowly, the chunk makes more audio than any sentence will: the decoder's buffers
+            # grow with the audio, not with the tokens (measured: RSS then stays within ~35 MB).
+            self._infer(pieces, speed=RESERVE_SPEED * min(1.0, self.speed))
         except SynthesisInterrupted:
             pass  # a line to say came first; the arena then grows with the show's own sentences
 
@@ -322,7 +325,8 @@ class KokoroEngine:
 
     # -- inference and timings -----------------------------------------------------------------
 
-    def _infer(self, chunk: list[_Piece]) -> tuple[np.ndarray, list[WordTiming], list[PhonemeTiming]]:
+    def _infer(self, chunk: list[_Piece], speed: float | None = None
+               ) -> tuple[np.ndarray, list[WordTiming], list[PhonemeTiming]]:
         chars = "".join(p.phonemes for p in chunk)
         tokens = [self._vocab[c] for c in chars]
         style = self._style[min(len(tokens), len(self._style)) - 1].reshape(1, 256)
@@ -334,7 +338,7 @@ class KokoroEngine:
                 audio, durations = self._session.run(None, {
                     "tokens": np.array([[0, *tokens, 0]], dtype=np.int64),
                     "style": style,
-                    "speed": np.array([self.speed], dtype=np.float32),
+                    "speed": np.array([speed or self.speed], dtype=np.float32),
                 }, options)
             except Exception as exc:
                 if options.terminate:

@@ -38,7 +38,10 @@ from .webrtc import RawBroadcast, WebRtcHub
 
 log = logging.getLogger("livehost.live")
 SUPERVISOR = "supervisor"  # the name in the audit log for settings restored after a stage restart
-LEAD_S = 0.08  # frames go to the encoder this far ahead of air time; a cut lands at most this late plus a word
+# Frames go to the encoder this far ahead of air time (pts come from the frame index, so this only
+# has to cover handing the frame over); a barge-in cannot take back what was sent, so it lands at
+# least this late.
+LEAD_S = 0.04
 
 
 @dataclass
