@@ -39,6 +39,7 @@ from stream.catalog_file import default_catalog  # noqa: E402
 from stream.fanout import OutputSpec  # noqa: E402
 from stream.live import LiveConfig, LiveShow  # noqa: E402
 from stream.media import FPS, SAMPLE_RATE  # noqa: E402
+from stream.memory import limit_malloc_arenas  # noqa: E402
 from stream.metrics import cpu_seconds, rss_bytes  # noqa: E402
 from stream.persona_bundle import load_persona  # noqa: E402
 from stream.run_show import build_producer, supervised_engine_factory  # noqa: E402
@@ -74,11 +75,12 @@ class Soak:
         persona = load_persona(self.args.persona)
         engine_for = supervised_engine_factory(3.0)
         producer = build_producer(default_catalog(), persona, engine_for)
-        producer.add_line_listener(lambda line_id, interrupted, now: interrupted and self.cuts.append(now))
         config = LiveConfig(outputs=[OutputSpec("rtmp", url, "flv")], chat_port=0, live_view=False,
                             console=True, console_port=0, state_dir=str(OUT),
                             console_token_file=str(OUT / "console.token"), max_seconds=self.duration)
         show = LiveShow(producer, config, make_engine=engine_for)
+        producer.add_line_listener(  # producer time -> the air timeline the chat's `t` is on
+            lambda line_id, interrupted, now: interrupted and self.cuts.append(show.air_time(now)))
         task = asyncio.create_task(show.run())
         await show.ready.wait()
         wall0, cpu0 = time.monotonic(), cpu_seconds()
@@ -265,6 +267,7 @@ def main() -> None:
     parser.add_argument("--flood-at", type=float, help="show second to start the chat flood (default: half way)")
     parser.add_argument("--flood-rate", type=int, default=1000)
     args = parser.parse_args()
+    limit_malloc_arenas()  # as `livehost run` does
     logging.basicConfig(level=logging.WARNING, filename=str(OUT.parent / "soak.log") if OUT.parent.exists() else None)
     result = asyncio.run(Soak(args).run())
     print(json.dumps(result, indent=2, ensure_ascii=False))

@@ -13,7 +13,7 @@ import asyncio
 import logging
 import time
 from collections import deque
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Callable
 
@@ -97,6 +97,7 @@ class LiveShow:
         self._samples_sent = 0
         self.ready = asyncio.Event()
         self.frames = 0
+        self._air_offset_frames = 0  # air frame number minus producer frame index (idle frames sent)
         self._loop: asyncio.AbstractEventLoop | None = None
         self._paused = False
         self._pinned: str | None = None
@@ -176,9 +177,17 @@ class LiveShow:
     def _on_reconnect(self, name: str) -> None:
         self.metrics.rtmp_reconnects += 1
 
+    def air_time(self, producer_seconds: float) -> float:
+        """A producer time (its frame index / FPS) on the air timeline of the chat's `t`: every
+        idle frame the pacer sent while the render stage was late pushes the producer's frames
+        one slot later on air."""
+        return producer_seconds + self._air_offset_frames / FPS
+
     def on_reply(self, record: OnAirRecord) -> None:
         """Hook for the producer; safe to call from its worker thread."""
         loop = self._loop
+        if record.t_on_air is not None:
+            record = replace(record, t_on_air=round(self.air_time(record.t_on_air), 3))
         if record.reply_text is not None and record.t_on_air is not None:
             self.metrics.observe(self.metrics.answer_latency, max(0.0, record.t_on_air - record.event.t))
         if loop is not None and record.reply_text is not None and record.t_on_air is not None:
@@ -305,6 +314,7 @@ class LiveShow:
             video, audio = self._runtime_frames.idle(self.frames), SILENCE
         else:
             video, audio = chunk.video, chunk.audio
+            self._air_offset_frames = self.frames - chunk.index
         # Outputs count frames themselves: a restarted stage or an idle frame never breaks the sequence.
         on_air = AVChunk(self.frames, video, audio)
         if self._loop is not None:

@@ -11,7 +11,7 @@ from speech.types import SpeechEngineError, Utterance
 from stream.clock import FakeClock
 from stream.fanout import OutputSpec
 from stream.live import LiveConfig, LiveShow
-from stream.media import SAMPLES_PER_FRAME, AVChunk
+from stream.media import FPS, SAMPLES_PER_FRAME, AVChunk
 from stream.supervisor import RenderStage, SupervisedSpeech
 from stream.playout import CUT_FADE, MAX_CUT_WAIT
 
@@ -205,3 +205,28 @@ def test_a_cut_after_withdrawn_frames_lands_at_the_first_word_boundary_after_the
     assert head.position == on_air and producer.frame_index == index - 3
     boundary = min(b for b in head.utterance.word_boundaries() if b >= on_air)
     assert head.end == (boundary if boundary - on_air <= MAX_CUT_WAIT else on_air + CUT_FADE)
+
+
+def test_producer_times_map_to_air_time_after_idle_frames(tmp_path):
+    """Idle frames sent while the render stage was late push the producer's frames later on air;
+    reply times are reported on the air timeline, where the chat's `t` is."""
+    release = threading.Event()
+    config = LiveConfig(outputs=[OutputSpec("file", str(tmp_path / "show.mp4"), "mp4")], chat_port=0,
+                        live_view=False, max_seconds=3, stall_s=30, render_wait_s=0.02)
+    producer = StallingShowProducer(release)
+    show = LiveShow(producer, config, clock=FakeClock())
+
+    def release_after_idle_frames():
+        for _ in range(3000):  # bounded: until the pacer has filled three slots
+            if show.metrics.idle_frames >= 3:
+                break
+            threading.Event().wait(0.01)
+        release.set()
+
+    threading.Thread(target=release_after_idle_frames, daemon=True).start()
+    asyncio.run(asyncio.wait_for(show.run(), 120))
+    idle = show.metrics.idle_frames
+    assert idle >= 3 and show.frames == 75
+    rendered_and_aired = show.frames - idle  # frames the producer made that went on air
+    assert show.air_time(rendered_and_aired / FPS) == pytest.approx(show.frames / FPS)
+    assert show.air_time(20 / FPS) == pytest.approx((20 + idle) / FPS)
