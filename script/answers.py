@@ -28,6 +28,13 @@ class Answer:
     derived: tuple[str, ...] = ()  # numbers computed from the facts (promotion arithmetic)
     not_sold: bool = False  # the question is about something the shop does not sell
 
+    def spoken(self, prefix: str) -> tuple[str, ...]:
+        """The sentences as the host says them: the persona's prefix ("这位家人，") goes before an
+        answer that states catalog facts; persona templates speak for themselves."""
+        if not self.sources or not self.sentences:
+            return self.sentences
+        return (prefix + self.sentences[0], *self.sentences[1:])
+
 
 # "有卖手机吗", "有没有卖茅台", "有猫粮卖吗", "卖不卖奶粉": asking whether the shop sells a thing.
 _SELLS = (re.compile(r"有(?:没有)?卖(?P<item>.{1,12}?)(?:吗|的吗|嘛|么|不|没|[?？]|$)"),

@@ -152,9 +152,8 @@ class Director:
             joined = self._join_waiting_answer(answer, key, actions)
             if joined is not None:
                 return [*actions, Reply(event, joined)]
-        prefix = self._prefix(event) if answer.sources else ""  # persona templates speak for themselves
-        spoken = (prefix + answer.sentences[0], *answer.sentences[1:])
-        line = Line(self._new_id("answer-"), Priority.ANSWER, spoken, answer.sku, answer.sources,
+        prefix = self._prefix(event) if answer.sources else ""
+        line = Line(self._new_id("answer-"), Priority.ANSWER, answer.spoken(prefix), answer.sku, answer.sources,
                     kind=LineKind.ANSWER, derived=answer.derived)
         line = self._checked(line, actions, fallback=self._unknown_answer)
         self._answer_events[line.line_id] = event

@@ -113,22 +113,25 @@ class ShowProducer:
             self._prepare_speech_ahead()
 
     def _prepare_speech_ahead(self) -> None:
-        """Live: acknowledgements ready to cover a slow answer, and the persona's fixed phrases and
-        the answers viewers ask for most synthesized into the cache, so most answers start at once."""
-        style = self.persona.style
-        self._playout.prepare_covers(style.acknowledgements)
-        if self._warm_cache is None:
+        """Live: acknowledgements ready to cover a slow answer, and the cache warmed for this persona."""
+        self._playout.prepare_covers(self.persona.style.acknowledgements)
+        self._warm_likely_speech(self._answerer)
+
+    def _warm_likely_speech(self, answerer: Answerer) -> None:
+        """The persona's fixed phrases and the answers viewers ask for most, synthesized into the
+        cache in the background, so most answers start at once."""
+        warm = self._warm_cache
+        if warm is None:
             return
+        style = self.persona.style
         fixed = [p for p in (*style.answer_prefixes, *style.fillers, *style.reassurances, *style.unknown_answers,
                              *style.not_sold) if "{" not in p]
         answers: list[str] = []
-        for answer in self._answerer.likely_answers(self._wall(self._index / FPS)):
-            # The director puts a persona prefix before answers that state catalog facts.
-            firsts = [p + answer.sentences[0] for p in style.answer_prefixes] if answer.sources else [answer.sentences[0]]
-            for first in firsts:
-                for i, sentence in enumerate((first, *answer.sentences[1:])):
+        for answer in answerer.likely_answers(self._wall(self._index / FPS)):
+            for prefix in style.answer_prefixes or ("",):
+                for i, sentence in enumerate(answer.spoken(prefix)):
                     answers += spoken_parts(sentence, i, urgent=True)
-        self._warm_cache(list(dict.fromkeys(fixed + answers)))
+        warm(list(dict.fromkeys(fixed + answers)))
 
     def close(self) -> None:
         """Stop background speech work (synthesis ahead, cache warming) before the process exits."""
@@ -228,6 +231,8 @@ class ShowProducer:
         thread builds the new fact index, so the show thread never waits for embeddings."""
         answerer = self._answerer.with_catalog(catalog)
         self._answerer = answerer
+        if self._background:  # new prices and stock: new answers to have ready (here, off the show thread)
+            self._warm_likely_speech(answerer)
         with self._inbox_lock:
             self._inbox.append(CatalogUpdated(catalog, answerer))
 
@@ -265,8 +270,6 @@ class ShowProducer:
         for event in events:
             if isinstance(event, CatalogUpdated):
                 self._catalog = event.catalog
-                if self._background:
-                    self._prepare_speech_ahead()  # new prices and stock: new answers to have ready
                 self._feed(event, now)
             else:
                 self._feed(ChatReceived(event), now)

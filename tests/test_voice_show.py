@@ -143,3 +143,25 @@ def test_answers_viewers_ask_for_most_are_synthesized_before_anyone_asks(tmp_pat
     parts = [p for i, s in enumerate(sentences) for p in spoken_parts(s, i, urgent=True)]
     assert len(parts) >= 2  # the persona's prefix is spoken on its own
     assert not set(parts) & set(Recorded.made[asked_at:])  # every part came from the cache
+
+
+def test_a_new_price_is_synthesized_when_the_catalog_changes_before_the_show_thread_sees_it(tmp_path):
+    from dataclasses import replace
+
+    from speech.cache import CachedEngine, SynthesisCache, cache_key
+    from stream.playout import spoken_parts
+
+    persona = load_persona("default")
+    catalog = default_catalog()
+    engine = CachedEngine(LoudnessNormalizedEngine(EspeakEngine()), SynthesisCache(tmp_path, 10**8), "espeak|cmn")
+    engine.load()
+    producer = ShowProducer(catalog, persona, engine, synthesize_in_background=True)
+    product = replace(catalog.products[0], price=77.0)
+    changed = replace(catalog, products=(product, *catalog.products[1:]))
+    producer.update_catalog(changed)  # no frame is made: the warming happens on this thread's call
+    engine.wait_warm()
+    producer.close()
+    answer = next(a for a in producer._answerer.likely_answers() if "77元" in "".join(a.sentences))
+    parts = [p for i, s in enumerate(answer.spoken(persona.style.answer_prefixes[0]))
+             for p in spoken_parts(s, i, urgent=True)]
+    assert all(cache_key("espeak|cmn", part) in engine.cache for part in parts)
