@@ -142,6 +142,8 @@ class Soak:
 
     async def flood_at(self, show: LiveShow) -> None:
         at = self.args.flood_at if self.args.flood_at is not None else self.duration / 2
+        if at >= self.duration - 12:  # no room for a 10 s flood: none
+            return
         while show.show_time() < at:
             await asyncio.sleep(0.2)
         frames0, idle0, late0, wall0 = show.frames, show.metrics.idle_frames, show.metrics.dropped_frames, time.monotonic()

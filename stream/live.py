@@ -83,6 +83,7 @@ class LiveShow:
         self._listen(producer)
         self.stage = RenderStage(producer, rebuild, config.render_ahead_frames, config.stall_s, self.metrics,
                                  on_new_producer=self._rebuilt)
+        self.stage.next_take_in = self._next_take_in
         self.chat = ChatServer(self._submit_chat, self.show_time, config.chat_host, config.chat_port)
         self.view = LiveViewServer(self._broadcast, self.chat.url, config.view_host, config.view_port)
         self.raw = RawBroadcast(self.metrics)
@@ -130,6 +131,12 @@ class LiveShow:
 
     def stop(self) -> None:
         self._stop.set()
+
+    def _next_take_in(self) -> float | None:
+        """Seconds until the pacer takes the next rendered frame."""
+        if self._start is None:
+            return None
+        return self._start + self.frames / FPS - LEAD_S - self._clock.now()
 
     def hold(self, on: bool) -> None:
         """Emergency stop: from the next frame on, the holding card and silence go on air."""

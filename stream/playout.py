@@ -8,7 +8,7 @@ from __future__ import annotations
 import logging
 from collections import deque
 from concurrent.futures import Future, ThreadPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Callable
 
 import numpy as np
@@ -49,6 +49,7 @@ class LineFinished:
     line_id: str
     resume_from: int  # first sentence not fully spoken
     interrupted: bool
+    at_sample: int = field(default=0, compare=False)  # where in its frame the line's last sample ended
 
 
 @dataclass(frozen=True)
@@ -61,6 +62,7 @@ class FrameAudio:
     finished: tuple[LineFinished, ...]
     mouth_shape: MouthShape | None = None
     pointing: bool = False  # the sentence on air is a call to action: the host points at the card
+    start_samples: tuple[int, ...] = ()  # where in the frame each of `started` begins
 
 
 @dataclass
@@ -287,6 +289,7 @@ class Playout:
         pcm = np.zeros(SAMPLES_PER_FRAME, dtype=np.int16)
         filled = 0
         started: list[str] = []
+        start_samples: list[int] = []
         finished: list[LineFinished] = []
         mouth, mouth_weight, subtitle, shape, pointing = 0.0, 0, "", None, False
         while filled < SAMPLES_PER_FRAME and self._queue:
@@ -299,6 +302,7 @@ class Playout:
             self._prepare(sentence)
             if sentence.position == 0 and sentence.opens_line:
                 started.append(sentence.line_id)
+                start_samples.append(filled)
             take = min(SAMPLES_PER_FRAME - filled, sentence.end - sentence.position)
             if take > 0:
                 pcm[filled:filled + take] = self._samples(sentence, take)
@@ -316,7 +320,9 @@ class Playout:
                 if sentence.cut:
                     whole = sentence.end >= sentence.utterance.num_samples and sentence.last_part \
                         and sentence.fade_from is None
-                    finished.append(LineFinished(sentence.line_id, sentence.index + (1 if whole else 0), True))
+                    finished.append(LineFinished(sentence.line_id, sentence.index + (1 if whole else 0), True,
+                                                 filled))
                 elif sentence.index == sentence.count - 1 and sentence.last_part:
-                    finished.append(LineFinished(sentence.line_id, sentence.count, False))
-        return FrameAudio(pcm, mouth, subtitle, filled > 0, tuple(started), tuple(finished), shape, pointing)
+                    finished.append(LineFinished(sentence.line_id, sentence.count, False, filled))
+        return FrameAudio(pcm, mouth, subtitle, filled > 0, tuple(started), tuple(finished), shape, pointing,
+                          tuple(start_samples))

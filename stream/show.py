@@ -26,7 +26,7 @@ from script.lines import LineKind
 from script.writer import live_promotions
 from speech.types import SpeechEngine
 
-from .media import FPS, SAMPLES_PER_FRAME, AVChunk
+from .media import FPS, SAMPLE_RATE, SAMPLES_PER_FRAME, AVChunk
 from .persona_bundle import PersonaBundle
 from .playout import LineFinished, Playout, spoken_parts
 
@@ -101,6 +101,9 @@ class ShowProducer:
         self.consecutive_failures = 0
         # Set by the render stage: takes back up to n rendered frames not yet on air, returns how many.
         self.withdraw_unaired: Callable[[int], int] = lambda n: 0
+        # Set by the render stage: new input arrived, take it between frames (see take_input).
+        self.on_input: Callable[[], None] = lambda: None
+        self._chat_budget = CHAT_EVENTS_PER_FRAME  # chat events this frame may still take
         self._inbox_lock = threading.Lock()
         self._pending_replies: dict[str, list[OnAirRecord]] = {}  # answer line -> viewers waiting for it
         self._answers_on_air: set[str] = set()
@@ -180,6 +183,9 @@ class ShowProducer:
     def submit_chat(self, event: ChatEvent) -> None:
         with self._inbox_lock:
             self._inbox.append(event)
+            first = len(self._inbox) == 1
+        if first:  # a backlog is already being worked through: no need to wake the stage again
+            self.on_input()
 
     @property
     def chat_backlog(self) -> int:
@@ -190,6 +196,7 @@ class ShowProducer:
         """Run `control(self)` on the producer's thread before the next frame (operator actions)."""
         with self._inbox_lock:
             self._controls.append(control)
+        self.on_input()
 
     def adopt_pending(self, other: "ShowProducer") -> None:
         """Take over chat and operator controls a stuck producer never got to (stage restart)."""
@@ -252,16 +259,24 @@ class ShowProducer:
             self._index += 1
             return chunk
 
-    def _next_chunk(self) -> AVChunk:
-        now = self._index / FPS
-        if not self._started:
-            self._started = True
-            self._apply(self._director.feed(ShowStarted(self._started_at), now), now)
+    def has_input(self) -> bool:
+        """Operator controls, or chat this frame may still take, are waiting."""
+        return self._started and (bool(self._controls) or (bool(self._inbox) and self._chat_budget > 0))
+
+    def take_input(self) -> None:
+        """Handle waiting input now, between frames: the render stage calls this while its frames
+        wait for air time, so a barge-in takes back those frames and lands sooner."""
+        if self._started:
+            self._take_input(self._index / FPS)
+
+    def _take_input(self, now: float) -> None:
         with self._inbox_lock:
             # A chat flood must not hold up the frame: at most this many events per frame, the rest
             # wait their turn in order (nothing accepted is lost).
-            events, self._inbox = self._inbox[:CHAT_EVENTS_PER_FRAME], self._inbox[CHAT_EVENTS_PER_FRAME:]
+            take = self._chat_budget
+            events, self._inbox = self._inbox[:take], self._inbox[take:]
             controls, self._controls = self._controls, []
+        self._chat_budget -= len(events)
         for control in controls:
             try:
                 control(self)
@@ -273,14 +288,23 @@ class ShowProducer:
                 self._feed(event, now)
             else:
                 self._feed(ChatReceived(event), now)
+
+    def _next_chunk(self) -> AVChunk:
+        now = self._index / FPS
+        if not self._started:
+            self._started = True
+            self._apply(self._director.feed(ShowStarted(self._started_at), now), now)
+        self._take_input(now)
+        self._chat_budget = CHAT_EVENTS_PER_FRAME
+        now = self._index / FPS  # a cut may have taken back frames rendered ahead
         audio = self._playout.next_frame()
         if self._playout.voice_switched:
             self._playout.voice_switched = False
             self._take_staged_persona()
-        for line_id in audio.started:
-            self._mark_on_air(line_id, now)
+        for line_id, at in zip(audio.started, audio.start_samples):
+            self._mark_on_air(line_id, now + at / SAMPLE_RATE)
         for done in audio.finished:
-            self._finished(done, now)
+            self._finished(done, now + done.at_sample / SAMPLE_RATE)
         self._playout.prefetch()
         if self._warm_cache is not None and self._index % FPS == 0:
             self._warm_cache(self._playout.upcoming_texts(5)[2:])  # prefetch already has the first two

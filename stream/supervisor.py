@@ -1,7 +1,8 @@
 """Supervised stages: the show keeps going while a stage that raised or stalled is restarted.
 
 RenderStage runs the producer (director + playout + renderer) on its own thread, at most a few
-frames ahead of air time (a queue measured in milliseconds). The pacer takes a frame per slot;
+frames ahead of air time (a buffer measured in milliseconds). While its frames wait for room it
+takes new chat, so a barge-in can take back the frames not yet on air. The pacer takes a frame per slot;
 when none is ready it sends an idle frame instead, so the stream never stalls. A stage thread
 that died, or that has been stuck in one frame for longer than `stall_s`, is abandoned and a
 fresh producer is built (threads cannot be killed; the stuck one's output is discarded).
@@ -12,8 +13,8 @@ engine costs a second of silence, is rebuilt, and a filler line is said when spe
 from __future__ import annotations
 
 import contextvars
+import math
 import logging
-import queue
 import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
@@ -23,6 +24,7 @@ from typing import Callable
 from speech.priority import SynthesisInterrupted
 from speech.types import SpeechEngine, SpeechEngineError, Utterance
 
+from .frame_buffer import FrameBuffer
 from .media import FPS, AVChunk
 from .metrics import ShowMetrics
 from .show import ShowProducer
@@ -30,6 +32,9 @@ from .show import ShowProducer
 log = logging.getLogger("livehost.supervisor")
 FRAME_MS = 1000 / FPS
 MAX_CONSECUTIVE_FAILURES = 25  # a second of failing frames: the producer's state is broken
+# A withdrawn frame must be rendered again before the pacer takes it: frames due sooner than
+# this stay (rendering one takes 10-20 ms on two busy cores).
+RERENDER_MARGIN_S = 0.025
 
 
 class SupervisedSpeech:
@@ -116,7 +121,10 @@ class RenderStage:
         self.producer = producer
         self._monotonic = monotonic  # the watchdog's clock (injected by tests)
         self._rebuild = rebuild
-        self._queue: queue.Queue[AVChunk] = queue.Queue(maxsize=ahead_frames)
+        self._buffer: FrameBuffer[AVChunk] = FrameBuffer(ahead_frames)
+        self._held: AVChunk | None = None  # rendered, waiting for room in the buffer
+        # Set by the pacer: seconds until it takes the oldest buffered frame (None: unknown).
+        self.next_take_in: Callable[[], float | None] = lambda: None
         self._stall_s = stall_s
         self._metrics = metrics or ShowMetrics()
         self._on_new_producer = on_new_producer or (lambda p: None)
@@ -130,7 +138,7 @@ class RenderStage:
 
     @property
     def depth_ms(self) -> float:
-        return self._queue.qsize() * FRAME_MS
+        return len(self._buffer) * FRAME_MS
 
     def start(self) -> None:
         self._spawn()
@@ -158,10 +166,7 @@ class RenderStage:
 
     def take(self, timeout: float) -> AVChunk | None:
         """The next rendered frame, or None when none is ready within `timeout` seconds."""
-        try:
-            return self._queue.get(timeout=timeout)
-        except queue.Empty:
-            return None
+        return self._buffer.get(timeout)
 
     def check(self) -> str | None:
         """Restart the stage if it died or stalled; returns why, or None when healthy."""
@@ -196,53 +201,74 @@ class RenderStage:
         self._drain()
         self._spawn()
 
-    def _withdraw(self, generation: int, frames: int) -> int:
-        """Remove up to `frames` of the newest rendered frames not yet taken by the pacer."""
+    def _withdraw(self, generation: int, held: "_Held", frames: int) -> int:
+        """Take back up to `frames` of the newest rendered frames the pacer has not taken (called
+        on the stage thread), except those due too soon to be rendered again."""
         if generation != self._generation or frames <= 0:
             return 0
-        with self._queue.mutex:
-            count = min(frames, len(self._queue.queue))
-            for _ in range(count):
-                self._queue.queue.pop()
-            if count:
-                self._queue.not_full.notify(count)
-        return count
+        waiting = len(self._buffer)
+        due_in = self.next_take_in()
+        # Buffered frame i is taken in due_in + i/FPS seconds, the held one after all of them.
+        keep = 0 if due_in is None else min(waiting, max(0, math.ceil((RERENDER_MARGIN_S - due_in) * FPS)))
+        count = 0
+        if held.chunk is not None and (due_in is None or due_in + waiting / FPS >= RERENDER_MARGIN_S):
+            held.chunk = None
+            count = 1
+        return count + self._buffer.withdraw(frames - count, keep=keep)
+
+    def _nudge(self, generation: int) -> None:
+        if generation == self._generation:
+            self._buffer.nudge()
 
     def _spawn(self) -> None:
         self._busy_since = None
         generation = self._generation
+        held = _Held()
         if hasattr(self.producer, "withdraw_unaired"):
-            self.producer.withdraw_unaired = lambda n: self._withdraw(generation, n)
-        self._thread = threading.Thread(target=self._run, args=(self._generation, self.producer),
-                                        name=f"livehost-render-{self._generation}", daemon=True)
+            self.producer.withdraw_unaired = lambda n: self._withdraw(generation, held, n)
+        if hasattr(self.producer, "on_input"):
+            self.producer.on_input = lambda: self._nudge(generation)
+        self._thread = threading.Thread(target=self._run, args=(generation, self.producer, held),
+                                        name=f"livehost-render-{generation}", daemon=True)
         self._thread.start()
 
     def _drain(self) -> None:
-        while True:
-            try:
-                self._queue.get_nowait()
-            except queue.Empty:
-                return
+        self._buffer.clear()
 
-    def _run(self, generation: int, producer: ShowProducer) -> None:
+    def _run(self, generation: int, producer: ShowProducer, held: "_Held") -> None:
         try:
-            self._loop(generation, producer)
+            self._loop(generation, producer, held)
         except Exception:  # the watchdog sees the thread gone and restarts the stage
             log.exception("render stage died", extra={"stage": "render"})
 
-    def _loop(self, generation: int, producer: ShowProducer) -> None:
-        while not self._stopped.is_set() and generation == self._generation:
+    def _current(self, generation: int) -> bool:
+        return generation == self._generation and not self._stopped.is_set()
+
+    def _loop(self, generation: int, producer: ShowProducer, held: "_Held") -> None:
+        while self._current(generation):
             if not self._resume.wait(timeout=0.2):
                 continue
-            self._busy_since = self._monotonic()
-            started = time.perf_counter()
-            chunk = producer.next_chunk()
+            held.chunk = self._busy(generation, producer.next_chunk, timed=True)
+            while self._current(generation) and held.chunk is not None:
+                if self._buffer.put(held.chunk, timeout=0.2):
+                    held.chunk = None
+                elif getattr(producer, "has_input", lambda: False)():
+                    # New chat while this frame waits for room: handle it now. A cut withdraws
+                    # frames not yet on air, this one first; then the next frame is rendered anew.
+                    self._busy(generation, producer.take_input)
+
+    def _busy(self, generation: int, work: Callable, timed: bool = False):
+        """Run `work` under the stall watchdog."""
+        self._busy_since = self._monotonic()
+        started = time.perf_counter()
+        result = work()
+        if timed:
             self._metrics.observe(self._metrics.render_seconds, time.perf_counter() - started)
-            if generation == self._generation:
-                self._busy_since = None
-            while generation == self._generation and not self._stopped.is_set():
-                try:
-                    self._queue.put(chunk, timeout=0.2)
-                    break
-                except queue.Full:
-                    continue
+        if generation == self._generation:
+            self._busy_since = None
+        return result
+
+
+class _Held:
+    """A rendered frame waiting for room in the buffer (one per stage thread)."""
+    chunk: AVChunk | None = None
