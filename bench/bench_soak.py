@@ -35,14 +35,13 @@ from websockets.asyncio.client import connect  # noqa: E402
 
 from avatar.renderer import HostRenderer  # noqa: E402
 from conftest import NginxRtmp  # noqa: E402
-from stream.catalog_file import default_catalog  # noqa: E402
+from stream.cli import live_producer  # noqa: E402
 from stream.fanout import OutputSpec  # noqa: E402
 from stream.live import LiveConfig, LiveShow  # noqa: E402
 from stream.media import FPS, SAMPLE_RATE  # noqa: E402
 from stream.memory import limit_malloc_arenas  # noqa: E402
 from stream.metrics import cpu_seconds, rss_bytes  # noqa: E402
-from stream.persona_bundle import load_persona  # noqa: E402
-from stream.run_show import build_producer, supervised_engine_factory  # noqa: E402
+from stream.run_show import supervised_engine_factory  # noqa: E402
 
 # A mix: answers the show synthesizes before anyone asks (price, promotions, policies, specs)
 # and ones it cannot have ready (multi-buy arithmetic, haggling, "are you real").
@@ -72,9 +71,8 @@ class Soak:
         nginx = NginxRtmp(OUT / f"nginx-{os.getpid()}")
         nginx.start()
         url = f"{nginx.url}/soak"
-        persona = load_persona(self.args.persona)
         engine_for = supervised_engine_factory(3.0)
-        producer = build_producer(default_catalog(), persona, engine_for)
+        producer = live_producer(["--persona", self.args.persona], engine_for)  # as `livehost run` builds it
         config = LiveConfig(outputs=[OutputSpec("rtmp", url, "flv")], chat_port=0, live_view=False,
                             console=True, console_port=0, state_dir=str(OUT),
                             console_token_file=str(OUT / "console.token"), max_seconds=self.duration)

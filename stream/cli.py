@@ -108,6 +108,11 @@ def cmd_run(args: argparse.Namespace) -> int:
     return _run_with(args, config)
 
 
+def live_producer(run_options: list[str], engine_for) -> ShowProducer:
+    """The producer `livehost run <run_options>` puts on air (benchmarks measure this show)."""
+    return _producer(build_parser().parse_args(["run", *run_options]), engine_for, live=True)
+
+
 def _run_with(args: argparse.Namespace, config: ShowConfig) -> int:
     """The show the options describe, on a supervised render stage with a supervised voice."""
     limit_malloc_arenas()  # before the show's threads exist

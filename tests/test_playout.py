@@ -260,3 +260,16 @@ def test_synthesis_ahead_that_made_way_for_an_answer_is_asked_for_again(engine):
     playout.close()
     assert calls.count(SENTENCES[0]) == 2
     assert frames[-1].finished == (LineFinished("l1", 1, False),)
+
+
+def test_where_a_line_ends_and_the_next_begins_is_reported_to_the_sample(engine):
+    spoken, synthesize = recording(engine)
+    playout = Playout(synthesize)
+    playout.say("l1", SENTENCES[:1])
+    playout.say("l2", SENTENCES[1:2])
+    frames = play_until(playout, lambda f, _: bool(f.finished))
+    length = spoken[SENTENCES[0]].num_samples
+    ended = length - (len(frames) - 1) * SAMPLES_PER_FRAME
+    assert frames[0].started == ("l1",) and frames[0].start_samples == (0,)
+    assert frames[-1].finished[0].at_sample == ended
+    assert frames[-1].started == ("l2",) and frames[-1].start_samples == (ended,)

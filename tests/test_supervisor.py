@@ -7,11 +7,12 @@ import av
 import numpy as np
 import pytest
 
+from script.chat import ChatEvent
 from speech.types import SpeechEngineError, Utterance
 from stream.clock import FakeClock
 from stream.fanout import OutputSpec
 from stream.live import LiveConfig, LiveShow
-from stream.media import FPS, SAMPLES_PER_FRAME, AVChunk
+from stream.media import FPS, SAMPLE_RATE, SAMPLES_PER_FRAME, AVChunk
 from stream.supervisor import RenderStage, SupervisedSpeech
 from stream.playout import CUT_FADE, MAX_CUT_WAIT
 
@@ -230,3 +231,44 @@ def test_producer_times_map_to_air_time_after_idle_frames(tmp_path):
     rendered_and_aired = show.frames - idle  # frames the producer made that went on air
     assert show.air_time(rendered_and_aired / FPS) == pytest.approx(show.frames / FPS)
     assert show.air_time(20 / FPS) == pytest.approx((20 + idle) / FPS)
+
+
+def wait_until(predicate, seconds: float = 30.0) -> None:
+    for _ in range(int(seconds / 0.005)):  # bounded
+        if predicate():
+            return
+        threading.Event().wait(0.005)
+    raise AssertionError("condition not met in time")
+
+
+@pytest.mark.parametrize("due_in, withdrawn", [(None, 4), (1.0, 4), (0.0, 3)])
+def test_a_question_while_frames_wait_for_air_is_taken_at_once_and_the_cut_takes_them_back(due_in, withdrawn):
+    """The stage waits with three frames buffered and a fourth rendered; a question arrives: it
+    is handled without waiting for the pacer, the answer cuts the line, and the frames of the
+    cut line not yet on air are taken back (all of them, or all but the one due too soon to be
+    rendered again), so the cut lands right after what the pacer already has."""
+    producer = make_producer()
+    cuts = []
+    producer.add_line_listener(lambda line_id, interrupted, t: interrupted and cuts.append(t))
+    stage = RenderStage(producer, ahead_frames=3, monotonic=FakeMonotonic())
+    stage.next_take_in = lambda: due_in
+    stage.start()
+    try:
+        taken = 0
+        for _ in range(1000):  # bounded: until the stage waits deep inside a long sentence
+            wait_until(lambda: len(stage._buffer) == 3 and producer.frame_index == taken + 4)
+            head = producer._playout._queue[0] if producer._playout._queue else None
+            if head is not None and not head.line_id.startswith("answer") and head.utterance is not None \
+                    and producer._playout.rewindable_frames() >= 6 and head.end - head.position > SAMPLES_PER_FRAME * 8:
+                break
+            assert stage.take(10).index == taken
+            taken += 1
+        producer.submit_chat(ChatEvent(taken / FPS, "comment", "u1", "这个多少钱?"))
+        wait_until(lambda: cuts)
+        kept = 4 - withdrawn  # the oldest frames stay: they air before the cut
+        frames = [stage.take(10) for _ in range(kept + 1)]
+        assert [f.index for f in frames] == list(range(taken, taken + kept + 1))
+        cut_from = (taken + kept) / FPS
+        assert cut_from <= cuts[0] <= cut_from + (MAX_CUT_WAIT + SAMPLES_PER_FRAME) / SAMPLE_RATE
+    finally:
+        stage.stop()
