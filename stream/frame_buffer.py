@@ -9,7 +9,7 @@ from __future__ import annotations
 import threading
 import time
 from collections import deque
-from typing import Generic, TypeVar
+from typing import Callable, Generic, TypeVar
 
 T = TypeVar("T")
 
@@ -26,9 +26,10 @@ class FrameBuffer(Generic[T]):
     def __len__(self) -> int:
         return len(self._items)
 
-    def put(self, item: T, timeout: float) -> bool:
-        """Append once there is room. False when `timeout` passed or `nudge` was called first
-        (then the caller still holds `item`)."""
+    def put(self, item: T, timeout: float, accept: Callable[[], bool] = lambda: True) -> bool:
+        """Append once there is room and `accept()` (checked under the lock) still holds. False
+        when `timeout` passed, `nudge` was called first, or `accept()` said no (the caller still
+        holds `item`)."""
         deadline = time.monotonic() + timeout
         with self._changed:
             while len(self._items) >= self._size:
@@ -40,6 +41,8 @@ class FrameBuffer(Generic[T]):
                     return False
                 self._changed.wait(remaining)
             self._nudged = False
+            if not accept():
+                return False
             self._items.append(item)
             self._changed.notify_all()
             return True

@@ -104,6 +104,7 @@ class ShowProducer:
         # Set by the render stage: new input arrived, take it between frames (see take_input).
         self.on_input: Callable[[], None] = lambda: None
         self._chat_budget = CHAT_EVENTS_PER_FRAME  # chat events this frame may still take
+        self._fresh_from = first_frame  # frames from here on were never rendered (not re-renders after a cut)
         self._inbox_lock = threading.Lock()
         self._pending_replies: dict[str, list[OnAirRecord]] = {}  # answer line -> viewers waiting for it
         self._answers_on_air: set[str] = set()
@@ -266,8 +267,14 @@ class ShowProducer:
     def take_input(self) -> None:
         """Handle waiting input now, between frames: the render stage calls this while its frames
         wait for air time, so a barge-in takes back those frames and lands sooner."""
-        if self._started:
+        if not self._started:
+            return
+        try:
             self._take_input(self._index / FPS)
+            self.consecutive_failures = 0
+        except Exception:  # as in next_chunk: a bug in show logic must not take the stage down
+            self.consecutive_failures += 1
+            log.exception("handling input before frame %d failed", self._index)
 
     def _take_input(self, now: float) -> None:
         with self._inbox_lock:
@@ -295,8 +302,10 @@ class ShowProducer:
             self._started = True
             self._apply(self._director.feed(ShowStarted(self._started_at), now), now)
         self._take_input(now)
-        self._chat_budget = CHAT_EVENTS_PER_FRAME
         now = self._index / FPS  # a cut may have taken back frames rendered ahead
+        if self._index >= self._fresh_from:  # a new frame slot, not a frame rendered again after a cut
+            self._chat_budget = CHAT_EVENTS_PER_FRAME
+            self._fresh_from = self._index + 1
         audio = self._playout.next_frame()
         if self._playout.voice_switched:
             self._playout.voice_switched = False
@@ -363,6 +372,7 @@ class ShowProducer:
                 self._card = product_card(self._catalog, action.sku, self._wall(now))
             elif isinstance(action, CutAtWordBoundary):
                 self._withdraw_before_cut(action.line_id)
+                now = min(now, self._index / FPS)  # what follows the cut airs from the frame taken back
                 for done in self._playout.cut(action.line_id):
                     self._finished(done, now)
             elif isinstance(action, Say):

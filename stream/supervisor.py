@@ -13,8 +13,8 @@ engine costs a second of silence, is rebuilt, and a filler line is said when spe
 from __future__ import annotations
 
 import contextvars
-import math
 import logging
+import math
 import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
@@ -117,12 +117,12 @@ class RenderStage:
     def __init__(self, producer: ShowProducer, rebuild: Callable[[ShowProducer], ShowProducer] | None = None,
                  ahead_frames: int = 3, stall_s: float = 3.0, metrics: ShowMetrics | None = None,
                  on_new_producer: Callable[[ShowProducer], None] | None = None,
-                 monotonic: Callable[[], float] = time.monotonic) -> None:
+                 monotonic: Callable[[], float] = time.monotonic, put_wait_s: float = 0.2) -> None:
         self.producer = producer
+        self._put_wait_s = put_wait_s  # how often a stage waiting for room looks at stop and restart
         self._monotonic = monotonic  # the watchdog's clock (injected by tests)
         self._rebuild = rebuild
         self._buffer: FrameBuffer[AVChunk] = FrameBuffer(ahead_frames)
-        self._held: AVChunk | None = None  # rendered, waiting for room in the buffer
         # Set by the pacer: seconds until it takes the oldest buffered frame (None: unknown).
         self.next_take_in: Callable[[], float | None] = lambda: None
         self._stall_s = stall_s
@@ -206,8 +206,8 @@ class RenderStage:
         on the stage thread), except those due too soon to be rendered again."""
         if generation != self._generation or frames <= 0:
             return 0
+        due_in = self.next_take_in()  # first: a frame the pacer takes meanwhile only makes this cautious
         waiting = len(self._buffer)
-        due_in = self.next_take_in()
         # Buffered frame i is taken in due_in + i/FPS seconds, the held one after all of them.
         keep = 0 if due_in is None else min(waiting, max(0, math.ceil((RERENDER_MARGIN_S - due_in) * FPS)))
         count = 0
@@ -250,7 +250,7 @@ class RenderStage:
                 continue
             held.chunk = self._busy(generation, producer.next_chunk, timed=True)
             while self._current(generation) and held.chunk is not None:
-                if self._buffer.put(held.chunk, timeout=0.2):
+                if self._buffer.put(held.chunk, self._put_wait_s, accept=lambda: generation == self._generation):
                     held.chunk = None
                 elif getattr(producer, "has_input", lambda: False)():
                     # New chat while this frame waits for room: handle it now. A cut withdraws

@@ -58,3 +58,10 @@ def test_withdraw_takes_back_the_newest_and_keeps_the_oldest_asked_for():
 def test_a_buffer_must_hold_a_frame():
     with pytest.raises(ValueError, match="at least one frame"):
         FrameBuffer(0)
+
+
+def test_a_put_refused_by_its_owner_leaves_the_buffer_alone():
+    """An abandoned stage thread (its generation replaced) must not slip a frame in."""
+    buffer = FrameBuffer(2)
+    assert not buffer.put("stale", 0, accept=lambda: False)
+    assert len(buffer) == 0 and buffer.put("fresh", 0, accept=lambda: True)

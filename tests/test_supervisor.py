@@ -241,16 +241,18 @@ def wait_until(predicate, seconds: float = 30.0) -> None:
     raise AssertionError("condition not met in time")
 
 
-@pytest.mark.parametrize("due_in, withdrawn", [(None, 4), (1.0, 4), (0.0, 3)])
+@pytest.mark.parametrize("due_in, withdrawn", [(None, 4), (1.0, 4), (0.0, 3), (-0.1, 0)])
 def test_a_question_while_frames_wait_for_air_is_taken_at_once_and_the_cut_takes_them_back(due_in, withdrawn):
     """The stage waits with three frames buffered and a fourth rendered; a question arrives: it
     is handled without waiting for the pacer, the answer cuts the line, and the frames of the
     cut line not yet on air are taken back (all of them, or all but the one due too soon to be
-    rendered again), so the cut lands right after what the pacer already has."""
+    rendered again; none when the pacer is late), so the cut lands right after what the pacer
+    already has. The stage looks for input on its own only once a minute here: the question
+    must wake it."""
     producer = make_producer()
     cuts = []
     producer.add_line_listener(lambda line_id, interrupted, t: interrupted and cuts.append(t))
-    stage = RenderStage(producer, ahead_frames=3, monotonic=FakeMonotonic())
+    stage = RenderStage(producer, ahead_frames=3, monotonic=FakeMonotonic(), put_wait_s=60)
     stage.next_take_in = lambda: due_in
     stage.start()
     try:
@@ -264,11 +266,31 @@ def test_a_question_while_frames_wait_for_air_is_taken_at_once_and_the_cut_takes
             assert stage.take(10).index == taken
             taken += 1
         producer.submit_chat(ChatEvent(taken / FPS, "comment", "u1", "这个多少钱?"))
-        wait_until(lambda: cuts)
+        wait_until(lambda: not producer.has_input())  # handled while no frame was taken
         kept = 4 - withdrawn  # the oldest frames stay: they air before the cut
         frames = [stage.take(10) for _ in range(kept + 1)]
+        wait_until(lambda: cuts)
         assert [f.index for f in frames] == list(range(taken, taken + kept + 1))
         cut_from = (taken + kept) / FPS
         assert cut_from <= cuts[0] <= cut_from + (MAX_CUT_WAIT + SAMPLES_PER_FRAME) / SAMPLE_RATE
     finally:
         stage.stop()
+
+
+def test_a_question_handled_as_a_frame_starts_reports_the_cut_on_the_frame_rendered_after_it():
+    producer = make_producer()
+    cuts = []
+    producer.add_line_listener(lambda line_id, interrupted, t: interrupted and cuts.append(t))
+    producer.withdraw_unaired = lambda n: min(n, 3)  # three rendered frames had not gone on air
+    for _ in range(500):  # bounded: deep inside a long sentence of the rundown
+        producer.next_chunk()
+        head = producer._playout._queue[0] if producer._playout._queue else None
+        if head is not None and head.utterance is not None and producer._playout.rewindable_frames() >= 6 \
+                and head.end - head.position > SAMPLES_PER_FRAME * 8:
+            break
+    index = producer.frame_index
+    producer.submit_chat(ChatEvent(index / FPS, "comment", "u1", "这个多少钱?"))
+    chunks = [producer.next_chunk() for _ in range(4)]
+    assert chunks[0].index == index - 3  # the frame after the air was rendered again, with the cut
+    cut_from = (index - 3) / FPS
+    assert len(cuts) == 1 and cut_from <= cuts[0] <= cut_from + (MAX_CUT_WAIT + SAMPLES_PER_FRAME) / SAMPLE_RATE
