@@ -39,7 +39,7 @@ from stream.cli import live_producer  # noqa: E402
 from stream.fanout import OutputSpec  # noqa: E402
 from stream.live import LiveConfig, LiveShow  # noqa: E402
 from stream.media import FPS, SAMPLE_RATE  # noqa: E402
-from stream.memory import limit_malloc_arenas  # noqa: E402
+from stream.memory import freeze_startup_objects, limit_malloc_arenas  # noqa: E402
 from stream.metrics import cpu_seconds, rss_bytes  # noqa: E402
 from stream.run_show import supervised_engine_factory  # noqa: E402
 
@@ -65,6 +65,7 @@ class Soak:
         self.questions: list[dict] = []
         self.cuts: list[float] = []  # show seconds at which an interrupted line left the air
         self.flood: dict = {}
+        self.rss_end_mb = 0.0
 
     async def run(self) -> dict:
         OUT.mkdir(parents=True, exist_ok=True)
@@ -73,6 +74,7 @@ class Soak:
         url = f"{nginx.url}/soak"
         engine_for = supervised_engine_factory(3.0)
         producer = live_producer(["--persona", self.args.persona], engine_for)  # as `livehost run` builds it
+        freeze_startup_objects()  # as `livehost run` does
         config = LiveConfig(outputs=[OutputSpec("rtmp", url, "flv")], chat_port=0, live_view=False,
                             console=True, console_port=0, state_dir=str(OUT),
                             console_token_file=str(OUT / "console.token"), max_seconds=self.duration)
@@ -89,6 +91,7 @@ class Soak:
             nginx.stop()
             show.producer.close()  # background speech stops before the interpreter does
         wall, cpu = time.monotonic() - wall0, cpu_seconds() - cpu0
+        self.rss_end_mb = rss_bytes() / 2**20  # the show's, before the recording is decoded for the report
         metrics_text = show.metrics.render()
         recording = nginx.record_dir / "soak.flv"
         return self.report(show, wall, cpu, recording, metrics_text)
@@ -156,7 +159,7 @@ class Soak:
 
     def report(self, show: LiveShow, wall: float, cpu: float, recording: Path, metrics_text: str) -> dict:
         warm = next((s for s in self.samples if s["t"] >= min(120, self.duration / 4)), self.samples[0])
-        rss_end = rss_bytes() / 2**20
+        rss_end = self.rss_end_mb
         latencies = [q["t_on_air"] - q["t_asked"] for q in self.questions if q["t_on_air"] is not None
                      and q["t_asked"] is not None]
         barge = []
@@ -180,7 +183,7 @@ class Soak:
             "answer_latency_s": {"p50": percentile(latencies, 0.5), "p95": percentile(latencies, 0.95),
                                  "max": max(latencies) if latencies else None},
             "barge_in_cut_s": {"n": len(barge), "p50": percentile(barge, 0.5), "p95": percentile(barge, 0.95),
-                               "max": max(barge) if barge else None},
+                               "max": max(barge) if barge else None, "all": sorted(round(b, 3) for b in barge)},
             "flood": self.flood, "recording": decoded,
             "metrics_endpoint_lines": len(metrics_text.splitlines()),
         }

@@ -24,7 +24,7 @@ from .outputs import redact_url
 from .persona_bundle import PersonaError, prepare_persona
 from .replay_command import add_replay_parser
 from .say_command import add_say_parser
-from .memory import limit_malloc_arenas
+from .memory import freeze_startup_objects, limit_malloc_arenas
 from .run_show import run_show, supervised_engine_factory
 from .supervisor import SupervisedSpeech
 from .show import ShowProducer
@@ -127,6 +127,8 @@ def _run_with(args: argparse.Namespace, config: ShowConfig) -> int:
         producers.append(fresh)
         return fresh
 
+    frozen = freeze_startup_objects()  # models and catalog are loaded: out of the collector's way
+    log.info("%d start-up objects frozen out of garbage collection", frozen)
     try:
         return run_show(config, producers[0], rebuild, engine_for)
     finally:

@@ -192,18 +192,20 @@ class Playout:
         return finished
 
     def rewindable_frames(self) -> int:
-        """How many of the last frames played only the head sentence (so can be played again)."""
+        """How many of the last frames can be played again: those since the head sentence began,
+        the one it began in included (what ended before it there is the previous sentence's
+        closing pause, dropped if that frame is withdrawn)."""
         head = self._queue[0] if self._queue else None
         if head is None or head.cut:
             return 0
-        return head.position // SAMPLES_PER_FRAME
+        return -(-head.position // SAMPLES_PER_FRAME)
 
     def rewind(self, frames: int) -> None:
         """Un-play the last `frames` frames (frames rendered but withdrawn before air time)."""
         if not 0 <= frames <= self.rewindable_frames():
             raise ValueError(f"cannot rewind {frames} frames")
         if frames:
-            self._queue[0].position -= frames * SAMPLES_PER_FRAME
+            self._queue[0].position = max(0, self._queue[0].position - frames * SAMPLES_PER_FRAME)
 
     def _prepare(self, sentence: _Sentence) -> None:
         if sentence.utterance is not None:

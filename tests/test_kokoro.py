@@ -165,3 +165,9 @@ def test_a_live_engine_takes_its_full_working_memory_at_load():
     again = KokoroEngine("jm_kumo", 1.0, reserve_memory=True)
     again.load()  # a second persona shares the session: nothing more to take
     assert again._session is engine._session
+
+
+def test_the_process_wide_arena_is_registered_once_and_kept():
+    import onnxruntime
+    from speech.kokoro import _register_arena
+    assert _register_arena(onnxruntime) and _register_arena(onnxruntime)  # a second registration is not attempted

@@ -273,3 +273,21 @@ def test_where_a_line_ends_and_the_next_begins_is_reported_to_the_sample(engine)
     assert frames[0].started == ("l1",) and frames[0].start_samples == (0,)
     assert frames[-1].finished[0].at_sample == ended
     assert frames[-1].started == ("l2",) and frames[-1].start_samples == (ended,)
+
+
+def test_a_sentence_that_began_in_a_withdrawn_frame_is_taken_back_whole(engine):
+    """A barge-in just after a sentence began: the frame it began in can be withdrawn too (what
+    ended before it there is the previous sentence's closing pause), so the cut drops the new
+    sentence and the line resumes from it, instead of airing its first words."""
+    spoken, synthesize = recording(engine)
+    playout = Playout(synthesize)
+    playout.say("l1", SENTENCES)
+    play_until(playout, lambda f, _: playout.upcoming_texts(1) == [SENTENCES[1]])
+    assert playout.rewindable_frames() == 1  # begun inside the last frame, after sentence 1's end
+    playout.rewind(1)
+    assert playout.cut("l1") == [LineFinished("l1", 1, True)]
+    assert not playout.busy
+    first = spoken[SENTENCES[0]]
+    if first.num_samples % SAMPLES_PER_FRAME:  # sentence 1 ended inside that frame: its pause is what is dropped
+        tail = first.pcm[-(first.num_samples % SAMPLES_PER_FRAME):]
+        assert np.abs(tail.astype(np.int32)).max() < 0.1 * np.abs(first.pcm.astype(np.int32)).max()
