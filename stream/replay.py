@@ -29,8 +29,12 @@ class SpeechModel:
     """How long speech takes: measured figures stand in for the voice and its synthesis."""
 
     chars_per_second: float = 4.6  # Mandarin selling speech at pace 1.0
-    first_audio_s: float = 1.0  # Kokoro's first audio of an uncached answer on 2 cores (bench_voice)
-    ack_after_s: float = 0.5  # a longer wait is filled with a pre-synthesized acknowledgement
+    # An answer opens with a part synthesized before anyone asked (the persona's prefix, or a
+    # fixed phrase): its audio is due one render-ahead after the decision (bench_soak: p50 0.15 s).
+    first_audio_s: float = 0.15
+    ack_after_s: float = 0.2  # a longer wait is filled with a pre-synthesized acknowledgement (playout)
+    max_cut_wait_s: float = 0.08  # a cut waits this long for a word boundary, else fades out (playout)
+    cut_fade_s: float = 0.03
 
     def word_ends(self, sentences: tuple[str, ...], pace: float) -> list[tuple[float, int]]:
         """(end time, sentence index) of every word, from the start of the line."""
@@ -236,6 +240,8 @@ class ReplaySimulator:
         position = self._now - playing.start
         boundary = next(((t, i) for t, i in playing.word_ends if t >= position - 1e-9), playing.word_ends[-1])
         t_cut, sentence = boundary
+        if t_cut - position > self._speech.max_cut_wait_s:  # a long word is faded out, not waited for
+            t_cut = position + self._speech.cut_fade_s
         sentence_done = all(i != sentence for t, i in playing.word_ends if t > t_cut + 1e-9)
         resume_from = sentence + 1 if sentence_done else sentence
         if position <= 0:  # cut before its first word: nothing of it was said
