@@ -42,6 +42,7 @@ SUPERVISOR = "supervisor"  # the name in the audit log for settings restored aft
 # has to cover handing the frame over); a barge-in cannot take back what was sent, so it lands at
 # least this late.
 LEAD_S = 0.04
+_LOGGED_IDLE = 20
 
 
 @dataclass
@@ -318,6 +319,10 @@ class LiveShow:
             video, audio = self._runtime_frames.holding, SILENCE
         elif chunk is None:
             self.metrics.idle_frames += 1
+            idle = self.metrics.idle_frames
+            if idle <= _LOGGED_IDLE or idle % 1000 == 0:  # a stalled stage must not flood the log
+                log.warning("frame %d: render stage late, idle frame sent (stage %s; %d idle so far)",
+                            self.frames, self.stage.activity(), idle)
             video, audio = self._runtime_frames.idle(self.frames), SILENCE
         else:
             video, audio = chunk.video, chunk.audio

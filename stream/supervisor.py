@@ -130,11 +130,19 @@ class RenderStage:
         self._on_new_producer = on_new_producer or (lambda p: None)
         self._generation = 0
         self._busy_since: float | None = None
+        self._busy_with = ""
         self._stopped = threading.Event()
         self._resume = threading.Event()
         self._resume.set()
         self._thread: threading.Thread | None = None
         self.restarts = 0
+
+    def activity(self) -> str:
+        """What the stage thread is doing now, for a log line when it is late."""
+        since = self._busy_since
+        if since is None:
+            return f"waiting, {len(self._buffer)} frames ready"
+        return f"{self._busy_with} for {1000 * (self._monotonic() - since):.0f} ms"
 
     @property
     def depth_ms(self) -> float:
@@ -248,17 +256,18 @@ class RenderStage:
         while self._current(generation):
             if not self._resume.wait(timeout=0.2):
                 continue
-            held.chunk = self._busy(generation, producer.next_chunk, timed=True)
+            held.chunk = self._busy(generation, producer.next_chunk, "rendering", timed=True)
             while self._current(generation) and held.chunk is not None:
                 if self._buffer.put(held.chunk, self._put_wait_s, accept=lambda: generation == self._generation):
                     held.chunk = None
                 elif getattr(producer, "has_input", lambda: False)():
                     # New chat while this frame waits for room: handle it now. A cut withdraws
                     # frames not yet on air, this one first; then the next frame is rendered anew.
-                    self._busy(generation, producer.take_input)
+                    self._busy(generation, producer.take_input, "handling chat")
 
-    def _busy(self, generation: int, work: Callable, timed: bool = False):
+    def _busy(self, generation: int, work: Callable, what: str, timed: bool = False):
         """Run `work` under the stall watchdog."""
+        self._busy_with = what
         self._busy_since = self._monotonic()
         started = time.perf_counter()
         result = work()

@@ -208,7 +208,7 @@ def test_a_cut_after_withdrawn_frames_lands_at_the_first_word_boundary_after_the
     assert head.end == (boundary if boundary - on_air <= MAX_CUT_WAIT else on_air + CUT_FADE)
 
 
-def test_producer_times_map_to_air_time_after_idle_frames(tmp_path):
+def test_producer_times_map_to_air_time_after_idle_frames(tmp_path, caplog):
     """Idle frames sent while the render stage was late push the producer's frames later on air;
     reply times are reported on the air timeline, where the chat's `t` is."""
     release = threading.Event()
@@ -231,6 +231,9 @@ def test_producer_times_map_to_air_time_after_idle_frames(tmp_path):
     rendered_and_aired = show.frames - idle  # frames the producer made that went on air
     assert show.air_time(rendered_and_aired / FPS) == pytest.approx(show.frames / FPS)
     assert show.air_time(20 / FPS) == pytest.approx((20 + idle) / FPS)
+    # each idle frame is logged with what the stage was doing, for whoever reads the log at 3 a.m.
+    late = [r.getMessage() for r in caplog.records if "render stage late" in r.getMessage()]
+    assert len(late) == idle and all("stage rendering for " in m for m in late)
 
 
 def wait_until(predicate, seconds: float = 30.0) -> None:
