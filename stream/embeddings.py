@@ -39,7 +39,7 @@ class CachedEmbedder:
         self.model_calls = 0  # how many texts reached the model (the rest came from a cache)
 
     def _disk_path(self, text: str) -> Path | None:
-        if self._cache_dir is None or text.startswith(QUERY_PREFIX):
+        if self._cache_dir is None:
             return None
         digest = hashlib.sha256(f"{MODEL_NAME}\n{text}".encode()).hexdigest()
         return self._cache_dir / f"{digest}.npy"

@@ -216,13 +216,14 @@ class RenderStage:
             return 0
         due_in = self.next_take_in()  # first: a frame the pacer takes meanwhile only makes this cautious
         waiting = len(self._buffer)
-        # Buffered frame i is taken in due_in + i/FPS seconds, the held one after all of them.
-        keep = 0 if due_in is None else min(waiting, max(0, math.ceil((RERENDER_MARGIN_S - due_in) * FPS)))
+        # Buffered frame i is taken in due_in + i/FPS seconds, the held one (i = waiting) after them:
+        # the oldest `too_soon` of all these stay.
+        too_soon = 0 if due_in is None else max(0, math.ceil((RERENDER_MARGIN_S - due_in) * FPS))
         count = 0
-        if held.chunk is not None and (due_in is None or due_in + waiting / FPS >= RERENDER_MARGIN_S):
+        if held.chunk is not None and too_soon <= waiting:
             held.chunk = None
             count = 1
-        return count + self._buffer.withdraw(frames - count, keep=keep)
+        return count + self._buffer.withdraw(frames - count, keep=too_soon)
 
     def _nudge(self, generation: int) -> None:
         if generation == self._generation:
