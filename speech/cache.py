@@ -21,6 +21,7 @@ import numpy as np
 
 from .normalize import normalize_for_speech
 from .priority import WARM, SynthesisInterrupted, speech_priority
+from .thread_priority import lower_this_thread
 from .types import PhonemeTiming, Utterance, WordTiming
 from .wrapping import EngineWrapper
 
@@ -212,6 +213,7 @@ class CachedEngine(EngineWrapper):
         super().close()
 
     def _warm_loop(self) -> None:
+        lower_this_thread()
         while not self._closed.is_set():
             try:
                 text = self._warm_queue.get(timeout=0.5)

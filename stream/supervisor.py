@@ -22,6 +22,7 @@ from concurrent.futures import TimeoutError as FutureTimeout
 from typing import Callable
 
 from speech.priority import SynthesisInterrupted
+from speech.thread_priority import lower_this_thread
 from speech.types import SpeechEngine, SpeechEngineError, Utterance
 
 from .frame_buffer import FrameBuffer
@@ -56,7 +57,8 @@ class SupervisedSpeech:
     @staticmethod
     def _new_pool() -> ThreadPoolExecutor:
         # Two workers: an urgent line (an answer) must not queue behind synthesis done ahead.
-        return ThreadPoolExecutor(2, thread_name_prefix="livehost-speech")
+        # At background priority: synthesis runs ahead of air time, frames must not wait for it.
+        return ThreadPoolExecutor(2, thread_name_prefix="livehost-speech", initializer=lower_this_thread)
 
     def load(self) -> None:
         self._engine.load()

