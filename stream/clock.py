@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import asyncio
+import threading
 import time
 from typing import Protocol
 
@@ -12,6 +13,9 @@ class MediaClock(Protocol):
 
     async def sleep_until(self, t: float) -> None:
         """Return once now() >= t."""
+
+    def wait_until(self, t: float, stop: threading.Event) -> bool:
+        """Block this thread until now() >= t or `stop` is set; True when stopped."""
 
 
 class RealClock:
@@ -25,6 +29,10 @@ class RealClock:
         delay = t - self.now()
         if delay > 0:
             await asyncio.sleep(delay)
+
+    def wait_until(self, t: float, stop: threading.Event) -> bool:
+        delay = t - self.now()
+        return stop.wait(delay) if delay > 0 else stop.is_set()
 
 
 class FakeClock:
@@ -45,3 +53,8 @@ class FakeClock:
         if t > self._now:
             self._now = t
         await asyncio.sleep(0)
+
+    def wait_until(self, t: float, stop: threading.Event) -> bool:
+        if t > self._now:
+            self._now = t
+        return stop.is_set()

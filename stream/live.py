@@ -2,7 +2,8 @@
 WebRTC, the operator console and metrics.
 
 The producer renders on its own supervised thread, at most `render_ahead_frames` ahead of air
-time; the pacer takes one frame per slot (an idle frame when the stage is late, the holding
+time; the pacer, on a thread of its own so that a busy event loop (a chat flood) cannot delay
+a frame, takes one frame per slot (an idle frame when the stage is late, the holding
 card after an emergency stop), hands the same chunk to WebRTC peers and to the encoder, whose
 outputs write on their own threads. So the two cores share the work and no stage can stall
 the stream.
@@ -11,6 +12,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import threading
 import time
 from collections import deque
 from dataclasses import dataclass, field, replace
@@ -72,7 +74,7 @@ class LiveShow:
                  make_engine: Callable | None = None) -> None:
         self._config = config
         self._clock = clock or RealClock()
-        self._stop = asyncio.Event()
+        self._stop = threading.Event()  # set from the event loop, read by the pacer thread
         self.metrics = ShowMetrics()
         self._broadcast = TsBroadcast()
         outputs = list(config.outputs)
@@ -299,19 +301,43 @@ class LiveShow:
                 log.exception("catalog watcher failed; the show keeps its catalog")
 
     async def _pace(self) -> None:
-        self._start = start = self._clock.now()
+        """Run the pacer thread until the show stops (or this task is cancelled)."""
+        self._start = self._clock.now()
+        loop = asyncio.get_running_loop()
+        finished = loop.create_future()
+
+        def pace_then_report() -> None:
+            error: Exception | None = None
+            try:
+                self._pace_frames()
+            except Exception as exc:  # handed to the event loop, which raises it from run()
+                error = exc
+            loop.call_soon_threadsafe(_settle, finished, error)
+
+        pacer = threading.Thread(target=pace_then_report, name="livehost-pacer", daemon=True)
+        pacer.start()
+        try:
+            await finished
+        finally:
+            self._stop.set()
+            await asyncio.to_thread(pacer.join)
+
+    def _pace_frames(self) -> None:
+        start = self._start
+        assert start is not None
         wait = self._render_wait()
         while not self._stop.is_set():
             air_time = self.frames / FPS
             if self._config.max_seconds is not None and air_time >= self._config.max_seconds:
                 break
-            await self._clock.sleep_until(start + air_time - LEAD_S)
+            if self._clock.wait_until(start + air_time - LEAD_S, self._stop):
+                break
             if self._clock.now() > start + air_time + 1 / FPS:
                 self.metrics.dropped_frames += 1  # missed its slot: sent late
-            await asyncio.to_thread(self._send_one, wait)
+            self._send_one(wait)
 
     def _send_one(self, wait: float) -> None:
-        """Take (or make) this slot's frame and send it everywhere; runs on a worker thread."""
+        """Take (or make) this slot's frame and send it everywhere; runs on the pacer thread."""
         self.stage.check()
         chunk = self.stage.take(wait)
         assert self._runtime_frames is not None
@@ -348,6 +374,15 @@ class LiveShow:
         depths.update({name: frames * FRAME_MS for name, frames in self._fanout.queue_depths.items()})
         m.queue_depth_ms = depths
         m.chat_backlog = self.stage.producer.chat_backlog
+
+
+def _settle(future: asyncio.Future, error: Exception | None) -> None:
+    if future.done():
+        return
+    if error is None:
+        future.set_result(None)
+    else:
+        future.set_exception(error)
 
 
 def _default_engine(voice):

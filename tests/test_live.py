@@ -187,3 +187,22 @@ def test_an_output_that_stops_reading_is_dropped_and_the_others_keep_going(tmp_p
         fanout.close()
     with av.open(str(record)) as container:
         assert container.streams.video[0].frames == 25 * 14
+
+
+def test_frames_keep_going_out_while_the_event_loop_is_busy():
+    """The pacer has its own thread: a chat flood or a slow handler on the loop cannot hold frames."""
+    async def scenario():
+        show = LiveShow(producer(), LiveConfig(chat_port=0, live_view=False))
+        task = asyncio.create_task(show.run())
+        await asyncio.wait_for(show.ready.wait(), timeout=20)
+        try:
+            await asyncio.sleep(0.5)
+            before = show.frames
+            time.sleep(1.0)  # the loop does nothing else for a second (25 frame slots)
+            during = show.frames - before
+        finally:
+            show.stop()
+            await asyncio.wait_for(task, timeout=30)
+        return during
+
+    assert asyncio.run(scenario()) >= 10
