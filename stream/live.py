@@ -107,6 +107,8 @@ class LiveShow:
         self._pinned: str | None = None
         self._mode = "auto"
         self._background: set[asyncio.Future] = set()
+        self._replies_due: list[dict] = []  # reply messages waiting for their first frame to be sent
+        self._replies_lock = threading.Lock()
         # Edits go to whichever producer is on air (a restarted stage has a new one).
         self.catalog_watcher = (CatalogWatcher(config.catalog_path,
                                                lambda catalog: self.stage.producer.update_catalog(catalog))
@@ -204,8 +206,25 @@ class LiveShow:
             message = {"type": "reply", "user": record.event.user, "question": record.event.text,
                        "text": record.reply_text, "sku": record.sku, "sources": list(record.sources),
                        "t_asked": round(record.event.t, 3), "t_on_air": record.t_on_air}
+            # Frames are rendered ahead of air: the reply is announced when its first frame is sent,
+            # so a viewer (or a stop right after the announcement) never sees a reply not yet aired.
+            with self._replies_lock:
+                self._replies_due.append(message)
+            self._announce_aired_replies()
+
+    def _announce_aired_replies(self) -> None:
+        loop = self._loop
+        if loop is None or not self._replies_due:
+            return
+        aired_until = self.frames / FPS
+        with self._replies_lock:
+            due = [m for m in self._replies_due if m["t_on_air"] < aired_until]
+            if not due:
+                return
+            self._replies_due = [m for m in self._replies_due if m["t_on_air"] >= aired_until]
+        for message in due:
             loop.call_soon_threadsafe(self.chat.broadcast, message)
-            self.events.publish_threadsafe({"type": "reply", "user": record.event.user, "text": record.reply_text})
+            self.events.publish_threadsafe({"type": "reply", "user": message["user"], "text": message["text"]})
 
     def _on_action(self, action: object, now: float) -> None:
         """Director actions the console shows (called on the producer's thread)."""
@@ -360,6 +379,7 @@ class LiveShow:
         self._fanout.put(on_air)
         self.frames += 1
         self._account(on_air)
+        self._announce_aired_replies()
 
     def _account(self, chunk: AVChunk) -> None:
         m = self.metrics

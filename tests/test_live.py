@@ -206,3 +206,25 @@ def test_frames_keep_going_out_while_the_event_loop_is_busy():
         return during
 
     assert asyncio.run(scenario()) >= 10
+
+
+def test_a_reply_is_announced_once_its_first_frame_has_been_sent():
+    """Frames are rendered ahead of air; the reply message must not run ahead of the stream."""
+    async def scenario():
+        show = LiveShow(producer(), LiveConfig(chat_port=0, live_view=False))  # the real clock
+        task = asyncio.create_task(show.run())
+        await asyncio.wait_for(show.ready.wait(), timeout=20)
+        try:
+            async with connect(show.chat.url) as ws:
+                await ws.send(json.dumps({"type": "comment", "user": "u8812", "text": "这个茶多少钱?"},
+                                         ensure_ascii=False))
+                reply = await receive_until(ws, lambda m: m.get("type") == "reply", wait_s=30)
+                aired_until = show.frames / 25
+        finally:
+            show.stop()
+            await asyncio.wait_for(task, timeout=30)
+        return reply, aired_until
+
+    reply, aired_until = asyncio.run(scenario())
+    assert "89元" in reply["text"]
+    assert aired_until > reply["t_on_air"]
