@@ -4,7 +4,8 @@
     .venv/bin/python bench/bench_soak.py --minutes 2     # quick check
 
 Measures, and prints as figures (also bench/out/soak/soak.json):
-  RSS growth after warm-up; CPU of the whole show process as % of two cores (with the machine's
+  RSS growth after warm-up (and by kind of mapping: glibc heap, anonymous, files; samples.jsonl
+  has the largest anonymous mappings every 5 s, to tell which one grew); CPU of the whole show process as % of two cores (with the machine's
   load average, since other work may share the CPU); frames sent late or idle-filled; the pushed
   stream decoded back: frame count and pts continuity, A/V offset from the lag that best aligns
   the host's mouth opening (video) with speech loudness (audio); question -> answer on air
@@ -39,7 +40,7 @@ from stream.cli import live_producer  # noqa: E402
 from stream.fanout import OutputSpec  # noqa: E402
 from stream.live import LiveConfig, LiveShow  # noqa: E402
 from stream.media import FPS, SAMPLE_RATE  # noqa: E402
-from stream.memory import freeze_startup_objects, limit_malloc_arenas  # noqa: E402
+from stream.memory import freeze_startup_objects, limit_malloc_arenas, resident_memory  # noqa: E402
 from stream.metrics import cpu_seconds, rss_bytes  # noqa: E402
 from stream.run_show import supervised_engine_factory  # noqa: E402
 
@@ -101,8 +102,17 @@ class Soak:
             self.samples.append({"t": round(time.monotonic() - wall0, 1), "frames": show.frames,
                                  "rss_mb": round(rss_bytes() / 2**20, 1), "cpu_s": round(cpu_seconds(), 1),
                                  "fps": round(show.metrics.fps, 2), "idle": show.metrics.idle_frames,
-                                 "late": show.metrics.dropped_frames, "load1": os.getloadavg()[0]})
+                                 "late": show.metrics.dropped_frames, "load1": os.getloadavg()[0],
+                                 **self.memory_by_kind()})
             await asyncio.sleep(5)
+
+    @staticmethod
+    def memory_by_kind() -> dict:
+        memory = resident_memory()
+        if memory is None:
+            return {}
+        return {"heap_mb": memory.heap_mb, "anon_mb": memory.anonymous_mb, "file_mb": memory.file_mb,
+                "largest_anon_mb": memory.largest_anonymous}
 
     async def ask(self, show: LiveShow) -> None:
         every = self.args.question_every
@@ -175,6 +185,8 @@ class Soak:
             "minutes": self.args.minutes, "frames_sent": show.frames, "wall_s": round(wall, 1),
             "rss_mb_after_warmup": warm["rss_mb"], "rss_mb_end": round(rss_end, 1),
             "rss_growth_mb": round(rss_end - warm["rss_mb"], 1),
+            "rss_growth_by_kind_mb": {kind: round(self.samples[-1][kind] - warm[kind], 1)
+                                      for kind in ("heap_mb", "anon_mb", "file_mb") if kind in warm},
             "cpu_percent_of_two_cores": round(100 * cpu / wall / 2, 1),
             "load1_mean": round(statistics.mean(s["load1"] for s in self.samples), 2),
             "idle_frames": show.metrics.idle_frames, "late_frames": show.metrics.dropped_frames,

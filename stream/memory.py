@@ -16,6 +16,7 @@ import ctypes
 import ctypes.util
 import gc
 import logging
+from dataclasses import dataclass
 
 log = logging.getLogger("livehost.memory")
 _M_ARENA_MAX = -8  # from glibc's malloc.h
@@ -41,3 +42,46 @@ def freeze_startup_objects() -> int:
     gc.collect()  # what is garbage already is not frozen
     gc.freeze()
     return gc.get_freeze_count()
+
+
+@dataclass(frozen=True)
+class ResidentMemory:
+    """Where a process's resident memory is, in MB: glibc's main heap, anonymous mappings (thread
+    arenas, onnxruntime's region, numpy's large buffers), files (code, models mapped read-only),
+    and the largest anonymous mappings by their start address, to tell which one grew."""
+    heap_mb: float
+    anonymous_mb: float
+    file_mb: float
+    largest_anonymous: dict[str, float]
+
+
+def resident_memory(smaps: str | None = None, largest: int = 5) -> ResidentMemory | None:
+    """Parse /proc/self/smaps (or the text given); None where there is none (not Linux)."""
+    if smaps is None:
+        try:
+            with open("/proc/self/smaps", encoding="ascii", errors="replace") as file:
+                smaps = file.read()
+        except OSError:
+            return None
+    heap = anonymous = files = 0
+    anonymous_maps: dict[str, int] = {}
+    name = start = ""
+    for line in smaps.splitlines():
+        fields = line.split()
+        if not fields:
+            continue
+        if "-" in fields[0] and not fields[0].endswith(":"):  # a mapping's header line
+            start = fields[0].split("-")[0]
+            name = fields[5] if len(fields) > 5 else ""
+        elif fields[0] == "Rss:":
+            kb = int(fields[1])
+            if name == "[heap]":
+                heap += kb
+            elif name.startswith("/"):
+                files += kb
+            elif name == "":
+                anonymous += kb
+                anonymous_maps[start] = kb
+    top = sorted(anonymous_maps.items(), key=lambda item: item[1], reverse=True)[:largest]
+    return ResidentMemory(round(heap / 1024, 1), round(anonymous / 1024, 1), round(files / 1024, 1),
+                          {address: round(kb / 1024, 1) for address, kb in top})

@@ -1,6 +1,11 @@
-"""Malloc arenas are capped for long runs, and the call is harmless to repeat."""
+"""Malloc arenas are capped for long runs, and the call is harmless to repeat; resident memory is
+split by kind of mapping (what the soak samples to find what grows)."""
 import subprocess
 import sys
+
+import numpy as np
+
+from stream.memory import resident_memory
 
 
 def test_malloc_arenas_are_capped_in_a_fresh_process():
@@ -19,3 +24,37 @@ def test_start_up_objects_are_frozen_out_of_collections_and_later_garbage_is_sti
             "sys.exit(0 if frozen >= 10000 and gc.collect() >= 2 else 3)")
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, timeout=60)
     assert done.returncode == 0, done.stderr.decode()
+
+
+SMAPS = """\
+55d0c0000000-55d0c0100000 rw-p 00000000 00:00 0                          [heap]
+Size:               1024 kB
+Rss:                 512 kB
+7f0000000000-7f0020000000 rw-p 00000000 00:00 0
+Size:             524288 kB
+Rss:              204800 kB
+7f1000000000-7f1000400000 r--p 00000000 fe:00 1234                       /usr/lib/libonnxruntime.so
+Size:               4096 kB
+Rss:                2048 kB
+7f2000000000-7f2000100000 rw-p 00000000 00:00 0
+Size:               1024 kB
+Rss:                1024 kB
+7ffc00000000-7ffc00021000 rw-p 00000000 00:00 0                          [stack]
+Size:                132 kB
+Rss:                  64 kB
+"""
+
+
+def test_resident_memory_is_split_by_kind_of_mapping():
+    memory = resident_memory(SMAPS, largest=1)
+    assert (memory.heap_mb, memory.anonymous_mb, memory.file_mb) == (0.5, 201.0, 2.0)
+    assert memory.largest_anonymous == {"7f0000000000": 200.0}  # the stack is not anonymous memory
+
+
+def test_a_large_buffer_shows_up_as_a_large_anonymous_mapping_of_this_process():
+    before = resident_memory()
+    buffer = np.ones(64 * 2**20 // 8)  # 64 MB, touched: numpy maps it on its own
+    after = resident_memory()
+    assert after.anonymous_mb - before.anonymous_mb >= 60
+    assert max(after.largest_anonymous.values()) >= 60
+    del buffer
