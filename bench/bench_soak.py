@@ -40,7 +40,7 @@ from stream.cli import live_producer  # noqa: E402
 from stream.fanout import OutputSpec  # noqa: E402
 from stream.live import LiveConfig, LiveShow  # noqa: E402
 from stream.media import FPS, SAMPLE_RATE  # noqa: E402
-from stream.memory import freeze_startup_objects, limit_malloc_arenas, resident_memory  # noqa: E402
+from stream.memory import fix_mmap_threshold, freeze_startup_objects, limit_malloc_arenas, resident_memory  # noqa: E402
 from stream.metrics import cpu_seconds, rss_bytes  # noqa: E402
 from stream.run_show import supervised_engine_factory  # noqa: E402
 
@@ -283,6 +283,7 @@ def main() -> None:
     parser.add_argument("--flood-rate", type=int, default=1000)
     args = parser.parse_args()
     limit_malloc_arenas()  # as `livehost run` does
+    fix_mmap_threshold()
     logging.basicConfig(level=logging.WARNING, filename=str(OUT.parent / "soak.log") if OUT.parent.exists() else None)
     result = asyncio.run(Soak(args).run())
     print(json.dumps(result, indent=2, ensure_ascii=False))

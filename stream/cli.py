@@ -24,7 +24,7 @@ from .outputs import redact_url
 from .persona_bundle import PersonaError, prepare_persona
 from .replay_command import add_replay_parser
 from .say_command import add_say_parser
-from .memory import freeze_startup_objects, limit_malloc_arenas
+from .memory import fix_mmap_threshold, freeze_startup_objects, limit_malloc_arenas
 from .run_show import run_show, supervised_engine_factory
 from .supervisor import SupervisedSpeech
 from .show import ShowProducer
@@ -116,6 +116,7 @@ def live_producer(run_options: list[str], engine_for) -> ShowProducer:
 def _run_with(args: argparse.Namespace, config: ShowConfig) -> int:
     """The show the options describe, on a supervised render stage with a supervised voice."""
     limit_malloc_arenas()  # before the show's threads exist
+    fix_mmap_threshold()
     args.catalog, args.persona, args.layout = config.catalog, config.persona, config.layout
     engine_for = supervised_engine_factory(config.speech_timeout_s)
     producers = [_producer(args, engine_for, live=True)]

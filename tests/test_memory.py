@@ -2,8 +2,10 @@
 split by kind of mapping (what the soak samples to find what grows)."""
 import subprocess
 import sys
+from pathlib import Path
 
 import numpy as np
+import pytest
 
 from stream.memory import resident_memory
 
@@ -58,3 +60,29 @@ def test_a_large_buffer_shows_up_as_a_large_anonymous_mapping_of_this_process():
     assert after.anonymous_mb - before.anonymous_mb >= 60
     assert max(after.largest_anonymous.values()) >= 60
     del buffer
+
+
+HEAP_AFTER_A_BURST = """
+import sys
+import numpy as np
+from stream.memory import fix_mmap_threshold, resident_memory
+if sys.argv[1] == "fixed":
+    assert fix_mmap_threshold()
+big = np.ones(8 * 2**20 // 8)  # freed: glibc would raise its mmap threshold to 8 MB
+del big
+before = resident_memory().heap_mb
+burst = [np.ones(3 * 2**20 // 8) for _ in range(40)]  # 120 MB of frame-sized blocks
+print(resident_memory().heap_mb - before)
+"""
+
+
+@pytest.mark.parametrize("threshold", ["fixed", "glibc default"])
+def test_frame_sized_blocks_stay_out_of_the_heap_once_the_mmap_threshold_is_fixed(threshold):
+    done = subprocess.run([sys.executable, "-c", HEAP_AFTER_A_BURST, threshold], capture_output=True, text=True,
+                          timeout=60, cwd=Path(__file__).resolve().parent.parent)
+    assert done.returncode == 0, done.stderr
+    heap_growth_mb = float(done.stdout)
+    if threshold == "fixed":
+        assert heap_growth_mb < 10
+    else:  # the behaviour the fixed threshold exists to prevent
+        assert heap_growth_mb > 100
