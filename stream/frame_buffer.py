@@ -60,6 +60,11 @@ class FrameBuffer(Generic[T]):
             self._changed.notify_all()
             return item
 
+    def wait_full(self, timeout: float) -> bool:
+        """Wait until the buffer is full; False when `timeout` seconds pass first."""
+        with self._changed:
+            return self._changed.wait_for(lambda: len(self._items) >= self._size, timeout)
+
     def nudge(self) -> None:
         """Wake a `put` waiting for room (or make the next full `put` return at once)."""
         with self._changed:

@@ -282,6 +282,10 @@ class LiveShow:
             await self.console.start()
         await asyncio.to_thread(self._fanout.open)
         self.stage.start()
+        # The first frame takes longest (first subtitles, first voice part): the clock starts once
+        # frames are ready, not with an idle frame. A stage that cannot fill is the watchdog's job.
+        if not await asyncio.to_thread(self.stage.wait_filled, self._config.stall_s):
+            log.warning("render stage not ready after %.1f s; going live with idle frames", self._config.stall_s)
         self.ready.set()
         watch = asyncio.create_task(self._watch_catalog()) if self.catalog_watcher else None
         try:

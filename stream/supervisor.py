@@ -153,6 +153,10 @@ class RenderStage:
     def start(self) -> None:
         self._spawn()
 
+    def wait_filled(self, timeout: float) -> bool:
+        """Wait until the frames rendered ahead fill the buffer (before the show's clock starts)."""
+        return self._buffer.wait_full(timeout)
+
     def stop(self) -> None:
         self._stopped.set()
         self._resume.set()

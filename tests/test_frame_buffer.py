@@ -65,3 +65,10 @@ def test_a_put_refused_by_its_owner_leaves_the_buffer_alone():
     buffer = FrameBuffer(2)
     assert not buffer.put("stale", 0, accept=lambda: False)
     assert len(buffer) == 0 and buffer.put("fresh", 0, accept=lambda: True)
+
+
+def test_wait_full_returns_once_the_buffer_fills_or_after_its_timeout():
+    buffer = FrameBuffer(2)
+    assert buffer.wait_full(0.05) is False
+    threading.Timer(0.05, lambda: (buffer.put(1, 1), buffer.put(2, 1))).start()
+    assert buffer.wait_full(5) is True and len(buffer) == 2

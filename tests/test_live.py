@@ -228,3 +228,30 @@ def test_a_reply_is_announced_once_its_first_frame_has_been_sent():
     reply, aired_until = asyncio.run(scenario())
     assert "89元" in reply["text"]
     assert aired_until > reply["t_on_air"]
+
+
+def test_the_show_goes_live_once_frames_are_ready_not_with_an_idle_frame():
+    """A slow first frame (first subtitles, first voice part) must not make the first slot idle."""
+    slow_first = producer()
+    first = slow_first.next_chunk
+
+    def next_chunk():
+        if slow_first.frame_index == 0:
+            time.sleep(0.3)  # 7 frame slots
+        return first()
+
+    slow_first.next_chunk = next_chunk
+
+    async def scenario():
+        show = LiveShow(slow_first, LiveConfig(chat_port=0, live_view=False))  # the real clock
+        task = asyncio.create_task(show.run())
+        await asyncio.wait_for(show.ready.wait(), timeout=20)
+        try:
+            await asyncio.sleep(0.5)
+        finally:
+            show.stop()
+            await asyncio.wait_for(task, timeout=30)
+        return show.frames, show.metrics.idle_frames
+
+    frames, idle = asyncio.run(scenario())
+    assert frames >= 5 and idle == 0
