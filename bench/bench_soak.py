@@ -5,11 +5,12 @@
 
 Measures, and prints as figures (also bench/out/soak/soak.json):
   RSS growth after warm-up (and by kind of mapping: glibc heap, anonymous, files; samples.jsonl
-  has the largest anonymous mappings every 5 s, to tell which one grew); CPU of the whole show process as % of two cores (with the machine's
-  load average, since other work may share the CPU); frames sent late or idle-filled; the pushed
-  stream decoded back: frame count and pts continuity, A/V offset from the lag that best aligns
-  the host's mouth opening (video) with speech loudness (audio); question -> answer on air
-  latency (with the answer's audio checked in the pushed recording); barge-in -> old line cut;
+  has the largest anonymous mappings every 5 s, to tell which one grew); CPU of the whole show
+  process as % of two cores (with the machine's load average, since other work may share the CPU);
+  frames sent late or idle-filled; the pushed stream decoded back: frame count and pts continuity,
+  A/V offset from the lag that best aligns the host's mouth opening (video) with speech loudness
+  (audio); question -> answer on air latency (with the answer's audio checked in the pushed
+  recording); barge-in -> old line cut;
   a 1,000 msg/s chat flood for 10 s from another process: frame rate during the flood.
 """
 from __future__ import annotations

@@ -21,7 +21,7 @@ from script.lines import Line, Priority
 from script.persona import PersonaStyle
 
 from .media import SAMPLE_RATE
-from .playout import MAX_CUT_WAIT
+from .playout import CUT_FADE, MAX_CUT_WAIT
 
 _WORD = re.compile(r"[A-Za-z0-9.%]+|[\u4e00-\u9fff]|[^\s]")
 _PAUSES = {"，": 0.2, ",": 0.2, "、": 0.15, "。": 0.35, "！": 0.35, "？": 0.35, "!": 0.35, "?": 0.35, "；": 0.25}
@@ -37,7 +37,7 @@ class SpeechModel:
     first_audio_s: float = 0.15
     ack_after_s: float = 0.2  # a longer wait is filled with a pre-synthesized acknowledgement (playout)
     max_cut_wait_s: float = MAX_CUT_WAIT / SAMPLE_RATE  # a cut waits this long for a word boundary, else fades
-    cut_fade_s: float = 0.03
+    cut_fade_s: float = CUT_FADE / SAMPLE_RATE
 
     def word_ends(self, sentences: tuple[str, ...], pace: float) -> list[tuple[float, int]]:
         """(end time, sentence index) of every word, from the start of the line."""
