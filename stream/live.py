@@ -20,26 +20,25 @@ from pathlib import Path
 from typing import Callable
 
 from avatar.factory import make_renderer
-from script.director import (MODES, ChatClassified, EmergencyStop, GuardBlocked, LineDropped, OperatorLogged,
-                             PauseRundown, PinProduct, ProposeReply, Say, SetMode, StopShow)
 
 from .catalog_watch import CatalogWatcher
 from .chat_server import ChatServer
 from .clock import MediaClock, RealClock
 from .console import ConsoleServer, ConsoleToken, EventHub, resolve_token
-from .control import ShowControl, audit
+from .console_feed import ConsoleFeed
+from .control import ShowControl
 from .fanout import Fanout, OutputSpec
 from .holding import SILENCE, RuntimeFrames
 from .live_view import LiveViewServer, TsBroadcast
 from .media import FPS, SAMPLE_RATE, AVChunk
 from .metrics import ShowMetrics
 from .persona_bundle import PERSONAS_DIR
+from .reply_announcer import ReplyAnnouncer
 from .show import OnAirRecord, ShowProducer
 from .supervisor import FRAME_MS, RenderStage
 from .webrtc import RawBroadcast, WebRtcHub
 
 log = logging.getLogger("livehost.live")
-SUPERVISOR = "supervisor"  # the name in the audit log for settings restored after a stage restart
 # Frames go to the encoder this far ahead of air time (pts come from the frame index, so this only
 # has to cover handing the frame over); a barge-in cannot take back what was sent, so it lands at
 # least this late.
@@ -83,6 +82,10 @@ class LiveShow:
         self._fanout = Fanout(outputs, on_reconnect=self._on_reconnect, size=producer.frame_size)
         self._start: float | None = None
         self._holding = False
+        self._loop: asyncio.AbstractEventLoop | None = None
+        self.events = EventHub()
+        self._console_feed = ConsoleFeed(self.events.publish_threadsafe, self.hold)
+        self._replies = ReplyAnnouncer(self._broadcast_chat, self.events.publish_threadsafe)
         self._listen(producer)
         self.stage = RenderStage(producer, rebuild, config.render_ahead_frames, config.stall_s, self.metrics,
                                  on_new_producer=self._rebuilt)
@@ -91,7 +94,6 @@ class LiveShow:
         self.view = LiveViewServer(self._broadcast, self.chat.url, config.view_host, config.view_port)
         self.raw = RawBroadcast(self.metrics)
         self.webrtc = WebRtcHub(self.raw, self.metrics)
-        self.events = EventHub()
         self.control = ShowControl(lambda: self.stage.producer, self.hold, make_engine or _default_engine,
                                    self.events.publish_threadsafe)
         self.console: ConsoleServer | None = None
@@ -102,13 +104,7 @@ class LiveShow:
         self.ready = asyncio.Event()
         self.frames = 0
         self._air_offset_frames = 0  # air frame number minus producer frame index (idle frames sent)
-        self._loop: asyncio.AbstractEventLoop | None = None
-        self._paused = False
-        self._pinned: str | None = None
-        self._mode = "auto"
         self._background: set[asyncio.Future] = set()
-        self._replies_due: list[dict] = []  # reply messages waiting for their first frame to be sent
-        self._replies_lock = threading.Lock()
         # Edits go to whichever producer is on air (a restarted stage has a new one).
         self.catalog_watcher = (CatalogWatcher(config.catalog_path,
                                                lambda catalog: self.stage.producer.update_catalog(catalog))
@@ -155,20 +151,13 @@ class LiveShow:
 
     def _listen(self, producer: ShowProducer) -> None:
         producer.add_reply_listener(self.on_reply)
-        producer.add_action_listener(self._on_action)
+        producer.add_action_listener(self._console_feed.on_action)
         producer.add_persona_listener(self._on_persona)
 
     def _rebuilt(self, producer: ShowProducer) -> None:
         """A fresh producer replaced a stuck one: it keeps the operator's settings."""
         self._listen(producer)
-        events: list[object] = [SetMode(self._mode, SUPERVISOR)]
-        if self._paused:
-            events.append(PauseRundown(True, SUPERVISOR))
-        if self._pinned is not None:
-            events.append(PinProduct(self._pinned, SUPERVISOR))
-        if self._holding:
-            events.append(EmergencyStop(SUPERVISOR, "still stopped after a stage restart"))
-        for event in events:
+        for event in self._console_feed.settings.restore(self._holding):
             producer.submit_control(lambda p, event=event: p.feed_director(event))
 
     def _on_persona(self, bundle) -> None:
@@ -206,52 +195,13 @@ class LiveShow:
             message = {"type": "reply", "user": record.event.user, "question": record.event.text,
                        "text": record.reply_text, "sku": record.sku, "sources": list(record.sources),
                        "t_asked": round(record.event.t, 3), "t_on_air": record.t_on_air}
-            # Frames are rendered ahead of air: the reply is announced when its first frame is sent,
-            # so a viewer (or a stop right after the announcement) never sees a reply not yet aired.
-            with self._replies_lock:
-                self._replies_due.append(message)
-            self._announce_aired_replies()
+            self._replies.add(message)
+            self._replies.announce(self.frames / FPS)
 
-    def _announce_aired_replies(self) -> None:
+    def _broadcast_chat(self, message: dict) -> None:
         loop = self._loop
-        if loop is None or not self._replies_due:
-            return
-        aired_until = self.frames / FPS
-        with self._replies_lock:
-            due = [m for m in self._replies_due if m["t_on_air"] < aired_until]
-            if not due:
-                return
-            self._replies_due = [m for m in self._replies_due if m["t_on_air"] >= aired_until]
-        for message in due:
+        if loop is not None:
             loop.call_soon_threadsafe(self.chat.broadcast, message)
-            self.events.publish_threadsafe({"type": "reply", "user": message["user"], "text": message["text"]})
-
-    def _on_action(self, action: object, now: float) -> None:
-        """Director actions the console shows (called on the producer's thread)."""
-        publish = self.events.publish_threadsafe
-        if isinstance(action, ChatClassified):
-            publish({"type": "chat", "user": action.event.user, "kind": action.kind, "text": action.redacted_text})
-        elif isinstance(action, ProposeReply):
-            publish({"type": "proposal", "line_id": action.line.line_id, "user": action.event.user,
-                     "question": action.event.text, "text": action.line.text})
-        elif isinstance(action, (Say, LineDropped)):
-            line_id = action.line.line_id if isinstance(action, Say) else action.line_id
-            publish({"type": "proposal_done", "line_id": line_id})
-        elif isinstance(action, OperatorLogged):
-            audit.info("operator %s: %s %s", action.operator, action.action, action.detail,
-                       extra={"operator": action.operator, "action": action.action, "detail": action.detail})
-            if action.action == "mode" and action.detail in MODES:
-                self._mode = action.detail
-            elif action.action in ("pause", "unpause"):
-                self._paused = action.action == "pause"
-            elif action.action == "pin" and not action.detail.startswith("refused"):
-                self._pinned = None if action.detail == "unpinned" else action.detail
-            publish({"type": "audit", "operator": action.operator, "action": action.action, "detail": action.detail})
-        elif isinstance(action, GuardBlocked):
-            publish({"type": "error", "message": f"guard blocked a {action.kind} line ({', '.join(action.rules)}): "
-                                                 f"{action.text}"})
-        elif isinstance(action, StopShow):
-            self.hold(True)
 
     def console_state(self) -> dict:
         producer = self.stage.producer
@@ -259,7 +209,8 @@ class LiveShow:
         personas = sorted(p.name for p in PERSONAS_DIR.iterdir() if (p / "persona.yaml").is_file()) \
             if PERSONAS_DIR.is_dir() else []
         return {
-            "mode": director.mode, "stopped": self._holding, "paused": self._paused, "pinned": self._pinned,
+            "mode": director.mode, "stopped": self._holding, "paused": self._console_feed.settings.paused,
+            "pinned": self._console_feed.settings.pinned,
             "persona": producer.persona.persona_id, "personas": personas,
             "products": [{"sku": p.sku, "title": p.title, "price": p.price, "stock": p.stock}
                          for p in producer.catalog.products],
@@ -383,7 +334,7 @@ class LiveShow:
         self._fanout.put(on_air)
         self.frames += 1
         self._account(on_air)
-        self._announce_aired_replies()
+        self._replies.announce(self.frames / FPS)
 
     def _account(self, chunk: AVChunk) -> None:
         m = self.metrics

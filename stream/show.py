@@ -385,7 +385,7 @@ class ShowProducer:
             elif isinstance(action, ChatClassified) and action.kind in ("spam", "abuse"):
                 log.info("not answering %s from %s: %s", action.kind, action.event.user, action.redacted_text)
             elif isinstance(action, GuardBlocked):
-                log.warning("guard blocked a %s line (%s): %s -> said instead: %s", action.kind,
+                log.warning("guard blocked the %s line (%s): %s -> said instead: %s", action.kind,
                             ", ".join(action.rules), action.text, action.replaced_by)
             elif isinstance(action, LineDropped):
                 for record in self._pending_replies.pop(action.line_id, []):
