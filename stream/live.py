@@ -321,8 +321,8 @@ class LiveShow:
             self.metrics.idle_frames += 1
             idle = self.metrics.idle_frames
             if idle <= _LOGGED_IDLE or idle % 1000 == 0:  # a stalled stage must not flood the log
-                log.warning("frame %d: render stage late, idle frame sent (stage %s; %d idle so far)",
-                            self.frames, self.stage.activity(), idle)
+                log.warning("frame %d: render stage late, idle frame sent (stage %s, at %s; %d idle so far)",
+                            self.frames, self.stage.activity(), self.stage.where(), idle)
             video, audio = self._runtime_frames.idle(self.frames), SILENCE
         else:
             video, audio = chunk.video, chunk.audio

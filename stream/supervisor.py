@@ -15,10 +15,13 @@ from __future__ import annotations
 import contextvars
 import logging
 import math
+import sys
 import threading
 import time
+import traceback
 from concurrent.futures import ThreadPoolExecutor
 from concurrent.futures import TimeoutError as FutureTimeout
+from pathlib import Path
 from typing import Callable
 
 from speech.priority import SynthesisInterrupted
@@ -146,6 +149,16 @@ class RenderStage:
             return f"waiting, {len(self._buffer)} frames ready"
         return f"{self._busy_with} for {1000 * (self._monotonic() - since):.0f} ms"
 
+    def where(self, depth: int = 6) -> str:
+        """The stage thread's innermost Python frames, innermost last: for the log when it is late,
+        so a rare stall says where it was stuck."""
+        thread = self._thread
+        frame = sys._current_frames().get(thread.ident) if thread is not None and thread.ident else None
+        if frame is None:
+            return "no stage thread"
+        return " < ".join(f"{Path(f.filename).name}:{f.lineno} {f.name}"
+                          for f in reversed(traceback.extract_stack(frame)[-depth:]))
+
     @property
     def depth_ms(self) -> float:
         return len(self._buffer) * FRAME_MS
@@ -200,7 +213,7 @@ class RenderStage:
         return reason
 
     def _restart(self, reason: str) -> None:
-        log.error("render stage %s; restarting it", reason, extra={"stage": "render"})
+        log.error("render stage %s (at %s); restarting it", reason, self.where(), extra={"stage": "render"})
         self._generation += 1
         self.restarts += 1
         self._metrics.restart("render")
