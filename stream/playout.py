@@ -24,10 +24,11 @@ log = logging.getLogger("livehost.playout")
 _SILENCE_ON_FAILURE = SAMPLE_RATE  # a failed sentence becomes a second of quiet, not a tight retry loop
 # A cut waits for the next word boundary only this long; a word still going on after that fades
 # out instead (a barge-in must take the old line off the air within 0.2 s, words last up to 1 s).
-# Up to 120 ms of frames are already out when a question lands (the encoder's lead, the frame
-# on air and one due too soon to render again), so waiting longer than 50 ms, plus the fade,
-# puts the worst case past 0.2 s (an 80 ms wait gave a soak p95 of 0.232 s).
-MAX_CUT_WAIT = SAMPLE_RATE * 5 // 100
+# Up to 95 ms of frames are already out when a question lands (the encoder's lead, the frame
+# on air and one due too soon to render again), so waiting longer than 40 ms, plus the fade and
+# the stage's reaction, puts the tail past 0.2 s (an 80 ms wait gave a soak p95 of 0.232 s,
+# 50 ms one of 0.224 s).
+MAX_CUT_WAIT = SAMPLE_RATE * 4 // 100
 CUT_FADE = SAMPLE_RATE * 3 // 100  # 30 ms: short enough to feel immediate, long enough not to click
 URGENT_LOOKAHEAD = 6  # urgent parts started together so the urgent worker never idles between them
 COVER_AFTER_FRAMES = 5  # an answer not ready 200 ms after it is due gets an acknowledgement first
