@@ -21,6 +21,7 @@ from .normalize import normalize_for_speech
 from .priority import InferenceGate, SynthesisInterrupted
 from .resample import rescale_sample, resample_to_show_rate
 from .types import PhonemeTiming, SpeechEngineError, Utterance, WordTiming
+from .prefault import anonymous_mappings, make_resident
 from .thread_priority import call_at_background_priority
 
 log = logging.getLogger("livehost.speech.kokoro")
@@ -111,6 +112,7 @@ _gate = InferenceGate()  # one inference at a time (two would only fight over th
 
 ARENA_BYTES = 512 * 2**20
 _arena_registered = False
+_mappings_before_arena: set[tuple[int, int]] = set()  # to tell the arena's region from all others
 
 
 def _register_arena(ort) -> bool:
@@ -118,8 +120,9 @@ def _register_arena(ort) -> bool:
     until touched) and so never has to extend. The default arena grows by extensions that
     fragment as sentence lengths vary: measured over 60 rundown sentences it kept creeping
     (+16 MB after the first ten); this one settles after the first ten (+1 MB)."""
-    global _arena_registered
+    global _arena_registered, _mappings_before_arena
     if not _arena_registered:
+        _mappings_before_arena = anonymous_mappings()
         try:
             memory = ort.OrtMemoryInfo("Cpu", ort.OrtAllocatorType.ORT_ARENA_ALLOCATOR, 0, ort.OrtMemType.DEFAULT)
             ort.create_and_register_allocator(memory, ort.OrtArenaCfg({"arena_extend_strategy": 0,
@@ -153,14 +156,34 @@ def _shared_session(path: Path, threads: int):
         return _sessions[key]
 
 
+def arena_region() -> tuple[int, int] | None:
+    """(start, size) of the arena's region, once an inference has made it; None before, or when
+    it cannot be told apart from other mappings."""
+    if not _arena_registered:
+        return None
+    regions = [(start, size) for start, size in anonymous_mappings() - _mappings_before_arena
+               if ARENA_BYTES <= size <= ARENA_BYTES * 1.1]
+    return regions[0] if len(regions) == 1 else None
+
+
+def _make_arena_resident() -> bool:
+    """Fault in the whole arena region now (see speech/prefault.py): the reservation chunk touches
+    about half of it, and sentences of other lengths would touch the rest over hours."""
+    region = arena_region()
+    if region is None:
+        log.info("Kokoro's arena region not found; it becomes resident as it is used")
+        return False
+    return make_resident(*region)
+
 class KokoroEngine:
     name = "kokoro"
     revision = "lead-pad-100ms+decoder-lead-3+chunk-100"  # part of the cache key: cached audio from older output is not reused
 
     def __init__(self, voice: str = "jf_gongitsune", speed: float = 1.0, cache_dir: Path | None = None,
                  threads: int | None = None, reserve_memory: bool = False) -> None:
-        """`reserve_memory` (live shows): load() also runs one chunk of the largest size, so the
-        model's memory is at its ceiling from the start and does not creep up during the show."""
+        """`reserve_memory` (live shows): load() also runs one chunk of the largest size and makes
+        the whole arena resident, so the model's memory is at its ceiling from the start and does
+        not creep up during the show."""
         self.voice = voice
         self._reserve_memory = reserve_memory
         self.speed = speed
@@ -216,6 +239,8 @@ class KokoroEngine:
             self._infer(pieces, speed=RESERVE_SPEED * min(1.0, self.speed))
         except SynthesisInterrupted:
             pass  # a line to say came first; the arena then grows with the show's own sentences
+        _make_arena_resident()
+
 
     def synthesize(self, text: str) -> Utterance:
         if self._session is None:

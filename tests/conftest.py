@@ -147,3 +147,16 @@ def restartable_rtmp_server(tmp_path: Path) -> Iterator[NginxRtmp]:
         yield server
     finally:
         server.stop()
+
+
+def resident_bytes(start: int) -> int:
+    """Rss of the mapping that starts at `start`, from /proc/self/smaps."""
+    current = None
+    with open("/proc/self/smaps", encoding="ascii", errors="replace") as file:
+        for line in file:
+            fields = line.split()
+            if "-" in fields[0] and len(fields) >= 5:
+                current = int(fields[0].split("-")[0], 16)
+            elif current == start and fields[0] == "Rss:":
+                return int(fields[1]) * 1024
+    raise AssertionError(f"no mapping at {start:#x}")

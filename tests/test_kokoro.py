@@ -161,9 +161,12 @@ def test_long_sentences_are_split_at_a_pause_under_the_chunk_limit(kokoro):
 
 def test_a_live_engine_takes_its_full_working_memory_at_load():
     from speech import kokoro as module
+    from conftest import resident_bytes
     engine = KokoroEngine("jf_gongitsune", 1.0, reserve_memory=True)
     engine.load()
     assert id(engine._session) in module._reserved
+    start, size = module.arena_region()
+    assert resident_bytes(start) == size  # all of it: sentences of any length touch nothing new
     again = KokoroEngine("jm_kumo", 1.0, reserve_memory=True)
     again.load()  # a second persona shares the session: nothing more to take
     assert again._session is engine._session
