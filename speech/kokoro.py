@@ -11,7 +11,6 @@ import json
 import logging
 import os
 import re
-import threading
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -20,9 +19,8 @@ import numpy as np
 from .normalize import normalize_for_speech
 from .priority import InferenceGate, SynthesisInterrupted
 from .resample import rescale_sample, resample_to_show_rate
+from .kokoro_session import claim_reservation, make_arena_resident, shared_session
 from .types import PhonemeTiming, SpeechEngineError, Utterance, WordTiming
-from .prefault import anonymous_mappings, make_resident
-from .thread_priority import call_at_background_priority
 
 log = logging.getLogger("livehost.speech.kokoro")
 
@@ -104,76 +102,8 @@ def english_phonemes(word: str) -> str:
     return ipa.replace(" ", "")
 
 
-_sessions: dict[tuple[str, int], object] = {}
-_sessions_lock = threading.Lock()
-_reserved: set[int] = set()  # sessions whose working memory was taken at load
 _gate = InferenceGate()  # one inference at a time (two would only fight over the same cores); urgent first
 
-
-ARENA_BYTES = 512 * 2**20
-_arena_registered = False
-_mappings_before_arena: set[tuple[int, int]] = set()  # to tell the arena's region from all others
-
-
-def _register_arena(ort) -> bool:
-    """One onnxruntime CPU arena for the process that starts as a single 512 MB region (virtual
-    until touched) and so never has to extend. The default arena grows by extensions that
-    fragment as sentence lengths vary: measured over 60 rundown sentences it kept creeping
-    (+16 MB after the first ten); this one settles after the first ten (+1 MB)."""
-    global _arena_registered, _mappings_before_arena
-    if not _arena_registered:
-        _mappings_before_arena = anonymous_mappings()
-        try:
-            memory = ort.OrtMemoryInfo("Cpu", ort.OrtAllocatorType.ORT_ARENA_ALLOCATOR, 0, ort.OrtMemType.DEFAULT)
-            ort.create_and_register_allocator(memory, ort.OrtArenaCfg({"arena_extend_strategy": 0,
-                                                                       "initial_chunk_size_bytes": ARENA_BYTES}))
-            _arena_registered = True
-        except Exception as exc:  # an onnxruntime without it: each session keeps its own arena
-            log.warning("Kokoro keeps onnxruntime's default memory arena: %s", exc)
-    return _arena_registered
-
-
-def _shared_session(path: Path, threads: int):
-    """One onnxruntime session per model and thread count: personas share the 300 MB model."""
-    import onnxruntime as ort
-
-    with _sessions_lock:
-        key = (str(path), threads)
-        if key not in _sessions:
-            options = ort.SessionOptions()
-            options.intra_op_num_threads = threads
-            options.log_severity_level = 3
-            # onnxruntime's arena reuses the decoder's large buffers (without it glibc kept GBs
-            # fragmented across threads). load() runs the longest chunk once, so the arena is at its
-            # ceiling before the show starts instead of creeping up as longer sentences come by.
-            if _register_arena(ort):
-                options.add_session_config_entry("session.use_env_allocators", "1")
-            # Idle pool threads sleep instead of spinning: spinning took 18% more CPU from the
-            # frame path and made synthesis no faster (9 sentences: 125 s CPU against 103 s).
-            options.add_session_config_entry("session.intra_op.allow_spinning", "0")
-            _sessions[key] = call_at_background_priority(
-                lambda: ort.InferenceSession(str(path), sess_options=options, providers=["CPUExecutionProvider"]))
-        return _sessions[key]
-
-
-def arena_region() -> tuple[int, int] | None:
-    """(start, size) of the arena's region, once an inference has made it; None before, or when
-    it cannot be told apart from other mappings."""
-    if not _arena_registered:
-        return None
-    regions = [(start, size) for start, size in anonymous_mappings() - _mappings_before_arena
-               if ARENA_BYTES <= size <= ARENA_BYTES * 1.1]
-    return regions[0] if len(regions) == 1 else None
-
-
-def _make_arena_resident() -> bool:
-    """Fault in the whole arena region now (see speech/prefault.py): the reservation chunk touches
-    about half of it, and sentences of other lengths would touch the rest over hours."""
-    region = arena_region()
-    if region is None:
-        log.info("Kokoro's arena region not found; it becomes resident as it is used")
-        return False
-    return make_resident(*region)
 
 class KokoroEngine:
     name = "kokoro"
@@ -216,16 +146,14 @@ class KokoroEngine:
             if self.voice not in voices.files:
                 raise SpeechEngineError(f"Kokoro has no voice {self.voice!r}; available: {', '.join(voices.files)}")
             self._style = np.asarray(voices[self.voice], dtype=np.float32)
-        self._session = _shared_session(timed_model_path(self._cache_dir),
-                                        self._threads or max(1, min(2, os.cpu_count() or 1)))
+        self._session = shared_session(timed_model_path(self._cache_dir),
+                                       self._threads or max(1, min(2, os.cpu_count() or 1)))
         if self._reserve_memory:
             self._reserve()
 
     def _reserve(self) -> None:
-        with _sessions_lock:
-            if id(self._session) in _reserved:
-                return  # personas share the session, and with it the memory already taken
-            _reserved.add(id(self._session))
+        if not claim_reservation(self._session):
+            return  # personas share the session, and with it the memory already taken
         spoken = normalize_for_speech(_RESERVE_TEXT * (1 + MAX_TOKENS // 30))
         pieces, size = [], 0
         for piece in self._pieces(spoken):
@@ -239,8 +167,7 @@ class KokoroEngine:
             self._infer(pieces, speed=RESERVE_SPEED * min(1.0, self.speed))
         except SynthesisInterrupted:
             pass  # a line to say came first; the arena then grows with the show's own sentences
-        _make_arena_resident()
-
+        make_arena_resident()
 
     def synthesize(self, text: str) -> Utterance:
         if self._session is None:

@@ -160,12 +160,12 @@ def test_long_sentences_are_split_at_a_pause_under_the_chunk_limit(kokoro):
 
 
 def test_a_live_engine_takes_its_full_working_memory_at_load():
-    from speech import kokoro as module
     from conftest import resident_bytes
+    from speech import kokoro_session as sessions
     engine = KokoroEngine("jf_gongitsune", 1.0, reserve_memory=True)
     engine.load()
-    assert id(engine._session) in module._reserved
-    start, size = module.arena_region()
+    assert id(engine._session) in sessions._reserved
+    start, size = sessions.arena_region()
     assert resident_bytes(start) == size  # all of it: sentences of any length touch nothing new
     again = KokoroEngine("jm_kumo", 1.0, reserve_memory=True)
     again.load()  # a second persona shares the session: nothing more to take
@@ -174,7 +174,7 @@ def test_a_live_engine_takes_its_full_working_memory_at_load():
 
 def test_the_process_wide_arena_is_registered_once_and_kept():
     import onnxruntime
-    from speech.kokoro import _register_arena
+    from speech.kokoro_session import _register_arena
     assert _register_arena(onnxruntime) and _register_arena(onnxruntime)  # a second registration is not attempted
 
 
@@ -183,13 +183,14 @@ def test_the_model_pool_threads_run_at_background_priority_and_sleep_when_idle()
 
     import onnxruntime  # noqa: F401 (its import starts a thread of its own, not the model's)
     from speech import kokoro as module
+    from speech.kokoro_session import shared_session
     from speech.thread_priority import BACKGROUND_NICE
 
     def nice_by_thread() -> dict[int, int]:
         return {int(t): os.getpriority(os.PRIO_PROCESS, int(t)) for t in os.listdir("/proc/self/task")}
 
     before = nice_by_thread()
-    session = module._shared_session(module.timed_model_path(None), 3)  # a thread count no other test uses
+    session = shared_session(module.timed_model_path(None), 3)  # a thread count no other test uses
     started = {tid: nice for tid, nice in nice_by_thread().items() if tid not in before}
     assert started and set(started.values()) == {BACKGROUND_NICE}
     assert nice_by_thread()[threading.get_native_id()] == before[threading.get_native_id()]
