@@ -1,66 +1,32 @@
-"""Answers to viewers' questions, stated only from catalog facts.
+"""Answers to viewers' questions, stated only from catalog facts and arithmetic on them.
 
-The fact index (lexical + optional e5 embeddings) finds the product and the fact; this module
-turns the fact into a sentence the host can say, with the fact's source id. When no fact
-answers the question, the answer has no sources and the director says the persona's honest
-"I'll check with service" line; it never guesses a price or a spec. Bait (haggling below the
-catalog price, medical or "best" claims) gets the catalog's facts or a plain refusal, never the
-claim.
+The question is first read into a typed `Query` (understanding.py: intent, product(s), quantities,
+body measures, claimed figures, the viewer's previous question); this module writes the answer
+for that reading. When several variants fit and nothing says which, the answer gives each one's
+fact or asks which; it never picks one. When no fact answers, the answer has no sources and the
+director says the persona's honest "I'll check" line. Bait (haggling, "best", medical claims, a
+false price, an invented promotion) gets the catalog's real facts, never the claim.
 """
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from datetime import datetime
 
+from .answer_facts import Answer, FactSentences, mentioned_promotion
 from .catalog import Catalog, Product
-from .facts import KIND_SYNONYMS, POLICY_SYNONYMS, Fact
-from .lines import format_price
+from .lines import format_amount, format_price
+from .product_resolver import ProductResolver
+from .promotions import quote, running_rules
 from .retrieval import Embedder, FactIndex
-from .writer import live_promotions, promotion_arithmetic
+from .spec_reading import asked_class, body_measures, lasts_days, pick_size, size_chart
+from .understanding import INTENT_PATTERNS, Query, Understanding, ViewerContext
 
+__all__ = ["Answer", "Answerer", "ViewerContext", "answer_question"]
 
-@dataclass(frozen=True)
-class Answer:
-    sentences: tuple[str, ...]
-    sku: str | None
-    sources: tuple[str, ...]  # empty: no catalog fact answers it, and nothing was invented
-    derived: tuple[str, ...] = ()  # numbers computed from the facts (promotion arithmetic)
-    not_sold: bool = False  # the question is about something the shop does not sell
-
-    def spoken(self, prefix: str) -> tuple[str, ...]:
-        """The sentences as the host says them: the persona's prefix ("这位家人，") goes before an
-        answer that states catalog facts; persona templates speak for themselves."""
-        if not self.sources or not self.sentences:
-            return self.sentences
-        return (prefix + self.sentences[0], *self.sentences[1:])
-
-
-# "有卖手机吗", "有没有卖茅台", "有猫粮卖吗", "卖不卖奶粉": asking whether the shop sells a thing.
-_SELLS = (re.compile(r"有(?:没有)?卖(?P<item>.{1,12}?)(?:吗|的吗|嘛|么|不|没|[?？]|$)"),
-          re.compile(r"有(?P<item>.{1,12}?)卖(?:吗|嘛|么|不|没|[?？]|$)"),
-          re.compile(r"卖不卖(?P<item>.{1,12}?)(?:啊|呀|[?？]|$)"))
-_HAGGLE = re.compile(r"便宜点|便宜一点|少点|少一点|再便宜|打[一二三四五六七八九\d]+折|\d+\s*(?:块|元)?\s*(?:卖|给我|行不行|可以吗)"
-                     r"|(?:能不能|可不可以|可以).{0,6}(?:便宜|优惠|少)")
-_MEDICAL = re.compile(r"治|疗效|药|降血|降压|降糖|降脂|祛斑|祛痘|美白|抗癌|防癌|消炎|感冒|高血压|糖尿病|减肥|瘦身|增高")
-_SUPERLATIVE = re.compile(r"最|第一|顶级|全网|100%|百分百|百分之百|保证|绝对")
-_MULTI_BUY = re.compile(r"两件|2件|两个|2个|两盒|两瓶|两包|两提|两箱|三件|3件|三瓶|三罐|三个|买二|买三|凑单|满减|满\d+减|"
-                        r"一起买|多买|能拿下|到手多少|一共多少")
-
-
-def _intent_pattern(words: tuple[str, ...]) -> re.Pattern:
-    return re.compile("|".join(re.escape(w) for w in sorted(words, key=len, reverse=True)))
-
-
-# What a question asks for, by the words viewers use, before any fuzzy search: "怎么卖" is a
-# price question however many title words come with it. Checked in this order.
-_INTENTS: tuple[tuple[str, re.Pattern], ...] = (
-    ("promotion", _intent_pattern(("活动", "优惠", "满减", "优惠券", "第二件", "买一送一", "有券", "福利"))),
-    ("list_price", _intent_pattern(KIND_SYNONYMS["list_price"])),
-    ("stock", _intent_pattern(KIND_SYNONYMS["stock"] + ("还有吗", "还有没有"))),
-    ("price", _intent_pattern(KIND_SYNONYMS["price"] + ("多少钱", "价位"))),
-    *((f"policy:{key}", _intent_pattern(words)) for key, words in POLICY_SYNONYMS.items()),
-)
+_MAX_LISTED = 4
+_BIGGER = {"power": "功率更大", "battery": "容量更大", "hours": "续航更长", "height": "更高", "diameter": "更粗",
+           "length": "更长", "volume": "容量更大", "weight": "更重", "shelf_life": "保质期更长", "fill": "充绒更多",
+           "spf": "防晒倍数更高", "temperature": "色温更高"}
 
 
 class Answerer:
@@ -70,6 +36,10 @@ class Answerer:
         self.catalog = catalog
         self.index = index
         self._embedder = embedder
+        self.resolver = ProductResolver(catalog, index, embedder)
+        self.understanding = Understanding(catalog, self.resolver)
+        self.say = FactSentences(catalog, self.name_of)
+        self.catalog_skus = tuple(p.sku for p in catalog.products)
 
     @classmethod
     def build(cls, catalog: Catalog, embedder: Embedder | None = None) -> "Answerer":
@@ -79,52 +49,31 @@ class Answerer:
     def with_catalog(self, catalog: Catalog) -> "Answerer":
         return Answerer.build(catalog, self._embedder)
 
-    def answer(self, text: str, current_sku: str | None, now: datetime | None = None) -> Answer | None:
-        named = self.index.products_for(text)
-        product = self.catalog.product(named[0]) if named else None
-        if product is None:
-            sold = self._not_sold(text)
-            if sold is not None:
-                return sold
-        if _MEDICAL.search(text):
-            return self._medical(product or self.catalog.product(current_sku or ""))
-        lookup = self.index.lookup(text, current_sku)
-        product = self.catalog.product(lookup.sku) if lookup.sku else None
-        if product is None:
-            return Answer((), None, ())
-        if _HAGGLE.search(text):
-            return self._price(product, now, prefix="价格以直播间标价为准，")
-        if _SUPERLATIVE.search(text):
-            return self._no_comparison(product, now, text)
-        intent = next((name for name, pattern in _INTENTS if pattern.search(text)), None)
-        if intent is not None:
-            return self._by_intent(intent, product, now, text)
-        # A question that names its product by a number ("10000毫安的多重") was already searched
-        # without that number; otherwise the product's name is taken out before the fact search.
-        hits = list(lookup.hits) if lookup.named else (
-            self.index.search(_without_name(text, product), product.sku) or list(lookup.hits))
-        if not hits:
-            return Answer((), product.sku, ())
-        return self._from_fact(hits[0].fact, product, now, text)
+    def name_of(self, product: Product) -> str:
+        """The title's first word, plus what tells it from its variants (奶粉 -> 奶粉3段)."""
+        words = product.title.split()
+        name = words[0] if words else product.title
+        siblings = self.resolver.families.get(product.sku, ())
+        if len(siblings) > 1 and len(words) > 1:
+            others = [self.catalog.product(s) for s in siblings if s != product.sku]
+            other_words = {w for o in others if o for w in o.title.split()}
+            extra = [w for w in words[1:] if w not in other_words]
+            if extra and all(name == (o.title.split() or [""])[0] for o in others if o):
+                name += extra[0]
+        return name
 
-    def _by_intent(self, intent: str, product: Product, now: datetime | None, text: str) -> Answer:
-        sku = product.sku
-        if intent == "promotion" or (intent == "price" and _MULTI_BUY.search(text)):
-            if intent == "promotion" or live_promotions(product, now):
-                return self._promotion(product, now, text)
-        if intent == "list_price" and product.list_price is not None:
-            return self._from_fact(Fact(sku, f"{sku}.list_price", "list_price", "list_price", "", "", ""),
-                                   product, now, text)
-        if intent == "stock":
-            if product.stock is None:
-                return Answer((), sku, ())  # no live stock figure: never guess one
-            return self._from_fact(Fact(sku, f"{sku}.stock", "stock", "stock", "", "", ""), product, now, text)
-        if intent.startswith("policy:"):
-            key = intent.split(":", 1)[1]
-            if key not in product.policies:
-                return Answer((), sku, ())
-            return Answer((_sentence(product.policies[key]),), sku, (f"{sku}.policies.{key}",))
-        return self._price(product, now)
+    # ---- the one entry point ---------------------------------------------------------------------
+    def answer(self, text: str, current_sku: str | None, now: datetime | None = None,
+               context: ViewerContext | None = None) -> Answer:
+        context = ViewerContext(current_sku, context.previous_skus, context.previous_text) if context else \
+            ViewerContext(current_sku)
+        return self.answer_query(self.understanding.read(text, context), now)
+
+    def answer_query(self, query: Query, now: datetime | None) -> Answer:
+        writer = _WRITERS.get(query.intent)
+        if writer is not None:
+            return writer(self, query, now)
+        return self._per_product(query, now, self._single)
 
     def likely_answers(self, now: datetime | None = None) -> list[Answer]:
         """The answers viewers ask for most, for every product: price, running promotions, list
@@ -132,124 +81,251 @@ class Answerer:
         The live show synthesizes these ahead so most answers start the moment they are due."""
         answers: list[Answer] = []
         for product in self.catalog.products:
-            answers.append(self._price(product, now))
-            answers.append(self._promotion(product, now, ""))
-            for intent in ("list_price", "stock", *(f"policy:{key}" for key in product.policies)):
-                answers.append(self._by_intent(intent, product, now, ""))
+            answers += [self.say.price(product, now), self.say.promotion(product, now, ""),
+                        self.say.list_price(product), self.say.stock(product)]
+            answers += [self.say.policy(product, key) for key in product.policies]
         for fact in self.index.facts:
             product = self.catalog.product(fact.sku)
             if product is not None:
-                answers.append(self._from_fact(fact, product, now, ""))
+                answers.append(self.say.from_fact(fact, product, now, ""))
         unique: dict[tuple[str, ...], Answer] = {}
         for answer in answers:
             if answer.sentences:
                 unique.setdefault(answer.sentences, answer)
         return list(unique.values())
 
-    # --- special questions ------------------------------------------------------------------
-    def _not_sold(self, text: str) -> Answer | None:
-        for pattern in _SELLS:
-            match = pattern.search(text)
-            if match and not self.index.products_for(match.group("item")):
-                return Answer((), None, (), not_sold=True)
-        return None
+    # ---- intents -----------------------------------------------------------------------------------
+    def _per_product(self, query: Query, now: datetime | None, write) -> Answer:
+        """`write` for the product meant; for ambiguous variants, for each of them (or ask which)."""
+        products = [p for p in (self.catalog.product(s) for s in query.guess.skus) if p]
+        if not products:
+            return Answer((), None, ())
+        if len(products) == 1:
+            return write(products[0], query, now)
+        if len(products) > _MAX_LISTED:
+            names = "、".join(self.name_of(p) for p in products[:_MAX_LISTED])
+            return Answer((f"您问的是哪一款呢？有{names}等几款。",), None, (), about=tuple(p.sku for p in products))
+        answers = [write(p, query, now) for p in products]
+        if not all(a.sentences and a.sources for a in answers):
+            names = "还是".join(self.name_of(p) for p in products)
+            return Answer((f"您问的是{names}呀？",), None, (), about=tuple(p.sku for p in products))
+        return _joined(answers, None)
 
-    @staticmethod
-    def _medical(product: Product | None) -> Answer:
-        what = "保健食品" if product and product.category == "health_food" else "日常用品"
-        if product and product.category in ("food",):
-            what = "食品"
-        if product and product.category == "beauty":
-            what = "护肤品"
-        return Answer((f"这款是{what}，不是药品，不能代替药物，我们也不做功效承诺。", "身体有不适请咨询医生。"),
-                      product.sku if product else None, ())
+    def _single(self, product: Product, query: Query, now: datetime | None) -> Answer:
+        intent, text = query.intent, query.text
+        if intent == "price":
+            return self.say.price(product, now)
+        if intent == "promotion":
+            return self.say.promotion(product, now, text)
+        if intent == "list_price":
+            return self.say.list_price(product)
+        if intent == "stock":
+            return self.say.stock(product)
+        if intent.startswith("policy:"):
+            return self.say.policy(product, intent.split(":", 1)[1])
+        return self._fact(product, query, now)
 
-    def _no_comparison(self, product: Product, now: datetime | None, text: str) -> Answer:
-        if any(w in text for w in ("便宜", "价", "钱")):
-            return self._price(product, now, prefix="我们不和别家比价，")
-        return Answer(("这个我们不做比较，也不做保证，具体可以看详情页里的规格参数。",), product.sku, ())
+    def _fact(self, product: Product, query: Query, now: datetime | None) -> Answer:
+        text = query.text
+        if query.follow_up and query.previous_text and \
+                asked_class(self.resolver.without_names(text, self.catalog_skus)) is None:
+            text = f"{self.resolver.without_names(query.previous_text, self.catalog_skus)} {text}"
+        by_kind = self.say.specs(product, self.resolver.without_names(text, (product.sku, *query.named)))
+        if by_kind is not None:
+            return by_kind
+        hits = self.index.search(_without_name(text, product), product.sku) or self.index.search(text, product.sku)
+        if not hits:
+            return Answer((), product.sku, (), about=(product.sku,))
+        return self.say.from_fact(hits[0].fact, product, now, text)
 
-    # --- facts into sentences ---------------------------------------------------------------
-    def _price(self, product: Product, now: datetime | None, prefix: str = "") -> Answer:
-        if product.sold_out:
-            return Answer((f"{_spoken_name(product)}现在已经售罄了，可以先看看其他商品。",), product.sku, (f"{product.sku}.stock",))
-        sentences = [f"{prefix}{_spoken_name(product)}现在直播间到手价{format_price(product.price)}。"]
-        sources = [f"{product.sku}.price"]
-        running = live_promotions(product, now)
-        if running:
-            index, promotion = running[0]
-            sentences.append(f"另外还有{promotion.text}的活动。")
-            sources.append(f"{product.sku}.promotions[{index}]")
-        return Answer(tuple(sentences), product.sku, tuple(sources))
+    def _not_sold(self, query: Query, now: datetime | None) -> Answer:
+        return Answer((), None, (), not_sold=True)
 
-    def _promotion(self, product: Product, now: datetime | None, text: str) -> Answer:
-        sku = product.sku
-        running = live_promotions(product, now)
-        live_indices = {i for i, _ in running}
-        asked = _mentioned_promotion(product, text)
-        if asked is not None and asked not in live_indices:
-            # The viewer asks about an ended promotion: say it ended, without advertising it again.
-            sentences = ["这个活动已经结束了。"]
-            sources = [f"{sku}.promotions[{asked}]"]
-            if running:
-                sentences.append(f"现在{_spoken_name(product)}有{running[0][1].text}的活动。")
-                sources.append(f"{sku}.promotions[{running[0][0]}]")
-            return Answer(tuple(sentences), sku, tuple(sources))
-        if not running:
-            return Answer(("现在没有进行中的活动，价格以直播间标价为准。", f"{_spoken_name(product)}到手价{format_price(product.price)}。"),
-                          sku, (f"{sku}.price",))
-        index, promotion = next(((i, p) for i, p in running if i == asked), running[0])
-        sentences = [f"现在{_spoken_name(product)}有{promotion.text}的活动。"]
-        sources = [f"{sku}.promotions[{index}]"]
-        derived: tuple[str, ...] = ()
-        if promotion.ends_at is not None and now is not None and _ASKS_UNTIL.search(text):
-            local = promotion.ends_at
-            sentences.append(f"活动到{local.month}月{local.day}日{local.hour}点{local.minute:02d}分结束。"
-                             if local.minute else f"活动到{local.month}月{local.day}日{local.hour}点结束。")
-            derived += (str(local.month), str(local.day), str(local.hour), f"{local.minute:02d}")
-        worked = promotion_arithmetic(product, promotion)
-        if worked and _MULTI_BUY.search(text):
-            sentence, numbers = worked
-            sentences.append(f"单价{format_price(product.price)}，{sentence}")
-            sources.append(f"{sku}.price")
-            derived += tuple(numbers)
-        return Answer(tuple(sentences), sku, tuple(sources), derived)
+    def _medical(self, query: Query, now: datetime | None) -> Answer:
+        product = self.catalog.product(query.guess.sku or "")
+        kind = {"health_food": "保健食品", "food": "食品", "beauty": "护肤品", "baby": "母婴用品"}.get(
+            product.category if product else "", "日常用品")
+        sentences = [f"这款是{kind}，不是药品，不能代替药物治疗，身体有不适请咨询医生。"]
+        if product is None:
+            return Answer(tuple(sentences), None, ())
+        facts, sources = self.say.highlights(product)
+        if facts:
+            sentences.append(f"{self.name_of(product)}的情况是：{facts}。")
+        return Answer(tuple(sentences), product.sku, sources, about=(product.sku,))
 
-    def _from_fact(self, fact: Fact, product: Product, now: datetime | None, text: str) -> Answer:
-        sku = product.sku
-        if fact.kind == "price":
-            if _MULTI_BUY.search(text) and live_promotions(product, now):
-                return self._promotion(product, now, text)
-            return self._price(product, now)
-        if fact.kind == "promotion":
-            return self._promotion(product, now, text)
-        if fact.kind == "list_price" and product.list_price is not None:
-            return Answer((f"{_spoken_name(product)}日常价{format_price(product.list_price)}，今天直播间"
-                           f"{format_price(product.price)}。",), sku, (f"{sku}.list_price", f"{sku}.price"))
-        if fact.kind == "stock":
-            if product.sold_out:
-                return Answer((f"{_spoken_name(product)}已经售罄了。",), sku, (fact.source,))
-            return Answer((f"{_spoken_name(product)}现在库存还有{product.stock}件。",), sku, (fact.source,))
-        if fact.kind == "spec":
-            return Answer((f"{_spoken_name(product)}的{fact.key}是{fact.value}。",), sku, (fact.source,))
-        if fact.kind == "selling_points":
-            return Answer((f"{_spoken_name(product)}的特点是{fact.value}。",), sku, (fact.source,))
-        return Answer((_sentence(fact.value),), sku, (fact.source,))  # FAQ answers and policies, verbatim
+    def _superlative(self, query: Query, now: datetime | None) -> Answer:
+        def write(product: Product, q: Query, when: datetime | None) -> Answer:
+            if re.search(r"便宜|价|钱|低", q.text):
+                return self.say.price(product, when, prefix="我们不和别家比价，")
+            facts, sources = self.say.highlights(product)
+            if not facts:
+                return self.say.price(product, when, prefix="我们不做绝对化的比较，")
+            return Answer((f"我们不做绝对化的比较，说说实在的：{self.name_of(product)}{facts}。",), product.sku,
+                          sources, about=(product.sku,))
+        return self._per_product(query, now, write)
+
+    def _haggle(self, query: Query, now: datetime | None) -> Answer:
+        return self._per_product(query, now, lambda p, q, t: self.say.price(p, t, prefix="价格以直播间标价为准，"))
+
+    def _price_claim(self, query: Query, now: datetime | None) -> Answer:
+        return self._per_product(query, now, lambda p, q, t: self.say.price(p, t, prefix="以今天直播间的价格为准，"))
+
+    def _promotion_claim(self, query: Query, now: datetime | None) -> Answer:
+        def write(product: Product, q: Query, when: datetime | None) -> Answer:
+            if mentioned_promotion(product, q.text) is not None:
+                return self.say.promotion(product, when, q.text)
+            running = running_rules(product, when)
+            name, sku = self.name_of(product), product.sku
+            if not running:
+                return Answer((f"{name}没有这个活动哦，现在直播间到手价{format_price(product.price)}。",), sku,
+                              (f"{sku}.price",), about=(sku,))
+            return Answer((f"{name}没有这个活动哦，现在的活动是{'、'.join(r.text for r in running[:3])}。",), sku,
+                          tuple(f"{sku}.promotions[{r.index}]" for r in running[:3]), about=(sku,))
+        return self._per_product(query, now, write)
+
+    def _compute(self, query: Query, now: datetime | None) -> Answer:
+        items = [(self.catalog.product(s), n) for s, n in query.quantities]
+        items = [(p, n) for p, n in items if p is not None]
+        if not items:
+            if query.guess.ambiguous:
+                return self._per_product(query, now, self._single)
+            product = self.catalog.product(query.guess.sku or "")
+            if product is None:
+                return Answer((), None, ())
+            items = [(product, 1)]
+        sold_out = [p for p, _ in items if p.sold_out]
+        if sold_out:
+            return self.say.price(sold_out[0], now)
+        worked = quote(items, {p.sku: running_rules(p, now) for p, _ in items})
+        skus = tuple(p.sku for p, _ in items)
+        return Answer((worked.sentence,), skus[0] if len(skus) == 1 else None, worked.sources, worked.derived,
+                      about=skus)
+
+    def _compare(self, query: Query, now: datetime | None) -> Answer:
+        skus = list(dict.fromkeys(query.named)) if len(set(query.named)) >= 2 else list(query.guess.skus)
+        products = [p for p in (self.catalog.product(s) for s in skus[:_MAX_LISTED]) if p]
+        if len(products) < 2:
+            return self._per_product(query, now, self._single)
+        single = Query(query.text, _plain_intent(self.resolver.without_names(query.text, skus)), query.guess,
+                       named=query.named)
+        answers = [self._single(p, single, now) if single.intent != "fact" else self._fact(p, single, now)
+                   for p in products]
+        if not all(a.sentences and a.sources for a in answers):
+            return Answer((), None, (), about=tuple(p.sku for p in products))
+        joined = _joined(answers, None)
+        verdict = self._which_more(products, query.text)
+        if verdict:
+            joined = Answer(joined.sentences + (verdict,), None, joined.sources, joined.derived, about=joined.about)
+        return joined
+
+    def _which_more(self, products: list[Product], text: str) -> str | None:
+        text = self.resolver.without_names(text, [p.sku for p in products])
+        kind = asked_class(text)
+        if kind is None and re.search(r"便宜|贵|价", text):
+            cheaper = min(products, key=lambda p: p.price)
+            return f"{self.name_of(cheaper)}价格更低。" if len({p.price for p in products}) > 1 else "价格一样。"
+        if kind not in _BIGGER:
+            return None
+        values = []
+        for product in products:
+            choice = self.say.specs(product, text)
+            number = re.search(r"\d+(?:\.\d+)?", choice.sentences[0].split("是", 1)[-1]) if choice else None
+            if number is None or (choice and len(choice.sources) != 1):
+                return None
+            values.append((float(number.group(0)), product))
+        if len({v for v, _ in values}) == 1:
+            return "这一项两款是一样的。"
+        return f"{self.name_of(max(values, key=lambda v: v[0])[1])}{_BIGGER[kind]}。"
+
+    def _size(self, query: Query, now: datetime | None) -> Answer:
+        candidates = [p for p in (self.catalog.product(s) for s in query.guess.skus) if p and size_chart(p)]
+        if not candidates and not query.named:
+            candidates = [p for p in self.catalog.products if size_chart(p)][:1] if \
+                sum(1 for p in self.catalog.products if size_chart(p)) == 1 else []
+        if len(candidates) != 1:
+            return self._per_product(query, now, self._single)
+        product = candidates[0]
+        key, rows = size_chart(product)
+        height, weight = query.height_cm, query.weight_kg
+        if height is None and weight is None:
+            height, weight = body_measures(query.text)
+        source = (f"{product.sku}.specs.{key}",)
+        if height is None and weight is None:
+            return Answer((f"{self.name_of(product)}的{key}：{product.specs[key]}。",), product.sku, source,
+                          about=(product.sku,))
+        picked = pick_size(rows, height, weight)
+        if picked is None:
+            return Answer((f"{self.name_of(product)}的{key}：{product.specs[key]}。",), product.sku, source,
+                          about=(product.sku,))
+        size, why = picked
+        tail = f"，{why}" if why else ""
+        return Answer((f"按{self.name_of(product)}的尺码表，您这个身高体重建议选{size}{tail}。",), product.sku, source,
+                      about=(product.sku,))
+
+    def _dose(self, query: Query, now: datetime | None) -> Answer:
+        def write(product: Product, q: Query, when: datetime | None) -> Answer:
+            worked = lasts_days(product)
+            if worked is None:
+                return self._fact(product, q, when)
+            _, said, numbers, source = worked
+            sources = tuple(f"{product.sku}.specs.{k}" for k in product.specs if k == source) or (f"{product.sku}.faq",)
+            sources = tuple(s for s in sources if not s.endswith(".faq")) or tuple(
+                f"{product.sku}.faq[{i}]" for i, f in enumerate(product.faq) if f.q == source)
+            return Answer((f"按{self.name_of(product)}的用量算，{said}",), product.sku,
+                          sources + (f"{product.sku}.specs",), tuple(numbers), about=(product.sku,))
+        return self._per_product(query, now, write)
+
+    def _how_to_buy(self, query: Query, now: datetime | None) -> Answer:
+        def write(product: Product, q: Query, when: datetime | None) -> Answer:
+            link = self.catalog.link_of(product)
+            return Answer((f"{self.name_of(product)}在小黄车{link}号链接，点进去直接下单就可以。",), product.sku,
+                          (f"{product.sku}.link",), (str(link),), about=(product.sku,))
+        if not query.guess.skus:
+            return Answer(("点屏幕下方的小黄车，选对应的链接直接下单就可以。",), None, ("shop.how_to_buy",))
+        return self._per_product(query, now, write)
+
+    def _shop_sale(self, query: Query, now: datetime | None) -> Answer:
+        offers = [(p, r) for p in self.catalog.products if not p.sold_out for r in running_rules(p, now)]
+        offers.sort(key=lambda pr: not pr[1].store_wide)
+        if not offers:
+            return Answer(("今天没有额外的活动，价格以直播间标价为准。",), None, ("shop.promotions",))
+        parts, sources, seen = [], [], set()
+        for product, rule in offers:
+            if rule.store_wide and rule.text in seen:
+                continue
+            seen.add(rule.text)
+            parts.append(f"全场{rule.text}" if rule.store_wide and "全场" not in rule.text else
+                         f"{self.name_of(product)}{rule.text}")
+            sources.append(f"{product.sku}.promotions[{rule.index}]")
+            if len(parts) == 3:
+                break
+        return Answer((f"今天的活动有：{'；'.join(parts)}。",), None, tuple(sources),
+                      about=tuple(dict.fromkeys(s.split(".")[0] for s in sources)))
+
+    def _recommend(self, query: Query, now: datetime | None) -> Answer:
+        sku = self.resolver.described(query.text) or query.guess.sku
+        product = self.catalog.product(sku or "")
+        if product is None or product.sold_out:
+            return self._shop_sale(query, now)
+        facts, sources = self.say.highlights(product, limit=1)
+        price = self.say.price(product, now)
+        return Answer((f"可以看看{self.name_of(product)}，{facts}。", *price.sentences), product.sku,
+                      sources + price.sources, about=(product.sku,))
 
 
-_ASKS_UNTIL = re.compile(r"到什么时候|到几号|什么时候结束|截止|到哪天|还有几天|什么时候截")
+def _plain_intent(text: str) -> str:
+    """The one-product intent inside a comparison ("哪个贵" asks each one's price)."""
+    folded = text.lower()
+    if re.search(r"贵|便宜|价|钱", folded) and asked_class(folded) is None:
+        return "price"
+    return next((name for name, pattern in INTENT_PATTERNS if pattern.search(folded)), "fact")
 
 
-def _mentioned_promotion(product: Product, text: str) -> int | None:
-    """The index of the promotion the question names (买一送一, 第二件半价, 满199减30), if any."""
-    compact = re.sub(r"\s+", "", text)
-    best, best_len = None, 2
-    for i, promotion in enumerate(product.promotions):
-        words = re.findall(r"满\d+减\d+|第二件半价|买一送一|\d件\d折|[\u4e00-\u9fff]{4,}", promotion.text)
-        for word in words or [promotion.text]:
-            if word in compact and len(word) > best_len:
-                best, best_len = i, len(word)
-    return best
+def _joined(answers: list[Answer], sku: str | None) -> Answer:
+    return Answer(tuple(s for a in answers for s in a.sentences), sku,
+                  tuple(dict.fromkeys(s for a in answers for s in a.sources)),
+                  tuple(dict.fromkeys(d for a in answers for d in a.derived)),
+                  about=tuple(dict.fromkeys(s for a in answers for s in a.about)))
 
 
 def _without_name(text: str, product: Product) -> str:
@@ -264,18 +340,15 @@ def _without_name(text: str, product: Product) -> str:
     return text
 
 
-def _spoken_name(product: Product) -> str:
-    """What a host calls the product in an answer: the title's first word (高山乌龙茶), not the
-    whole listing title with its sizes (the viewer already knows which one they asked about)."""
-    return product.title.split()[0] if product.title.split() else product.title
-
-
-def _sentence(text: str) -> str:
-    text = text.strip()
-    return text if text.endswith(("。", "！", "？", "!", "?")) else f"{text}。"
+_WRITERS = {
+    "not_sold": Answerer._not_sold, "medical": Answerer._medical, "superlative": Answerer._superlative,
+    "haggle": Answerer._haggle, "price_claim": Answerer._price_claim, "promotion_claim": Answerer._promotion_claim,
+    "compute": Answerer._compute, "compare": Answerer._compare, "size": Answerer._size, "dose": Answerer._dose,
+    "how_to_buy": Answerer._how_to_buy, "shop_sale": Answerer._shop_sale, "recommend": Answerer._recommend,
+}
 
 
 def answer_question(text: str, catalog: Catalog, current_sku: str | None,
-                    now: datetime | None = None) -> Answer | None:
+                    now: datetime | None = None) -> Answer:
     """One-off answer with a lexical index (tests and tools; the show keeps an Answerer)."""
     return Answerer.build(catalog).answer(text, current_sku, now)

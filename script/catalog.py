@@ -57,6 +57,8 @@ class Product:
     policies: Mapping[str, str] = field(default_factory=dict)
     image: str | None = None
     scenes: tuple[str, ...] = ()  # where the product is used ("下午茶"), for scene lines
+    link: int | None = None  # the cart's link number (小黄车3号链接); the catalog fills in the default
+
 
     @property
     def sold_out(self) -> bool:
@@ -77,6 +79,17 @@ class Catalog:
 
     def product(self, sku: str) -> Product | None:
         return next((p for p in self.products if p.sku == sku), None)
+
+    def link_of(self, product: Product) -> int:
+        """The product's cart link number: its own `link`, else its 1-based position in the file."""
+        if product.link is not None:
+            return product.link
+        return next(i for i, p in enumerate(self.products, 1) if p.sku == product.sku)
+
+    def product_at_link(self, number: int) -> Product | None:
+        """The product at a cart link; a link the merchant wrote wins over a position default."""
+        explicit = next((p for p in self.products if p.link == number), None)
+        return explicit or next((p for p in self.products if p.link is None and self.link_of(p) == number), None)
 
 
 class _Checker:
@@ -209,6 +222,11 @@ def _faq(check: _Checker, raw: Mapping, where: str) -> tuple[FaqEntry, ...]:
     return tuple(entries)
 
 
+def _link(check: _Checker, raw: Mapping, where: str) -> int | None:
+    number = check.number(raw, "link", where, required=False, integer=True)
+    return None if number is None else int(number)
+
+
 def _product(check: _Checker, raw: Any, index: int) -> Product | None:
     where = f"products[{index}]"
     if not isinstance(raw, Mapping):
@@ -237,6 +255,7 @@ def _product(check: _Checker, raw: Any, index: int) -> Product | None:
         policies=check.text_map(raw, "policies", where),
         image=check.text(raw, "image", where, required=False),
         scenes=check.text_list(raw, "scenes", where),
+        link=_link(check, raw, where),
     )
     return product if len(check.problems) == before else None
 
@@ -265,6 +284,12 @@ def catalog_from_data(data: Any, source: str = "<catalog>") -> Catalog:
         if p.sku in seen:
             check.add(f"products[{i}] (sku {p.sku})", "sku", f"duplicates products[{seen[p.sku]}]")
         seen.setdefault(p.sku, i)
+    links: dict[int, str] = {}
+    for i, p in enumerate(products):
+        if p is not None and p.link is not None:
+            if p.link in links:
+                check.add(f"products[{i}] (sku {p.sku})", "link", f"link {p.link} is also the link of {links[p.link]}")
+            links.setdefault(p.link, p.sku)
     if check.problems:
         raise CatalogError(check.problems)
     return Catalog(shop=shop, products=tuple(p for p in products if p is not None), source=source)

@@ -21,6 +21,7 @@ from .line_guard import GuardedLines
 from .lines import Line, LineKind, Priority, format_price
 from .chat_understanding import ChatReading, classify
 from .persona import PersonaStyle
+from .viewer_memory import ViewerMemory
 from .writer import RUNDOWN_KINDS, write_line
 from .director_messages import (  # noqa: F401  (re-exported: callers import them from here)
     MODES, ShowStarted, ChatReceived, PlaybackFinished, CatalogUpdated, PersonaChanged, OperatorSay,
@@ -76,6 +77,7 @@ class Director:
         self._pinned: str | None = None
         self._stopped = False
         self._filler_turn = 0
+        self._viewers = ViewerMemory()
 
     # --- what the runtime and console read ------------------------------------------------
     @property
@@ -174,7 +176,9 @@ class Director:
         if "asks_if_human" in reading.flags:
             return Answer((f"我是AI数字人主播{style.display_name}，不是真人。",
                            "有需要人工帮忙的，可以联系店铺客服。"), None, ()), ("human",)
-        answer = self._answerer.answer(event.text, self._shown_sku, self.wall_time(self._now))
+        context = self._viewers.context(event.user, self._shown_sku, self._now)
+        answer = self._answerer.answer(event.text, self._shown_sku, self.wall_time(self._now), context)
+        self._viewers.remember(event.user, answer.about or ((answer.sku,) if answer.sku else ()), event.text, self._now)
         if answer is None:
             return None
         if answer.not_sold:

@@ -17,7 +17,7 @@ from typing import Any
 from script.catalog import CatalogProblem
 
 COLUMNS = ("sku", "title", "category", "price", "list_price", "stock", "specs", "selling_points", "promotions",
-           "faq", "policies", "image", "scenes", "shop", "service_hours")
+           "faq", "policies", "image", "scenes", "link", "shop", "service_hours")
 _PAIR_SPLIT = re.compile(r"[;；]")
 _KEY_VALUE = re.compile(r"\s*([^=：:]+?)\s*[=：:]\s*(.+?)\s*$")
 
@@ -53,7 +53,7 @@ def catalog_data_from_csv(text: str, source: str) -> tuple[dict[str, Any], list[
             if row.get(key) and key not in shop:
                 shop["name" if key == "shop" else key] = row[key]
         product: dict[str, Any] = {k: row[k] for k in ("sku", "title", "category", "price", "list_price", "stock",
-                                                       "image") if row.get(k)}
+                                                       "image", "link") if row.get(k)}
         product["specs"] = _pairs(row.get("specs", ""), where, "specs", problems, source)
         product["policies"] = _pairs(row.get("policies", ""), where, "policies", problems, source)
         product["selling_points"] = row.get("selling_points", "")

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import math
 import re
-from dataclasses import dataclass, field
+from dataclasses import replace, dataclass, field
 from datetime import datetime
 
 from script.answers import Answerer
@@ -68,6 +68,7 @@ class ReplyRecord:
     t_ack: float | None = None
     t_on_air: float | None = None
     guard_hits: tuple[str, ...] = ()
+    derived: tuple[str, ...] = ()  # numbers the answer computed (basket totals), which the guard vouched for
 
 
 @dataclass
@@ -302,7 +303,8 @@ class ReplaySimulator:
             record.reply = None
             return
         hits = tuple(rule for g in self._guard if g.line_id == line.line_id for rule in g.rules)
-        record.reply = ReplyRecord(line.text, line.sku, line.sources, line.line_id, guard_hits=hits)
+        record.reply = ReplyRecord(line.text, line.sku, line.sources, line.line_id, guard_hits=hits,
+                                   derived=line.derived)
         self._decided_at.setdefault(line.line_id, self._now)
         playing = self._playing
         if playing is not None and playing.line.line_id == line.line_id and playing.start <= self._now:
@@ -314,6 +316,5 @@ class ReplaySimulator:
 
 
 def _replace_times(reply: ReplyRecord, t_ack: float | None, t_on_air: float | None) -> ReplyRecord:
-    return ReplyRecord(reply.text, reply.sku, reply.sources, reply.line_id,
-                       None if t_ack is None else round(t_ack, 3), None if t_on_air is None else round(t_on_air, 3),
-                       reply.guard_hits)
+    return replace(reply, t_ack=None if t_ack is None else round(t_ack, 3),
+                   t_on_air=None if t_on_air is None else round(t_on_air, 3))

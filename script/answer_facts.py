@@ -1,0 +1,188 @@
+"""One product's facts as answer sentences: price, promotions, stock, policies, specs, FAQ.
+
+Every sentence carries the catalog sources it states and the numbers it computed; nothing here
+decides which product or what is asked (that is `understanding`).
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import datetime
+
+from .catalog import Catalog, Product
+from .facts import Fact
+from .lines import format_amount, format_price
+from .promotions import ended_rules, quote, running_rules, spoken_name
+from .spec_reading import choose_specs
+
+
+@dataclass(frozen=True)
+class Answer:
+    sentences: tuple[str, ...]
+    sku: str | None
+    sources: tuple[str, ...]  # empty: no catalog fact answers it, and nothing was invented
+    derived: tuple[str, ...] = ()  # numbers computed from the facts (promotion arithmetic, totals)
+    not_sold: bool = False  # the question is about something the shop does not sell
+    about: tuple[str, ...] = ()  # every product the answer speaks of (the viewer's context next time)
+
+    def spoken(self, prefix: str) -> tuple[str, ...]:
+        """The sentences as the host says them: the persona's prefix ("这位家人，") goes before an
+        answer that states catalog facts; persona templates speak for themselves."""
+        if not self.sources or not self.sentences:
+            return self.sentences
+        return (prefix + self.sentences[0], *self.sentences[1:])
+
+
+def sentence(text: str) -> str:
+    text = text.strip()
+    return text if text.endswith(("。", "！", "？", "!", "?")) else f"{text}。"
+
+
+_ASKS_UNTIL = re.compile(r"到什么时候|到几号|什么时候结束|截止|到哪天|还有几天|什么时候截")
+
+
+class FactSentences:
+    """Sentences about one product of one catalog, naming products as `name_of` says."""
+
+    def __init__(self, catalog: Catalog, name_of) -> None:
+        self.catalog = catalog
+        self.name_of = name_of
+
+    def price(self, product: Product, now: datetime | None, prefix: str = "") -> Answer:
+        name, sku = self.name_of(product), product.sku
+        if product.sold_out:
+            return Answer((f"{prefix}{name}现在已经售罄了，可以先看看其他商品。",), sku, (f"{sku}.stock",), about=(sku,))
+        sentences = [f"{prefix}{name}现在直播间到手价{format_price(product.price)}。"]
+        sources = [f"{sku}.price"]
+        running = running_rules(product, now)
+        if running:
+            sentences.append(f"另外还有{running[0].text}的活动。")
+            sources.append(f"{sku}.promotions[{running[0].index}]")
+        return Answer(tuple(sentences), sku, tuple(sources), about=(sku,))
+
+    def promotion(self, product: Product, now: datetime | None, text: str) -> Answer:
+        sku, name = product.sku, self.name_of(product)
+        running = running_rules(product, now)
+        asked = mentioned_promotion(product, text)
+        if asked is not None and asked in {r.index for r in ended_rules(product, now)}:
+            sentences = ["这个活动已经结束了。"]
+            sources = [f"{sku}.promotions[{asked}]"]
+            if running:
+                sentences.append(f"现在{name}有{running[0].text}的活动。")
+                sources.append(f"{sku}.promotions[{running[0].index}]")
+            else:
+                sentences.append(f"现在{name}到手价{format_price(product.price)}。")
+                sources.append(f"{sku}.price")
+            return Answer(tuple(sentences), sku, tuple(sources), about=(sku,))
+        if not running:
+            return Answer((f"{name}现在没有进行中的活动，到手价{format_price(product.price)}。",),
+                          sku, (f"{sku}.price",), about=(sku,))
+        chosen = [r for r in running if r.index == asked] or running
+        sentences = [f"现在{name}有{'、'.join(r.text for r in chosen[:3])}的活动。"]
+        sources = [f"{sku}.promotions[{r.index}]" for r in chosen[:3]]
+        derived: list[str] = []
+        ends = next((r for r in chosen if product.promotions[r.index].ends_at), None)
+        if ends is not None and now is not None and _ASKS_UNTIL.search(text):
+            local = product.promotions[ends.index].ends_at
+            sentences.append(f"活动到{local.month}月{local.day}日{local.hour}点{local.minute:02d}分结束。"
+                             if local.minute else f"活动到{local.month}月{local.day}日{local.hour}点结束。")
+            derived += [str(local.month), str(local.day), str(local.hour), f"{local.minute:02d}"]
+        worked = self.example_basket(product, now, chosen[0])
+        if worked is not None and re.search(r"第二件|多少钱|怎么算|算下来|几件|两件|一共|到手", text):
+            sentences.append(worked.sentence)
+            sources += list(worked.sources)
+            derived += list(worked.derived)
+        return Answer(tuple(sentences), sku, tuple(dict.fromkeys(sources)), tuple(derived), about=(sku,))
+
+    def example_basket(self, product: Product, now: datetime | None, rule) -> object | None:
+        """The smallest basket that uses the promotion, priced (第二件半价: two; 满199减30: enough to reach 199)."""
+        if rule.kind == "nth_item":
+            count = rule.nth
+        elif rule.kind in ("n_pieces_rate", "n_pieces_off"):
+            count = int(rule.threshold)
+        elif rule.kind == "buy_get":
+            count = rule.nth + rule.free
+        elif rule.kind == "threshold" and product.price > 0:
+            count = max(1, -int(-rule.threshold // product.price))
+            if count > 5:
+                return None
+        else:
+            return None
+        return quote([(product, count)], {product.sku: running_rules(product, now)})
+
+    def list_price(self, product: Product) -> Answer:
+        sku = product.sku
+        if product.list_price is None:
+            return Answer((f"{self.name_of(product)}现在直播间到手价{format_price(product.price)}。",), sku,
+                          (f"{sku}.price",), about=(sku,))
+        return Answer((f"{self.name_of(product)}日常价{format_price(product.list_price)}，今天直播间"
+                       f"{format_price(product.price)}。",), sku, (f"{sku}.list_price", f"{sku}.price"), about=(sku,))
+
+    def stock(self, product: Product) -> Answer:
+        sku, name = product.sku, self.name_of(product)
+        if product.stock is None:
+            return Answer((f"{name}现在可以正常下单，库存以小黄车显示为准。",), sku, (f"{sku}.price",), about=(sku,))
+        if product.sold_out:
+            return Answer((f"{name}已经售罄了。",), sku, (f"{sku}.stock",), about=(sku,))
+        return Answer((f"{name}现在还有货，库存{product.stock}件。",), sku, (f"{sku}.stock",), about=(sku,))
+
+    def policy(self, product: Product, key: str) -> Answer:
+        sku = product.sku
+        if key not in product.policies:
+            return Answer((), sku, (), about=(sku,))
+        return Answer((f"{self.name_of(product)}：{sentence(product.policies[key])}",), sku,
+                      (f"{sku}.policies.{key}",), about=(sku,))
+
+    def specs(self, product: Product, text: str) -> Answer | None:
+        """The spec(s) a question asks for by kind (功率, 直径, 续航), or None when it asks no kind
+        or the product has none of it."""
+        choice = choose_specs(product, text)
+        if choice is None or not choice.keys:
+            return None
+        sku, name = product.sku, self.name_of(product)
+        parts = [f"{key}是{product.specs[key]}" for key in choice.keys]
+        return Answer((f"{name}的{'，'.join(parts)}。",), sku, tuple(f"{sku}.specs.{k}" for k in choice.keys),
+                      about=(sku,))
+
+    def from_fact(self, fact: Fact, product: Product, now: datetime | None, text: str) -> Answer:
+        sku, name = product.sku, self.name_of(product)
+        if fact.kind == "price":
+            return self.price(product, now)
+        if fact.kind == "promotion":
+            return self.promotion(product, now, text)
+        if fact.kind == "list_price":
+            return self.list_price(product)
+        if fact.kind == "stock":
+            return self.stock(product)
+        if fact.kind == "spec":
+            return Answer((f"{name}的{fact.key}是{fact.value}。",), sku, (fact.source,), about=(sku,))
+        if fact.kind == "selling_points":
+            return Answer((f"{name}的特点是{fact.value}。",), sku, (fact.source,), about=(sku,))
+        if fact.kind == "policy":
+            return Answer((f"{name}：{sentence(fact.value)}",), sku, (fact.source,), about=(sku,))
+        return Answer((sentence(fact.value),), sku, (fact.source,), about=(sku,))  # FAQ answers verbatim
+
+    def highlights(self, product: Product, limit: int = 2) -> tuple[str, tuple[str, ...]]:
+        """A product's concrete facts for a line that must not make a claim: specs and selling points."""
+        sku = product.sku
+        parts, sources = [], []
+        for key, value in list(product.specs.items())[:limit]:
+            if len(value) <= 30:
+                parts.append(f"{key}{value}")
+                sources.append(f"{sku}.specs.{key}")
+        if product.selling_points:
+            parts.append("，".join(product.selling_points[:2]))
+            sources.append(f"{sku}.selling_points")
+        return "，".join(parts), tuple(sources)
+
+
+def mentioned_promotion(product: Product, text: str) -> int | None:
+    """The index of the promotion the question names (买一送一, 第二件半价, 满199减30), if any."""
+    compact = re.sub(r"\s+", "", text)
+    best, best_len = None, 2
+    for i, promotion in enumerate(product.promotions):
+        words = re.findall(r"满\d+减\d+|第二件半价|买一送一|\d件\d折|[\u4e00-\u9fff]{4,}", promotion.text)
+        for word in words or [promotion.text]:
+            if word in compact and len(word) > best_len:
+                best, best_len = i, len(word)
+    return best

@@ -1,0 +1,293 @@
+"""Which product a viewer means: by cart link number, SKU, title words, variant tokens (三段, SPF50,
+L码), pinyin for typos and homophones (冲电宝, 放晒, 体恤), pinyin initials (fs, yrf), what the
+product is for (its selling points, scenes, FAQ; e5 when an embedder is given), and context (the
+viewer's last product, the one on screen).
+
+Variants of one family (奶粉 1段/2段/3段) are never guessed between: when the question does not
+say which and the context does not either, the guess lists them all and says it is ambiguous.
+Pure: no I/O, no clock; the embedder is injected.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+import numpy as np
+
+from .catalog import Catalog, Product
+from .facts import CATEGORY_WORDS
+from .retrieval import PASSAGE_PREFIX, QUERY_PREFIX, Embedder, FactIndex
+from .text_variants import syllable
+from .textmatch import STOP_CHARS, normalize
+
+_CN_NUM = {"一": "1", "二": "2", "两": "2", "三": "3", "四": "4", "五": "5", "六": "6", "七": "7", "八": "8",
+           "九": "9", "十": "10"}
+_LINK = re.compile(r"(?:小黄车|购物车)?(?:第)?(\d{1,2}|[一二三四五六七八九十]{1,3})\s*号\s*(?:链接|链|商品|宝贝|产品|车)"
+                   r"|(?:链接|link)\s*(\d{1,2})(?!\d)|^(\d{1,2})号(?![\d码])"
+                   r"|(?<![\d.])(\d{1,2})号(?=的|呢|吗|多少|怎么|是|还|有|能|适合|和|跟|与|哪)")
+# "二段", "2-stage", "stage 2" all read as "2段"; sizes and generations likewise.
+_VARIANT_NUMERAL = re.compile(r"([一二两三四五六七八九十])(?=段|码|号|代|层|寸|档|款)")
+_STAGE_EN = re.compile(r"(\d)\s*-?\s*stage|stage\s*(\d)")
+# Latin chat abbreviations that are not product initials.
+_NOT_INITIALS = frozenset({"jg", "yyds", "xswl", "sb", "ok", "hi", "nb", "dd", "xdm", "zb", "bb", "qq", "vx", "wx",
+                           "pdd", "tb", "jd", "dy", "ks", "mm", "gg", "ps", "pk", "app", "ai", "emm", "hh", "hhh",
+                           "zbj", "zbzb", "bdjw", "mai", "xq", "lj", "sp", "kk"})
+# Viewers' spellings of product words that pinyin does not bring together (T恤 read "ti xu").
+_SPELLINGS = (("体恤", "t恤"), ("t-shirt", "t恤"), ("tshirt", "t恤"), ("tee", "t恤"), ("powerbank", "充电宝"),
+              ("power bank", "充电宝"), ("charger", "充电器"), ("sunscreen", "防晒"), ("earbuds", "耳机"),
+              ("earphone", "耳机"), ("headphone", "耳机"), ("jacket", "外套"), ("diaper", "纸尿裤"),
+              ("formula", "奶粉"), ("lipstick", "口红"), ("mask", "面膜"), ("lamp", "台灯"))
+
+
+def small_number(word: str) -> int | None:
+    """"3", "三", "十二", "二十" as an int (link numbers, counts); None for anything else."""
+    if word.isdigit():
+        return int(word)
+    if len(word) == 1:
+        return int(_CN_NUM[word]) if word in _CN_NUM else None
+    tens, _, ones = word.partition("十")
+    if "十" not in word or not all(c in _CN_NUM for c in tens + ones):
+        return None
+    return (int(_CN_NUM[tens]) if tens else 1) * 10 + (int(_CN_NUM[ones]) if ones else 0)
+
+
+def fold_question(text: str) -> str:
+    """The question with variant numerals as digits and common spellings folded (二段 -> 2段)."""
+    text = normalize(text)
+    for wrong, right in _SPELLINGS:
+        text = text.replace(wrong, right)
+    text = _VARIANT_NUMERAL.sub(lambda m: _CN_NUM[m.group(1)], text)
+    return _STAGE_EN.sub(lambda m: f"{m.group(1) or m.group(2)}段", text)
+
+
+@dataclass(frozen=True)
+class ProductGuess:
+    skus: tuple[str, ...]  # the product(s) meant; several when variants stay ambiguous
+    how: str  # link | named | homophone | initials | description | previous | on_screen | none
+    ambiguous: bool = False  # several variants and nothing says which
+
+    @property
+    def sku(self) -> str | None:
+        return self.skus[0] if len(self.skus) == 1 else None
+
+
+def _title_words(title: str) -> set[str]:
+    """Overlapping CJK bigrams, and Latin/number runs with a variant unit (3段, spf50+, l码, 20000mah)."""
+    words = {run[i:i + 2] for run in _cjk_runs(title) for i in range(len(run) - 1)}
+    words |= set(re.findall(r"[a-z]*\d+(?:\.\d+)?[a-z+]*[段码号代层寸档款]?|[a-z]{2,}\d*", title))
+    return {w for w in words if not re.fullmatch(r"\d", w)}
+
+
+def _cjk_runs(text: str) -> list[str]:
+    return re.findall(r"[\u3400-\u9fff]+", text)
+
+
+def _sound_grams(text: str) -> set[tuple[str, str]]:
+    grams: set[tuple[str, str]] = set()
+    for run in _cjk_runs(text):
+        sounds = [syllable(c) for c in run]
+        grams |= {(sounds[i], sounds[i + 1]) for i in range(len(run) - 1) if sounds[i] and sounds[i + 1]}
+    return grams
+
+
+def _head(title: str) -> str:
+    """The head noun of a title's first word: 充电宝 of 大容量充电宝, 奶粉 of 婴儿配方奶粉."""
+    words = _cjk_runs(normalize(title).split()[0] if title.split() else "")
+    word = words[-1] if words else ""
+    return word[-3:] if len(word) >= 3 else word
+
+
+class ProductResolver:
+    def __init__(self, catalog: Catalog, index: FactIndex, embedder: Embedder | None = None) -> None:
+        self.catalog = catalog
+        self.index = index
+        self._embedder = embedder
+        products = catalog.products
+        self._titles = {p.sku: fold_question(p.title) for p in products}
+        self._sounds = {p.sku: _sound_grams(self._titles[p.sku]) for p in products}
+        self._initials = {p.sku: self._title_initials(self._titles[p.sku]) for p in products}
+        self.families = self._families(products)
+        self._distinct = {p.sku: self._distinct_words(p.sku) for p in products}
+        self._profiles = {p.sku: fold_question(" ".join([p.title, *p.selling_points, *p.scenes,
+                                                        *CATEGORY_WORDS.get(p.category, ()),
+                                                        *(f"{k}{v}" for k, v in p.specs.items()),
+                                                        *(f.q for f in p.faq)])) for p in products}
+        self._profile_vectors: np.ndarray | None = None
+
+    # ---- building ---------------------------------------------------------------------------
+    @staticmethod
+    def _title_initials(title: str) -> set[str]:
+        found = set()
+        for run in _cjk_runs(title):
+            sounds = [syllable(c) for c in run]
+            for size in (2, 3, 4):
+                for i in range(len(run) - size + 1):
+                    part = sounds[i:i + size]
+                    if all(part):
+                        found.add("".join(s[0] for s in part))
+        return found - _NOT_INITIALS
+
+    @staticmethod
+    def _families(products: tuple[Product, ...]) -> dict[str, tuple[str, ...]]:
+        """Products sharing a head noun (two 充电宝, three 奶粉): a question naming only the head
+        does not say which."""
+        by_head: dict[str, list[str]] = {}
+        for p in products:
+            head = _head(p.title)
+            if len(head) >= 2:
+                by_head.setdefault(head, []).append(p.sku)
+        family: dict[str, tuple[str, ...]] = {}
+        for skus in by_head.values():
+            if len(skus) > 1:
+                for sku in skus:
+                    family[sku] = tuple(skus)
+        return family
+
+    # ---- resolving --------------------------------------------------------------------------
+    def by_link(self, text: str) -> Product | None:
+        match = _LINK.search(normalize(text))
+        if not match:
+            return None
+        value = small_number(next(g for g in match.groups() if g))
+        return self.catalog.product_at_link(value) if value else None
+
+    def scores(self, text: str) -> dict[str, float]:
+        """How strongly the question names each product: title words, homophones, initials."""
+        folded = fold_question(text)
+        scores = {h.sku: h.score for h in self.index.rank_products(folded)}
+        asked_sounds = _sound_grams(folded)
+        latin = set(re.findall(r"[a-z]{2,4}", folded))
+        for sku, sounds in self._sounds.items():
+            title = self._titles[sku]
+            # A title bigram heard in the question but written with other characters: a homophone.
+            heard = [g for g in sounds & asked_sounds]
+            extra = 0.0
+            for gram in heard:
+                chars = [run[i:i + 2] for run in _cjk_runs(title) for i in range(len(run) - 1)
+                         if (syllable(run[i]), syllable(run[i + 1])) == gram]
+                if chars and not any(c in folded for c in chars):
+                    extra += 1.5
+            if latin & self._initials[sku]:
+                extra += 2.0
+            if extra:
+                scores[sku] = scores.get(sku, 0.0) + extra
+        return scores
+
+    def _distinct_words(self, sku: str) -> frozenset[str]:
+        """Words of a variant's title that its family's other titles lack (大容量, 3段, spf50)."""
+        own = _title_words(self._titles[sku])
+        for other in self.families.get(sku, ()):
+            if other != sku:
+                own -= _title_words(self._titles[other])
+        return frozenset(w for w in own if w and not all(c in STOP_CHARS for c in w))
+
+    def named(self, text: str) -> list[tuple[str, float]]:
+        """Products the question names, best first. A variant named by its own words (大容量, 3段)
+        stands for its family; a family named only by its head noun keeps every member."""
+        threshold = self.index.settings.min_product_score
+        folded = fold_question(text)
+        scores = self.scores(text)
+        for sku in self._distinct:
+            hits = self._distinct_hits(folded, sku)
+            if hits and self.families.get(sku):
+                scores[sku] = max(scores.get(sku, 0.0), threshold) + len(hits)
+        ranked = sorted(((s, v) for s, v in scores.items() if v >= threshold), key=lambda sv: -sv[1])
+        chosen = {s for s, _ in ranked}
+        for sku in list(chosen):
+            family = self.families.get(sku, ())
+            picked = [m for m in family if m in chosen and self._distinct_hits(folded, m)]
+            if picked:
+                chosen -= set(family) - set(picked)
+        ranked = [(s, v) for s, v in ranked if s in chosen]
+        link = self.by_link(text)
+        if link is not None:
+            ranked = [(link.sku, 99.0)] + [(s, v) for s, v in ranked if s != link.sku]
+        return ranked
+
+    def resolve(self, text: str, previous: str | None = None, on_screen: str | None = None) -> ProductGuess:
+        ranked = self.named(text)
+        if ranked:
+            top = ranked[0][1]
+            best = [s for s, v in ranked if v >= top - 1e-6]
+            if ranked[0][1] == 99.0:
+                return ProductGuess((ranked[0][0],), "link")
+            if len(best) == 1:
+                sku = best[0]
+                siblings = self.families.get(sku, ())
+                if siblings and not self._distinguished(text, sku, siblings):
+                    return self._among(siblings, previous, on_screen, "named")
+                return ProductGuess((sku,), "named")
+            return self._among(tuple(best), previous, on_screen, "named")
+        described = self.described(text)
+        if described is not None:
+            return ProductGuess((described,), "description")
+        for sku, how in ((previous, "previous"), (on_screen, "on_screen")):
+            if sku and self.catalog.product(sku) is not None:
+                return ProductGuess((sku,), how)
+        return ProductGuess((), "none")
+
+    def _distinguished(self, text: str, sku: str, siblings: tuple[str, ...]) -> bool:
+        """The question uses a word of this variant's title that its siblings' titles lack."""
+        return bool(self._distinct_hits(fold_question(text), sku))
+
+    def _distinct_hits(self, folded: str, sku: str) -> list[str]:
+        """The variant's own words in the question; "20000的" names 20000mAh by its number alone."""
+        hits = []
+        for word in self._distinct.get(sku, ()):
+            number = re.match(r"[a-z]*(\d{2,}(?:\.\d+)?)", word)
+            if word in folded or (number and re.search(rf"(?<![\d.]){re.escape(number.group(1))}(?![\d.])", folded)):
+                hits.append(word)
+        return hits
+
+    def without_names(self, text: str, skus: tuple[str, ...] | list[str]) -> str:
+        """The question without the words that name these products (so 大容量 does not ask for 容量)."""
+        folded = fold_question(text)
+        for sku in skus:
+            for word in sorted(self._distinct.get(sku, ()) | _title_words(self._titles[sku]), key=len, reverse=True):
+                if len(word) >= 2:
+                    folded = folded.replace(word, " ")
+        return folded
+
+    def _among(self, candidates: tuple[str, ...], previous: str | None, on_screen: str | None,
+               how: str) -> ProductGuess:
+        for sku, why in ((previous, "previous"), (on_screen, "on_screen")):
+            if sku in candidates:
+                return ProductGuess((sku,), why)
+        return ProductGuess(candidates, how, ambiguous=True)
+
+    def described(self, text: str) -> str | None:
+        """The product a description fits ("不用油炸鸡翅的锅"): its selling points, scenes, specs and
+        FAQ share words with the question, and e5 (when loaded) agrees by a clear margin."""
+        folded = fold_question(text)
+        asked = {folded[i:i + 2] for run in _cjk_runs(folded) for i in range(len(run) - 1)}
+        asked = {g for g in asked if not all(c in STOP_CHARS for c in g)} - _QUESTION_BIGRAMS
+        if not asked:
+            return None
+        overlap = {sku: sum(1 for g in asked if g in profile) for sku, profile in self._profiles.items()}
+        lexical_best = max(overlap.values(), default=0)
+        if lexical_best == 0:
+            return None
+        leaders = [s for s, v in overlap.items() if v == lexical_best]
+        if self._embedder is None:
+            return leaders[0] if len(leaders) == 1 and lexical_best >= 2 else None
+        similarity = self._similarities(text)
+        order = sorted(similarity, key=lambda s: -similarity[s])
+        first, second = order[0], order[1] if len(order) > 1 else None
+        margin = similarity[first] - (similarity[second] if second else 0.0)
+        if overlap[first] > 0 and (margin >= 0.015 or first in leaders):
+            return first
+        return leaders[0] if len(leaders) == 1 and lexical_best >= 2 else None
+
+    def _similarities(self, text: str) -> dict[str, float]:
+        skus = list(self._profiles)
+        if self._profile_vectors is None:
+            self._profile_vectors = self._embedder.embed([PASSAGE_PREFIX + self._profiles[s] for s in skus])
+        query = self._embedder.embed([QUERY_PREFIX + text])[0]
+        return dict(zip(skus, (self._profile_vectors @ query).tolist()))
+
+
+# Bigrams that ask a question rather than describe a product.
+_QUESTION_BIGRAMS = frozenset({"多少", "少钱", "什么", "怎么", "有没", "没有", "可以", "能不", "不能", "这个", "那个",
+                               "一下", "还有", "现在", "直播", "主播", "今天", "价格", "链接", "哪个", "一个", "推荐",
+                               "适合", "喜欢", "想要", "多久", "几天", "好用", "好不", "不好", "有什", "么活", "活动",
+                               "优惠", "便宜", "一共", "两个", "买两", "东西", "那款", "这款", "用的", "的那"})

@@ -1,0 +1,179 @@
+"""The promotion engine: a promotion's text read as a rule, and any basket priced under the rules
+running at the show's clock, with the arithmetic said in one sentence.
+
+Forms read (anything else is only quoted, never computed): 满X减Y and 每满X减Y (threshold),
+第二件半价 / 第N件M折 / 第二件X元 (Nth item), N件M折 (every item when N are bought), N件立减Y / 买N件减Y
+(amount off at N items), 买N送M (same product). A promotion applies to its own product's basket
+unless its text says 全场, 跨店, 任选 or 店铺 (DESIGN.md). Pure: no clock, `now` is passed in.
+"""
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass
+from datetime import datetime
+
+from .catalog import Product, Promotion
+from .lines import format_amount, format_price
+
+_NUM = r"(\d+(?:\.\d+)?)"
+_CN = {"一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9, "十": 10}
+_STORE_WIDE = re.compile(r"全场|跨店|任选|店铺|全店|全部商品|可叠加其他商品")
+
+
+@dataclass(frozen=True)
+class PromotionRule:
+    index: int  # position in the product's promotions (its citable source)
+    text: str
+    kind: str  # threshold | nth_item | n_pieces_rate | n_pieces_off | buy_get | quoted
+    store_wide: bool = False
+    threshold: float = 0.0  # threshold: basket amount; n_pieces_*: piece count
+    amount: float = 0.0  # money off (threshold, n_pieces_off) or the Nth item's price (nth_item, fixed)
+    rate: float = 1.0  # fraction paid (nth_item, n_pieces_rate)
+    nth: int = 0  # nth_item: which item; buy_get: pay for nth, get `free` more
+    free: int = 0
+    repeat: bool = False  # 每满: the threshold applies once per full step
+
+
+def _count(word: str) -> int:
+    return int(word) if word.isdigit() else _CN.get(word, 0)
+
+
+def read_rule(index: int, promotion: Promotion) -> PromotionRule:
+    text = promotion.text.replace(" ", "")
+    wide = bool(_STORE_WIDE.search(text))
+    if m := re.search(rf"(每)?满{_NUM}元?(?:立)?减{_NUM}", text):
+        return PromotionRule(index, promotion.text, "threshold", wide, float(m.group(2)), float(m.group(3)),
+                             repeat=bool(m.group(1)))
+    if m := re.search(r"第([二三四2-4])件(半价|(\d(?:\.\d)?)折|(\d+(?:\.\d+)?)元|免费|0元)", text):
+        nth, how = _count(m.group(1)), m.group(2)
+        if how == "半价":
+            return PromotionRule(index, promotion.text, "nth_item", wide, rate=0.5, nth=nth)
+        if m.group(3):
+            return PromotionRule(index, promotion.text, "nth_item", wide, rate=float(m.group(3)) / 10, nth=nth)
+        if m.group(4):
+            return PromotionRule(index, promotion.text, "nth_item", wide, amount=float(m.group(4)), rate=-1.0, nth=nth)
+        return PromotionRule(index, promotion.text, "nth_item", wide, rate=0.0, nth=nth)
+    if m := re.search(r"([2-9二两三四五])件(?:打)?(\d(?:\.\d)?)折", text):
+        return PromotionRule(index, promotion.text, "n_pieces_rate", wide, threshold=_count(m.group(1)),
+                             rate=float(m.group(2)) / 10)
+    if m := re.search(rf"(?:买)?([2-9二两三四五])件(?:立)?减{_NUM}", text):
+        return PromotionRule(index, promotion.text, "n_pieces_off", wide, threshold=_count(m.group(1)),
+                             amount=float(m.group(2)))
+    if m := re.search(r"买([1-9一二两三四五])送([1-9一二两三])(?:件|个|瓶|盒|罐|包|袋)?(?=$|[，,；;。！!（(])", text):
+        return PromotionRule(index, promotion.text, "buy_get", wide, nth=_count(m.group(1)), free=_count(m.group(2)))
+    return PromotionRule(index, promotion.text, "quoted", wide)
+
+
+def running_rules(product: Product, now: datetime | None) -> list[PromotionRule]:
+    """The product's promotions still running at `now`, read as rules (undated ones always run)."""
+    return [read_rule(i, p) for i, p in enumerate(product.promotions)
+            if p.ends_at is None or (now is not None and p.ends_at > now)]
+
+
+def ended_rules(product: Product, now: datetime | None) -> list[PromotionRule]:
+    return [read_rule(i, p) for i, p in enumerate(product.promotions)
+            if p.ends_at is not None and now is not None and p.ends_at <= now]
+
+
+@dataclass(frozen=True)
+class Quote:
+    """What a basket costs: the total, the sentence that explains it, the numbers it computed and
+    the catalog facts it used."""
+
+    total: float
+    sentence: str
+    derived: tuple[str, ...]
+    sources: tuple[str, ...]
+    short_of: float | None = None  # the amount still missing to reach a threshold, when one was missed
+
+
+def _item_total(price: float, qty: int, rule: PromotionRule) -> float:
+    if rule.kind == "nth_item" and qty >= rule.nth:
+        groups = qty // rule.nth
+        nth_price = rule.amount if rule.rate < 0 else price * rule.rate
+        return price * (qty - groups) + nth_price * groups
+    if rule.kind == "n_pieces_rate" and qty >= rule.threshold:
+        return price * qty * rule.rate
+    if rule.kind == "n_pieces_off" and qty >= rule.threshold:
+        return price * qty - rule.amount * (qty // int(rule.threshold))
+    if rule.kind == "buy_get":
+        return price * (qty - (qty // (rule.nth + rule.free)) * rule.free)
+    return price * qty
+
+
+def _threshold_off(subtotal: float, rule: PromotionRule) -> float:
+    if subtotal + 1e-9 < rule.threshold:
+        return 0.0
+    return rule.amount * (math.floor(subtotal / rule.threshold + 1e-9) if rule.repeat else 1)
+
+
+def quote(items: list[tuple[Product, int]], rules_of: dict[str, list[PromotionRule]]) -> Quote:
+    """Price a basket: each product's item-level promotion (the best one), then a threshold
+    promotion on the amount it covers (the product's own, or a store-wide one over the basket)."""
+    parts, derived, sources = [], [], []
+    subtotals: dict[str, float] = {}
+    plain_total = 0.0
+    for product, qty in items:
+        plain = product.price * qty
+        plain_total += plain
+        sources.append(f"{product.sku}.price")
+        item_rules = [r for r in rules_of.get(product.sku, []) if r.kind in ("nth_item", "n_pieces_rate",
+                                                                               "n_pieces_off", "buy_get")]
+        best = min(item_rules, key=lambda r: _item_total(product.price, qty, r), default=None)
+        total = plain if best is None else _item_total(product.price, qty, best)
+        name, count = spoken_name(product), count_word(qty)
+        if best is not None and total < plain - 1e-9:
+            parts.append(f"{name}{count}件按{best.text}算是{format_price(total)}")
+            sources.append(f"{product.sku}.promotions[{best.index}]")
+            derived += [format_amount(total)]
+        else:
+            parts.append(f"{name}{count}件{format_price(total)}" if qty > 1 else f"{name}{format_price(total)}")
+            derived += [format_amount(total)]
+        subtotals[product.sku] = total
+    subtotal = sum(subtotals.values())
+    threshold = _best_threshold(items, rules_of, subtotals)
+    derived.append(format_amount(subtotal))
+    sentence = "，".join(parts)
+    if len(items) > 1:
+        sentence += f"，一共{format_price(subtotal)}"
+    short_of = None
+    if threshold is not None:
+        rule, sku, covered = threshold
+        off = _threshold_off(covered, rule)
+        sources.append(f"{sku}.promotions[{rule.index}]")
+        if off > 0:
+            final = subtotal - off
+            derived += [format_amount(final), format_amount(off)]
+            sentence += f"，满{format_amount(rule.threshold)}减{format_amount(off)}，到手{format_price(final)}"
+            return Quote(final, sentence + "。", tuple(dict.fromkeys(derived)), tuple(dict.fromkeys(sources)))
+        short_of = rule.threshold - covered
+        derived.append(format_amount(short_of))
+        sentence += f"，还差{format_price(short_of)}才能用{rule.text}"
+    return Quote(subtotal, sentence + "。", tuple(dict.fromkeys(derived)), tuple(dict.fromkeys(sources)), short_of)
+
+
+def _best_threshold(items: list[tuple[Product, int]], rules_of: dict[str, list[PromotionRule]],
+                    subtotals: dict[str, float]) -> tuple[PromotionRule, str, float] | None:
+    """The threshold promotion that takes most off (or, when none is reached, the nearest)."""
+    options = []
+    for product, _ in items:
+        for rule in rules_of.get(product.sku, []):
+            if rule.kind != "threshold":
+                continue
+            covered = sum(subtotals.values()) if rule.store_wide else subtotals[product.sku]
+            options.append((rule, product.sku, covered))
+    if not options:
+        return None
+    return max(options, key=lambda o: (_threshold_off(o[2], o[0]), -(o[0].threshold - o[2])))
+
+
+def count_word(count: int) -> str:
+    """两件, 三件: small counts in words, which the guard reads as structure, not as a claim."""
+    return {1: "一", 2: "两", 3: "三"}.get(count, str(count))
+
+
+def spoken_name(product: Product) -> str:
+    """What a host calls the product: the title's first word (高山乌龙茶), not the listing title."""
+    words = product.title.split()
+    return words[0] if words else product.title

@@ -1,0 +1,211 @@
+"""Reading merchants' spec text: which spec a question asks for when a product has several numbers
+of one kind (wired vs wireless W, height vs diameter), a size from height and weight against a
+size chart written as text, and how long a pack lasts from its net amount and the daily dose.
+Pure functions over one product; every number they return is from the specs or computed here.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from .catalog import Product
+from .lines import format_amount
+from .textmatch import STOP_CHARS, normalize
+
+# What the question asks for, as a class of quantity: the words that ask, the spec-name words and
+# the value units that answer.
+_CLASSES: tuple[tuple[str, str, str, str], ...] = (
+    ("power", r"功率|多少瓦|几瓦|瓦数|\d\s*w\b|快充|充电速度|充得快|多少w|几w", r"功率|快充|输出|输入", r"\d\s*w\b|瓦"),
+    ("battery", r"毫安|mah|电池|电量|容量多大", r"容量|电池|电量", r"mah|毫安"),
+    ("hours", r"续航|用多久|能用几|多少小时|几个小时|几小时|听多久|待机|充一次", r"续航|时长|使用时间|待机|播放",
+     r"\d\s*(?:h\b|小时)"),
+    ("height", r"多高|高度|身高", r"高", r"cm|厘米|mm|毫米"),
+    ("diameter", r"直径|口径|多粗|多宽|宽度", r"直径|口径|宽", r"cm|厘米|mm|毫米"),
+    ("length", r"多长|长度", r"长", r"cm|厘米|mm|毫米|米"),
+    ("volume", r"容量|多少毫升|几升|多少升|多大容量|能装|装多少|几毫升|ml", r"容量|容积|净含量", r"ml|毫升|\d\s*l\b|升"),
+    ("weight", r"多重|重量|几克|多少克|几斤|多少斤|重不重|沉不沉|净含量|分量|多少g|哪个重|哪个轻|更重|更轻|重吗|轻吗|多沉", r"重|净含量|克重", r"\d\s*(?:g|kg|克|千克|斤)"),
+    ("temperature", r"色温|几k|多少k|暖光|白光", r"色温", r"\d\s*k\b"),
+    ("shelf_life", r"保质期|放多久|能放|过期|有效期", r"保质期|有效期", r"月|年|天"),
+    ("fill", r"充绒|含绒|绒量|多少绒|填充", r"绒", r"g|克|%"),
+    ("spf", r"spf|倍数|防晒指数|pa", r"spf|防晒", r"spf|pa"),
+)
+
+
+@dataclass(frozen=True)
+class SpecChoice:
+    keys: tuple[str, ...]  # the spec names chosen (several when the question does not say which)
+    asked_class: str | None
+
+
+def asked_class(text: str) -> str | None:
+    folded = normalize(text)
+    return next((name for name, asks, _, _ in _CLASSES if re.search(asks, folded)), None)
+
+
+def _matches_class(key: str, value: str, name: str) -> bool:
+    _, _, key_words, units = next(c for c in _CLASSES if c[0] == name)
+    return bool(re.search(key_words, normalize(key))) or bool(re.search(units, normalize(value)))
+
+
+def choose_specs(product: Product, text: str) -> SpecChoice | None:
+    """The spec(s) a question asks for. Among several of the asked kind, the one whose name shares
+    most words with the question (无线, 单口, 直径); all of them when none is named more than another."""
+    name = asked_class(text)
+    if name is None:
+        return None
+    candidates = [k for k, v in product.specs.items() if _matches_class(k, v, name)]
+    if not candidates:
+        return SpecChoice((), name)
+    folded = normalize(text)
+    asked = {folded[i:i + 2] for i in range(len(folded) - 1)} | set(folded)
+
+    def overlap(key: str) -> int:
+        k = normalize(key)
+        grams = {k[i:i + 2] for i in range(len(k) - 1)}
+        return 2 * len(grams & asked) + len({c for c in k if c not in STOP_CHARS and c in asked and "\u3400" <= c})
+
+    best = max(overlap(k) for k in candidates)
+    chosen = [k for k in candidates if overlap(k) == best]
+    return SpecChoice(tuple(chosen[:4]), name)
+
+
+# ---- size chart -----------------------------------------------------------------------------
+_SIZE_ENTRY = re.compile(r"([A-Za-z0-9]{1,5}|[\u3400-\u9fff]{1,3}码?)\s*[：:]\s*([^；;]+)")
+_RANGE = re.compile(r"(\d+(?:\.\d+)?)\s*[-~～至到]\s*(\d+(?:\.\d+)?)\s*(cm|厘米|kg|公斤|斤)?")
+
+
+@dataclass(frozen=True)
+class SizeRow:
+    size: str
+    height: tuple[float, float] | None
+    weight_kg: tuple[float, float] | None
+
+
+def size_chart(product: Product) -> tuple[str, list[SizeRow]] | None:
+    """The product's size chart (spec name, rows) when one of its specs is written as one."""
+    for key, value in product.specs.items():
+        rows = []
+        for size, ranges in _SIZE_ENTRY.findall(value):
+            height = weight = None
+            for low, high, unit in _RANGE.findall(ranges):
+                low_f, high_f = float(low), float(high)
+                if unit in ("cm", "厘米") or (not unit and low_f >= 100):
+                    height = (low_f, high_f)
+                elif unit == "斤":
+                    weight = (low_f / 2, high_f / 2)
+                else:
+                    weight = (low_f, high_f)
+            if height or weight:
+                rows.append(SizeRow(size, height, weight))
+        if len(rows) >= 2:
+            return key, rows
+    return None
+
+
+def body_measures(text: str) -> tuple[float | None, float | None]:
+    """Height in cm and weight in kg a viewer gives ("165 110斤", "1米7 60kg", "身高172体重65")."""
+    folded = normalize(text)
+    height = weight = None
+    if m := re.search(r"1\s*米\s*(\d{1,2})|一米([六七八九])([一二三四五六七八九])?", text):
+        if m.group(1):
+            digits = m.group(1)
+            height = 100 + (int(digits) * 10 if len(digits) == 1 else int(digits))
+        else:
+            tens = "零一二三四五六七八九".index(m.group(2))
+            ones = "零一二三四五六七八九".index(m.group(3)) if m.group(3) else 0
+            height = 100 + tens * 10 + ones
+    for number, unit in re.findall(r"(\d+(?:\.\d+)?)\s*(cm|厘米|kg|公斤|斤|jin|g)?", folded):
+        value = float(number)
+        if unit in ("kg", "公斤"):
+            weight = value
+        elif unit in ("斤", "jin"):
+            weight = value / 2
+        elif unit in ("cm", "厘米") or (height is None and 130 <= value <= 200 and not unit):
+            height = height or value
+        elif weight is None and not unit and 30 <= value < 130:
+            weight = value / 2 if value > 90 else value  # "110" beside a height is jin; "55" is kg
+    return height, weight
+
+
+def pick_size(rows: list[SizeRow], height: float | None, weight: float | None) -> tuple[str, str] | None:
+    """(size, why) for a body: the size whose rows hold both; when height and weight point to
+    different sizes, the larger one (a host's usual advice)."""
+    def index_for(value: float | None, attr: str) -> int | None:
+        if value is None:
+            return None
+        for i, row in enumerate(rows):
+            bounds = getattr(row, attr)
+            if bounds and bounds[0] <= value <= bounds[1]:
+                return i
+        spans = [(i, getattr(r, attr)) for i, r in enumerate(rows) if getattr(r, attr)]
+        if spans and value > spans[-1][1][1]:
+            return spans[-1][0]
+        if spans and value < spans[0][1][0]:
+            return spans[0][0]
+        return None
+
+    by_height, by_weight = index_for(height, "height"), index_for(weight, "weight_kg")
+    chosen = [i for i in (by_height, by_weight) if i is not None]
+    if not chosen:
+        return None
+    if by_height is not None and by_weight is not None and by_height != by_weight:
+        return rows[max(chosen)].size, "身高和体重在两个码之间，建议选大一码"
+    return rows[chosen[0]].size, ""
+
+
+# ---- dose -----------------------------------------------------------------------------------
+_AMOUNT = r"(\d+(?:\.\d+)?)\s*(g|克|kg|ml|毫升|粒|片|袋|包|支|勺|颗|条)"
+
+
+def _total_amount(product: Product, unit: str) -> float | None:
+    """The pack's net amount in `unit` (g, ml, 粒, 片...), from its net-content or size spec."""
+    for key, value in product.specs.items():
+        if not re.search(r"净含量|规格|容量|重量|粒数|片数|数量|包装", key):
+            continue
+        folded = normalize(value)
+        for m in re.finditer(r"(\d+(?:\.\d+)?)\s*(kg|g|ml|l|粒|片|袋|包|支|颗|条)(?![a-z])", folded):
+            amount, found = float(m.group(1)), m.group(2)
+            if found in ("kg", "l"):
+                amount, found = amount * 1000, {"kg": "g", "l": "ml"}[found]
+            if found != unit:
+                continue
+            # "60粒×2瓶": the count per pack times the packs
+            if pack := re.match(r"\s*[×x*]\s*(\d+)\s*(?:瓶|盒|罐|袋|包)", folded[m.end():]):
+                amount *= int(pack.group(1))
+            return amount
+    return None
+
+
+def _daily_amount(product: Product) -> tuple[float, str, str] | None:
+    for key, value in list(product.specs.items()) + [(f.q, f.a) for f in product.faq]:
+        text = normalize(f"{key}{value}")
+        if not re.search(r"每[日天次]|一[日天]|用量|食用方法|用法|服用|冲调", text):
+            continue
+        unit_words = r"(g|克|ml|毫升|粒|片|袋|包|支|勺|颗|条)"
+        per_time = re.search(rf"每次\s*(\d+(?:\.\d+)?)\s*{unit_words}", text)
+        times = re.search(r"(?:每[日天]|一[日天])\s*(\d+)\s*次", text)
+        per_day = re.search(rf"(?:每[日天]|一[日天])\s*(\d+(?:\.\d+)?)\s*{unit_words}", text)
+        if per_time:
+            count = int(times.group(1)) if times else 1
+            return float(per_time.group(1)) * count, per_time.group(2), key
+        if per_day:
+            return float(per_day.group(1)), per_day.group(2), key
+    return None
+
+
+def lasts_days(product: Product) -> tuple[float, str, list[str], str] | None:
+    """(days one pack lasts, the sentence of arithmetic, numbers computed, the dose's spec or FAQ
+    name) when the net amount and the daily dose are in the same unit."""
+    daily = _daily_amount(product)
+    if daily is None:
+        return None
+    per_day, dose_unit, source = daily
+    unit = {"克": "g", "毫升": "ml"}.get(dose_unit, dose_unit)
+    amount = _total_amount(product, unit)
+    if amount is None or per_day <= 0:
+        return None
+    days = amount / per_day
+    whole = int(days)
+    sentence = (f"一份{format_amount(amount)}{unit}，每天{format_amount(per_day)}{unit}，"
+                f"大约能用{whole}天。")
+    return days, sentence, [format_amount(amount), format_amount(per_day), str(whole)], source

@@ -1,0 +1,205 @@
+"""Understanding a viewer's question before any answer is written: a typed `Query` (what is asked,
+about which product or products, with which quantities, body measures, claimed figures, and what
+the viewer asked before).
+
+This is the seam where a local language model could later propose a reading; whatever proposes
+it, the answer is written only from the catalog. Pure: no I/O, no clock.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from .catalog import Catalog
+from .facts import KIND_SYNONYMS, POLICY_SYNONYMS
+from .product_resolver import ProductGuess, ProductResolver, fold_question, small_number
+from .spec_reading import body_measures
+from .textmatch import normalize
+
+
+@dataclass(frozen=True)
+class ViewerContext:
+    """What the director remembers of one viewer, and what is on screen."""
+
+    on_screen: str | None = None
+    previous_skus: tuple[str, ...] = ()  # the product(s) the viewer's last question was about
+    previous_text: str = ""  # the viewer's last question
+
+
+@dataclass(frozen=True)
+class Query:
+    text: str
+    intent: str
+    guess: ProductGuess
+    named: tuple[str, ...] = ()  # every product the question names, best first (comparisons, baskets)
+    quantities: tuple[tuple[str, int], ...] = ()  # (sku, count) in a basket
+    height_cm: float | None = None
+    weight_kg: float | None = None
+    claimed_price: float | None = None  # a price the viewer states ("昨天不是59吗")
+    unknown_item: str | None = None  # a thing asked about that the shop does not list
+    follow_up: bool = False  # leans on the viewer's last question ("那三段呢")
+    previous_text: str = ""  # that question, when this one leans on it
+    flags: frozenset[str] = field(default_factory=frozenset)
+
+
+def _words(*groups: tuple[str, ...]) -> re.Pattern:
+    return re.compile("|".join(re.escape(w) for g in groups for w in sorted(g, key=len, reverse=True)))
+
+
+_MEDICAL = re.compile(r"治|疗效|药|降血|降压|降糖|降脂|祛斑|祛痘|抗癌|防癌|消炎|感冒|高血压|糖尿病|减肥|瘦身|增高|长高|"
+                      r"湿疹|失眠|便秘|过敏性|补钙长个|提高免疫|增强免疫|抵抗力|癌")
+_SUPERLATIVE = re.compile(r"最[好强便宜低大棒牛火]|第一|顶级|全网最|100%|百分百|百分之百|保证|绝对|no\.?1|number\s*one|天花板")
+_HAGGLE = re.compile(r"便宜点|便宜一点|少点|少一点|再便宜|能不能便宜|可以便宜|抹[个掉]?零|优惠点|(?:能不能|可不可以|可以).{0,6}(?:便宜|少)")
+_INVENTED_PROMO = re.compile(r"买[一二两三1-3]送[一二两三1-3]|送[一二两三1-3]件|[一二两三四五六七八九\d](?:\.\d)?折|半价|免单|送赠品|有赠品")
+_MONEY_CLAIM = re.compile(r"(?:不是|才|只要|就|卖|是|要|说)\s*(\d+(?:\.\d+)?)\s*(?:元|块|米)?(?:吗|嘛|么|啊|呀|吧|的|呢|[?？]|$)|"
+                          r"(\d+(?:\.\d+)?)\s*(?:元|块)(?:吗|嘛|么|啊|呀|吧|呢|[?？]|$)")
+_PAST = re.compile(r"昨天|上次|之前|以前|前几天|刚才不是|原来|别家|别人家|外面|超市|官网|旗舰店|说好的|不是说")
+_COUNT = re.compile(r"(?:买|拍|来|要|拿|下单|入)?\s*(\d{1,2}|[两二三四五六七八九十]{1,2})\s*"
+                    r"(件|个|罐|盒|瓶|包|袋|支|条|套|双|桶|箱|份|只|台|提|组|单|斤|副|把)")
+_TOTAL = re.compile(r"一共|总共|合计|总价|凑|还差|差多少|满减|加起来|一起买|一起多少|都买|都要|全买|到手多少|算下来|多少钱一共")
+_COMPARE = re.compile(r"哪个|哪款|哪一个|还是|区别|不同|对比|比较|比.{0,6}[大小多少长短高低重轻快慢贵便宜好]|更|差别|一样吗|都能|都是|都有|都可以|都防|都支持|两个都|两款都|都[能可]")
+_SHOP_SALE = re.compile(r"(?:有|啥|什么|哪些|那些)(?:什么|啥)?(?:活动|优惠|福利|折扣|便宜|秒杀|划算)|今天.{0,6}(?:活动|优惠|划算|便宜|福利)|"
+                        r"什么最划算|哪个最划算|哪个划算|有没有活动|活动有哪些|优惠有哪些")
+_RECOMMEND = re.compile(r"推荐|送(?:给)?(?:老人|长辈|女朋友|男朋友|老婆|老公|妈妈|爸爸|爸妈|宝宝|孩子|朋友|同事|闺蜜|领导|自己)|"
+                        r"买什么好|买啥好|选哪个|适合送|送礼|礼物|给.{1,4}买(?:什么|啥|哪个)")
+_HOW_TO_BUY = re.compile(r"怎么买|怎么下单|怎么拍|在哪买|哪里买|哪儿买|几号链接|哪个链接|链接在哪|链接是几|怎么抢|在哪个链接|几号|哪里拍|怎么付款|链接多少")
+_DOSE = re.compile(r"(?:吃|喝|用|冲)(?:多久|几天|多少天|几个月|多长时间)|能(?:吃|喝|用)多久|多久(?:吃|喝|用)完|(?:吃|喝|用)完|够(?:吃|喝|用)")
+_SIZE = re.compile(r"什么码|多大码|几码|哪个码|选码|尺码|size|穿多大|穿什么|穿哪|码数|选多大|什么号")
+_SELLS = (re.compile(r"有(?:没有)?卖(?P<item>[^吗嘛么不没?？,，。！!]{1,10}?)(?:吗|的吗|嘛|么|不|没|[?？]|$)"),
+          re.compile(r"有没有(?P<item>[^吗嘛么不没?？,，。！!]{2,10}?)(?:啊|呀|卖|[?？]|$)"),
+          re.compile(r"(?:^|[，,。 ])有(?P<item>[^吗嘛么不没?？,，。！!]{2,8}?)(?:卖)?(?:吗|嘛|么|没|不)"),
+          re.compile(r"卖不卖(?P<item>[^?？,，。！!]{1,10}?)(?:啊|呀|[?？]|$)"),
+          re.compile(r"(?P<item>[\u4e00-\u9fffa-z]{2,8})有(?:卖)?(?:吗|嘛|么|没)"))
+# Words after 有 that ask about a fact, not an item to buy ("有货吗", "有活动吗").
+_NOT_ITEMS = re.compile(r"货|活动|优惠|福利|赠品|券|库存|发票|保修|质保|售后|运费|包邮|现货|折扣|链接|颜色|尺码|码|味|"
+                        r"型号|款|规格|大码|小码|尺寸|防伪|保价|退|换|区别|效果|用|什么|啥|吗|呢|人|问题|副作用|"
+                        r"香精|酒精|添加|激素|防腐|糖|农药|甲醛|异味|味道|声音|噪音|蓝牙|[0-9]")
+_FOLLOW_UP = re.compile(r"^(?:那|那么|还有|再问|再说)?(?:它|这个|那个|这款|那款|[\w\u3400-\u9fff]{1,8})?(?:呢|嘞|咧)[?？。!！~]*$|^那|^它|它的|刚才那|刚刚那|刚说的|上一个")
+# "那三段呢", "它呢", "大的呢": asks the last question again about another product.
+_BARE_FOLLOW_UP = re.compile(r"^(?:那|那么|还有)?[^，,。？?]{0,10}(?:呢|嘞|咧)[?？。!！~]*$")
+INTENT_PATTERNS: tuple[tuple[str, re.Pattern], ...] = (
+    ("promotion", _words(("活动", "优惠", "满减", "优惠券", "第二件", "买一送一", "有券", "福利", "折扣", "打折", "赠品",
+                          "送什么", "减多少"))),
+    ("list_price", _words(KIND_SYNONYMS["list_price"])),
+    ("stock", _words(KIND_SYNONYMS["stock"] + ("还有吗", "还有没有", "有现货", "没货", "卖完", "缺货", "补货"))),
+    ("price", _words(KIND_SYNONYMS["price"] + ("多少钱", "价位", "jg", "多钱", "几块钱", "贵吗", "价"))),
+    *((f"policy:{key}", _words(words)) for key, words in POLICY_SYNONYMS.items()),
+)
+
+
+def _count_of(word: str) -> int | None:
+    return small_number(word) if not word.isdigit() else int(word)
+
+
+class Understanding:
+    """Reads questions over one catalog (rebuilt when the catalog changes)."""
+
+    def __init__(self, catalog: Catalog, resolver: ProductResolver) -> None:
+        self.catalog = catalog
+        self.resolver = resolver
+
+    def read(self, text: str, context: ViewerContext | None = None) -> Query:
+        context = context or ViewerContext()
+        folded = fold_question(text)
+        named = [sku for sku, _ in self.resolver.named(text)]
+        follow_up = bool(_FOLLOW_UP.search(folded)) and bool(context.previous_skus)
+        previous = context.previous_skus[0] if len(context.previous_skus) == 1 else None
+        guess = self.resolver.resolve(text, previous, context.on_screen)
+        if not named and follow_up and len(context.previous_skus) > 1:
+            guess = ProductGuess(context.previous_skus, "previous", ambiguous=True)
+        flags = set()
+        for flag, pattern in (("medical", _MEDICAL), ("superlative", _SUPERLATIVE), ("haggle", _HAGGLE)):
+            if pattern.search(folded):
+                flags.add(flag)
+        unknown = None if named else self._unknown_item(folded)
+        height, weight = body_measures(text)
+        intent = self._intent(folded, guess, named, flags, unknown, height, weight)
+        if intent is None and follow_up and context.previous_text and _BARE_FOLLOW_UP.search(folded):
+            inherited = self._intent(fold_question(context.previous_text), guess, named, set(), None, None, None)
+            intent = inherited or "fact"
+        return Query(text=text, intent=intent or "fact", guess=guess, named=tuple(named),
+                     quantities=self._quantities(folded, guess, named), height_cm=height, weight_kg=weight,
+                     claimed_price=self._claimed_price(folded, guess), unknown_item=unknown,
+                     follow_up=follow_up, previous_text=context.previous_text if follow_up else "",
+                     flags=frozenset(flags))
+
+    # ---- pieces -------------------------------------------------------------------------------
+    def _intent(self, folded: str, guess: ProductGuess, named: list[str], flags: set[str], unknown: str | None,
+                height: float | None, weight: float | None) -> str | None:
+        if unknown is not None:
+            return "not_sold"
+        if "medical" in flags:
+            return "medical"
+        if "superlative" in flags:
+            return "superlative"
+        if _HOW_TO_BUY.search(folded):
+            return "how_to_buy"
+        if not named and guess.how not in ("link", "description") and _SHOP_SALE.search(folded):
+            return "shop_sale"
+        if not named and guess.how not in ("link", "description") and _RECOMMEND.search(folded):
+            return "recommend"
+        if _SIZE.search(folded) or (height and weight):
+            return "size"
+        if _DOSE.search(folded):
+            return "dose"
+        if len(set(named)) >= 2 and _COMPARE.search(folded):
+            return "compare"
+        if guess.ambiguous and _COMPARE.search(folded) and not _TOTAL.search(folded):
+            return "compare"
+        counts = [c for _, c in self._quantities(folded, guess, named)]
+        if (counts and (max(counts) >= 2 or len(counts) >= 2)) or _TOTAL.search(folded):
+            return "compute"
+        if "haggle" in flags:
+            return "haggle"
+        if _INVENTED_PROMO.search(folded):
+            return "promotion_claim"
+        if self._claimed_price(folded, guess) is not None:
+            return "price_claim"
+        return next((name for name, pattern in INTENT_PATTERNS if pattern.search(folded)), None)
+
+    def _quantities(self, folded: str, guess: ProductGuess, named: list[str]) -> tuple[tuple[str, int], ...]:
+        # "四件套" names the product: counts are read with the product names taken out.
+        folded = self.resolver.without_names(folded, tuple(dict.fromkeys((*named, *guess.skus))))
+        counts = [c for c in (_count_of(m.group(1)) for m in _COUNT.finditer(folded)
+                              if not folded[m.end():m.end() + 1] in ("段", "码")) if c]
+        if len(set(named)) >= 2 and (_TOTAL.search(folded) or counts):
+            each = counts[0] if len(counts) == 1 and re.search(r"各", folded) else 1
+            return tuple((sku, counts[i] if len(counts) == len(set(named)) else each)
+                         for i, sku in enumerate(dict.fromkeys(named)))
+        if guess.sku and counts:
+            return ((guess.sku, max(counts)),)
+        if guess.sku and _TOTAL.search(folded):
+            return ((guess.sku, 1),)
+        return ()
+
+    def _claimed_price(self, folded: str, guess: ProductGuess) -> float | None:
+        """A money figure the viewer states as the price, when it is not the catalog's."""
+        if _COUNT.search(folded) and not _PAST.search(folded):
+            return None
+        for m in _MONEY_CLAIM.finditer(folded):
+            value = float(m.group(1) or m.group(2))
+            products = [self.catalog.product(s) for s in guess.skus]
+            known = {p.price for p in products if p} | {p.list_price for p in products if p and p.list_price}
+            if value not in known and value >= 1:
+                return value
+        return None
+
+    def _unknown_item(self, folded: str) -> str | None:
+        """The item in "有猫粮吗", "卖不卖手机", when no product, description or category covers it."""
+        for pattern in _SELLS:
+            m = pattern.search(folded)
+            if not m:
+                continue
+            item = m.group("item").strip(" 的了卖吗呢啊")
+            item = re.sub(r"^(?:这个|那个|什么|没有|卖|的)", "", item)
+            if len(item) < 2 or _NOT_ITEMS.search(item):
+                continue
+            if self.resolver.named(item) or self.resolver.described(item) or self._category_match(item):
+                continue
+            return item
+        return None
+
+    def _category_match(self, item: str) -> bool:
+        from .facts import CATEGORY_WORDS
+        categories = {p.category for p in self.catalog.products}
+        return any(normalize(w) in item or item in normalize(w) for c in categories for w in CATEGORY_WORDS.get(c, ()))
