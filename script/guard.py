@@ -20,7 +20,7 @@ Numerals inside idioms (十分, 一一, 四季, 零食) are not numbers.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from decimal import Decimal
 from typing import Any, Mapping
@@ -36,6 +36,7 @@ __all__ = ["Guard", "GuardContext", "GuardHit", "GuardVerdict", "DisabledRule", 
            "Rule", "default_rules", "load_rules_text", "merge_rules", "rules_from_data", "rules_summary"]
 
 _MONEY_AFTER = ("元", "块", "rmb")
+_WHOLE_LINE_TYPES = ("disclaimer", "expired_promotion")
 _MONEY_BEFORE = ("¥", "￥")
 
 
@@ -149,7 +150,11 @@ def _is_money(text: str, m: NumberMention) -> bool:
 class Guard:
     """Checks one line of host speech against compiled rules."""
 
-    def __init__(self, rules: GuardRules) -> None:
+    def __init__(self, rules: GuardRules, viewer_text: bool = False) -> None:
+        """`viewer_text`: read text a viewer supplied (a nick, a gift name) rather than the host's
+        own line: rules of scope "viewer" apply too, every rule applies whatever the products'
+        categories (no product vouches for a nick), and disclaimers and ended promotions, which
+        concern whole lines, do not."""
         problems = [f"rule {r.id} ({r.source}): needs a type and a message" for r in rules.rules
                     if not r.type or not r.message]
         problems += [f"rule {r.id} ({r.source}): a {r.type} rule needs terms or patterns" for r in rules.rules
@@ -159,10 +164,15 @@ class Guard:
         if problems:
             raise GuardRulesError("; ".join(problems))
         self.rules = rules
+        self.viewer_text = viewer_text
+        if viewer_text:
+            active = [replace(r, categories=()) for r in rules.rules if r.type not in _WHOLE_LINE_TYPES]
+        else:
+            active = [r for r in rules.rules if r.scope != "viewer"]
         self._compiled = tuple(
             _Compiled(r, _alternation(r),
                       re.compile("|".join(f"(?:{p})" for p in r.exceptions)) if r.exceptions else None)
-            for r in rules.rules)
+            for r in active)
 
     @classmethod
     def default(cls) -> "Guard":
@@ -171,6 +181,10 @@ class Guard:
     @classmethod
     def from_rules(cls, rules: GuardRules) -> "Guard":
         return cls(rules)
+
+    def for_viewer_text(self) -> "Guard":
+        """The same rules, read as for text a viewer supplied (see __init__)."""
+        return self if self.viewer_text else Guard(self.rules, viewer_text=True)
 
     def check(self, text: str, ctx: GuardContext) -> GuardVerdict:
         view = normalize(text)

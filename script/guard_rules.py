@@ -20,8 +20,12 @@ from .catalog import CATEGORIES
 
 RULE_TYPES = ("phrase", "contact", "disclaimer", "stock_urgency", "countdown_urgency",
               "expired_promotion", "untraced_number")
+# Whose words a rule reads: "all" (the host's own lines and anything a viewer supplied that the
+# host would say: nicks, gift names, quotes) or "viewer" (viewer-supplied text only: insults,
+# political names, smears of the shop, which the host's own lines never need checking for).
+SCOPES = ("all", "viewer")
 _RULE_KEYS = {"id", "type", "message", "terms", "patterns", "exceptions", "categories",
-              "allowed_if_in_specs", "options"}
+              "allowed_if_in_specs", "options", "scope"}
 _LIST_FIELDS = ("terms", "patterns", "exceptions")
 
 
@@ -41,6 +45,7 @@ class Rule:
     allowed_if_in_specs: bool = False
     options: Mapping[str, Any] = field(default_factory=dict)
     source: str = ""
+    scope: str = ""  # one of SCOPES; empty means "all" (and, in a merchant file, keep the default's)
 
 
 @dataclass(frozen=True)
@@ -88,6 +93,9 @@ def _rule_from_data(raw: Any, source: str, index: int) -> Rule:
     for category in categories:
         if category not in CATEGORIES:
             raise GuardRulesError(f"{where}: categories: unknown {category!r}")
+    scope = str(raw.get("scope") or "")
+    if scope and scope not in SCOPES:
+        raise GuardRulesError(f"{where}: scope {scope!r} is not one of {', '.join(SCOPES)}")
     options = raw.get("options") or {}
     if not isinstance(options, Mapping):
         raise GuardRulesError(f"{where}: options must be a mapping")
@@ -100,7 +108,7 @@ def _rule_from_data(raw: Any, source: str, index: int) -> Rule:
                 raise GuardRulesError(f"{where}: {name}: bad regular expression {pattern!r}: {exc}") from None
     return Rule(id=rule_id.strip(), type=rule_type, message=str(raw.get("message") or ""),
                 categories=categories, allowed_if_in_specs=bool(raw.get("allowed_if_in_specs", False)),
-                options=MappingProxyType(dict(options)), source=source, **lists)
+                options=MappingProxyType(dict(options)), source=source, scope=scope, **lists)
 
 
 def rules_from_data(data: Any, source: str = "<rules>") -> GuardRules:
@@ -144,10 +152,18 @@ def load_rules_text(text: str, source: str) -> GuardRules:
     return rules_from_data(data, source)
 
 
+DEFAULT_FILES = ("guard_rules.yaml", "viewer_text_rules.yaml")
+
+
+def _shipped(name: str) -> GuardRules:
+    text = resources.files("script").joinpath(name).read_text(encoding="utf-8")
+    return load_rules_text(text, f"livehost:{name}")
+
+
 def default_rules() -> GuardRules:
-    """The rules shipped with livehost (package data, read once per call)."""
-    text = resources.files("script").joinpath("guard_rules.yaml").read_text(encoding="utf-8")
-    return load_rules_text(text, "livehost:guard_rules.yaml")
+    """The rules shipped with livehost (package data, read once per call): the advertising-law
+    and fact rules, and the lists only viewer-supplied text is read against (scope: viewer)."""
+    return merge_rules(_shipped("guard_rules.yaml"), _shipped("viewer_text_rules.yaml"))
 
 
 def _merge_options(base: Mapping[str, Any], extra: Mapping[str, Any]) -> dict[str, Any]:
@@ -177,6 +193,7 @@ def merge_rules(base: GuardRules, extra: GuardRules) -> GuardRules:
             allowed_if_in_specs=rule.allowed_if_in_specs or old.allowed_if_in_specs,
             options=MappingProxyType(_merge_options(old.options, rule.options)),
             source=f"{old.source}+{rule.source}",
+            scope=rule.scope or old.scope,
             **{name: getattr(old, name) + tuple(v for v in getattr(rule, name) if v not in getattr(old, name))
                for name in _LIST_FIELDS},
         )
@@ -190,6 +207,7 @@ def merge_rules(base: GuardRules, extra: GuardRules) -> GuardRules:
 
 def rules_summary(rules: GuardRules) -> list[dict[str, str]]:
     """id, type and message of each active rule, and each disabled rule with its reason (for reports)."""
-    active = [{"id": r.id, "type": r.type, "message": r.message, "source": r.source} for r in rules.rules]
+    active = [{"id": r.id, "type": r.type, "message": r.message, "source": r.source, "scope": r.scope or "all"}
+              for r in rules.rules]
     disabled = [{"id": d.id, "disabled": "yes", "reason": d.reason, "source": d.source} for d in rules.disabled]
     return active + disabled

@@ -3,11 +3,13 @@ from __future__ import annotations
 
 from dataclasses import replace
 from datetime import datetime
+from functools import cached_property
 
 from .catalog import Product
 from .director_messages import LineVerdict
 from .guard import Guard, GuardContext
 from .lines import Line
+from .viewer_text import ViewerTextScreen
 
 
 class GuardedLines:
@@ -15,6 +17,11 @@ class GuardedLines:
 
     def __init__(self, guard: Guard | None = None) -> None:
         self.guard = guard or Guard.default()
+
+    @cached_property
+    def viewer_screen(self) -> ViewerTextScreen:
+        """Whether a nick or gift name may be said, read with this guard's rules (the merchant's too)."""
+        return ViewerTextScreen(self.guard)
 
     def __call__(self, line: Line, products: tuple[Product, ...], now: datetime | None) -> LineVerdict:
         ctx = GuardContext(products=products, now=now, derived_numbers=line.derived)
