@@ -22,6 +22,12 @@ _PHRASE_LISTS: dict[str, frozenset[str]] = {
     "unknown_answers": frozenset(),
     "not_sold": frozenset(),
 }
+# Lists a persona may leave out, their placeholders and what is said instead: a welcome and a
+# thanks with no name, for when a viewer's nick may not be said on air (script/viewer_text.py).
+_OPTIONAL_PHRASE_LISTS: dict[str, tuple[frozenset[str], tuple[str, ...]]] = {
+    "nameless_welcomes": (frozenset(), ("欢迎新进来的家人。", "欢迎新来的朋友，喜欢可以点个关注。")),
+    "nameless_gift_thanks": (frozenset({"gift"}), ("谢谢家人送的{gift}。", "感谢这位家人的{gift}，谢谢支持。")),
+}
 OBJECTION_CONCERNS = ("price", "quality", "after_sales")
 
 
@@ -47,6 +53,8 @@ class PersonaStyle:
     objections: tuple[tuple[str, tuple[str, ...]], ...]  # (concern, replies) in OBJECTION_CONCERNS order
     pace: float = 1.0
     energy: str = "warm"
+    nameless_welcomes: tuple[str, ...] = _OPTIONAL_PHRASE_LISTS["nameless_welcomes"][1]
+    nameless_gift_thanks: tuple[str, ...] = _OPTIONAL_PHRASE_LISTS["nameless_gift_thanks"][1]  # may contain {gift}
 
     def objection_replies(self, concern: str) -> tuple[str, ...]:
         return dict(self.objections).get(concern, ())
@@ -59,6 +67,9 @@ class PersonaStyle:
         lists: dict[str, tuple[str, ...]] = {}
         for key, placeholders in _PHRASE_LISTS.items():
             lists[key] = _phrase_list(persona_id, f"style.{key}", style.get(key), placeholders)
+        for key, (placeholders, default) in _OPTIONAL_PHRASE_LISTS.items():
+            given = style.get(key)
+            lists[key] = default if given is None else _phrase_list(persona_id, f"style.{key}", given, placeholders)
         objections = style.get("objections")
         if not isinstance(objections, Mapping) or not objections:
             raise ValueError(f"persona {persona_id}: style.objections: must map concerns "
