@@ -22,6 +22,7 @@ from .lines import Line, LineKind, Priority, format_price
 from .chat_understanding import ChatReading, classify
 from .persona import PersonaStyle
 from .viewer_memory import ViewerMemory
+from .reactions import choose_reaction
 from .writer import RUNDOWN_KINDS, write_line
 from .director_messages import (  # noqa: F401  (re-exported: callers import them from here)
     MODES, ShowStarted, ChatReceived, PlaybackFinished, CatalogUpdated, PersonaChanged, OperatorSay,
@@ -243,18 +244,13 @@ class Director:
     def _react(self, event: ChatEvent, kind: str) -> list[DirectorAction]:
         if self._mode != "auto" or self._stopped or self._now - self._last_reaction < self._config.reaction_gap_s:
             return [Reply(event, None)]
-        nick = (event.nick or "家人").strip()[:12]
-        if kind == "gift":
-            text = self._pick(self._style.gift_thanks, event).format(nick=nick, gift=(event.text or "礼物")[:12])
-        else:
-            text = self._pick(self._style.welcomes, event).format(nick=nick)
-        line = Line(self._new_id("reaction-"), Priority.REACTION, (text,), kind=LineKind.REACTION)
-        verdict = self._check(line, (), self.wall_time(self._now))
-        if verdict.blocked_by:  # a nick can carry a contact or an insult: then no welcome at all
-            return [GuardBlocked(line.line_id, line.kind.value, verdict.blocked_by, line.text, None),
-                    Reply(event, None)]
+        # A nick or gift name is screened before it is said; when in doubt the line has no name.
+        choice = choose_reaction(event, kind, self._style, self._new_id("reaction-"), self._check,
+                                 self.wall_time(self._now))
+        if choice.line is None:
+            return [*choice.blocked, Reply(event, None)]
         self._last_reaction = self._now
-        return [Reply(event, line), *self._submit(line)]
+        return [*choice.blocked, Reply(event, choice.line), *self._submit(choice.line)]
 
     # --- operator ---------------------------------------------------------------------------
     def _log(self, operator: str, action: str, detail: str = "") -> OperatorLogged:
