@@ -19,7 +19,9 @@ def _integer(run: str) -> int | None:
     total, section, digit = 0, 0, None
     for ch in run:
         if ch in _DIGIT:
-            if digit is not None and ch != "零":
+            if ch in "零〇":
+                continue  # 五百零六: a place holder
+            if digit is not None:
                 return None  # "一二" is a digit string, not a number
             digit = _DIGIT[ch]
         elif ch in _UNIT:

@@ -12,7 +12,7 @@ from datetime import datetime
 from .catalog import Catalog, Product
 from .facts import Fact
 from .lines import format_amount, format_price
-from .promotions import ended_rules, quote, running_rules, spoken_name
+from .promotions import ended_rules, quote, rule_source, rules_for
 from .spec_reading import choose_specs
 
 
@@ -48,28 +48,32 @@ class FactSentences:
         self.catalog = catalog
         self.name_of = name_of
 
+    def running(self, product: Product, now: datetime | None):
+        """The promotions the product's basket gets now: its own and the shop-wide ones."""
+        return rules_for(product, self.catalog.products, now)
+
     def price(self, product: Product, now: datetime | None, prefix: str = "") -> Answer:
         name, sku = self.name_of(product), product.sku
         if product.sold_out:
             return Answer((f"{prefix}{name}现在已经售罄了，可以先看看其他商品。",), sku, (f"{sku}.stock",), about=(sku,))
         sentences = [f"{prefix}{name}现在直播间到手价{format_price(product.price)}。"]
         sources = [f"{sku}.price"]
-        running = running_rules(product, now)
+        running = self.running(product, now)
         if running:
             sentences.append(f"另外还有{running[0].text}的活动。")
-            sources.append(f"{sku}.promotions[{running[0].index}]")
+            sources.append(rule_source(product, running[0]))
         return Answer(tuple(sentences), sku, tuple(sources), about=(sku,))
 
     def promotion(self, product: Product, now: datetime | None, text: str) -> Answer:
         sku, name = product.sku, self.name_of(product)
-        running = running_rules(product, now)
+        running = self.running(product, now)
         asked = mentioned_promotion(product, text)
         if asked is not None and asked in {r.index for r in ended_rules(product, now)}:
             sentences = ["这个活动已经结束了。"]
             sources = [f"{sku}.promotions[{asked}]"]
             if running:
                 sentences.append(f"现在{name}有{running[0].text}的活动。")
-                sources.append(f"{sku}.promotions[{running[0].index}]")
+                sources.append(rule_source(product, running[0]))
             else:
                 sentences.append(f"现在{name}到手价{format_price(product.price)}。")
                 sources.append(f"{sku}.price")
@@ -77,11 +81,11 @@ class FactSentences:
         if not running:
             return Answer((f"{name}现在没有进行中的活动，到手价{format_price(product.price)}。",),
                           sku, (f"{sku}.price",), about=(sku,))
-        chosen = [r for r in running if r.index == asked] or running
+        chosen = [r for r in running if r.index == asked and not r.owner] or running
         sentences = [f"现在{name}有{'、'.join(r.text for r in chosen[:3])}的活动。"]
-        sources = [f"{sku}.promotions[{r.index}]" for r in chosen[:3]]
+        sources = [rule_source(product, r) for r in chosen[:3]]
         derived: list[str] = []
-        ends = next((r for r in chosen if product.promotions[r.index].ends_at), None)
+        ends = next((r for r in chosen if not r.owner and product.promotions[r.index].ends_at), None)
         if ends is not None and now is not None and _ASKS_UNTIL.search(text):
             local = product.promotions[ends.index].ends_at
             sentences.append(f"活动到{local.month}月{local.day}日{local.hour}点{local.minute:02d}分结束。"
@@ -108,7 +112,7 @@ class FactSentences:
                 return None
         else:
             return None
-        return quote([(product, count)], {product.sku: running_rules(product, now)})
+        return quote([(product, count)], {product.sku: self.running(product, now)})
 
     def list_price(self, product: Product) -> Answer:
         sku = product.sku

@@ -16,17 +16,15 @@ from .answer_facts import Answer, FactSentences, mentioned_promotion
 from .catalog import Catalog, Product
 from .lines import format_amount, format_price
 from .product_resolver import ProductResolver
-from .promotions import quote, running_rules
+from .promotions import rule_source
 from .retrieval import Embedder, FactIndex
-from .spec_reading import asked_class, body_measures, lasts_days, pick_size, size_chart
+from .spec_reading import asked_class
+from . import computed_answers as computed
 from .understanding import INTENT_PATTERNS, Query, Understanding, ViewerContext
 
 __all__ = ["Answer", "Answerer", "ViewerContext", "answer_question"]
 
 _MAX_LISTED = 4
-_BIGGER = {"power": "功率更大", "battery": "容量更大", "hours": "续航更长", "height": "更高", "diameter": "更粗",
-           "length": "更长", "volume": "容量更大", "weight": "更重", "shelf_life": "保质期更长", "fill": "充绒更多",
-           "spf": "防晒倍数更高", "temperature": "色温更高"}
 
 
 class Answerer:
@@ -73,7 +71,9 @@ class Answerer:
         writer = _WRITERS.get(query.intent)
         if writer is not None:
             return writer(self, query, now)
-        return self._per_product(query, now, self._single)
+        return self.per_product(query, now, self.single)
+
+    plain_intent = staticmethod(lambda text: plain_intent(text))
 
     def likely_answers(self, now: datetime | None = None) -> list[Answer]:
         """The answers viewers ask for most, for every product: price, running promotions, list
@@ -95,7 +95,7 @@ class Answerer:
         return list(unique.values())
 
     # ---- intents -----------------------------------------------------------------------------------
-    def _per_product(self, query: Query, now: datetime | None, write) -> Answer:
+    def per_product(self, query: Query, now: datetime | None, write) -> Answer:
         """`write` for the product meant; for ambiguous variants, for each of them (or ask which)."""
         products = [p for p in (self.catalog.product(s) for s in query.guess.skus) if p]
         if not products:
@@ -109,9 +109,9 @@ class Answerer:
         if not all(a.sentences and a.sources for a in answers):
             names = "还是".join(self.name_of(p) for p in products)
             return Answer((f"您问的是{names}呀？",), None, (), about=tuple(p.sku for p in products))
-        return _joined(answers, None)
+        return joined(answers, None)
 
-    def _single(self, product: Product, query: Query, now: datetime | None) -> Answer:
+    def single(self, product: Product, query: Query, now: datetime | None) -> Answer:
         intent, text = query.intent, query.text
         if intent == "price":
             return self.say.price(product, now)
@@ -123,9 +123,9 @@ class Answerer:
             return self.say.stock(product)
         if intent.startswith("policy:"):
             return self.say.policy(product, intent.split(":", 1)[1])
-        return self._fact(product, query, now)
+        return self.fact(product, query, now)
 
-    def _fact(self, product: Product, query: Query, now: datetime | None) -> Answer:
+    def fact(self, product: Product, query: Query, now: datetime | None) -> Answer:
         text = query.text
         if query.follow_up and query.previous_text and \
                 asked_class(self.resolver.without_names(text, self.catalog_skus)) is None:
@@ -162,118 +162,26 @@ class Answerer:
                 return self.say.price(product, when, prefix="我们不做绝对化的比较，")
             return Answer((f"我们不做绝对化的比较，说说实在的：{self.name_of(product)}{facts}。",), product.sku,
                           sources, about=(product.sku,))
-        return self._per_product(query, now, write)
+        return self.per_product(query, now, write)
 
     def _haggle(self, query: Query, now: datetime | None) -> Answer:
-        return self._per_product(query, now, lambda p, q, t: self.say.price(p, t, prefix="价格以直播间标价为准，"))
+        return self.per_product(query, now, lambda p, q, t: self.say.price(p, t, prefix="价格以直播间标价为准，"))
 
     def _price_claim(self, query: Query, now: datetime | None) -> Answer:
-        return self._per_product(query, now, lambda p, q, t: self.say.price(p, t, prefix="以今天直播间的价格为准，"))
+        return self.per_product(query, now, lambda p, q, t: self.say.price(p, t, prefix="以今天直播间的价格为准，"))
 
     def _promotion_claim(self, query: Query, now: datetime | None) -> Answer:
         def write(product: Product, q: Query, when: datetime | None) -> Answer:
             if mentioned_promotion(product, q.text) is not None:
                 return self.say.promotion(product, when, q.text)
-            running = running_rules(product, when)
+            running = self.say.running(product, when)
             name, sku = self.name_of(product), product.sku
             if not running:
                 return Answer((f"{name}没有这个活动哦，现在直播间到手价{format_price(product.price)}。",), sku,
                               (f"{sku}.price",), about=(sku,))
             return Answer((f"{name}没有这个活动哦，现在的活动是{'、'.join(r.text for r in running[:3])}。",), sku,
-                          tuple(f"{sku}.promotions[{r.index}]" for r in running[:3]), about=(sku,))
-        return self._per_product(query, now, write)
-
-    def _compute(self, query: Query, now: datetime | None) -> Answer:
-        items = [(self.catalog.product(s), n) for s, n in query.quantities]
-        items = [(p, n) for p, n in items if p is not None]
-        if not items:
-            if query.guess.ambiguous:
-                return self._per_product(query, now, self._single)
-            product = self.catalog.product(query.guess.sku or "")
-            if product is None:
-                return Answer((), None, ())
-            items = [(product, 1)]
-        sold_out = [p for p, _ in items if p.sold_out]
-        if sold_out:
-            return self.say.price(sold_out[0], now)
-        worked = quote(items, {p.sku: running_rules(p, now) for p, _ in items})
-        skus = tuple(p.sku for p, _ in items)
-        return Answer((worked.sentence,), skus[0] if len(skus) == 1 else None, worked.sources, worked.derived,
-                      about=skus)
-
-    def _compare(self, query: Query, now: datetime | None) -> Answer:
-        skus = list(dict.fromkeys(query.named)) if len(set(query.named)) >= 2 else list(query.guess.skus)
-        products = [p for p in (self.catalog.product(s) for s in skus[:_MAX_LISTED]) if p]
-        if len(products) < 2:
-            return self._per_product(query, now, self._single)
-        single = Query(query.text, _plain_intent(self.resolver.without_names(query.text, skus)), query.guess,
-                       named=query.named)
-        answers = [self._single(p, single, now) if single.intent != "fact" else self._fact(p, single, now)
-                   for p in products]
-        if not all(a.sentences and a.sources for a in answers):
-            return Answer((), None, (), about=tuple(p.sku for p in products))
-        joined = _joined(answers, None)
-        verdict = self._which_more(products, query.text)
-        if verdict:
-            joined = Answer(joined.sentences + (verdict,), None, joined.sources, joined.derived, about=joined.about)
-        return joined
-
-    def _which_more(self, products: list[Product], text: str) -> str | None:
-        text = self.resolver.without_names(text, [p.sku for p in products])
-        kind = asked_class(text)
-        if kind is None and re.search(r"便宜|贵|价", text):
-            cheaper = min(products, key=lambda p: p.price)
-            return f"{self.name_of(cheaper)}价格更低。" if len({p.price for p in products}) > 1 else "价格一样。"
-        if kind not in _BIGGER:
-            return None
-        values = []
-        for product in products:
-            choice = self.say.specs(product, text)
-            number = re.search(r"\d+(?:\.\d+)?", choice.sentences[0].split("是", 1)[-1]) if choice else None
-            if number is None or (choice and len(choice.sources) != 1):
-                return None
-            values.append((float(number.group(0)), product))
-        if len({v for v, _ in values}) == 1:
-            return "这一项两款是一样的。"
-        return f"{self.name_of(max(values, key=lambda v: v[0])[1])}{_BIGGER[kind]}。"
-
-    def _size(self, query: Query, now: datetime | None) -> Answer:
-        candidates = [p for p in (self.catalog.product(s) for s in query.guess.skus) if p and size_chart(p)]
-        if not candidates and not query.named:
-            candidates = [p for p in self.catalog.products if size_chart(p)][:1] if \
-                sum(1 for p in self.catalog.products if size_chart(p)) == 1 else []
-        if len(candidates) != 1:
-            return self._per_product(query, now, self._single)
-        product = candidates[0]
-        key, rows = size_chart(product)
-        height, weight = query.height_cm, query.weight_kg
-        if height is None and weight is None:
-            height, weight = body_measures(query.text)
-        source = (f"{product.sku}.specs.{key}",)
-        if height is None and weight is None:
-            return Answer((f"{self.name_of(product)}的{key}：{product.specs[key]}。",), product.sku, source,
-                          about=(product.sku,))
-        picked = pick_size(rows, height, weight)
-        if picked is None:
-            return Answer((f"{self.name_of(product)}的{key}：{product.specs[key]}。",), product.sku, source,
-                          about=(product.sku,))
-        size, why = picked
-        tail = f"，{why}" if why else ""
-        return Answer((f"按{self.name_of(product)}的尺码表，您这个身高体重建议选{size}{tail}。",), product.sku, source,
-                      about=(product.sku,))
-
-    def _dose(self, query: Query, now: datetime | None) -> Answer:
-        def write(product: Product, q: Query, when: datetime | None) -> Answer:
-            worked = lasts_days(product)
-            if worked is None:
-                return self._fact(product, q, when)
-            _, said, numbers, source = worked
-            sources = tuple(f"{product.sku}.specs.{k}" for k in product.specs if k == source) or (f"{product.sku}.faq",)
-            sources = tuple(s for s in sources if not s.endswith(".faq")) or tuple(
-                f"{product.sku}.faq[{i}]" for i, f in enumerate(product.faq) if f.q == source)
-            return Answer((f"按{self.name_of(product)}的用量算，{said}",), product.sku,
-                          sources + (f"{product.sku}.specs",), tuple(numbers), about=(product.sku,))
-        return self._per_product(query, now, write)
+                          tuple(rule_source(product, r) for r in running[:3]), about=(sku,))
+        return self.per_product(query, now, write)
 
     def _how_to_buy(self, query: Query, now: datetime | None) -> Answer:
         def write(product: Product, q: Query, when: datetime | None) -> Answer:
@@ -282,10 +190,11 @@ class Answerer:
                           (f"{product.sku}.link",), (str(link),), about=(product.sku,))
         if not query.guess.skus:
             return Answer(("点屏幕下方的小黄车，选对应的链接直接下单就可以。",), None, ("shop.how_to_buy",))
-        return self._per_product(query, now, write)
+        return self.per_product(query, now, write)
 
     def _shop_sale(self, query: Query, now: datetime | None) -> Answer:
-        offers = [(p, r) for p in self.catalog.products if not p.sold_out for r in running_rules(p, now)]
+        offers = [(p, r) for p in self.catalog.products if not p.sold_out for r in self.say.running(p, now)
+                  if not r.owner]
         offers.sort(key=lambda pr: not pr[1].store_wide)
         if not offers:
             return Answer(("今天没有额外的活动，价格以直播间标价为准。",), None, ("shop.promotions",))
@@ -302,8 +211,20 @@ class Answerer:
         return Answer((f"今天的活动有：{'；'.join(parts)}。",), None, tuple(sources),
                       about=tuple(dict.fromkeys(s.split(".")[0] for s in sources)))
 
+    def _for_audience(self, text: str) -> str | None:
+        """A product for whom the viewer shops ("送老人", "刚生宝宝"): the first in stock of the
+        categories that audience is served by."""
+        for pattern, categories in _AUDIENCES:
+            if pattern.search(text):
+                for category in categories:
+                    found = next((p for p in self.catalog.products if p.category == category and not p.sold_out), None)
+                    if found is not None:
+                        return found.sku
+        return None
+
     def _recommend(self, query: Query, now: datetime | None) -> Answer:
-        sku = self.resolver.described(query.text) or query.guess.sku
+        named = query.named[0] if query.named else None
+        sku = named or self.resolver.described(query.text) or self._for_audience(query.text) or query.guess.sku
         product = self.catalog.product(sku or "")
         if product is None or product.sold_out:
             return self._shop_sale(query, now)
@@ -313,7 +234,16 @@ class Answerer:
                       sources + price.sources, about=(product.sku,))
 
 
-def _plain_intent(text: str) -> str:
+_AUDIENCES = ((re.compile(r"宝宝|婴儿|新生|刚生|孩子|娃|宝妈|月子"), ("baby",)),
+              (re.compile(r"老人|长辈|爸妈|父母|爷爷|奶奶|外婆|姥姥"), ("health_food", "food", "home")),
+              (re.compile(r"女朋友|老婆|闺蜜|妈妈|女生|媳妇"), ("beauty", "apparel")),
+              (re.compile(r"男朋友|老公|爸爸|男生|同事|领导"), ("electronics", "apparel")),
+              (re.compile(r"狗|猫|宠物|毛孩子"), ("other",)),
+              (re.compile(r"吃的|零食|好吃"), ("food",)),
+              (re.compile(r"家里|厨房|家用"), ("home",)))
+
+
+def plain_intent(text: str) -> str:
     """The one-product intent inside a comparison ("哪个贵" asks each one's price)."""
     folded = text.lower()
     if re.search(r"贵|便宜|价|钱", folded) and asked_class(folded) is None:
@@ -321,7 +251,7 @@ def _plain_intent(text: str) -> str:
     return next((name for name, pattern in INTENT_PATTERNS if pattern.search(folded)), "fact")
 
 
-def _joined(answers: list[Answer], sku: str | None) -> Answer:
+def joined(answers: list[Answer], sku: str | None) -> Answer:
     return Answer(tuple(s for a in answers for s in a.sentences), sku,
                   tuple(dict.fromkeys(s for a in answers for s in a.sources)),
                   tuple(dict.fromkeys(d for a in answers for d in a.derived)),
@@ -343,7 +273,8 @@ def _without_name(text: str, product: Product) -> str:
 _WRITERS = {
     "not_sold": Answerer._not_sold, "medical": Answerer._medical, "superlative": Answerer._superlative,
     "haggle": Answerer._haggle, "price_claim": Answerer._price_claim, "promotion_claim": Answerer._promotion_claim,
-    "compute": Answerer._compute, "compare": Answerer._compare, "size": Answerer._size, "dose": Answerer._dose,
+    "compute": computed.basket, "compare": computed.compare, "size": computed.size, "dose": computed.dose,
+    "unit_price": computed.unit_price,
     "how_to_buy": Answerer._how_to_buy, "shop_sale": Answerer._shop_sale, "recommend": Answerer._recommend,
 }
 

@@ -17,7 +17,7 @@ from typing import Callable
 from .answers import Answer, Answerer
 from .catalog import Catalog, Product
 from .chat import ChatEvent
-from .line_guard import GuardedLines
+from .line_guard import GuardedLines, products_of
 from .lines import Line, LineKind, Priority, format_price
 from .chat_understanding import ChatReading, classify
 from .persona import PersonaStyle
@@ -397,8 +397,7 @@ class Director:
         return safe
 
     def _products_for(self, line: Line) -> tuple[Product, ...]:
-        product = self._catalog.product(line.sku) if line.sku else None
-        return (product,) if product else ()
+        return products_of(line, self._catalog)
 
     def _forget(self, line_id: str) -> None:
         self._lines.pop(line_id, None)

@@ -5,11 +5,18 @@ from dataclasses import replace
 from datetime import datetime
 from functools import cached_property
 
-from .catalog import Product
+from .catalog import Catalog, Product
 from .director_messages import LineVerdict
 from .guard import Guard, GuardContext
 from .lines import Line
 from .viewer_text import ViewerTextScreen
+
+
+def products_of(line: Line, catalog: Catalog) -> tuple[Product, ...]:
+    """The products a line speaks of: its own, and every product whose facts it cites (an answer
+    comparing two products, or listing a family's variants, has no single sku)."""
+    skus = dict.fromkeys(([line.sku] if line.sku else []) + [s.split(".", 1)[0] for s in line.sources])
+    return tuple(p for p in (catalog.product(s) for s in skus) if p is not None)
 
 
 class GuardedLines:

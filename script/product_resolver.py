@@ -36,7 +36,7 @@ _NOT_INITIALS = frozenset({"jg", "yyds", "xswl", "sb", "ok", "hi", "nb", "dd", "
 _SPELLINGS = (("体恤", "t恤"), ("t-shirt", "t恤"), ("tshirt", "t恤"), ("tee", "t恤"), ("powerbank", "充电宝"),
               ("power bank", "充电宝"), ("charger", "充电器"), ("sunscreen", "防晒"), ("earbuds", "耳机"),
               ("earphone", "耳机"), ("headphone", "耳机"), ("jacket", "外套"), ("diaper", "纸尿裤"),
-              ("formula", "奶粉"), ("lipstick", "口红"), ("mask", "面膜"), ("lamp", "台灯"))
+              ("formula", "奶粉"), ("尿不湿", "纸尿裤"), ("拉拉裤", "纸尿裤"), ("lipstick", "口红"), ("mask", "面膜"), ("lamp", "台灯"))
 
 
 def small_number(word: str) -> int | None:
@@ -74,7 +74,7 @@ class ProductGuess:
 def _title_words(title: str) -> set[str]:
     """Overlapping CJK bigrams, and Latin/number runs with a variant unit (3段, spf50+, l码, 20000mah)."""
     words = {run[i:i + 2] for run in _cjk_runs(title) for i in range(len(run) - 1)}
-    words |= set(re.findall(r"[a-z]*\d+(?:\.\d+)?[a-z+]*[段码号代层寸档款]?|[a-z]{2,}\d*", title))
+    words |= set(re.findall(r"[a-z]*\d+(?:\.\d+)?[a-z+]*[段码号代层寸档款]?|[a-z]{2,}\d*|[a-z]{1,4}[码号]", title))
     return {w for w in words if not re.fullmatch(r"\d", w)}
 
 
@@ -225,6 +225,21 @@ class ProductResolver:
             if sku and self.catalog.product(sku) is not None:
                 return ProductGuess((sku,), how)
         return ProductGuess((), "none")
+
+    def separately_named(self, text: str) -> list[str]:
+        """Products each named by words of their own ("电饭煲加水壶"): the best one, then the best of
+        what is left once its name is taken out, and so on; 加厚 of 加厚羽绒服 names nothing else."""
+        found: list[str] = []
+        rest = text
+        for _ in range(4):
+            ranked = [(s, v) for s, v in self.named(rest) if s not in found]
+            if not ranked:
+                break
+            top = ranked[0][1]
+            tied = [s for s, v in ranked if v >= top - 1e-6]
+            found += tied
+            rest = self.without_names(rest, tied)
+        return found
 
     def _distinguished(self, text: str, sku: str, siblings: tuple[str, ...]) -> bool:
         """The question uses a word of this variant's title that its siblings' titles lack."""

@@ -33,6 +33,7 @@ class PromotionRule:
     nth: int = 0  # nth_item: which item; buy_get: pay for nth, get `free` more
     free: int = 0
     repeat: bool = False  # 每满: the threshold applies once per full step
+    owner: str = ""  # the product a store-wide rule is written on, when it is not this one
 
 
 def _count(word: str) -> int:
@@ -69,6 +70,27 @@ def running_rules(product: Product, now: datetime | None) -> list[PromotionRule]
     """The product's promotions still running at `now`, read as rules (undated ones always run)."""
     return [read_rule(i, p) for i, p in enumerate(product.promotions)
             if p.ends_at is None or (now is not None and p.ends_at > now)]
+
+
+def rules_for(product: Product, products: tuple[Product, ...], now: datetime | None) -> list[PromotionRule]:
+    """The promotions a product's basket gets: its own running ones, and every store-wide one
+    (全场, 跨店) written on any product of the shop. A borrowed rule keeps its own product's index
+    in `source_sku` terms: callers cite it through `rule_source`."""
+    own = running_rules(product, now)
+    texts = {r.text for r in own}
+    for other in products:
+        if other.sku == product.sku:
+            continue
+        for rule in running_rules(other, now):
+            if rule.store_wide and rule.text not in texts:
+                texts.add(rule.text)
+                own.append(PromotionRule(rule.index, rule.text, rule.kind, True, rule.threshold, rule.amount, rule.rate,
+                                         rule.nth, rule.free, rule.repeat, other.sku))
+    return own
+
+
+def rule_source(product: Product, rule: PromotionRule) -> str:
+    return f"{rule.owner or product.sku}.promotions[{rule.index}]"
 
 
 def ended_rules(product: Product, now: datetime | None) -> list[PromotionRule]:
@@ -125,7 +147,7 @@ def quote(items: list[tuple[Product, int]], rules_of: dict[str, list[PromotionRu
         name, count = spoken_name(product), count_word(qty)
         if best is not None and total < plain - 1e-9:
             parts.append(f"{name}{count}件按{best.text}算是{format_price(total)}")
-            sources.append(f"{product.sku}.promotions[{best.index}]")
+            sources.append(rule_source(product, best))
             derived += [format_amount(total)]
         else:
             parts.append(f"{name}{count}件{format_price(total)}" if qty > 1 else f"{name}{format_price(total)}")
@@ -141,7 +163,7 @@ def quote(items: list[tuple[Product, int]], rules_of: dict[str, list[PromotionRu
     if threshold is not None:
         rule, sku, covered = threshold
         off = _threshold_off(covered, rule)
-        sources.append(f"{sku}.promotions[{rule.index}]")
+        sources.append(f"{rule.owner or sku}.promotions[{rule.index}]")
         if off > 0:
             final = subtotal - off
             derived += [format_amount(final), format_amount(off)]

@@ -24,7 +24,9 @@ _CLASSES: tuple[tuple[str, str, str, str], ...] = (
     ("length", r"多长|长度", r"长", r"cm|厘米|mm|毫米|米"),
     ("volume", r"容量|多少毫升|几升|多少升|多大容量|能装|装多少|几毫升|ml", r"容量|容积|净含量", r"ml|毫升|\d\s*l\b|升"),
     ("weight", r"多重|重量|几克|多少克|几斤|多少斤|重不重|沉不沉|净含量|分量|多少g|哪个重|哪个轻|更重|更轻|重吗|轻吗|多沉", r"重|净含量|克重", r"\d\s*(?:g|kg|克|千克|斤)"),
-    ("temperature", r"色温|几k|多少k|暖光|白光", r"色温", r"\d\s*k\b"),
+    ("temperature", r"色温|几k|多少k|暖光|白光|几种光|什么光|光色|几档光|黄光", r"色温", r"\d\s*k\b"),
+    ("usage", r"怎么吃|一天吃几|吃几[粒片颗袋]|每天几|每天吃多少|一次几|一次吃|用量|怎么用|怎么喂|喂多少|吃多少|怎么冲|冲多少",
+     r"食用方法|用法|用量|喂食|食用量|冲调|服用", r"每[日天次]"),
     ("shelf_life", r"保质期|放多久|能放|过期|有效期", r"保质期|有效期", r"月|年|天"),
     ("fill", r"充绒|含绒|绒量|多少绒|填充", r"绒", r"g|克|%"),
     ("spf", r"spf|倍数|防晒指数|pa", r"spf|防晒", r"spf|pa"),
@@ -193,7 +195,7 @@ def _daily_amount(product: Product) -> tuple[float, str, str] | None:
     return None
 
 
-def lasts_days(product: Product) -> tuple[float, str, list[str], str] | None:
+def lasts_days(product: Product, packs: int = 1) -> tuple[float, str, list[str], str] | None:
     """(days one pack lasts, the sentence of arithmetic, numbers computed, the dose's spec or FAQ
     name) when the net amount and the daily dose are in the same unit."""
     daily = _daily_amount(product)
@@ -204,8 +206,9 @@ def lasts_days(product: Product) -> tuple[float, str, list[str], str] | None:
     amount = _total_amount(product, unit)
     if amount is None or per_day <= 0:
         return None
-    days = amount / per_day
+    days = amount * packs / per_day
     whole = int(days)
-    sentence = (f"一份{format_amount(amount)}{unit}，每天{format_amount(per_day)}{unit}，"
-                f"大约能用{whole}天。")
-    return days, sentence, [format_amount(amount), format_amount(per_day), str(whole)], source
+    pack = f"{packs}份一共{format_amount(amount * packs)}{unit}" if packs > 1 else f"一份{format_amount(amount)}{unit}"
+    sentence = f"{pack}，每天{format_amount(per_day)}{unit}，大约能用{whole}天。"
+    return days, sentence, [format_amount(amount), format_amount(amount * packs), format_amount(per_day), str(whole),
+                            str(packs)], source

@@ -55,15 +55,16 @@ _MONEY_CLAIM = re.compile(r"(?:不是|才|只要|就|卖|是|要|说)\s*(\d+(?:\
                           r"(\d+(?:\.\d+)?)\s*(?:元|块)(?:吗|嘛|么|啊|呀|吧|呢|[?？]|$)")
 _PAST = re.compile(r"昨天|上次|之前|以前|前几天|刚才不是|原来|别家|别人家|外面|超市|官网|旗舰店|说好的|不是说")
 _COUNT = re.compile(r"(?:买|拍|来|要|拿|下单|入)?\s*(\d{1,2}|[两二三四五六七八九十]{1,2})\s*"
-                    r"(件|个|罐|盒|瓶|包|袋|支|条|套|双|桶|箱|份|只|台|提|组|单|斤|副|把)")
-_TOTAL = re.compile(r"一共|总共|合计|总价|凑|还差|差多少|满减|加起来|一起买|一起多少|都买|都要|全买|到手多少|算下来|多少钱一共")
+                    r"(件|个(?!月|小时|星期)|罐|盒|瓶|包|袋|支|条|套|双|桶|箱|份|只|台|提|组|单|副|把)")
+_TOTAL = re.compile(r"一共|总共|合计|总价|凑|还差|差多少|满减后|用满减|减完|加起来|一起买|一起多少|都买|都要|全买|到手多少|算下来|多少钱一共")
 _COMPARE = re.compile(r"哪个|哪款|哪一个|还是|区别|不同|对比|比较|比.{0,6}[大小多少长短高低重轻快慢贵便宜好]|更|差别|一样吗|都能|都是|都有|都可以|都防|都支持|两个都|两款都|都[能可]")
 _SHOP_SALE = re.compile(r"(?:有|啥|什么|哪些|那些)(?:什么|啥)?(?:活动|优惠|福利|折扣|便宜|秒杀|划算)|今天.{0,6}(?:活动|优惠|划算|便宜|福利)|"
                         r"什么最划算|哪个最划算|哪个划算|有没有活动|活动有哪些|优惠有哪些")
-_RECOMMEND = re.compile(r"推荐|送(?:给)?(?:老人|长辈|女朋友|男朋友|老婆|老公|妈妈|爸爸|爸妈|宝宝|孩子|朋友|同事|闺蜜|领导|自己)|"
+_RECOMMEND = re.compile(r"推荐|带啥|带什么|要买啥|买点啥|买点什么|需要啥|需要什么|用什么好|用啥好|有啥好|送(?:给)?(?:老人|长辈|女朋友|男朋友|老婆|老公|妈妈|爸爸|爸妈|宝宝|孩子|朋友|同事|闺蜜|领导|自己)|"
                         r"买什么好|买啥好|选哪个|适合送|送礼|礼物|给.{1,4}买(?:什么|啥|哪个)")
 _HOW_TO_BUY = re.compile(r"怎么买|怎么下单|怎么拍|在哪买|哪里买|哪儿买|几号链接|哪个链接|链接在哪|链接是几|怎么抢|在哪个链接|几号|哪里拍|怎么付款|链接多少")
 _DOSE = re.compile(r"(?:吃|喝|用|冲)(?:多久|几天|多少天|几个月|多长时间)|能(?:吃|喝|用)多久|多久(?:吃|喝|用)完|(?:吃|喝|用)完|够(?:吃|喝|用)")
+_UNIT_PRICE = re.compile(r"(?:一|每|单|(?<!\d)1)(?:片|粒|颗|抽|卷|支|条)(?:多少|多钱|几块|合|算)|合(?:多少|几块)钱?(?:一|1)(?:片|粒|颗|支)|单价")
 _SIZE = re.compile(r"什么码|多大码|几码|哪个码|选码|尺码|size|穿多大|穿什么|穿哪|码数|选多大|什么号")
 _SELLS = (re.compile(r"有(?:没有)?卖(?P<item>[^吗嘛么不没?？,，。！!]{1,10}?)(?:吗|的吗|嘛|么|不|没|[?？]|$)"),
           re.compile(r"有没有(?P<item>[^吗嘛么不没?？,，。！!]{2,10}?)(?:啊|呀|卖|[?？]|$)"),
@@ -72,7 +73,7 @@ _SELLS = (re.compile(r"有(?:没有)?卖(?P<item>[^吗嘛么不没?？,，。！
           re.compile(r"(?P<item>[\u4e00-\u9fffa-z]{2,8})有(?:卖)?(?:吗|嘛|么|没)"))
 # Words after 有 that ask about a fact, not an item to buy ("有货吗", "有活动吗").
 _NOT_ITEMS = re.compile(r"货|活动|优惠|福利|赠品|券|库存|发票|保修|质保|售后|运费|包邮|现货|折扣|链接|颜色|尺码|码|味|"
-                        r"型号|款|规格|大码|小码|尺寸|防伪|保价|退|换|区别|效果|用|什么|啥|吗|呢|人|问题|副作用|"
+                        r"型号|款|规格|大码|小码|尺寸|防伪|保价|退|换|区别|效果|用|什么|啥|吗|呢|什么人|哪些人|问题|副作用|"
                         r"香精|酒精|添加|激素|防腐|糖|农药|甲醛|异味|味道|声音|噪音|蓝牙|[0-9]")
 _FOLLOW_UP = re.compile(r"^(?:那|那么|还有|再问|再说)?(?:它|这个|那个|这款|那款|[\w\u3400-\u9fff]{1,8})?(?:呢|嘞|咧)[?？。!！~]*$|^那|^它|它的|刚才那|刚刚那|刚说的|上一个")
 # "那三段呢", "它呢", "大的呢": asks the last question again about another product.
@@ -82,8 +83,8 @@ INTENT_PATTERNS: tuple[tuple[str, re.Pattern], ...] = (
                           "送什么", "减多少"))),
     ("list_price", _words(KIND_SYNONYMS["list_price"])),
     ("stock", _words(KIND_SYNONYMS["stock"] + ("还有吗", "还有没有", "有现货", "没货", "卖完", "缺货", "补货"))),
-    ("price", _words(KIND_SYNONYMS["price"] + ("多少钱", "价位", "jg", "多钱", "几块钱", "贵吗", "价"))),
     *((f"policy:{key}", _words(words)) for key, words in POLICY_SYNONYMS.items()),
+    ("price", _words(KIND_SYNONYMS["price"] + ("多少钱", "价位", "jg", "多钱", "几块钱", "贵吗", "how much", "price"))),
 )
 
 
@@ -101,7 +102,7 @@ class Understanding:
     def read(self, text: str, context: ViewerContext | None = None) -> Query:
         context = context or ViewerContext()
         folded = fold_question(text)
-        named = [sku for sku, _ in self.resolver.named(text)]
+        named = self.resolver.separately_named(text)
         follow_up = bool(_FOLLOW_UP.search(folded)) and bool(context.previous_skus)
         previous = context.previous_skus[0] if len(context.previous_skus) == 1 else None
         guess = self.resolver.resolve(text, previous, context.on_screen)
@@ -136,12 +137,14 @@ class Understanding:
             return "how_to_buy"
         if not named and guess.how not in ("link", "description") and _SHOP_SALE.search(folded):
             return "shop_sale"
-        if not named and guess.how not in ("link", "description") and _RECOMMEND.search(folded):
+        if _RECOMMEND.search(folded) and len(set(named)) <= 1 and not _COMPARE.search(folded):
             return "recommend"
         if _SIZE.search(folded) or (height and weight):
             return "size"
         if _DOSE.search(folded):
             return "dose"
+        if _UNIT_PRICE.search(folded):
+            return "unit_price"
         if len(set(named)) >= 2 and _COMPARE.search(folded):
             return "compare"
         if guess.ambiguous and _COMPARE.search(folded) and not _TOTAL.search(folded):
@@ -160,6 +163,8 @@ class Understanding:
     def _quantities(self, folded: str, guess: ProductGuess, named: list[str]) -> tuple[tuple[str, int], ...]:
         # "四件套" names the product: counts are read with the product names taken out.
         folded = self.resolver.without_names(folded, tuple(dict.fromkeys((*named, *guess.skus))))
+        if guess.ambiguous and set(named) <= set(guess.skus):
+            named = []  # one family named by its head noun: one product, not a basket of each variant
         counts = [c for c in (_count_of(m.group(1)) for m in _COUNT.finditer(folded)
                               if not folded[m.end():m.end() + 1] in ("段", "码")) if c]
         if len(set(named)) >= 2 and (_TOTAL.search(folded) or counts):

@@ -7,7 +7,7 @@ from pathlib import Path
 from script.catalog import Catalog
 from script.chat_understanding import classify
 from script.guard import Guard, GuardRulesError, default_rules, load_rules_text, merge_rules
-from script.line_guard import GuardedLines
+from script.line_guard import GuardedLines, products_of
 from script.lines import Line, LineKind, Priority
 
 from .replay import AiredLine, ReplayResult
@@ -40,11 +40,10 @@ def audit_aired(result: ReplayResult, catalog: Catalog, checker: GuardedLines) -
     for aired in result.aired:
         if not aired.text:
             continue
-        product = catalog.product(aired.sku) if aired.sku else None
         now = result.started_at + timedelta(seconds=aired.start) if result.started_at else None
         line = Line(aired.line_id, Priority(aired.priority), (aired.text,), aired.sku, aired.sources,
                     kind=LineKind(aired.kind), derived=aired.derived)
-        verdict = checker(line, (product,) if product else (), now)
+        verdict = checker(line, products_of(line, catalog), now)
         if verdict.blocked_by:
             violations.append((aired, verdict.blocked_by))
     return violations

@@ -1,0 +1,225 @@
+"""Answers computed from facts: basket totals under the running promotions, unit prices,
+comparisons on one attribute, sizes from a size chart or a variant's weight range, and how long
+a pack lasts. Each writer takes the `Answerer` (catalog, resolver, sentences) and a `Query`; every
+number it says is a catalog fact or arithmetic on facts, listed in the answer's `derived`.
+"""
+from __future__ import annotations
+
+import re
+from datetime import datetime
+from typing import TYPE_CHECKING
+
+from .answer_facts import Answer
+from .catalog import Product
+from .lines import format_amount, format_price
+from .promotions import count_word, quote
+from .spec_reading import asked_class, body_measures, lasts_days, pick_size, size_chart
+from .understanding import Query
+
+if TYPE_CHECKING:
+    from .answers import Answerer
+
+_BIGGER = {"power": "功率更大", "battery": "容量更大", "hours": "续航更长", "height": "更高", "diameter": "更粗",
+           "length": "更长", "volume": "容量更大", "weight": "更重", "shelf_life": "保质期更长", "fill": "充绒更多",
+           "spf": "防晒倍数更高", "temperature": "色温更高"}
+_UNIT = re.compile(r"(?:一|每|单)(片|粒|包|袋|颗|支|条|个|抽|卷|斤|克|罐|瓶|盒)")
+_DIFFERENCE = re.compile(r"贵多少|便宜多少|差多少钱|差价|差几块|贵几块|便宜几块")
+_VALUE = re.compile(r"划算|性价比|单价|一片|每片|实惠")
+
+
+def basket(a: "Answerer", query: Query, now: datetime | None) -> Answer:
+    items = [(a.catalog.product(s), n) for s, n in query.quantities]
+    items = [(p, n) for p, n in items if p is not None]
+    if not items:
+        if query.guess.ambiguous:
+            return a.per_product(query, now, a.single)
+        product = a.catalog.product(query.guess.sku or "")
+        if product is None:
+            return Answer((), None, ())
+        items = [(product, 1)]
+    sold_out = [p for p, _ in items if p.sold_out]
+    if sold_out:
+        return a.say.price(sold_out[0], now)
+    worked = quote(items, {p.sku: a.say.running(p, now) for p, _ in items})
+    skus = tuple(p.sku for p, _ in items)
+    return Answer((worked.sentence,), skus[0] if len(skus) == 1 else None, worked.sources, worked.derived,
+                  about=skus)
+
+
+def _pack_count(product: Product, unit: str) -> int | None:
+    """How many `unit` one listing holds (片数: 64片, or "64片" in the title)."""
+    for text in (*product.specs.values(), product.title):
+        if m := re.search(rf"(\d+)\s*{unit}", text):
+            return int(m.group(1))
+    return None
+
+
+def unit_price(a: "Answerer", query: Query, now: datetime | None) -> Answer:
+    unit = _UNIT.search(query.text).group(1) if _UNIT.search(query.text) else "片"
+
+    def write(product: Product, q: Query, when: datetime | None) -> Answer:
+        count = _pack_count(product, unit)
+        if not count or count < 2:
+            return a.say.price(product, when)
+        each = product.price / count
+        return Answer((f"{a.name_of(product)}{format_price(product.price)}{count}{unit}，一{unit}合"
+                       f"{format_amount(each)}元。",), product.sku, (f"{product.sku}.price",),
+                      (format_amount(each), str(count)), about=(product.sku,))
+    return a.per_product(query, now, write)
+
+
+def compare(a: "Answerer", query: Query, now: datetime | None) -> Answer:
+    skus = list(dict.fromkeys(query.named)) if len(set(query.named)) >= 2 else list(query.guess.skus)
+    products = [p for p in (a.catalog.product(s) for s in skus[:4]) if p]
+    if len(products) < 2:
+        return a.per_product(query, now, a.single)
+    rest = a.resolver.without_names(query.text, skus)
+    if _DIFFERENCE.search(rest) and len(products) == 2:
+        low, high = sorted(products, key=lambda p: p.price)
+        gap = high.price - low.price
+        return Answer((f"{a.name_of(high)}{format_price(high.price)}，{a.name_of(low)}{format_price(low.price)}，"
+                       f"差{format_price(gap)}。",), None, (f"{high.sku}.price", f"{low.sku}.price"),
+                      (format_amount(gap),), about=(high.sku, low.sku))
+    if _VALUE.search(rest) and asked_class(rest) is None:
+        answers = [unit_price(a, Query(query.text, "unit_price", _one(a, p)), now) for p in products]
+        return _with_verdict(a, answers, None)
+    single = Query(query.text, a.plain_intent(rest), query.guess, named=query.named)
+    if single.intent == "fact" and asked_class(rest) is None and not a.index.search(rest):
+        answers = [_overview(a, p) for p in products]  # "有啥区别": each one's own facts, side by side
+    else:
+        answers = [a.single(p, single, now) for p in products]
+    if not all(x.sentences and x.sources for x in answers):
+        return Answer((), None, (), about=tuple(p.sku for p in products))
+    return _with_verdict(a, answers, _which_more(a, products, rest))
+
+
+def _one(a: "Answerer", product: Product):
+    from .product_resolver import ProductGuess
+    return ProductGuess((product.sku,), "named")
+
+
+def _overview(a: "Answerer", product: Product) -> Answer:
+    facts, sources = a.say.highlights(product, limit=3)
+    return Answer((f"{a.name_of(product)}：{facts}，到手价{format_price(product.price)}。",), product.sku,
+                  sources + (f"{product.sku}.price",), about=(product.sku,))
+
+
+def _with_verdict(a: "Answerer", answers: list[Answer], verdict: str | None) -> Answer:
+    from .answers import joined
+    both = joined(answers, None)
+    if verdict:
+        both = Answer(both.sentences + (verdict,), None, both.sources, both.derived, about=both.about)
+    return both
+
+
+def _which_more(a: "Answerer", products: list[Product], text: str) -> str | None:
+    kind = asked_class(text)
+    if kind is None and re.search(r"便宜|贵|价", text):
+        cheaper = min(products, key=lambda p: p.price)
+        return f"{a.name_of(cheaper)}价格更低。" if len({p.price for p in products}) > 1 else "价格一样。"
+    if kind not in _BIGGER:
+        return None
+    values = []
+    for product in products:
+        choice = a.say.specs(product, text)
+        number = re.search(r"\d+(?:\.\d+)?", choice.sentences[0].split("是", 1)[-1]) if choice else None
+        if number is None or (choice and len(choice.sources) != 1):
+            return None
+        values.append((float(number.group(0)), product))
+    if len({v for v, _ in values}) == 1:
+        return "这一项是一样的。"
+    return f"{a.name_of(max(values, key=lambda v: v[0])[1])}{_BIGGER[kind]}。"
+
+
+# ---- sizes ------------------------------------------------------------------------------------
+_RANGE_SPEC = re.compile(r"适用体重|体重|适用身高|身高")
+
+
+def _spec_range(value: str) -> tuple[float, float] | None:
+    """"4-8kg" -> (4, 8); "5kg以下" -> (0, 5); "14kg以上" -> (14, inf); 斤 read as half a kg."""
+    scale = 0.5 if "斤" in value else 1.0
+    if m := re.search(r"(\d+(?:\.\d+)?)\s*[-~～至到]\s*(\d+(?:\.\d+)?)", value):
+        return float(m.group(1)) * scale, float(m.group(2)) * scale
+    if m := re.search(r"(\d+(?:\.\d+)?)\s*(?:kg|公斤|斤)?\s*(?:以下|以内|及以下)", value):
+        return 0.0, float(m.group(1)) * scale
+    if m := re.search(r"(\d+(?:\.\d+)?)\s*(?:kg|公斤|斤)?\s*(?:以上|及以上)", value):
+        return float(m.group(1)) * scale, float("inf")
+    return None
+
+
+def _variant_by_range(a: "Answerer", products: list[Product], height: float | None,
+                      weight: float | None) -> Answer | None:
+    """Variants sized by a weight or height range each (纸尿裤 S码 适用体重4-8kg): the ones that fit."""
+    fitting, sources = [], []
+    for product in products:
+        for key, value in product.specs.items():
+            if not _RANGE_SPEC.search(key):
+                continue
+            measure = height if "身高" in key else weight
+            bounds = _spec_range(value)
+            if measure is not None and bounds and bounds[0] <= measure <= bounds[1] and not product.sold_out:
+                fitting.append((product, key, value))
+                sources.append(f"{product.sku}.specs.{key}")
+    if not fitting:
+        return None
+    said = "，".join(f"{a.name_of(p)}（{k}{v}）" for p, k, v in fitting[:3])
+    verb = "都可以" if len(fitting) > 1 else "合适"
+    return Answer((f"按适用范围，{said}{verb}。",), fitting[0][0].sku if len(fitting) == 1 else None,
+                  tuple(sources), about=tuple(p.sku for p, _, _ in fitting))
+
+
+def size(a: "Answerer", query: Query, now: datetime | None) -> Answer:
+    height, weight = query.height_cm, query.weight_kg
+    if height is None and weight is None:
+        height, weight = body_measures(query.text)
+    family = [p for p in (a.catalog.product(s) for s in query.guess.skus) if p]
+    if len(family) > 1 and (height or weight):
+        by_range = _variant_by_range(a, family, height, weight)
+        if by_range is not None:
+            return by_range
+    candidates = [p for p in family if size_chart(p)]
+    if not candidates and not query.named:
+        charted = [p for p in a.catalog.products if size_chart(p)]
+        candidates = charted if len(charted) == 1 else []
+    charts = {size_chart(p)[0] + str(size_chart(p)[1]) for p in candidates}
+    if not candidates or len(charts) > 1:
+        return a.per_product(query, now, a.single)
+    product = candidates[0]
+    key, rows = size_chart(product)
+    names = "、".join(a.name_of(p) for p in candidates)
+    sources = tuple(f"{p.sku}.specs.{key}" for p in candidates)
+    picked = pick_size(rows, height, weight) if (height or weight) else None
+    if picked is None:
+        return Answer((f"{names}的{key}：{product.specs[key]}。",), product.sku, sources, about=(product.sku,))
+    chosen, why = picked
+    tail = f"，{why}" if why else ""
+    code = chosen if chosen.endswith(("码", "号")) else f"{chosen}码"
+    return Answer((f"按{names}的尺码表，您这个身高体重建议选{code}{tail}。",),
+                  product.sku if len(candidates) == 1 else None, sources, about=tuple(p.sku for p in candidates))
+
+
+# ---- how long a pack lasts --------------------------------------------------------------------
+_PACKS = re.compile(r"(\d+|[两二三四五六])\s*(?:瓶|罐|盒|袋|包|桶)")
+
+
+def dose(a: "Answerer", query: Query, now: datetime | None) -> Answer:
+    packs_match = _PACKS.search(query.text)
+    packs = 1
+    if packs_match:
+        word = packs_match.group(1)
+        packs = int(word) if word.isdigit() else "一两二三四五六".index(word) if word in "两二三四五六" else 1
+        packs = 2 if word == "两" else packs
+
+    def write(product: Product, q: Query, when: datetime | None) -> Answer:
+        worked = lasts_days(product, packs)
+        if worked is None:
+            return a.fact(product, q, when)
+        _, said, numbers, source = worked
+        sources = [f"{product.sku}.specs.{k}" for k in product.specs if k == source]
+        sources += [f"{product.sku}.faq[{i}]" for i, f in enumerate(product.faq) if f.q == source]
+        return Answer((f"按{a.name_of(product)}的用量算，{said}",), product.sku, tuple(sources),
+                      tuple(numbers), about=(product.sku,))
+    return a.per_product(query, now, write)
+
+
+__all__ = ["basket", "compare", "dose", "size", "unit_price", "count_word"]
