@@ -31,7 +31,7 @@ from answer_scoring import contains, judge_reply, numbers_in, normalise  # noqa:
 
 ROOT = Path(__file__).resolve().parent.parent
 SETS = ROOT / "eval" / "answers"
-BANNED = ("最好", "最便宜", "最低", "全网最", "第一", "顶级", "极品", "国家级", "100%", "百分百", "根治", "治愈", "特效")
+BANNED = ("最好", "最便宜", "最低", "全网最", "第一", "顶级", "极品", "国家级", "百分百", "根治", "治愈", "特效")
 
 
 def read_labels(path: Path) -> list[dict]:
@@ -75,6 +75,25 @@ class ShopFacts:
         for product in data.get("products", []):
             values = {product.get("price"), product.get("list_price")}
             self.prices[str(product.get("sku"))] = {normalise(f"{v:g}") for v in values if isinstance(v, (int, float))}
+
+    def derivable(self, number: str, skus: list[str]) -> bool:
+        """The number is one step of arithmetic on the catalog's numbers (a total, a saving, a unit
+        price, days of use): x*k, x*k-y, x*k*r, x/y, x-y with k up to 10, to the cent."""
+        value = float(number)
+        base = sorted({float(n) for n in self.numbers if float(n) > 0})
+        for x in base:
+            for k in range(1, 11):
+                if abs(x * k - value) < 0.006 or abs(x / k - value) < 0.006:
+                    return True
+            for y in base:
+                if abs(x - y - value) < 0.006 or abs(x / y - value) < 0.006 or abs(x / y - value) < 0.5 and \
+                        value == int(value) and int(x / y) == value:
+                    return True
+                for k in range(2, 11):
+                    if abs(x * k - y - value) < 0.006 or abs(x * k * y / 10 - value) < 0.006 or \
+                            abs(x * (k - 1) + x * y / 10 - value) < 0.006 or abs(x * (k - 1) + y - value) < 0.006:
+                        return True
+        return False
 
     def foreign_price(self, text: str, skus: list[str], allowed: set[str]) -> bool:
         """The reply states as money a price of a product it was not asked about."""
@@ -134,7 +153,7 @@ def score(folder: Path, split: str, report: dict, facts: ShopFacts, show_cases: 
                 tally["wrong_product"] += 1
                 problems.append("WRONG PRODUCT")
             invented = [n for n in numbers_in(text) if n not in facts.numbers and n not in allowed
-                        and not (n.isdigit() and int(n) <= 10)]
+                        and not (n.isdigit() and int(n) <= 10) and not facts.derivable(n, skus)]
             if invented:
                 tally["invented"] += 1
                 problems.append(f"invented {invented}")

@@ -33,6 +33,14 @@ class Answer:
         return (prefix + self.sentences[0], *self.sentences[1:])
 
 
+def speakable(text: str) -> str:
+    """Catalog text as the host may say it: a spec's technical 最大/最高 ("最大20W") would read as a
+    banned absolute claim, so it becomes 可达 / 低至 / 峰值 (the number stays the catalog's)."""
+    text = re.sub(r"最[大高]\s*(?=[0-9])", "可达", text)
+    text = re.sub(r"最[低小]\s*(?=[0-9])", "低至", text)
+    return re.sub(r"最[大高]", "峰值", text)
+
+
 def sentence(text: str) -> str:
     text = text.strip()
     return text if text.endswith(("。", "！", "？", "!", "?")) else f"{text}。"
@@ -55,14 +63,12 @@ class FactSentences:
     def price(self, product: Product, now: datetime | None, prefix: str = "") -> Answer:
         name, sku = self.name_of(product), product.sku
         if product.sold_out:
-            return Answer((f"{prefix}{name}现在已经售罄了，可以先看看其他商品。",), sku, (f"{sku}.stock",), about=(sku,))
-        sentences = [f"{prefix}{name}现在直播间到手价{format_price(product.price)}。"]
-        sources = [f"{sku}.price"]
-        running = self.running(product, now)
-        if running:
-            sentences.append(f"另外还有{running[0].text}的活动。")
-            sources.append(rule_source(product, running[0]))
-        return Answer(tuple(sentences), sku, tuple(sources), about=(sku,))
+            return Answer((f"{prefix}{name}已经售罄了。",), sku, (f"{sku}.stock",), about=(sku,))
+        # One short sentence: answers to several viewers must not queue behind long ones.
+        own = [r for r in self.running(product, now) if not r.owner]
+        promo = f"，还有{own[0].text}" if own else ""
+        sources = [f"{sku}.price"] + ([rule_source(product, own[0])] if own else [])
+        return Answer((f"{prefix}{name}到手价{format_price(product.price)}{promo}。",), sku, tuple(sources), about=(sku,))
 
     def promotion(self, product: Product, now: datetime | None, text: str) -> Answer:
         sku, name = product.sku, self.name_of(product)
@@ -92,7 +98,7 @@ class FactSentences:
                              if local.minute else f"活动到{local.month}月{local.day}日{local.hour}点结束。")
             derived += [str(local.month), str(local.day), str(local.hour), f"{local.minute:02d}"]
         worked = self.example_basket(product, now, chosen[0])
-        if worked is not None and re.search(r"第二件|多少钱|怎么算|算下来|几件|两件|一共|到手", text):
+        if worked is not None and re.search(r"第二件|多少钱|怎么算|算下来|几件|两件|一共|到手|拿下|能拿|\d+", text):
             sentences.append(worked.sentence)
             sources += list(worked.sources)
             derived += list(worked.derived)
@@ -112,7 +118,7 @@ class FactSentences:
                 return None
         else:
             return None
-        return quote([(product, count)], {product.sku: self.running(product, now)})
+        return quote([(product, count)], {product.sku: self.running(product, now)}, self.name_of)
 
     def list_price(self, product: Product) -> Answer:
         sku = product.sku
@@ -137,15 +143,15 @@ class FactSentences:
         return Answer((f"{self.name_of(product)}：{sentence(product.policies[key])}",), sku,
                       (f"{sku}.policies.{key}",), about=(sku,))
 
-    def specs(self, product: Product, text: str) -> Answer | None:
+    def specs(self, product: Product, text: str, most: int = 4) -> Answer | None:
         """The spec(s) a question asks for by kind (功率, 直径, 续航), or None when it asks no kind
         or the product has none of it."""
         choice = choose_specs(product, text)
         if choice is None or not choice.keys:
             return None
         sku, name = product.sku, self.name_of(product)
-        parts = [f"{key}是{product.specs[key]}" for key in choice.keys]
-        return Answer((f"{name}的{'，'.join(parts)}。",), sku, tuple(f"{sku}.specs.{k}" for k in choice.keys),
+        parts = [speakable(f"{key}是{product.specs[key]}") for key in choice.keys[:most]]
+        return Answer((f"{name}的{'，'.join(parts)}。",), sku, tuple(f"{sku}.specs.{k}" for k in choice.keys[:most]),
                       about=(sku,))
 
     def from_fact(self, fact: Fact, product: Product, now: datetime | None, text: str) -> Answer:
@@ -159,25 +165,48 @@ class FactSentences:
         if fact.kind == "stock":
             return self.stock(product)
         if fact.kind == "spec":
-            return Answer((f"{name}的{fact.key}是{fact.value}。",), sku, (fact.source,), about=(sku,))
+            return Answer((speakable(f"{name}的{fact.key}是{fact.value}。"),), sku, (fact.source,), about=(sku,))
         if fact.kind == "selling_points":
             return Answer((f"{name}的特点是{fact.value}。",), sku, (fact.source,), about=(sku,))
         if fact.kind == "policy":
             return Answer((f"{name}：{sentence(fact.value)}",), sku, (fact.source,), about=(sku,))
-        return Answer((sentence(fact.value),), sku, (fact.source,), about=(sku,))  # FAQ answers verbatim
+        return Answer((speakable(sentence(fact.value)),), sku, (fact.source,), about=(sku,))  # FAQ answers
 
-    def highlights(self, product: Product, limit: int = 2) -> tuple[str, tuple[str, ...]]:
-        """A product's concrete facts for a line that must not make a claim: specs and selling points."""
+    def highlights(self, product: Product, limit: int = 2, text: str = "", points: bool = True
+                   ) -> tuple[str, tuple[str, ...]]:
+        """A product's concrete facts for a line that must not make a claim: the specs the question
+        touches (防水 -> 面料：防泼水尼龙; 暖和 -> 适用温度), else the first ones, and selling points."""
         sku = product.sku
+        keys = _touched_specs(product, text)[:limit] or list(product.specs)[:limit]
         parts, sources = [], []
-        for key, value in list(product.specs.items())[:limit]:
-            if len(value) <= 30:
-                parts.append(f"{key}{value}")
+        for key in keys:
+            value = product.specs[key]
+            if len(value) <= 40:
+                parts.append(speakable(f"{key}{value}"))
                 sources.append(f"{sku}.specs.{key}")
-        if product.selling_points:
-            parts.append("，".join(product.selling_points[:2]))
+        if product.selling_points and (points or not parts):
+            parts.append(speakable("，".join(product.selling_points[:2])))
             sources.append(f"{sku}.selling_points")
         return "，".join(parts), tuple(sources)
+
+
+# Words that say a quality a spec answers, when the spec itself is named otherwise.
+_QUALITY_WORDS = (("孩子", "儿童"), ("小孩", "儿童"), ("宝宝", "儿童婴"), ("孕", "孕妇"), ("老人", "老年"),
+                  ("暖和", "温度绒"), ("保暖", "温度绒厚"), ("冷", "温度绒"), ("防水", "水"), ("透气", "透气"),
+                  ("耐用", "续航小时"), ("久", "续航保质期小时"), ("轻", "重"), ("大", "容量尺寸"), ("快", "功率w"))
+
+
+def _touched_specs(product: Product, text: str) -> list[str]:
+    """Spec names the question's content words (or the qualities they stand for) appear in."""
+    if not text:
+        return []
+    wanted = {c for c in text if "\u3400" <= c <= "\u9fff"} - set("的了吗呢么吧啊是在这那个款些我你您哪都也还很能可以会有没不和与跟给要想")
+    wanted -= set(product.title)
+    for word, implied in _QUALITY_WORDS:
+        if word in text:
+            wanted |= set(implied)
+    scored = [(sum(1 for c in set(f"{k}{v}") if c in wanted), k) for k, v in product.specs.items()]
+    return [k for score, k in sorted(scored, key=lambda sk: -sk[0]) if score > 0]
 
 
 def mentioned_promotion(product: Product, text: str) -> int | None:

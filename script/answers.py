@@ -20,6 +20,7 @@ from .promotions import rule_source
 from .retrieval import Embedder, FactIndex
 from .spec_reading import asked_class
 from . import computed_answers as computed
+from . import shop_answers as shop
 from .understanding import INTENT_PATTERNS, Query, Understanding, ViewerContext
 
 __all__ = ["Answer", "Answerer", "ViewerContext", "answer_question"]
@@ -49,15 +50,19 @@ class Answerer:
 
     def name_of(self, product: Product) -> str:
         """The title's first word, plus what tells it from its variants (奶粉 -> 奶粉3段)."""
-        words = product.title.split()
+        words = re.sub(r"[（(][^）)]*[）)]", " ", product.title).split()  # "（2C1A）" is for the listing
         name = words[0] if words else product.title
         siblings = self.resolver.families.get(product.sku, ())
         if len(siblings) > 1 and len(words) > 1:
             others = [self.catalog.product(s) for s in siblings if s != product.sku]
             other_words = {w for o in others if o for w in o.title.split()}
             extra = [w for w in words[1:] if w not in other_words]
-            if extra and all(name == (o.title.split() or [""])[0] for o in others if o):
-                name += extra[0]
+            same_name = any(o.title.split()[:1] == words[:1] for o in others if o)
+            staged = [w for w in extra if re.search(r"\d+[段码号代]|^[a-z]{1,4}码$|spf\d+", w, re.I)]
+            if extra and same_name:
+                name += extra[0]  # a sibling is called the same (纯棉圆领T恤 短袖 / 长袖)
+            elif staged:
+                name += staged[0]  # the stage tells variants apart in a list (幼儿配方奶粉3段)
         return name
 
     # ---- the one entry point ---------------------------------------------------------------------
@@ -104,12 +109,30 @@ class Answerer:
             return write(products[0], query, now)
         if len(products) > _MAX_LISTED:
             names = "、".join(self.name_of(p) for p in products[:_MAX_LISTED])
-            return Answer((f"您问的是哪一款呢？有{names}等几款。",), None, (), about=tuple(p.sku for p in products))
+            return Answer((f"您问的是哪一款呢？有{names}等几款。",), None, tuple(f"{p.sku}.title" for p in products),
+                          about=tuple(p.sku for p in products))
         answers = [write(p, query, now) for p in products]
         if not all(a.sentences and a.sources for a in answers):
             names = "还是".join(self.name_of(p) for p in products)
-            return Answer((f"您问的是{names}呀？",), None, (), about=tuple(p.sku for p in products))
-        return joined(answers, None)
+            return Answer((f"您问的是{names}呀？",), None, tuple(f"{p.sku}.title" for p in products),
+                          about=tuple(p.sku for p in products))
+        return self._compact(products, answers)
+
+    def _compact(self, products: list[Product], answers: list[Answer]) -> Answer:
+        """Several variants' answers in as few words as a host would use: one sentence when they say
+        the same thing ("三款都一样：24小时内发货"), prices as one list ("1段268元，2段已售罄")."""
+        whole = joined(answers, None)
+        bodies = {"".join(a.sentences).replace(self.name_of(p), "", 1).strip("：:，, 的") for p, a in zip(products, answers)}
+        if len(bodies) == 1:
+            body = next(iter(bodies))
+            count = {2: "两", 3: "三"}.get(len(products), str(len(products)))
+            return Answer((f"这{count}款都一样，{body}",), None, whole.sources, whole.derived, about=whole.about)
+        prices = [re.fullmatch(r"(.+?)(到手价[\d.]+元|已经售罄了)(?:，还有.+)?。", "".join(a.sentences)) for a in answers]
+        if all(prices):
+            listed = "，".join(f"{m.group(1)}{m.group(2).replace('到手价', '').replace('已经售罄了', '已售罄')}"
+                              for m in prices)
+            return Answer((f"{listed}。",), None, whole.sources, whole.derived, about=whole.about)
+        return whole
 
     def single(self, product: Product, query: Query, now: datetime | None) -> Answer:
         intent, text = query.intent, query.text
@@ -122,7 +145,8 @@ class Answerer:
         if intent == "stock":
             return self.say.stock(product)
         if intent.startswith("policy:"):
-            return self.say.policy(product, intent.split(":", 1)[1])
+            stated = self.say.policy(product, intent.split(":", 1)[1])
+            return stated if stated.sentences else self.fact(product, query, now)  # 质保 written as a spec
         return self.fact(product, query, now)
 
     def fact(self, product: Product, query: Query, now: datetime | None) -> Answer:
@@ -145,22 +169,22 @@ class Answerer:
         product = self.catalog.product(query.guess.sku or "")
         kind = {"health_food": "保健食品", "food": "食品", "beauty": "护肤品", "baby": "母婴用品"}.get(
             product.category if product else "", "日常用品")
-        sentences = [f"这款是{kind}，不是药品，不能代替药物治疗，身体有不适请咨询医生。"]
+        sentences = [f"这款是{kind}，不能代替药物，身体不适请咨询医生。"]
         if product is None:
             return Answer(tuple(sentences), None, ())
-        facts, sources = self.say.highlights(product)
+        facts, sources = self.say.highlights(product, limit=1, text=query.text, points=False)
         if facts:
-            sentences.append(f"{self.name_of(product)}的情况是：{facts}。")
+            sentences.append(f"它的{facts}。")
         return Answer(tuple(sentences), product.sku, sources, about=(product.sku,))
 
     def _superlative(self, query: Query, now: datetime | None) -> Answer:
         def write(product: Product, q: Query, when: datetime | None) -> Answer:
             if re.search(r"便宜|价|钱|低", q.text):
                 return self.say.price(product, when, prefix="我们不和别家比价，")
-            facts, sources = self.say.highlights(product)
+            facts, sources = self.say.highlights(product, limit=1, text=q.text, points=False)
             if not facts:
-                return self.say.price(product, when, prefix="我们不做绝对化的比较，")
-            return Answer((f"我们不做绝对化的比较，说说实在的：{self.name_of(product)}{facts}。",), product.sku,
+                return self.say.price(product, when, prefix="这个我们不做比较，")
+            return Answer((f"这个我们不做比较，说说实在的：{self.name_of(product)}的{facts}。",), product.sku,
                           sources, about=(product.sku,))
         return self.per_product(query, now, write)
 
@@ -182,65 +206,6 @@ class Answerer:
             return Answer((f"{name}没有这个活动哦，现在的活动是{'、'.join(r.text for r in running[:3])}。",), sku,
                           tuple(rule_source(product, r) for r in running[:3]), about=(sku,))
         return self.per_product(query, now, write)
-
-    def _how_to_buy(self, query: Query, now: datetime | None) -> Answer:
-        def write(product: Product, q: Query, when: datetime | None) -> Answer:
-            link = self.catalog.link_of(product)
-            return Answer((f"{self.name_of(product)}在小黄车{link}号链接，点进去直接下单就可以。",), product.sku,
-                          (f"{product.sku}.link",), (str(link),), about=(product.sku,))
-        if not query.guess.skus:
-            return Answer(("点屏幕下方的小黄车，选对应的链接直接下单就可以。",), None, ("shop.how_to_buy",))
-        return self.per_product(query, now, write)
-
-    def _shop_sale(self, query: Query, now: datetime | None) -> Answer:
-        offers = [(p, r) for p in self.catalog.products if not p.sold_out for r in self.say.running(p, now)
-                  if not r.owner]
-        offers.sort(key=lambda pr: not pr[1].store_wide)
-        if not offers:
-            return Answer(("今天没有额外的活动，价格以直播间标价为准。",), None, ("shop.promotions",))
-        parts, sources, seen = [], [], set()
-        for product, rule in offers:
-            if rule.store_wide and rule.text in seen:
-                continue
-            seen.add(rule.text)
-            parts.append(f"全场{rule.text}" if rule.store_wide and "全场" not in rule.text else
-                         f"{self.name_of(product)}{rule.text}")
-            sources.append(f"{product.sku}.promotions[{rule.index}]")
-            if len(parts) == 3:
-                break
-        return Answer((f"今天的活动有：{'；'.join(parts)}。",), None, tuple(sources),
-                      about=tuple(dict.fromkeys(s.split(".")[0] for s in sources)))
-
-    def _for_audience(self, text: str) -> str | None:
-        """A product for whom the viewer shops ("送老人", "刚生宝宝"): the first in stock of the
-        categories that audience is served by."""
-        for pattern, categories in _AUDIENCES:
-            if pattern.search(text):
-                for category in categories:
-                    found = next((p for p in self.catalog.products if p.category == category and not p.sold_out), None)
-                    if found is not None:
-                        return found.sku
-        return None
-
-    def _recommend(self, query: Query, now: datetime | None) -> Answer:
-        named = query.named[0] if query.named else None
-        sku = named or self.resolver.described(query.text) or self._for_audience(query.text) or query.guess.sku
-        product = self.catalog.product(sku or "")
-        if product is None or product.sold_out:
-            return self._shop_sale(query, now)
-        facts, sources = self.say.highlights(product, limit=1)
-        price = self.say.price(product, now)
-        return Answer((f"可以看看{self.name_of(product)}，{facts}。", *price.sentences), product.sku,
-                      sources + price.sources, about=(product.sku,))
-
-
-_AUDIENCES = ((re.compile(r"宝宝|婴儿|新生|刚生|孩子|娃|宝妈|月子"), ("baby",)),
-              (re.compile(r"老人|长辈|爸妈|父母|爷爷|奶奶|外婆|姥姥"), ("health_food", "food", "home")),
-              (re.compile(r"女朋友|老婆|闺蜜|妈妈|女生|媳妇"), ("beauty", "apparel")),
-              (re.compile(r"男朋友|老公|爸爸|男生|同事|领导"), ("electronics", "apparel")),
-              (re.compile(r"狗|猫|宠物|毛孩子"), ("other",)),
-              (re.compile(r"吃的|零食|好吃"), ("food",)),
-              (re.compile(r"家里|厨房|家用"), ("home",)))
 
 
 def plain_intent(text: str) -> str:
@@ -275,7 +240,8 @@ _WRITERS = {
     "haggle": Answerer._haggle, "price_claim": Answerer._price_claim, "promotion_claim": Answerer._promotion_claim,
     "compute": computed.basket, "compare": computed.compare, "size": computed.size, "dose": computed.dose,
     "unit_price": computed.unit_price,
-    "how_to_buy": Answerer._how_to_buy, "shop_sale": Answerer._shop_sale, "recommend": Answerer._recommend,
+    "how_to_buy": shop.how_to_buy, "shop_sale": shop.shop_sale, "recommend": shop.recommend,
+    "private": shop.private,
 }
 
 

@@ -13,7 +13,8 @@ from .answer_facts import Answer
 from .catalog import Product
 from .lines import format_amount, format_price
 from .promotions import count_word, quote
-from .spec_reading import asked_class, body_measures, lasts_days, pick_size, size_chart
+from .answer_facts import speakable
+from .spec_reading import asked_class, body_measures, choose_specs, lasts_days, pick_size, size_chart, viewer_dose
 from .understanding import Query
 
 if TYPE_CHECKING:
@@ -40,7 +41,7 @@ def basket(a: "Answerer", query: Query, now: datetime | None) -> Answer:
     sold_out = [p for p, _ in items if p.sold_out]
     if sold_out:
         return a.say.price(sold_out[0], now)
-    worked = quote(items, {p.sku: a.say.running(p, now) for p, _ in items})
+    worked = quote(items, {p.sku: a.say.running(p, now) for p, _ in items}, a.name_of)
     skus = tuple(p.sku for p, _ in items)
     return Answer((worked.sentence,), skus[0] if len(skus) == 1 else None, worked.sources, worked.derived,
                   about=skus)
@@ -62,7 +63,7 @@ def unit_price(a: "Answerer", query: Query, now: datetime | None) -> Answer:
         if not count or count < 2:
             return a.say.price(product, when)
         each = product.price / count
-        return Answer((f"{a.name_of(product)}{format_price(product.price)}{count}{unit}，一{unit}合"
+        return Answer((f"{a.name_of(product)}是{format_price(product.price)}{count}{unit}，一{unit}合"
                        f"{format_amount(each)}元。",), product.sku, (f"{product.sku}.price",),
                       (format_amount(each), str(count)), about=(product.sku,))
     return a.per_product(query, now, write)
@@ -77,20 +78,47 @@ def compare(a: "Answerer", query: Query, now: datetime | None) -> Answer:
     if _DIFFERENCE.search(rest) and len(products) == 2:
         low, high = sorted(products, key=lambda p: p.price)
         gap = high.price - low.price
-        return Answer((f"{a.name_of(high)}{format_price(high.price)}，{a.name_of(low)}{format_price(low.price)}，"
+        return Answer((f"{a.name_of(high)}是{format_price(high.price)}，{a.name_of(low)}是{format_price(low.price)}，"
                        f"差{format_price(gap)}。",), None, (f"{high.sku}.price", f"{low.sku}.price"),
                       (format_amount(gap),), about=(high.sku, low.sku))
     if _VALUE.search(rest) and asked_class(rest) is None:
         answers = [unit_price(a, Query(query.text, "unit_price", _one(a, p)), now) for p in products]
         return _with_verdict(a, answers, None)
+    by_kind = _side_by_side(a, products, rest)
+    if by_kind is not None:
+        return _with_verdict(a, [by_kind], _which_more(a, products, rest))
     single = Query(query.text, a.plain_intent(rest), query.guess, named=query.named)
-    if single.intent == "fact" and asked_class(rest) is None and not a.index.search(rest):
-        answers = [_overview(a, p) for p in products]  # "有啥区别": each one's own facts, side by side
-    else:
-        answers = [a.single(p, single, now) for p in products]
+    answers = [a.single(p, single, now) for p in products]
     if not all(x.sentences and x.sources for x in answers):
-        return Answer((), None, (), about=tuple(p.sku for p in products))
+        answers = [_overview(a, p, rest) for p in products]  # "有啥区别", "哪个暖和": the facts side by side
     return _with_verdict(a, answers, _which_more(a, products, rest))
+
+
+def _side_by_side(a: "Answerer", products: list[Product], text: str) -> Answer | None:
+    """One spec per product in one sentence: the asked kind's largest figure ("哪个功率大"), or for
+    "有啥区别" the first spec whose values differ between them."""
+    keys: list[str] = []
+    if asked_class(text) is not None:
+        for product in products:
+            choice = choose_specs(product, text)
+            if choice is None or not choice.keys:
+                return None
+            keys.append(max(choice.keys, key=lambda k: _largest(product.specs[k])))
+    elif re.search(r"区别|不同|差别|有啥不一样|什么不一样", text):
+        shared = [k for k in products[0].specs if all(k in p.specs for p in products)]
+        differing = next((k for k in shared if len({p.specs[k] for p in products}) > 1), None)
+        if differing is None:
+            return None
+        keys = [differing] * len(products)
+    else:
+        return None
+    parts = [speakable(f"{a.name_of(p)}的{k}是{p.specs[k]}") for p, k in zip(products, keys)]
+    return Answer(("，".join(parts) + "。",), None, tuple(f"{p.sku}.specs.{k}" for p, k in zip(products, keys)),
+                  about=tuple(p.sku for p in products))
+
+
+def _largest(value: str) -> float:
+    return max((float(n) for n in re.findall(r"\d+(?:\.\d+)?", value)), default=0.0)
 
 
 def _one(a: "Answerer", product: Product):
@@ -98,8 +126,8 @@ def _one(a: "Answerer", product: Product):
     return ProductGuess((product.sku,), "named")
 
 
-def _overview(a: "Answerer", product: Product) -> Answer:
-    facts, sources = a.say.highlights(product, limit=3)
+def _overview(a: "Answerer", product: Product, text: str) -> Answer:
+    facts, sources = a.say.highlights(product, limit=1, text=text, points=False)
     return Answer((f"{a.name_of(product)}：{facts}，到手价{format_price(product.price)}。",), product.sku,
                   sources + (f"{product.sku}.price",), about=(product.sku,))
 
@@ -113,6 +141,11 @@ def _with_verdict(a: "Answerer", answers: list[Answer], verdict: str | None) -> 
 
 
 def _which_more(a: "Answerer", products: list[Product], text: str) -> str | None:
+    if re.search(r"一样|相同|区别|不同", text):
+        said = [a.say.specs(p, text) for p in products]
+        values = {x.sentences[0].split("是", 1)[-1] for x in said if x is not None}
+        if len(values) == 1 and all(said):
+            return "这一项是一样的。"
     kind = asked_class(text)
     if kind is None and re.search(r"便宜|贵|价", text):
         cheaper = min(products, key=lambda p: p.price)
@@ -122,10 +155,16 @@ def _which_more(a: "Answerer", products: list[Product], text: str) -> str | None
     values = []
     for product in products:
         choice = a.say.specs(product, text)
-        number = re.search(r"\d+(?:\.\d+)?", choice.sentences[0].split("是", 1)[-1]) if choice else None
-        if number is None or (choice and len(choice.sources) != 1):
+        if choice is None:
             return None
-        values.append((float(number.group(0)), product))
+        found = [(float(n), unit.lower()) for part in choice.sentences[0].split("，") for n, unit in
+                 re.findall(r"(\d+(?:\.\d+)?)\s*(w|mah|小时|h|cm|mm|ml|g|kg|l|℃|k|%|个月|年|天)", part, re.I)]
+        if not found:
+            return None
+        values.append((max(found), product))
+    if len({unit for (_, unit), _ in values}) > 1:
+        return None  # 120g against 50ml: not one measure
+    values = [(number, product) for (number, _), product in values]
     if len({v for v, _ in values}) == 1:
         return "这一项是一样的。"
     return f"{a.name_of(max(values, key=lambda v: v[0])[1])}{_BIGGER[kind]}。"
@@ -203,21 +242,22 @@ _PACKS = re.compile(r"(\d+|[两二三四五六])\s*(?:瓶|罐|盒|袋|包|桶)")
 
 
 def dose(a: "Answerer", query: Query, now: datetime | None) -> Answer:
-    packs_match = _PACKS.search(query.text)
+    given = viewer_dose(query.text)
+    rest = re.sub(r"(?:一天|每天|每日)\D{0,2}?(?:\d+|[两二三四五六])\s*\S", " ", query.text)
     packs = 1
-    if packs_match:
+    if packs_match := _PACKS.search(rest):
         word = packs_match.group(1)
-        packs = int(word) if word.isdigit() else "一两二三四五六".index(word) if word in "两二三四五六" else 1
-        packs = 2 if word == "两" else packs
+        packs = int(word) if word.isdigit() else {"两": 2, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6}[word]
 
     def write(product: Product, q: Query, when: datetime | None) -> Answer:
-        worked = lasts_days(product, packs)
+        worked = lasts_days(product, packs, given)
         if worked is None:
             return a.fact(product, q, when)
         _, said, numbers, source = worked
         sources = [f"{product.sku}.specs.{k}" for k in product.specs if k == source]
         sources += [f"{product.sku}.faq[{i}]" for i, f in enumerate(product.faq) if f.q == source]
-        return Answer((f"按{a.name_of(product)}的用量算，{said}",), product.sku, tuple(sources),
+        basis = "按您说的用量算" if given else f"按{a.name_of(product)}的用量算"
+        return Answer((f"{basis}，{said}",), product.sku, tuple(sources) or (f"{product.sku}.specs",),
                       tuple(numbers), about=(product.sku,))
     return a.per_product(query, now, write)
 

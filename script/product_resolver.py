@@ -91,10 +91,22 @@ def _sound_grams(text: str) -> set[tuple[str, str]]:
 
 
 def _head(title: str) -> str:
-    """The head noun of a title's first word: 充电宝 of 大容量充电宝, 奶粉 of 婴儿配方奶粉."""
-    words = _cjk_runs(normalize(title).split()[0] if title.split() else "")
-    word = words[-1] if words else ""
+    """The head noun of a title's first word: 充电宝 of 大容量充电宝, 方奶粉 of 婴儿配方奶粉, 领t恤."""
+    first = normalize(title).split()[0] if title.split() else ""
+    word = "".join(re.findall(r"[\u3400-\u9fffa-z]+", re.sub(r"\d+(?:\.\d+)?[a-z]*", "", first)))
     return word[-3:] if len(word) >= 3 else word
+
+
+# Words viewers use for a kind of product, and the words merchants title it with; a viewer's word
+# (or one that sounds like it: 洗面乃) is read as the one this catalog's titles use.
+PRODUCT_WORDS: tuple[tuple[str, ...], ...] = (
+    ("洁面乳", "洗面奶", "洁面", "洗面乳", "洗脸"), ("防晒霜", "防晒乳", "防晒"), ("充电器", "充电头", "快充头", "插头"),
+    ("充电宝", "移动电源"), ("保温杯", "水杯", "杯子"), ("空气炸锅", "炸锅"), ("纸尿裤", "尿不湿", "尿片"),
+    ("t恤", "短袖", "体恤"), ("羽绒服", "羽绒衣", "棉服"), ("耳机", "耳塞"), ("面霜", "乳霜"), ("电饭煲", "电饭锅"),
+    ("电热水壶", "烧水壶", "热水壶", "水壶"), ("猫粮", "猫饭"), ("狗粮", "犬粮", "狗饭"), ("鱼油", "深海鱼油"),
+    ("奶粉", "配方奶"), ("坚果", "果仁"), ("咖啡", "挂耳"), ("护手霜", "护手"), ("口红", "唇膏"), ("大米", "米"),
+)
+_COUNTED = re.compile(r"(?<![\d.])(?:\d{1,2}|[两二三四五六七八九十])\s*(?:件(?!套)|个|罐|盒|瓶|包|袋|支|条|桶|箱|份|只|台|提)")
 
 
 class ProductResolver:
@@ -112,6 +124,8 @@ class ProductResolver:
                                                         *CATEGORY_WORDS.get(p.category, ()),
                                                         *(f"{k}{v}" for k, v in p.specs.items()),
                                                         *(f.q for f in p.faq)])) for p in products}
+        self._listings = {p.sku: fold_question(" ".join([p.title, *p.selling_points, *p.scenes,
+                                                         *(f"{k}{v}" for k, v in p.specs.items())])) for p in products}
         self._profile_vectors: np.ndarray | None = None
 
     # ---- building ---------------------------------------------------------------------------
@@ -151,16 +165,36 @@ class ProductResolver:
         value = small_number(next(g for g in match.groups() if g))
         return self.catalog.product_at_link(value) if value else None
 
+    def _in_catalog_words(self, folded: str) -> str:
+        """A viewer's product word replaced by the one this catalog's titles use (洗面奶 -> 洁面乳)."""
+        for words in PRODUCT_WORDS:
+            used = next((w for w in words if any(w in t for t in self._titles.values())), None)
+            if used is None:
+                continue
+            for word in words:
+                if word == used or len(word) < 2 or any(word in t for t in self._titles.values()):
+                    continue  # 短袖 is a title word of its own in a shop selling 短袖 and 长袖
+                if word in folded and used not in folded:
+                    folded = folded.replace(word, used)
+                    break
+                sounds = [syllable(c) for c in word]
+                heard = [syllable(c) for c in folded]
+                for i in range(len(folded) - len(word) + 1):
+                    if heard[i:i + len(word)] == sounds and folded[i:i + len(word)] != used:
+                        folded = folded[:i] + used + folded[i + len(word):]
+                        break
+        return folded
+
     def scores(self, text: str) -> dict[str, float]:
         """How strongly the question names each product: title words, homophones, initials."""
-        folded = fold_question(text)
+        folded = self._in_catalog_words(_COUNTED.sub(" ", fold_question(text)))
         scores = {h.sku: h.score for h in self.index.rank_products(folded)}
         asked_sounds = _sound_grams(folded)
         latin = set(re.findall(r"[a-z]{2,4}", folded))
         for sku, sounds in self._sounds.items():
             title = self._titles[sku]
             # A title bigram heard in the question but written with other characters: a homophone.
-            heard = [g for g in sounds & asked_sounds]
+            heard = [g for g in sounds & asked_sounds if not self._written_in_catalog(folded, g)]
             extra = 0.0
             for gram in heard:
                 chars = [run[i:i + 2] for run in _cjk_runs(title) for i in range(len(run) - 1)
@@ -173,19 +207,31 @@ class ProductResolver:
                 scores[sku] = scores.get(sku, 0.0) + extra
         return scores
 
+    def _written_in_catalog(self, folded: str, sounds: tuple[str, str]) -> bool:
+        """The question writes this sound pair with characters the catalog itself uses (绒量 of
+        含绒量): then it is that word, not a slip for a title word (容量)."""
+        for run in _cjk_runs(folded):
+            for i in range(len(run) - 1):
+                if (syllable(run[i]), syllable(run[i + 1])) == sounds and \
+                        any(run[i:i + 2] in p for p in self._profiles.values()):
+                    return True
+        return False
+
     def _distinct_words(self, sku: str) -> frozenset[str]:
         """Words of a variant's title that its family's other titles lack (大容量, 3段, spf50)."""
-        own = _title_words(self._titles[sku])
+        head = _head(self._titles[sku])
+        own = _title_words(self._titles[sku].replace(head, " ") if head else self._titles[sku])
         for other in self.families.get(sku, ()):
             if other != sku:
                 own -= _title_words(self._titles[other])
-        return frozenset(w for w in own if w and not all(c in STOP_CHARS for c in w))
+        asking = set(self.index.fact_phrases)
+        return frozenset(w for w in own if w and not all(c in STOP_CHARS for c in w) and w not in asking)
 
     def named(self, text: str) -> list[tuple[str, float]]:
         """Products the question names, best first. A variant named by its own words (大容量, 3段)
         stands for its family; a family named only by its head noun keeps every member."""
         threshold = self.index.settings.min_product_score
-        folded = fold_question(text)
+        folded = self._in_catalog_words(_COUNTED.sub(" ", fold_question(text)))
         scores = self.scores(text)
         for sku in self._distinct:
             hits = self._distinct_hits(folded, sku)
@@ -204,7 +250,10 @@ class ProductResolver:
             ranked = [(link.sku, 99.0)] + [(s, v) for s, v in ranked if s != link.sku]
         return ranked
 
-    def resolve(self, text: str, previous: str | None = None, on_screen: str | None = None) -> ProductGuess:
+    def resolve(self, text: str, previous: str | None = None, on_screen: str | None = None,
+                pointing: bool = False) -> ProductGuess:
+        """`pointing`: the question points back ("它", "刚才那个"), so the viewer's last product
+        comes before a description."""
         ranked = self.named(text)
         if ranked:
             top = ranked[0][1]
@@ -218,10 +267,12 @@ class ProductResolver:
                     return self._among(siblings, previous, on_screen, "named")
                 return ProductGuess((sku,), "named")
             return self._among(tuple(best), previous, on_screen, "named")
+        if pointing and previous and self.catalog.product(previous) is not None:
+            return ProductGuess((previous,), "previous")
         described = self.described(text)
-        if described is not None:
+        if described is not None and (on_screen is None or self._fit(text, described) > self._fit(text, on_screen)):
             return ProductGuess((described,), "description")
-        for sku, how in ((previous, "previous"), (on_screen, "on_screen")):
+        for sku, how in ((on_screen, "on_screen"), (previous, "previous")):
             if sku and self.catalog.product(sku) is not None:
                 return ProductGuess((sku,), how)
         return ProductGuess((), "none")
@@ -232,14 +283,27 @@ class ProductResolver:
         found: list[str] = []
         rest = text
         for _ in range(4):
-            ranked = [(s, v) for s, v in self.named(rest) if s not in found]
+            taken = {m for f in found for m in self.families.get(f, ())}
+            ranked = [(s, v) for s, v in self.named(rest) if s not in found and
+                      (s not in taken or self._distinct_hits(fold_question(rest), s)) and
+                      (not found or self._title_word_in(rest, s))]
             if not ranked:
                 break
             top = ranked[0][1]
             tied = [s for s, v in ranked if v >= top - 1e-6]
+            folded_rest = fold_question(rest)
+            for sku in list(tied):  # a family named only by its head noun: every member, none chosen
+                if not self._distinct_hits(folded_rest, sku):
+                    tied += [m for m, _ in ranked if m in self.families.get(sku, ()) and m not in tied]
             found += tied
             rest = self.without_names(rest, tied)
         return found
+
+    def _title_word_in(self, text: str, sku: str) -> bool:
+        """A word of two or more characters of the product's title is in the text (one shared
+        character such as 包 of 24包 does not name a second product)."""
+        folded = self._in_catalog_words(fold_question(text))
+        return any(len(w) >= 2 and w in folded for w in _title_words(self._titles[sku]))
 
     def _distinguished(self, text: str, sku: str, siblings: tuple[str, ...]) -> bool:
         """The question uses a word of this variant's title that its siblings' titles lack."""
@@ -270,12 +334,32 @@ class ProductResolver:
                 return ProductGuess((sku,), why)
         return ProductGuess(candidates, how, ambiguous=True)
 
+    def listed(self, item: str, titles_only: bool = False) -> bool:
+        """The item is in the shop's listings (a title, or with `titles_only` False also a selling
+        point, scene or spec), not only in an FAQ that mentions it ("手机" in "安卓手机能用吗")."""
+        folded = self._in_catalog_words(fold_question(item))
+        grams = {folded[i:i + 2] for run in _cjk_runs(folded) for i in range(len(run) - 1)}
+        grams |= set(re.findall(r"[a-z0-9]{2,}", folded))
+        listings = self._titles if titles_only else self._listings
+        return bool(grams) and any(all(g in listing for g in grams) for listing in listings.values())
+
+    def fits(self, sku: str, text: str) -> bool:
+        """Every title word by which the question names some product also describes `sku` ("充电"
+        of 充电露营灯 in "那带充电仓呢" is also in the earbuds' 充电仓 spec)."""
+        folded = fold_question(text)
+        grams = {folded[i:i + 2] for run in _cjk_runs(folded) for i in range(len(run) - 1)}
+        naming = {g for g in grams if any(g in t for t in self._titles.values())}
+        return bool(naming) and all(g in self._profiles.get(sku, "") for g in naming)
+
     def described(self, text: str) -> str | None:
         """The product a description fits ("不用油炸鸡翅的锅"): its selling points, scenes, specs and
         FAQ share words with the question, and e5 (when loaded) agrees by a clear margin."""
         folded = fold_question(text)
         asked = {folded[i:i + 2] for run in _cjk_runs(folded) for i in range(len(run) - 1)}
         asked = {g for g in asked if not all(c in STOP_CHARS for c in g)} - _QUESTION_BIGRAMS
+        # Words most products share (保质期, 发货) ask for a fact; they describe no product.
+        common = max(1, len(self._profiles) // 4)
+        asked = {g for g in asked if sum(1 for p in self._profiles.values() if g in p) <= common}
         if not asked:
             return None
         overlap = {sku: sum(1 for g in asked if g in profile) for sku, profile in self._profiles.items()}
@@ -292,6 +376,18 @@ class ProductResolver:
         if overlap[first] > 0 and (margin >= 0.015 or first in leaders):
             return first
         return leaders[0] if len(leaders) == 1 and lexical_best >= 2 else None
+
+    def closest(self, text: str, count: int) -> list[Product]:
+        """The products whose listing e5 finds closest to the question (none without an embedder)."""
+        if self._embedder is None:
+            return []
+        similarity = self._similarities(text)
+        return [self.catalog.product(s) for s in sorted(similarity, key=lambda s: -similarity[s])[:count]]
+
+    def _fit(self, text: str, sku: str) -> int:
+        folded = fold_question(text)
+        asked = {folded[i:i + 2] for run in _cjk_runs(folded) for i in range(len(run) - 1)} - _QUESTION_BIGRAMS
+        return sum(1 for g in asked if g in self._profiles.get(sku, ""))
 
     def _similarities(self, text: str) -> dict[str, float]:
         skus = list(self._profiles)

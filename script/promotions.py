@@ -17,6 +17,7 @@ from .catalog import Product, Promotion
 from .lines import format_amount, format_price
 
 _NUM = r"(\d+(?:\.\d+)?)"
+_PIECE = r"(?:件|罐|盒|瓶|袋|包|支|个|份|桶|箱|套|双)"
 _CN = {"一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9, "十": 10}
 _STORE_WIDE = re.compile(r"全场|跨店|任选|店铺|全店|全部商品|可叠加其他商品")
 
@@ -55,10 +56,10 @@ def read_rule(index: int, promotion: Promotion) -> PromotionRule:
         if m.group(4):
             return PromotionRule(index, promotion.text, "nth_item", wide, amount=float(m.group(4)), rate=-1.0, nth=nth)
         return PromotionRule(index, promotion.text, "nth_item", wide, rate=0.0, nth=nth)
-    if m := re.search(r"([2-9二两三四五])件(?:打)?(\d(?:\.\d)?)折", text):
+    if m := re.search(rf"([2-9二两三四五]){_PIECE}(?:打)?(\d(?:\.\d)?)折", text):
         return PromotionRule(index, promotion.text, "n_pieces_rate", wide, threshold=_count(m.group(1)),
                              rate=float(m.group(2)) / 10)
-    if m := re.search(rf"(?:买)?([2-9二两三四五])件(?:立)?减{_NUM}", text):
+    if m := re.search(rf"(?:买)?([2-9二两三四五]){_PIECE}(?:立)?减{_NUM}", text):
         return PromotionRule(index, promotion.text, "n_pieces_off", wide, threshold=_count(m.group(1)),
                              amount=float(m.group(2)))
     if m := re.search(r"买([1-9一二两三四五])送([1-9一二两三])(?:件|个|瓶|盒|罐|包|袋)?(?=$|[，,；;。！!（(])", text):
@@ -130,7 +131,7 @@ def _threshold_off(subtotal: float, rule: PromotionRule) -> float:
     return rule.amount * (math.floor(subtotal / rule.threshold + 1e-9) if rule.repeat else 1)
 
 
-def quote(items: list[tuple[Product, int]], rules_of: dict[str, list[PromotionRule]]) -> Quote:
+def quote(items: list[tuple[Product, int]], rules_of: dict[str, list[PromotionRule]], name_of=None) -> Quote:
     """Price a basket: each product's item-level promotion (the best one), then a threshold
     promotion on the amount it covers (the product's own, or a store-wide one over the basket)."""
     parts, derived, sources = [], [], []
@@ -144,13 +145,15 @@ def quote(items: list[tuple[Product, int]], rules_of: dict[str, list[PromotionRu
                                                                                "n_pieces_off", "buy_get")]
         best = min(item_rules, key=lambda r: _item_total(product.price, qty, r), default=None)
         total = plain if best is None else _item_total(product.price, qty, best)
-        name, count = spoken_name(product), count_word(qty)
+        name, count = (name_of or spoken_name)(product), count_word(qty)
+        if count[0].isdigit():
+            count = f"，{count}"  # "SPF30，4件": the name's number and the count stay apart
         if best is not None and total < plain - 1e-9:
             parts.append(f"{name}{count}件按{best.text}算是{format_price(total)}")
             sources.append(rule_source(product, best))
             derived += [format_amount(total)]
         else:
-            parts.append(f"{name}{count}件{format_price(total)}" if qty > 1 else f"{name}{format_price(total)}")
+            parts.append(f"{name}{count}件是{format_price(total)}" if qty > 1 else f"{name}是{format_price(total)}")
             derived += [format_amount(total)]
         subtotals[product.sku] = total
     subtotal = sum(subtotals.values())
@@ -170,8 +173,9 @@ def quote(items: list[tuple[Product, int]], rules_of: dict[str, list[PromotionRu
             sentence += f"，满{format_amount(rule.threshold)}减{format_amount(off)}，到手{format_price(final)}"
             return Quote(final, sentence + "。", tuple(dict.fromkeys(derived)), tuple(dict.fromkeys(sources)))
         short_of = rule.threshold - covered
-        derived.append(format_amount(short_of))
-        sentence += f"，还差{format_price(short_of)}才能用{rule.text}"
+        if short_of <= max(p.price for p, _ in items):  # one more item away: worth saying
+            derived.append(format_amount(short_of))
+            sentence += f"，还差{format_price(short_of)}就能用{rule.text}"
     return Quote(subtotal, sentence + "。", tuple(dict.fromkeys(derived)), tuple(dict.fromkeys(sources)), short_of)
 
 

@@ -152,6 +152,7 @@ class FactIndex:
         self._groups = [(canonical, tuple(normalize(w) for w in words)) for canonical, words in synonym_groups()]
         self._fact_phrases = sorted({w for _, words in self._groups for w in words if len(w) > 1},
                                     key=len, reverse=True)
+        self.fact_phrases = tuple(self._fact_phrases)  # words that ask for a fact (容量, 多少钱), not name a product
         self._fact_vectors: np.ndarray | None = None
         if embedder is not None and self.facts:
             self._fact_vectors = embedder.embed([PASSAGE_PREFIX + passage_text(f, self.products)

@@ -15,19 +15,20 @@ from .textmatch import STOP_CHARS, normalize
 # What the question asks for, as a class of quantity: the words that ask, the spec-name words and
 # the value units that answer.
 _CLASSES: tuple[tuple[str, str, str, str], ...] = (
-    ("power", r"功率|多少瓦|几瓦|瓦数|\d\s*w\b|快充|充电速度|充得快|多少w|几w", r"功率|快充|输出|输入", r"\d\s*w\b|瓦"),
+    ("power", r"功率|多少瓦|几瓦|瓦数|\d\s*w\b|快充|充电速度|充得快|多少w|几w|哪个快|更快|快不快|充电快", r"功率|快充|输出|输入", r"\d\s*w\b|瓦"),
     ("battery", r"毫安|mah|电池|电量|容量多大", r"容量|电池|电量", r"mah|毫安"),
     ("hours", r"续航|用多久|能用几|多少小时|几个小时|几小时|听多久|待机|充一次", r"续航|时长|使用时间|待机|播放",
      r"\d\s*(?:h\b|小时)"),
     ("height", r"多高|高度|身高", r"高", r"cm|厘米|mm|毫米"),
     ("diameter", r"直径|口径|多粗|多宽|宽度", r"直径|口径|宽", r"cm|厘米|mm|毫米"),
     ("length", r"多长|长度", r"长", r"cm|厘米|mm|毫米|米"),
-    ("volume", r"容量|多少毫升|几升|多少升|多大容量|能装|装多少|几毫升|ml", r"容量|容积|净含量", r"ml|毫升|\d\s*l\b|升"),
-    ("weight", r"多重|重量|几克|多少克|几斤|多少斤|重不重|沉不沉|净含量|分量|多少g|哪个重|哪个轻|更重|更轻|重吗|轻吗|多沉", r"重|净含量|克重", r"\d\s*(?:g|kg|克|千克|斤)"),
+    ("volume", r"容量|多少毫升|几升|多少升|多大容量|能装多少|装多少|几毫升|ml", r"容量|容积|净含量", r"ml|毫升|\d\s*l\b|升"),
+    ("weight", r"多重|重量|几克|多少克|几斤|多少斤|重不重|沉不沉|净含量|分量|多少g|哪个重|哪个轻|更重|更轻|重吗|轻吗|多沉|量大|哪个量", r"重|净含量|克重", r"\d\s*(?:g|kg|克|千克|斤)"),
+    ("heat", r"多少度|几度|温度|多热|多高温|零下|\d+度|-\d+", r"温度|℃", r"℃|度"),
     ("temperature", r"色温|几k|多少k|暖光|白光|几种光|什么光|光色|几档光|黄光", r"色温", r"\d\s*k\b"),
     ("usage", r"怎么吃|一天吃几|吃几[粒片颗袋]|每天几|每天吃多少|一次几|一次吃|用量|怎么用|怎么喂|喂多少|吃多少|怎么冲|冲多少",
      r"食用方法|用法|用量|喂食|食用量|冲调|服用", r"每[日天次]"),
-    ("shelf_life", r"保质期|放多久|能放|过期|有效期", r"保质期|有效期", r"月|年|天"),
+    ("shelf_life", r"保质期|放多久|能放|过期|有效期|放得久|放得长|保存多久|存多久", r"保质期|有效期", r"月|年|天"),
     ("fill", r"充绒|含绒|绒量|多少绒|填充", r"绒", r"g|克|%"),
     ("spf", r"spf|倍数|防晒指数|pa", r"spf|防晒", r"spf|pa"),
 )
@@ -52,9 +53,13 @@ def _matches_class(key: str, value: str, name: str) -> bool:
 def choose_specs(product: Product, text: str) -> SpecChoice | None:
     """The spec(s) a question asks for. Among several of the asked kind, the one whose name shares
     most words with the question (无线, 单口, 直径); all of them when none is named more than another."""
+    folded_text = normalize(text)
+    spelled = [k for k in product.specs if len(k) >= 2 and normalize(k) in folded_text]
+    if spelled:  # the question names the spec itself ("含绒量多少")
+        return SpecChoice(tuple(spelled[:2]), None)
     name = asked_class(text)
     if name is None:
-        return None
+        return _by_spec_name(product, text)
     candidates = [k for k, v in product.specs.items() if _matches_class(k, v, name)]
     if not candidates:
         return SpecChoice((), name)
@@ -69,6 +74,15 @@ def choose_specs(product: Product, text: str) -> SpecChoice | None:
     best = max(overlap(k) for k in candidates)
     chosen = [k for k in candidates if overlap(k) == best]
     return SpecChoice(tuple(chosen[:4]), name)
+
+
+def _by_spec_name(product: Product, text: str) -> SpecChoice | None:
+    """The spec whose own name the question uses ("防水吗" -> 防水等级, "什么面料" -> 面料)."""
+    folded = normalize(text)
+    asked = {folded[i:i + 2] for i in range(len(folded) - 1)}
+    named = [k for k in product.specs if any(normalize(k)[i:i + 2] in asked for i in range(len(k) - 1)
+                                             if not any(c in STOP_CHARS for c in normalize(k)[i:i + 2]))]
+    return SpecChoice(tuple(named), None) if 1 <= len(named) <= 2 else None
 
 
 # ---- size chart -----------------------------------------------------------------------------
@@ -192,13 +206,28 @@ def _daily_amount(product: Product) -> tuple[float, str, str] | None:
             return float(per_time.group(1)) * count, per_time.group(2), key
         if per_day:
             return float(per_day.group(1)), per_day.group(2), key
+        if re.search(r"每[日天]|日用量|用量|喂食量", normalize(key)):  # "每日参考用量: 约100g"
+            if one := re.search(rf"(\d+(?:\.\d+)?)\s*{unit_words}", normalize(value)):
+                return float(one.group(1)), one.group(2), key
     return None
 
 
-def lasts_days(product: Product, packs: int = 1) -> tuple[float, str, list[str], str] | None:
+def viewer_dose(text: str) -> tuple[float, str] | None:
+    """A daily amount the viewer gives ("一天两包", "一天吃60克")."""
+    folded = normalize(text)
+    m = re.search(r"(?:一天|每天|每日|1天)\D{0,2}?(\d+(?:\.\d+)?|[两二三四五六])\s*(g|克|ml|毫升|粒|片|袋|包|支|勺|颗)", folded)
+    if not m:
+        return None
+    word = m.group(1)
+    amount = float(word) if word[0].isdigit() else float("一两三四五六".index(word) + 1 if word != "二" else 2)
+    return amount, {"克": "g", "毫升": "ml"}.get(m.group(2), m.group(2))
+
+
+def lasts_days(product: Product, packs: int = 1, dose: tuple[float, str] | None = None
+               ) -> tuple[float, str, list[str], str] | None:
     """(days one pack lasts, the sentence of arithmetic, numbers computed, the dose's spec or FAQ
     name) when the net amount and the daily dose are in the same unit."""
-    daily = _daily_amount(product)
+    daily = (dose[0], dose[1], "") if dose else _daily_amount(product)
     if daily is None:
         return None
     per_day, dose_unit, source = daily

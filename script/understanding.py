@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from .catalog import Catalog
 from .facts import KIND_SYNONYMS, POLICY_SYNONYMS
 from .product_resolver import ProductGuess, ProductResolver, fold_question, small_number
+from .answer_facts import mentioned_promotion
 from .spec_reading import body_measures
 from .textmatch import normalize
 
@@ -50,19 +51,21 @@ _MEDICAL = re.compile(r"治|疗效|药|降血|降压|降糖|降脂|祛斑|祛痘
                       r"湿疹|失眠|便秘|过敏性|补钙长个|提高免疫|增强免疫|抵抗力|癌")
 _SUPERLATIVE = re.compile(r"最[好强便宜低大棒牛火]|第一|顶级|全网最|100%|百分百|百分之百|保证|绝对|no\.?1|number\s*one|天花板")
 _HAGGLE = re.compile(r"便宜点|便宜一点|少点|少一点|再便宜|能不能便宜|可以便宜|抹[个掉]?零|优惠点|(?:能不能|可不可以|可以).{0,6}(?:便宜|少)")
-_INVENTED_PROMO = re.compile(r"买[一二两三1-3]送[一二两三1-3]|送[一二两三1-3]件|[一二两三四五六七八九\d](?:\.\d)?折|半价|免单|送赠品|有赠品")
+_INVENTED_PROMO = re.compile(r"买[一二两三1-3]送[一二两三1-3]|送[一二两三1-3]件|[一二两三四五六七八九\d](?:\.\d)?折|半价|免单|送赠品|有赠品|"
+                             r"满\d+减\d+|直降|立减|秒杀|下单送|买就送|不要钱|免费送|白送")
 _MONEY_CLAIM = re.compile(r"(?:不是|才|只要|就|卖|是|要|说)\s*(\d+(?:\.\d+)?)\s*(?:元|块|米)?(?:吗|嘛|么|啊|呀|吧|的|呢|[?？]|$)|"
                           r"(\d+(?:\.\d+)?)\s*(?:元|块)(?:吗|嘛|么|啊|呀|吧|呢|[?？]|$)")
 _PAST = re.compile(r"昨天|上次|之前|以前|前几天|刚才不是|原来|别家|别人家|外面|超市|官网|旗舰店|说好的|不是说")
 _COUNT = re.compile(r"(?:买|拍|来|要|拿|下单|入)?\s*(\d{1,2}|[两二三四五六七八九十]{1,2})\s*"
                     r"(件|个(?!月|小时|星期)|罐|盒|瓶|包|袋|支|条|套|双|桶|箱|份|只|台|提|组|单|副|把)")
-_TOTAL = re.compile(r"一共|总共|合计|总价|凑|还差|差多少|满减后|用满减|减完|加起来|一起买|一起多少|都买|都要|全买|到手多少|算下来|多少钱一共")
+_TOTAL = re.compile(r"一共|总共|合计|总价|凑|各来|各买|各拿|各要|各一|还差|差多少|满减后|用满减|减完|加起来|一起买|一起多少|都买|都要|全买|到手多少|算下来|多少钱一共")
 _COMPARE = re.compile(r"哪个|哪款|哪一个|还是|区别|不同|对比|比较|比.{0,6}[大小多少长短高低重轻快慢贵便宜好]|更|差别|一样吗|都能|都是|都有|都可以|都防|都支持|两个都|两款都|都[能可]")
 _SHOP_SALE = re.compile(r"(?:有|啥|什么|哪些|那些)(?:什么|啥)?(?:活动|优惠|福利|折扣|便宜|秒杀|划算)|今天.{0,6}(?:活动|优惠|划算|便宜|福利)|"
                         r"什么最划算|哪个最划算|哪个划算|有没有活动|活动有哪些|优惠有哪些")
 _RECOMMEND = re.compile(r"推荐|带啥|带什么|要买啥|买点啥|买点什么|需要啥|需要什么|用什么好|用啥好|有啥好|送(?:给)?(?:老人|长辈|女朋友|男朋友|老婆|老公|妈妈|爸爸|爸妈|宝宝|孩子|朋友|同事|闺蜜|领导|自己)|"
                         r"买什么好|买啥好|选哪个|适合送|送礼|礼物|给.{1,4}买(?:什么|啥|哪个)")
-_HOW_TO_BUY = re.compile(r"怎么买|怎么下单|怎么拍|在哪买|哪里买|哪儿买|几号链接|哪个链接|链接在哪|链接是几|怎么抢|在哪个链接|几号|哪里拍|怎么付款|链接多少")
+_HOW_TO_BUY = re.compile(r"怎么买|怎么下单|怎么拍|在哪买|哪里买|哪儿买|几号链接|哪个链接|链接在哪|链接是几|怎么抢|在哪个链接|几号|"
+                         r"哪里拍|在哪拍|去哪拍|哪拍|怎么付款|哪个是|是哪个链接|链接呢|上链接|求链接")
 _DOSE = re.compile(r"(?:吃|喝|用|冲)(?:多久|几天|多少天|几个月|多长时间)|能(?:吃|喝|用)多久|多久(?:吃|喝|用)完|(?:吃|喝|用)完|够(?:吃|喝|用)")
 _UNIT_PRICE = re.compile(r"(?:一|每|单|(?<!\d)1)(?:片|粒|颗|抽|卷|支|条)(?:多少|多钱|几块|合|算)|合(?:多少|几块)钱?(?:一|1)(?:片|粒|颗|支)|单价")
 _SIZE = re.compile(r"什么码|多大码|几码|哪个码|选码|尺码|size|穿多大|穿什么|穿哪|码数|选多大|什么号")
@@ -72,10 +75,16 @@ _SELLS = (re.compile(r"有(?:没有)?卖(?P<item>[^吗嘛么不没?？,，。！
           re.compile(r"卖不卖(?P<item>[^?？,，。！!]{1,10}?)(?:啊|呀|[?？]|$)"),
           re.compile(r"(?P<item>[\u4e00-\u9fffa-z]{2,8})有(?:卖)?(?:吗|嘛|么|没)"))
 # Words after 有 that ask about a fact, not an item to buy ("有货吗", "有活动吗").
-_NOT_ITEMS = re.compile(r"货|活动|优惠|福利|赠品|券|库存|发票|保修|质保|售后|运费|包邮|现货|折扣|链接|颜色|尺码|码|味|"
+_NOT_ITEMS = re.compile(r"货|活动|优惠|福利|赠品|券|送|满减|折|减|秒杀|库存|发票|保修|质保|售后|运费|包邮|现货|折扣|链接|颜色|尺码|码|味|"
                         r"型号|款|规格|大码|小码|尺寸|防伪|保价|退|换|区别|效果|用|什么|啥|吗|呢|什么人|哪些人|问题|副作用|"
                         r"香精|酒精|添加|激素|防腐|糖|农药|甲醛|异味|味道|声音|噪音|蓝牙|[0-9]")
 _FOLLOW_UP = re.compile(r"^(?:那|那么|还有|再问|再说)?(?:它|这个|那个|这款|那款|[\w\u3400-\u9fff]{1,8})?(?:呢|嘞|咧)[?？。!！~]*$|^那|^它|它的|刚才那|刚刚那|刚说的|上一个")
+_POINTING = re.compile(r"^(?:那|那么)?它|它的|它[能可是有会多]|刚才那|刚刚那|刚说的|上一个|前面那|你说的那")
+_PII = re.compile(r"(?:手机号|电话|住址|地址|微信号?|身份证|真名|名字|住哪|联系方式|qq号|家在哪|哪个小区|银行卡|订单号)"
+                  r".{0,6}(?:多少|是什么|是啥|发|报|念|说|告诉|给|吗|呢|\?|？|$)|(?:报|念|说|告诉|透露|发).{0,8}(?:手机号|电话|地址|住址|身份证|微信)")
+# "三段奶粉现在多少", "体恤长袖的多少": 多少 with nothing else asked is the price.
+_BARE_PRICE = re.compile(r"^[\s，,]*(?:那|这|那个|这个|那款|这款|它|现在|今天|的|了|卖|要)*[\s，,]*多少(?:钱)?"
+                         r"(?:1[件个罐盒瓶包袋支])?[呀啊呢嘛哇~?？!！。 ]*$")
 # "那三段呢", "它呢", "大的呢": asks the last question again about another product.
 _BARE_FOLLOW_UP = re.compile(r"^(?:那|那么|还有)?[^，,。？?]{0,10}(?:呢|嘞|咧)[?？。!！~]*$")
 INTENT_PATTERNS: tuple[tuple[str, re.Pattern], ...] = (
@@ -105,7 +114,11 @@ class Understanding:
         named = self.resolver.separately_named(text)
         follow_up = bool(_FOLLOW_UP.search(folded)) and bool(context.previous_skus)
         previous = context.previous_skus[0] if len(context.previous_skus) == 1 else None
-        guess = self.resolver.resolve(text, previous, context.on_screen)
+        pointing = bool(_POINTING.search(folded))
+        guess = self.resolver.resolve(text, previous, context.on_screen, pointing)
+        if follow_up and previous and guess.how == "named" and previous not in guess.skus and \
+                self.resolver.fits(previous, text):
+            guess, named = ProductGuess((previous,), "previous"), []
         if not named and follow_up and len(context.previous_skus) > 1:
             guess = ProductGuess(context.previous_skus, "previous", ambiguous=True)
         flags = set()
@@ -127,19 +140,21 @@ class Understanding:
     # ---- pieces -------------------------------------------------------------------------------
     def _intent(self, folded: str, guess: ProductGuess, named: list[str], flags: set[str], unknown: str | None,
                 height: float | None, weight: float | None) -> str | None:
+        if _PII.search(folded):
+            return "private"
         if unknown is not None:
             return "not_sold"
         if "medical" in flags:
             return "medical"
         if "superlative" in flags:
             return "superlative"
-        if _HOW_TO_BUY.search(folded):
+        if _HOW_TO_BUY.search(folded) and not any(p.search(folded) for n, p in INTENT_PATTERNS if n == "price"):
             return "how_to_buy"
         if not named and guess.how not in ("link", "description") and _SHOP_SALE.search(folded):
             return "shop_sale"
         if _RECOMMEND.search(folded) and len(set(named)) <= 1 and not _COMPARE.search(folded):
             return "recommend"
-        if _SIZE.search(folded) or (height and weight):
+        if _SIZE.search(folded) or (height and weight and re.search(r"cm|kg|斤|公斤|米|身高|体重|穿", folded)):
             return "size"
         if _DOSE.search(folded):
             return "dose"
@@ -154,11 +169,19 @@ class Understanding:
             return "compute"
         if "haggle" in flags:
             return "haggle"
+        shown = self.catalog.product(guess.sku or "")
+        shop_level = not named and guess.how in ("on_screen", "none") and not (
+            shown is not None and mentioned_promotion(shown, folded) is not None)
         if _INVENTED_PROMO.search(folded):
-            return "promotion_claim"
+            return "shop_sale" if shop_level else "promotion_claim"
+        if shop_level and INTENT_PATTERNS[0][1].search(folded):
+            return "shop_sale"
         if self._claimed_price(folded, guess) is not None:
             return "price_claim"
-        return next((name for name, pattern in INTENT_PATTERNS if pattern.search(folded)), None)
+        plain = next((name for name, pattern in INTENT_PATTERNS if pattern.search(folded)), None)
+        if plain is None and _BARE_PRICE.search(self.resolver.without_names(folded, named or guess.skus)):
+            return "price"
+        return plain
 
     def _quantities(self, folded: str, guess: ProductGuess, named: list[str]) -> tuple[tuple[str, int], ...]:
         # "四件套" names the product: counts are read with the product names taken out.
@@ -181,8 +204,11 @@ class Understanding:
         """A money figure the viewer states as the price, when it is not the catalog's."""
         if _COUNT.search(folded) and not _PAST.search(folded):
             return None
-        for m in _MONEY_CLAIM.finditer(folded):
-            value = float(m.group(1) or m.group(2))
+        numbers = [float(n) for n in re.findall(r"(?<![\d.])(\d+(?:\.\d+)?)(?![\d.]*\s*(?:段|码|号|g|kg|ml|w|mah|个月|天|小时|斤|cm|件|罐|盒|瓶|包|袋))", folded)]
+        claims = [float(m.group(1) or m.group(2)) for m in _MONEY_CLAIM.finditer(folded)]
+        if _PAST.search(folded):
+            claims += [n for n in numbers if n >= 5]
+        for value in claims:
             products = [self.catalog.product(s) for s in guess.skus]
             known = {p.price for p in products if p} | {p.list_price for p in products if p and p.list_price}
             if value not in known and value >= 1:
@@ -199,7 +225,8 @@ class Understanding:
             item = re.sub(r"^(?:这个|那个|什么|没有|卖|的)", "", item)
             if len(item) < 2 or _NOT_ITEMS.search(item):
                 continue
-            if self.resolver.named(item) or self.resolver.described(item) or self._category_match(item):
+            titles_only = "卖" in m.group(0)  # "卖不卖手机": a product name, not a feature
+            if self.resolver.named(item) or self.resolver.listed(item, titles_only) or self._category_match(item):
                 continue
             return item
         return None

@@ -1,0 +1,112 @@
+"""Answers about the shop rather than one product: what is on sale today (or whether a promotion
+a viewer names exists anywhere), what to buy for someone or within a budget, where to buy (the
+cart link), and requests for someone's private details (refused)."""
+from __future__ import annotations
+
+import re
+from datetime import datetime
+from typing import TYPE_CHECKING
+
+from .answer_facts import Answer
+from .catalog import Product
+from .lines import format_price
+from .understanding import Query
+
+if TYPE_CHECKING:
+    from .answers import Answerer
+
+_AUDIENCES = ((re.compile(r"宝宝|婴儿|新生|刚生|孩子|娃|宝妈|月子"), ("baby",)),
+              (re.compile(r"老人|长辈|爸妈|父母|爷爷|奶奶|外婆|姥姥"), ("health_food", "food", "home")),
+              (re.compile(r"女朋友|老婆|闺蜜|妈妈|女生|媳妇"), ("beauty", "apparel")),
+              (re.compile(r"男朋友|老公|爸爸|男生|同事|领导"), ("electronics", "apparel")),
+              (re.compile(r"狗|猫|宠物|毛孩子"), ("other",)),
+              (re.compile(r"吃的|零食|好吃|特产"), ("food",)),
+              (re.compile(r"家里|厨房|家用"), ("home",)))
+# The kind of promotion a viewer asks about, and the rule kinds that are that kind.
+_KINDS = ((re.compile(r"买[一二两三1-3]送|送[一1]|赠"), ("buy_get", "quoted")), (re.compile(r"满减|满\d+减"), ("threshold",)),
+          (re.compile(r"第二件|半价"), ("nth_item",)), (re.compile(r"折"), ("n_pieces_rate", "nth_item")),
+          (re.compile(r"立减|直降|减\d+"), ("n_pieces_off", "threshold", "quoted")))
+# A promotion a viewer states ("满200减100", "买一送一"); if no running rule says it, it is not ours.
+_CLAIMED = re.compile(r"满\d+减\d+|买[一二两三1-3]送[一二两三1-3]|第[二2]件(?:半价|免费|不要钱|\d折)|\d(?:\.\d)?折|直降\d+")
+_BUDGET = re.compile(r"(\d+)\s*(?:元|块)?\s*(?:以内|以下|之内|内|左右|上下)")
+
+
+def how_to_buy(a: "Answerer", query: Query, now: datetime | None) -> Answer:
+    def write(product: Product, q: Query, when: datetime | None) -> Answer:
+        link = a.catalog.link_of(product)
+        return Answer((f"{a.name_of(product)}在小黄车{link}号链接，点进去直接下单就可以。",), product.sku,
+                      (f"{product.sku}.link",), (str(link),), about=(product.sku,))
+    if not query.guess.skus:
+        return Answer(("点屏幕下方的小黄车，选对应的链接直接下单就可以。",), None, ("shop.how_to_buy",))
+    return a.per_product(query, now, write)
+
+
+def shop_sale(a: "Answerer", query: Query, now: datetime | None) -> Answer:
+    """Today's promotions: of the kind the viewer names first (an invented one is said not to
+    exist), then shop-wide ones, then the product on screen's, then the rest; at most three."""
+    offers = [(p, r) for p in a.catalog.products if not p.sold_out for r in a.say.running(p, now) if not r.owner]
+    kinds = next((k for pattern, k in _KINDS if pattern.search(query.text)), None)
+    if kinds is not None and "quoted" in kinds:
+        wanted = [(p, r) for p, r in offers if r.kind in kinds and re.search(r"送|赠", r.text)]
+    else:
+        wanted = [(p, r) for p, r in offers if kinds and r.kind in kinds]
+    on_screen = query.guess.sku
+    offers.sort(key=lambda pr: (not pr[1].store_wide, pr[0].sku != on_screen))
+    if not offers:
+        return Answer(("今天没有额外的活动，价格以直播间标价为准。",), None, ("shop.promotions",))
+    claimed = _CLAIMED.search(query.text)
+    invented = claimed is not None and not any(claimed.group(0) in r.text for _, r in offers)
+    lead = "这个活动我们没有哦，" if invented or (kinds is not None and not wanted) else ""
+    parts, sources, seen = [], [], set()
+    for product, rule in wanted + [o for o in offers if o not in wanted]:
+        if rule.text in seen and rule.store_wide:
+            continue
+        seen.add(rule.text)
+        if rule.store_wide:
+            parts.append(rule.text if "全场" in rule.text else f"全场{rule.text}")
+        else:
+            parts.append(f"{a.name_of(product)}参加{rule.text}")
+        sources.append(f"{product.sku}.promotions[{rule.index}]")
+        if len(parts) == 2:
+            break
+    return Answer((f"{lead}今天的活动有：{'；'.join(parts)}。",), None, tuple(sources),
+                  about=tuple(dict.fromkeys(s.split(".")[0] for s in sources)))
+
+
+def _for_audience(a: "Answerer", text: str) -> list[Product]:
+    """Products for whom the viewer shops ("送老人", "刚生宝宝"): in stock, of the categories that
+    audience is served by."""
+    for pattern, categories in _AUDIENCES:
+        if pattern.search(text):
+            return [p for c in categories for p in a.catalog.products if p.category == c and not p.sold_out]
+    return []
+
+
+def recommend(a: "Answerer", query: Query, now: datetime | None) -> Answer:
+    """Up to two products that fit what the viewer says (named, described, for whom, budget),
+    each with one concrete fact and its price; never a claim that one is best."""
+    products = [a.catalog.product(s) for s in query.named[:2]]
+    described = a.resolver.described(query.text)
+    if not products and described:
+        products = [a.catalog.product(described)]
+    if not products:
+        products = _for_audience(a, query.text)
+    budget = _BUDGET.search(query.text)
+    pool = [p for p in (products or a.resolver.closest(query.text, 2) or list(a.catalog.products)) if p]
+    if budget:
+        pool = [p for p in (products or a.catalog.products) if p and p.price <= float(budget.group(1))]
+    pool = [p for p in pool if not p.sold_out][:1 if len(query.text) < 12 else 2]
+    if not pool:
+        return shop_sale(a, query, now)
+    sentences, sources = [], []
+    for product in pool:
+        point = product.selling_points[0] if product.selling_points else ""
+        cited = (f"{product.sku}.selling_points",) if point else ()
+        sentences.append(f"可以看看{a.name_of(product)}，{point + '，' if point else ''}到手价{format_price(product.price)}。")
+        sources += [*cited, f"{product.sku}.price"]
+    return Answer(tuple(sentences), pool[0].sku if len(pool) == 1 else None, tuple(sources),
+                  about=tuple(p.sku for p in pool))
+
+
+def private(a: "Answerer", query: Query, now: datetime | None) -> Answer:
+    return Answer(("个人信息我们不能透露，也提醒大家保护好自己的隐私，有问题可以联系店铺客服。",), None, ())
