@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from .catalog import Catalog, Product
-from .facts import Fact
+from .facts import POLICY_SYNONYMS, Fact
 from .lines import format_amount, format_price
 from .promotions import ended_rules, quote, rule_source, rules_for
 from .spec_reading import choose_specs
@@ -94,11 +94,15 @@ class FactSentences:
         ends = next((r for r in chosen if not r.owner and product.promotions[r.index].ends_at), None)
         if ends is not None and now is not None and _ASKS_UNTIL.search(text):
             local = product.promotions[ends.index].ends_at
-            sentences.append(f"活动到{local.month}月{local.day}日{local.hour}点{local.minute:02d}分结束。"
-                             if local.minute else f"活动到{local.month}月{local.day}日{local.hour}点结束。")
+            if (local.hour, local.minute) in ((23, 59), (0, 0)):  # the end of a day is said as the day
+                sentences.append(f"活动到{local.month}月{local.day}日结束。")
+            elif local.minute:
+                sentences.append(f"活动到{local.month}月{local.day}日{local.hour}点{local.minute:02d}分结束。")
+            else:
+                sentences.append(f"活动到{local.month}月{local.day}日{local.hour}点结束。")
             derived += [str(local.month), str(local.day), str(local.hour), f"{local.minute:02d}"]
         worked = self.example_basket(product, now, chosen[0])
-        if worked is not None and re.search(r"第二件|多少钱|怎么算|算下来|几件|两件|一共|到手|拿下|能拿|\d+", text):
+        if worked is not None and re.search(r"第二件|多少钱|怎么算|算下来|几件|两件|一共|到手|拿下|能拿", text):
             sentences.append(worked.sentence)
             sources += list(worked.sources)
             derived += list(worked.derived)
@@ -142,6 +146,15 @@ class FactSentences:
             return Answer((), sku, (), about=(sku,))
         return Answer((f"{self.name_of(product)}：{sentence(product.policies[key])}",), sku,
                       (f"{sku}.policies.{key}",), about=(sku,))
+
+    def policy_in_specs(self, product: Product, key: str) -> Answer | None:
+        """A policy the merchant wrote as a spec (质保: 1年换新)."""
+        words = (key, *POLICY_SYNONYMS.get(key, ()))
+        spec = next((k for k in product.specs if any(w in k for w in words if len(w) >= 2)), None)
+        if spec is None:
+            return None
+        return Answer((speakable(f"{self.name_of(product)}的{spec}是{product.specs[spec]}。"),), product.sku,
+                      (f"{product.sku}.specs.{spec}",), about=(product.sku,))
 
     def specs(self, product: Product, text: str, most: int = 4) -> Answer | None:
         """The spec(s) a question asks for by kind (功率, 直径, 续航), or None when it asks no kind
@@ -209,9 +222,18 @@ def _touched_specs(product: Product, text: str) -> list[str]:
     return [k for score, k in sorted(scored, key=lambda sk: -sk[0]) if score > 0]
 
 
+_PROMO_TOKENS = tuple(re.compile(p) for p in (
+    r"满\d+减\d+", r"\d+(?:\.\d)?折", r"第[二2]件\S{0,3}?(?:半价|折|元)", r"买[一二两三\d]送[一二两三\d]", r"直降\d+",
+    r"立减\d+", r"[\u4e00-\u9fff]{2}\d+元?"))
+
+
 def mentioned_promotion(product: Product, text: str) -> int | None:
-    """The index of the promotion the question names (买一送一, 第二件半价, 满199减30), if any."""
+    """The index of the promotion the question names (买一送一, 第二件半价, 满199减30, 9折), if any."""
     compact = re.sub(r"\s+", "", text)
+    for token in (t for pattern in _PROMO_TOKENS for t in pattern.findall(compact)):
+        for i, promotion in enumerate(product.promotions):
+            if token in promotion.text.replace(" ", ""):
+                return i
     best, best_len = None, 2
     for i, promotion in enumerate(product.promotions):
         words = re.findall(r"满\d+减\d+|第二件半价|买一送一|\d件\d折|[\u4e00-\u9fff]{4,}", promotion.text)

@@ -125,7 +125,7 @@ class Answerer:
         bodies = {"".join(a.sentences).replace(self.name_of(p), "", 1).strip("：:，, 的") for p, a in zip(products, answers)}
         if len(bodies) == 1:
             body = next(iter(bodies))
-            count = {2: "两", 3: "三"}.get(len(products), str(len(products)))
+            count = "一两三四五六七八九十"[len(products) - 1] if len(products) <= 10 else "几"
             return Answer((f"这{count}款都一样，{body}",), None, whole.sources, whole.derived, about=whole.about)
         prices = [re.fullmatch(r"(.+?)(到手价[\d.]+元|已经售罄了)(?:，还有.+)?。", "".join(a.sentences)) for a in answers]
         if all(prices):
@@ -146,7 +146,8 @@ class Answerer:
             return self.say.stock(product)
         if intent.startswith("policy:"):
             stated = self.say.policy(product, intent.split(":", 1)[1])
-            return stated if stated.sentences else self.fact(product, query, now)  # 质保 written as a spec
+            return stated if stated.sentences else self.say.policy_in_specs(product, intent.split(":", 1)[1]) \
+                or self.fact(product, query, now)  # 质保 written as a spec
         return self.fact(product, query, now)
 
     def fact(self, product: Product, query: Query, now: datetime | None) -> Answer:

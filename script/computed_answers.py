@@ -41,7 +41,8 @@ def basket(a: "Answerer", query: Query, now: datetime | None) -> Answer:
     sold_out = [p for p, _ in items if p.sold_out]
     if sold_out:
         return a.say.price(sold_out[0], now)
-    worked = quote(items, {p.sku: a.say.running(p, now) for p, _ in items}, a.name_of)
+    worked = quote(items, {p.sku: a.say.running(p, now) for p, _ in items}, a.name_of,
+                   want_gap=bool(re.search(r"凑|还差|差多少|够不够|够满|能不能用|能用|可以用", query.text)))
     skus = tuple(p.sku for p, _ in items)
     return Answer((worked.sentence,), skus[0] if len(skus) == 1 else None, worked.sources, worked.derived,
                   about=skus)

@@ -74,8 +74,9 @@ class ProductGuess:
 def _title_words(title: str) -> set[str]:
     """Overlapping CJK bigrams, and Latin/number runs with a variant unit (3段, spf50+, l码, 20000mah)."""
     words = {run[i:i + 2] for run in _cjk_runs(title) for i in range(len(run) - 1)}
-    words |= set(re.findall(r"[a-z]*\d+(?:\.\d+)?[a-z+]*[段码号代层寸档款]?|[a-z]{2,}\d*|[a-z]{1,4}[码号]", title))
-    return {w for w in words if not re.fullmatch(r"\d", w)}
+    words |= set(re.findall(r"[a-z]*\d+(?:\.\d+)?[a-z+]*[段码号代层寸档款]?|[a-z]{2,}\d*|[a-z]{1,4}[码号]|[a-z]+[\u3400-\u9fff]",
+                            title))
+    return {w for w in words if not re.fullmatch(r"[\d.]+", w)}  # a bare number (30 of 30袋) names nothing
 
 
 def _cjk_runs(text: str) -> list[str]:
@@ -106,6 +107,9 @@ PRODUCT_WORDS: tuple[tuple[str, ...], ...] = (
     ("电热水壶", "烧水壶", "热水壶", "水壶"), ("猫粮", "猫饭"), ("狗粮", "犬粮", "狗饭"), ("鱼油", "深海鱼油"),
     ("奶粉", "配方奶"), ("坚果", "果仁"), ("咖啡", "挂耳"), ("护手霜", "护手"), ("口红", "唇膏"), ("大米", "米"),
 )
+# Figures that say a price, a promotion, a body or an age, never which product ("满199减30", "165 110斤").
+_NOT_NAMING = re.compile(r"满\d+(?:\.\d+)?减\d+(?:\.\d+)?|\d+(?:\.\d+)?\s*(?:元|块|折|%|斤|kg|公斤|cm|岁|个月|天|号链|号)|"
+                         r"第[二三2-3]件|买[一二两三\d]送[一二两三\d]|(?<![a-z\d])\d{3}(?![\d.a-z])")
 _COUNTED = re.compile(r"(?<![\d.])(?:\d{1,2}|[两二三四五六七八九十])\s*(?:件(?!套)|个|罐|盒|瓶|包|袋|支|条|桶|箱|份|只|台|提)")
 
 
@@ -187,7 +191,7 @@ class ProductResolver:
 
     def scores(self, text: str) -> dict[str, float]:
         """How strongly the question names each product: title words, homophones, initials."""
-        folded = self._in_catalog_words(_COUNTED.sub(" ", fold_question(text)))
+        folded = self._in_catalog_words(_COUNTED.sub(" ", _NOT_NAMING.sub(" ", fold_question(text))))
         scores = {h.sku: h.score for h in self.index.rank_products(folded)}
         asked_sounds = _sound_grams(folded)
         latin = set(re.findall(r"[a-z]{2,4}", folded))
@@ -231,17 +235,17 @@ class ProductResolver:
         """Products the question names, best first. A variant named by its own words (大容量, 3段)
         stands for its family; a family named only by its head noun keeps every member."""
         threshold = self.index.settings.min_product_score
-        folded = self._in_catalog_words(_COUNTED.sub(" ", fold_question(text)))
+        folded = self._in_catalog_words(_COUNTED.sub(" ", _NOT_NAMING.sub(" ", fold_question(text))))
         scores = self.scores(text)
         for sku in self._distinct:
-            hits = self._distinct_hits(folded, sku)
+            hits = self.distinct_hits(folded, sku)
             if hits and self.families.get(sku):
                 scores[sku] = max(scores.get(sku, 0.0), threshold) + len(hits)
         ranked = sorted(((s, v) for s, v in scores.items() if v >= threshold), key=lambda sv: -sv[1])
         chosen = {s for s, _ in ranked}
         for sku in list(chosen):
             family = self.families.get(sku, ())
-            picked = [m for m in family if m in chosen and self._distinct_hits(folded, m)]
+            picked = [m for m in family if m in chosen and self.distinct_hits(folded, m)]
             if picked:
                 chosen -= set(family) - set(picked)
         ranked = [(s, v) for s, v in ranked if s in chosen]
@@ -270,9 +274,11 @@ class ProductResolver:
         if pointing and previous and self.catalog.product(previous) is not None:
             return ProductGuess((previous,), "previous")
         described = self.described(text)
-        if described is not None and (on_screen is None or self._fit(text, described) > self._fit(text, on_screen)):
+        context = previous or on_screen
+        if described is not None and (context is None or self._fit(text, described) > self._fit(text, context)):
             return ProductGuess((described,), "description")
-        for sku, how in ((on_screen, "on_screen"), (previous, "previous")):
+        # The viewer's own last question (remembered for a minute) says more than the card on screen.
+        for sku, how in ((previous, "previous"), (on_screen, "on_screen")):
             if sku and self.catalog.product(sku) is not None:
                 return ProductGuess((sku,), how)
         return ProductGuess((), "none")
@@ -285,15 +291,15 @@ class ProductResolver:
         for _ in range(4):
             taken = {m for f in found for m in self.families.get(f, ())}
             ranked = [(s, v) for s, v in self.named(rest) if s not in found and
-                      (s not in taken or self._distinct_hits(fold_question(rest), s)) and
-                      (not found or self._title_word_in(rest, s))]
+                      (s not in taken or self.distinct_hits(fold_question(rest), s)) and
+                      (not found or self._title_word_in(rest, s) or self.distinct_hits(fold_question(rest), s))]
             if not ranked:
                 break
             top = ranked[0][1]
             tied = [s for s, v in ranked if v >= top - 1e-6]
             folded_rest = fold_question(rest)
             for sku in list(tied):  # a family named only by its head noun: every member, none chosen
-                if not self._distinct_hits(folded_rest, sku):
+                if not self.distinct_hits(folded_rest, sku):
                     tied += [m for m, _ in ranked if m in self.families.get(sku, ()) and m not in tied]
             found += tied
             rest = self.without_names(rest, tied)
@@ -307,9 +313,9 @@ class ProductResolver:
 
     def _distinguished(self, text: str, sku: str, siblings: tuple[str, ...]) -> bool:
         """The question uses a word of this variant's title that its siblings' titles lack."""
-        return bool(self._distinct_hits(fold_question(text), sku))
+        return bool(self.distinct_hits(fold_question(text), sku))
 
-    def _distinct_hits(self, folded: str, sku: str) -> list[str]:
+    def distinct_hits(self, folded: str, sku: str) -> list[str]:
         """The variant's own words in the question; "20000的" names 20000mAh by its number alone."""
         hits = []
         for word in self._distinct.get(sku, ()):
@@ -342,6 +348,19 @@ class ProductResolver:
         grams |= set(re.findall(r"[a-z0-9]{2,}", folded))
         listings = self._titles if titles_only else self._listings
         return bool(grams) and any(all(g in listing for g in grams) for listing in listings.values())
+
+    def position(self, text: str, sku: str) -> int:
+        """Where in the (folded) text the product is first named; the end when it is not."""
+        spots = [text.find(w) for w in _title_words(self._titles[sku]) | set(self._distinct.get(sku, ())) if w in text]
+        return min(spots) if spots else len(text)
+
+    def qualified_away(self, item: str, skus: list[str]) -> bool:
+        """The item names these products plus a qualifier none of their listings has ("儿童" of
+        儿童羽绒服 when the jackets are adult ones)."""
+        rest = self.without_names(item, skus)
+        grams = {rest[i:i + 2] for run in _cjk_runs(rest) for i in range(len(run) - 1)}
+        grams = {g for g in grams if not any(c in STOP_CHARS for c in g)}
+        return bool(grams) and not any(g in self._listings[s] for s in skus for g in grams)
 
     def fits(self, sku: str, text: str) -> bool:
         """Every title word by which the question names some product also describes `sku` ("充电"

@@ -62,6 +62,8 @@ def read_rule(index: int, promotion: Promotion) -> PromotionRule:
     if m := re.search(rf"(?:买)?([2-9二两三四五]){_PIECE}(?:立)?减{_NUM}", text):
         return PromotionRule(index, promotion.text, "n_pieces_off", wide, threshold=_count(m.group(1)),
                              amount=float(m.group(2)))
+    if m := re.search(rf"(?:组合价|套装价|搭配价|合购价|套餐价|一起买|组合购)\D{{0,3}}{_NUM}", text):
+        return PromotionRule(index, promotion.text, "bundle", wide, amount=float(m.group(1)))
     if m := re.search(r"买([1-9一二两三四五])送([1-9一二两三])(?:件|个|瓶|盒|罐|包|袋)?(?=$|[，,；;。！!（(])", text):
         return PromotionRule(index, promotion.text, "buy_get", wide, nth=_count(m.group(1)), free=_count(m.group(2)))
     return PromotionRule(index, promotion.text, "quoted", wide)
@@ -131,7 +133,8 @@ def _threshold_off(subtotal: float, rule: PromotionRule) -> float:
     return rule.amount * (math.floor(subtotal / rule.threshold + 1e-9) if rule.repeat else 1)
 
 
-def quote(items: list[tuple[Product, int]], rules_of: dict[str, list[PromotionRule]], name_of=None) -> Quote:
+def quote(items: list[tuple[Product, int]], rules_of: dict[str, list[PromotionRule]], name_of=None,
+          want_gap: bool = False) -> Quote:
     """Price a basket: each product's item-level promotion (the best one), then a threshold
     promotion on the amount it covers (the product's own, or a store-wide one over the basket)."""
     parts, derived, sources = [], [], []
@@ -156,6 +159,16 @@ def quote(items: list[tuple[Product, int]], rules_of: dict[str, list[PromotionRu
             parts.append(f"{name}{count}件是{format_price(total)}" if qty > 1 else f"{name}是{format_price(total)}")
             derived += [format_amount(total)]
         subtotals[product.sku] = total
+    bundle = _bundle(items, rules_of)
+    if bundle is not None:
+        rule, members = bundle
+        plain_members = sum(p.price for p, _ in items if p.sku in members)
+        for sku in members:
+            subtotals[sku] = 0.0
+        subtotals[members[0]] = rule.amount + sum(p.price * (q - 1) for p, q in items if p.sku in members)
+        sources.append(f"{members[0]}.promotions[{rule.index}]")
+        parts.append(f"一起买按{rule.text}，省{format_price(plain_members - rule.amount)}")
+        derived.append(format_amount(plain_members - rule.amount))
     subtotal = sum(subtotals.values())
     threshold = _best_threshold(items, rules_of, subtotals)
     derived.append(format_amount(subtotal))
@@ -173,10 +186,29 @@ def quote(items: list[tuple[Product, int]], rules_of: dict[str, list[PromotionRu
             sentence += f"，满{format_amount(rule.threshold)}减{format_amount(off)}，到手{format_price(final)}"
             return Quote(final, sentence + "。", tuple(dict.fromkeys(derived)), tuple(dict.fromkeys(sources)))
         short_of = rule.threshold - covered
-        if short_of <= max(p.price for p, _ in items):  # one more item away: worth saying
+        if want_gap or short_of <= max(p.price for p, _ in items):  # asked, or one more item away
             derived.append(format_amount(short_of))
-            sentence += f"，还差{format_price(short_of)}就能用{rule.text}"
+            if len(items) > 1 and not rule.store_wide:  # the rule counts its own product's basket only
+                owner = next(p for p, _ in items if p.sku == sku)
+                sentence += f"，{rule.text}要{(name_of or spoken_name)(owner)}自己满{format_amount(rule.threshold)}，" \
+                            f"还差{format_price(short_of)}"
+            else:
+                sentence += f"，还差{format_price(short_of)}就能用{rule.text}"
     return Quote(subtotal, sentence + "。", tuple(dict.fromkeys(derived)), tuple(dict.fromkeys(sources)), short_of)
+
+
+def _bundle(items: list[tuple[Product, int]], rules_of: dict[str, list[PromotionRule]]
+            ) -> tuple[PromotionRule, list[str]] | None:
+    """A bundle price ("充电宝+充电器组合价239元") written on two or more products of the basket."""
+    by_text: dict[str, list[tuple[PromotionRule, str]]] = {}
+    for product, _ in items:
+        for rule in rules_of.get(product.sku, []):
+            if rule.kind == "bundle":
+                by_text.setdefault(rule.text, []).append((rule, product.sku))
+    for entries in by_text.values():
+        if len(entries) >= 2:
+            return entries[0][0], [sku for _, sku in entries]
+    return None
 
 
 def _best_threshold(items: list[tuple[Product, int]], rules_of: dict[str, list[PromotionRule]],

@@ -55,21 +55,24 @@ _INVENTED_PROMO = re.compile(r"买[一二两三1-3]送[一二两三1-3]|送[一�
                              r"满\d+减\d+|直降|立减|秒杀|下单送|买就送|不要钱|免费送|白送")
 _MONEY_CLAIM = re.compile(r"(?:不是|才|只要|就|卖|是|要|说)\s*(\d+(?:\.\d+)?)\s*(?:元|块|米)?(?:吗|嘛|么|啊|呀|吧|的|呢|[?？]|$)|"
                           r"(\d+(?:\.\d+)?)\s*(?:元|块)(?:吗|嘛|么|啊|呀|吧|呢|[?？]|$)")
-_PAST = re.compile(r"昨天|上次|之前|以前|前几天|刚才不是|原来|别家|别人家|外面|超市|官网|旗舰店|说好的|不是说")
-_COUNT = re.compile(r"(?:买|拍|来|要|拿|下单|入)?\s*(\d{1,2}|[两二三四五六七八九十]{1,2})\s*"
-                    r"(件|个(?!月|小时|星期)|罐|盒|瓶|包|袋|支|条|套|双|桶|箱|份|只|台|提|组|单|副|把)")
-_TOTAL = re.compile(r"一共|总共|合计|总价|凑|各来|各买|各拿|各要|各一|还差|差多少|满减后|用满减|减完|加起来|一起买|一起多少|都买|都要|全买|到手多少|算下来|多少钱一共")
-_COMPARE = re.compile(r"哪个|哪款|哪一个|还是|区别|不同|对比|比较|比.{0,6}[大小多少长短高低重轻快慢贵便宜好]|更|差别|一样吗|都能|都是|都有|都可以|都防|都支持|两个都|两款都|都[能可]")
+_PAST = re.compile(r"昨天|上次|之前|以前|前几天|刚才不是|原来|别家|别人家|外面|超市|官网|旗舰店|说好的|不是说|记得|双十一|双11|双十二|"
+                   r"双12|618|上周|上个月|去年|前天|刚才说")
+_COUNT = re.compile(r"(?:买|拍|来|要|拿|下单|入)?\s*(\d{1,2}|[两二三四五六七八九十俩仨]{1,2})\s*"
+                    r"(件|个(?!月|小时|星期)|罐|盒|瓶|包|袋|支|条|套|双|桶|箱|份|只|台|提|组|单|副|把)|[x×*]\s*(\d{1,2})(?![\d.])|"
+                    r"(?:买|拍|来|要)?(俩|仨)")
+_TOTAL = re.compile(r"到手|实付|实际付|付多少|一共|总共|合计|总价|凑|够吗|够不够|够满|能用满减|可以用满减|各来|各买|各拿|各要|各一|还差|差多少|满减后|用满减|减完|加起来|一起买|一起多少|都买|都要|全买|到手多少|算下来|多少钱一共")
+_COMPARE = re.compile(r"差多少|差价|贵多少|便宜多少|哪个|哪款|哪一个|还是|区别|不同|对比|比较|比.{0,6}[大小多少长短高低重轻快慢贵便宜好]|更|差别|一样吗|都能|都是|都有|都可以|都防|都支持|两个都|两款都|都[能可]")
 _SHOP_SALE = re.compile(r"(?:有|啥|什么|哪些|那些)(?:什么|啥)?(?:活动|优惠|福利|折扣|便宜|秒杀|划算)|今天.{0,6}(?:活动|优惠|划算|便宜|福利)|"
                         r"什么最划算|哪个最划算|哪个划算|有没有活动|活动有哪些|优惠有哪些")
-_RECOMMEND = re.compile(r"推荐|带啥|带什么|要买啥|买点啥|买点什么|需要啥|需要什么|用什么好|用啥好|有啥好|送(?:给)?(?:老人|长辈|女朋友|男朋友|老婆|老公|妈妈|爸爸|爸妈|宝宝|孩子|朋友|同事|闺蜜|领导|自己)|"
+_RECOMMEND = re.compile(r"推荐|带啥|带什么|带哪个|哪个好|买哪个好|选哪个好|要买啥|买点啥|买点什么|需要啥|需要什么|用什么好|用啥好|有啥好|送(?:给)?(?:老人|长辈|女朋友|男朋友|老婆|老公|妈妈|爸爸|爸妈|宝宝|孩子|朋友|同事|闺蜜|领导|自己)|"
                         r"买什么好|买啥好|选哪个|适合送|送礼|礼物|给.{1,4}买(?:什么|啥|哪个)")
-_HOW_TO_BUY = re.compile(r"怎么买|怎么下单|怎么拍|在哪买|哪里买|哪儿买|几号链接|哪个链接|链接在哪|链接是几|怎么抢|在哪个链接|几号|"
+_HOW_TO_BUY = re.compile(r"怎么买|怎么下单|怎么拍|在哪买|哪里买|哪儿买|几号链接|哪个链接|链接在哪|链接是几|怎么抢|在哪个链接|几号链|"
                          r"哪里拍|在哪拍|去哪拍|哪拍|怎么付款|哪个是|是哪个链接|链接呢|上链接|求链接")
 _DOSE = re.compile(r"(?:吃|喝|用|冲)(?:多久|几天|多少天|几个月|多长时间)|能(?:吃|喝|用)多久|多久(?:吃|喝|用)完|(?:吃|喝|用)完|够(?:吃|喝|用)")
-_UNIT_PRICE = re.compile(r"(?:一|每|单|(?<!\d)1)(?:片|粒|颗|抽|卷|支|条)(?:多少|多钱|几块|合|算)|合(?:多少|几块)钱?(?:一|1)(?:片|粒|颗|支)|单价")
-_SIZE = re.compile(r"什么码|多大码|几码|哪个码|选码|尺码|size|穿多大|穿什么|穿哪|码数|选多大|什么号")
-_SELLS = (re.compile(r"有(?:没有)?卖(?P<item>[^吗嘛么不没?？,，。！!]{1,10}?)(?:吗|的吗|嘛|么|不|没|[?？]|$)"),
+_UNIT_PRICE = re.compile(r"(?:一|每|单|(?<!\d)1)(?:片|粒|颗|抽|卷|支|条)(?:多少|多钱|几块|合|算)(?!\s*(?:毫克|mg|克|g|毫升|ml|个|片|粒))|合(?:多少|几块)钱?(?:一|1)(?:片|粒|颗|支)|单价")
+_SIZE = re.compile(r"哪段|几段|什么段|哪个阶段|什么码|多大码|几码|哪个码|选码|尺码|size|穿多大|穿什么|穿哪|码数|选多大|什么号")
+_SELLS = (re.compile(r"^(?:你们|这里|直播间|店里)?卖(?P<item>[^吗嘛么不没?？,，。！!]{1,10}?)(?:吗|嘛|么|不)"),
+          re.compile(r"有(?:没有)?卖(?P<item>[^吗嘛么不没?？,，。！!]{1,10}?)(?:吗|的吗|嘛|么|不|没|[?？]|$)"),
           re.compile(r"有没有(?P<item>[^吗嘛么不没?？,，。！!]{2,10}?)(?:啊|呀|卖|[?？]|$)"),
           re.compile(r"(?:^|[，,。 ])有(?P<item>[^吗嘛么不没?？,，。！!]{2,8}?)(?:卖)?(?:吗|嘛|么|没|不)"),
           re.compile(r"卖不卖(?P<item>[^?？,，。！!]{1,10}?)(?:啊|呀|[?？]|$)"),
@@ -79,7 +82,7 @@ _NOT_ITEMS = re.compile(r"货|活动|优惠|福利|赠品|券|送|满减|折|减
                         r"型号|款|规格|大码|小码|尺寸|防伪|保价|退|换|区别|效果|用|什么|啥|吗|呢|什么人|哪些人|问题|副作用|"
                         r"香精|酒精|添加|激素|防腐|糖|农药|甲醛|异味|味道|声音|噪音|蓝牙|[0-9]")
 _FOLLOW_UP = re.compile(r"^(?:那|那么|还有|再问|再说)?(?:它|这个|那个|这款|那款|[\w\u3400-\u9fff]{1,8})?(?:呢|嘞|咧)[?？。!！~]*$|^那|^它|它的|刚才那|刚刚那|刚说的|上一个")
-_POINTING = re.compile(r"^(?:那|那么)?它|它的|它[能可是有会多]|刚才那|刚刚那|刚说的|上一个|前面那|你说的那")
+_POINTING = re.compile(r"^(?:那|那么)?它|它的|它[能可是有会多]|刚才那|刚刚那|刚说|刚问|刚才说|刚才问|上一个|前面那|你说的那")
 _PII = re.compile(r"(?:手机号|电话|住址|地址|微信号?|身份证|真名|名字|住哪|联系方式|qq号|家在哪|哪个小区|银行卡|订单号)"
                   r".{0,6}(?:多少|是什么|是啥|发|报|念|说|告诉|给|吗|呢|\?|？|$)|(?:报|念|说|告诉|透露|发).{0,8}(?:手机号|电话|地址|住址|身份证|微信)")
 # "三段奶粉现在多少", "体恤长袖的多少": 多少 with nothing else asked is the price.
@@ -93,11 +96,14 @@ INTENT_PATTERNS: tuple[tuple[str, re.Pattern], ...] = (
     ("list_price", _words(KIND_SYNONYMS["list_price"])),
     ("stock", _words(KIND_SYNONYMS["stock"] + ("还有吗", "还有没有", "有现货", "没货", "卖完", "缺货", "补货"))),
     *((f"policy:{key}", _words(words)) for key, words in POLICY_SYNONYMS.items()),
-    ("price", _words(KIND_SYNONYMS["price"] + ("多少钱", "价位", "jg", "多钱", "几块钱", "贵吗", "how much", "price"))),
+    ("price", re.compile(_words(KIND_SYNONYMS["price"] + ("多少钱", "价位", "jg", "多钱", "几块钱", "贵吗", "how much", "price",
+                                                         "咋卖", "几个钱", "现价", "售价", "啥价", "什么价", "多少米",
+                                                         "💰", "💵")).pattern + r"|价[?？。!！~ ]*$")),
 )
 
 
 def _count_of(word: str) -> int | None:
+    word = {"俩": "2", "仨": "3"}.get(word, word)
     return small_number(word) if not word.isdigit() else int(word)
 
 
@@ -125,7 +131,7 @@ class Understanding:
         for flag, pattern in (("medical", _MEDICAL), ("superlative", _SUPERLATIVE), ("haggle", _HAGGLE)):
             if pattern.search(folded):
                 flags.add(flag)
-        unknown = None if named else self._unknown_item(folded)
+        unknown = self._unknown_item(folded)
         height, weight = body_measures(text)
         intent = self._intent(folded, guess, named, flags, unknown, height, weight)
         if intent is None and follow_up and context.previous_text and _BARE_FOLLOW_UP.search(folded):
@@ -185,20 +191,36 @@ class Understanding:
 
     def _quantities(self, folded: str, guess: ProductGuess, named: list[str]) -> tuple[tuple[str, int], ...]:
         # "四件套" names the product: counts are read with the product names taken out.
+        distinguished = [s for s in named if self.resolver.distinct_hits(folded, s)]
+        original = folded
         folded = self.resolver.without_names(folded, tuple(dict.fromkeys((*named, *guess.skus))))
-        if guess.ambiguous and set(named) <= set(guess.skus):
+        one_family = len({self.resolver.families.get(s, (s,)) for s in named}) == 1
+        if guess.ambiguous and set(named) <= set(guess.skus) and one_family and len(distinguished) < 2:
             named = []  # one family named by its head noun: one product, not a basket of each variant
-        counts = [c for c in (_count_of(m.group(1)) for m in _COUNT.finditer(folded)
-                              if not folded[m.end():m.end() + 1] in ("段", "码")) if c]
+        found = [(m.start(), c) for m in _COUNT.finditer(folded) if folded[m.end():m.end() + 1] not in ("段", "码")
+                 for c in [_count_of(m.group(1) or m.group(3) or m.group(4))] if c]
+        counts = [c for _, c in found]
         if len(set(named)) >= 2 and (_TOTAL.search(folded) or counts):
-            each = counts[0] if len(counts) == 1 and re.search(r"各", folded) else 1
-            return tuple((sku, counts[i] if len(counts) == len(set(named)) else each)
-                         for i, sku in enumerate(dict.fromkeys(named)))
+            return self._counts_by_position(original, list(dict.fromkeys(named)), found, folded)
         if guess.sku and counts:
             return ((guess.sku, max(counts)),)
         if guess.sku and _TOTAL.search(folded):
             return ((guess.sku, 1),)
         return ()
+
+    def _counts_by_position(self, text: str, skus: list[str], found: list[tuple[int, int]],
+                            rest: str) -> tuple[tuple[str, int], ...]:
+        """Each product's count is the one written nearest after its name ("咖啡两盒加坚果一盒");
+        "各来一件" gives every product the same count; none written means one each."""
+        where = sorted((self.resolver.position(text, s), s) for s in skus)
+        if len(found) == 1 and re.search(r"各|都", rest):
+            return tuple((s, found[0][1]) for s in skus)
+        counts: dict[str, int] = {}
+        for i, (start, sku) in enumerate(where):
+            end = where[i + 1][0] if i + 1 < len(where) else len(text) + 1
+            near = [c for at, c in found if start <= at < end] or [c for at, c in found if at < start][-1:]
+            counts[sku] = near[0] if near else 1
+        return tuple((s, counts[s]) for s in skus)
 
     def _claimed_price(self, folded: str, guess: ProductGuess) -> float | None:
         """A money figure the viewer states as the price, when it is not the catalog's."""
@@ -226,7 +248,15 @@ class Understanding:
             if len(item) < 2 or _NOT_ITEMS.search(item):
                 continue
             titles_only = "卖" in m.group(0)  # "卖不卖手机": a product name, not a feature
-            if self.resolver.named(item) or self.resolver.listed(item, titles_only) or self._category_match(item):
+            if self._category_match(item):
+                continue
+            named = self.resolver.named(item)
+            if named:
+                # "儿童羽绒服": the shop sells 羽绒服, but none of them is for children
+                if self.resolver.qualified_away(item, [s for s, _ in named]):
+                    return item
+                continue
+            if self.resolver.listed(item, titles_only):
                 continue
             return item
         return None

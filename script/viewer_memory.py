@@ -8,7 +8,7 @@ from .understanding import ViewerContext
 
 
 class ViewerMemory:
-    def __init__(self, capacity: int = 2000, horizon_s: float = 180.0) -> None:
+    def __init__(self, capacity: int = 2000, horizon_s: float = 60.0) -> None:
         self._capacity = capacity
         self._horizon_s = horizon_s  # a question older than this is not what "它" points at any more
         self._last: OrderedDict[str, tuple[float, tuple[str, ...], str]] = OrderedDict()
