@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import random
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from typing import Callable
 
@@ -79,6 +79,7 @@ class Director:
         self._stopped = False
         self._filler_turn = 0
         self._viewers = ViewerMemory()
+        self._on_air_at = 0.0
 
     # --- what the runtime and console read ------------------------------------------------
     @property
@@ -412,13 +413,24 @@ class Director:
         if self._on_air is None:
             return self._start(line)
         # A welcome or a thanks waits for the current line to end: only answers and the operator cut.
-        if line.priority > self._on_air.priority and line.priority >= Priority.ANSWER:
+        if (line.priority > self._on_air.priority and line.priority >= Priority.ANSWER) or self._long_answer_yields(line):
             cut = self._on_air
             self._on_air = None
             # The interrupted line is re-queued when the runtime reports where it was cut.
             return [CutAtWordBoundary(cut.line_id), *self._start(line)]
         self._enqueue(line)
         return []
+
+    def _long_answer_yields(self, line: Line) -> bool:
+        """A new viewer's answer does not wait more than `max_answer_wait_s` behind another answer: one
+        with longer left (by its length at the persona's pace) is cut and its rest said after."""
+        on_air = self._on_air
+        if line.priority != Priority.ANSWER or on_air.priority != Priority.ANSWER:
+            return False
+        rate = self._config.speech_chars_per_s * self._style.pace
+        aired = self._now - self._on_air_at
+        # One that has only just started is let on air (a burst must not cut every answer in turn).
+        return aired >= self._config.min_answer_airtime_s and len(on_air.text) / rate - aired > self._config.max_answer_wait_s
 
     def _enqueue(self, line: Line, front: bool = False) -> None:
         if front:
@@ -429,6 +441,7 @@ class Director:
 
     def _start(self, line: Line) -> list[DirectorAction]:
         self._on_air = line
+        self._on_air_at = self._now
         self._lines[line.line_id] = line
         actions: list[DirectorAction] = []
         if line.sku and line.sku != self._shown_sku and line.priority == Priority.RUNDOWN:
@@ -447,6 +460,8 @@ class Director:
         self._no_resume.discard(event.line_id)
         if event.interrupted and resumable and event.resume_from < len(line.sentences):
             resumed = line.remainder(event.resume_from, self._new_id("resume-"))
+            if resumed.priority == Priority.ANSWER:  # fresh questions go first; a later one cuts it again
+                resumed = replace(resumed, priority=Priority.ANSWER_TAIL)
             self._lines[resumed.line_id] = resumed
             self._enqueue(resumed, front=True)
         if self._on_air is not None and self._on_air.line_id == event.line_id:

@@ -200,5 +200,8 @@ class DirectorConfig:
     reaction_gap_s: float = 20.0  # at most one welcome or thanks this often: a flood never drowns selling
     repeat_window_s: float = 3600.0  # an identical rundown line is not repeated within this window
     max_queued_answers: int = 3  # a flood of questions must not drown the selling or go stale
+    max_answer_wait_s: float = 2.0  # a question never waits longer than this behind another viewer's answer ...
+    min_answer_airtime_s: float = 0.8  # ... unless that answer has only just started (then it waits for it)
+    speech_chars_per_s: float = 4.6  # Mandarin at pace 1.0: how the director estimates what is left of a line
     max_proposals: int = 20
     seed: int = 0

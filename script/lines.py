@@ -10,6 +10,7 @@ class Priority(IntEnum):
 
     RUNDOWN = 10
     REACTION = 20
+    ANSWER_TAIL = 25  # the rest of an answer cut for another viewer's: after every fresh answer, before welcomes
     ANSWER = 30
     OPERATOR = 40
     STOP = 50

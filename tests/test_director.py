@@ -104,15 +104,38 @@ def test_question_cuts_the_line_at_a_word_boundary_and_the_line_resumes_from_the
     assert isinstance(after[-1], Say) and after[-1].line.sku == "A1001"  # the same product goes on
 
 
-def test_questions_during_an_answer_wait_their_turn():
+def test_a_question_near_the_end_of_an_answer_waits_its_turn():
     director = Director(CATALOG, STYLE)
     director.feed(ShowStarted(), 0.0)
     first = director.feed(ChatReceived(ask("茶多少钱?")), 1.0)[-1].line
-    second = director.feed(ChatReceived(ask("充电宝多少钱?", user="u2")), 1.5)
-    assert [type(a) for a in second] == [ChatClassified, Reply]
-    after_first = director.feed(PlaybackFinished(first.line_id, len(first.sentences), False), 4.0)
+    left = len(first.text) / 4.6 - 1.0  # the answer's length at pace 1.0, less a second; under 2 s left:
+    second = director.feed(ChatReceived(ask("充电宝多少钱?", user="u2")), 1.0 + len(first.text) / 4.6 - 1.0)
+    assert left > 0 and [type(a) for a in second] == [ChatClassified, Reply]
+    after_first = director.feed(PlaybackFinished(first.line_id, len(first.sentences), False), 30.0)
     assert isinstance(after_first[0], Say) and after_first[0].line.sku == "B2002"
     assert after_first[0].line.priority == Priority.ANSWER
+
+
+def test_a_question_never_waits_long_behind_another_viewers_answer():
+    director = Director(CATALOG, STYLE)
+    director.feed(ShowStarted(), 0.0)
+    first = director.feed(ChatReceived(ask("茶多少钱?")), 1.0)[-1].line
+    assert len(first.text) / 4.6 > 3.0  # more than two seconds of it are left a second in
+    just_started = Director(CATALOG, STYLE)  # (one that has only just started is let on air)
+    just_started.feed(ShowStarted(), 0.0)
+    just_started.feed(ChatReceived(ask("茶多少钱?")), 1.0)
+    assert not any(isinstance(a, CutAtWordBoundary)
+                   for a in just_started.feed(ChatReceived(ask("充电宝多少钱?", user="u2")), 1.5))
+    second = director.feed(ChatReceived(ask("充电宝多少钱?", user="u2")), 2.0)
+    assert isinstance(second[-2], CutAtWordBoundary) and second[-2].line_id == first.line_id
+    assert isinstance(second[-1], Say) and second[-1].line.sku == "B2002"
+    # The first answer's rest is said after, behind fresh answers, and a fresh one cuts it again.
+    cut_at = director.feed(PlaybackFinished(first.line_id, 0, True), 2.1)
+    assert cut_at == []
+    tail = finish(director, second[-1].line, 5.0)[0]
+    assert isinstance(tail, Say) and tail.line.sku == "A1001" and tail.line.priority == Priority.ANSWER_TAIL
+    third = director.feed(ChatReceived(ask("面霜多少钱?", user="u3")), 6.0)
+    assert isinstance(third[-2], CutAtWordBoundary) and third[-2].line_id == tail.line.line_id
 
 
 def test_non_questions_get_no_reply_line():
@@ -129,9 +152,10 @@ def test_one_shared_character_does_not_switch_products():
 
 
 def test_duplicate_questions_get_one_answer_and_a_flood_is_capped():
-    from script.director import MAX_QUEUED_ANSWERS
+    from script.director import MAX_QUEUED_ANSWERS, DirectorConfig
 
-    director = Director(CATALOG, STYLE)
+    # Answers that must not wait long cut the one on air (tested above); here they all wait.
+    director = Director(CATALOG, STYLE, DirectorConfig(max_answer_wait_s=60.0))
     director.feed(ShowStarted(), 0.0)
     first = director.feed(ChatReceived(ask("茶多少钱?")), 1.0)[-1].line
     for i, wording in enumerate(["茶多少钱?", "乌龙茶什么价格", "这个茶怎么卖"] * 3):

@@ -71,7 +71,7 @@ def test_takeover_stops_automatic_lines_and_the_operator_speaks_next():
 
 
 def test_emergency_stop_drops_everything_queued_until_resumed():
-    director, line = started()
+    director, line = started(DirectorConfig(max_answer_wait_s=60.0))  # the second answer waits in the queue
     director.feed(ask("这个茶多少钱?"), 1.0)
     director.feed(ask("充电宝多少钱?", user="u2"), 1.1)
     actions = director.feed(EmergencyStop("王敏", "画面异常"), 1.2)

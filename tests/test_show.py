@@ -32,7 +32,7 @@ def test_answer_cuts_the_selling_line_and_it_resumes_from_the_cut_sentence():
         subtitles.append(producer.last_subtitle)
     assert produced == list(range(25 * 40))
     order = subtitles_in_order(subtitles)
-    answer_at = next(i for i, s in enumerate(order) if "99.9元" in s and "便携充电宝" in s and "现在直播间" in s)
+    answer_at = next(i for i, s in enumerate(order) if "99.9元" in s and "便携充电宝" in s and "到手价" in s)
     cut_sentence = order[answer_at - 1]
     # After the answer (and its promotion-free single sentence), the cut sentence is said again.
     assert order[answer_at + 1] == cut_sentence
