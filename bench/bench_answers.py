@@ -27,7 +27,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from answer_scoring import contains, judge_reply, numbers_in, normalise  # noqa: E402
+from answer_scoring import judge_reply, numbers_in, normalise  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 SETS = ROOT / "eval" / "answers"

@@ -11,7 +11,7 @@ from datetime import datetime
 
 from .catalog import Catalog, Product
 from .facts import POLICY_SYNONYMS, Fact
-from .lines import format_amount, format_price
+from .lines import format_price
 from .promotions import ended_rules, quote, rule_source, rules_for
 from .spec_reading import choose_specs
 

@@ -14,7 +14,7 @@ from datetime import datetime
 
 from .answer_facts import Answer, FactSentences, mentioned_promotion
 from .catalog import Catalog, Product
-from .lines import format_amount, format_price
+from .lines import format_price
 from .product_resolver import ProductResolver
 from .promotions import rule_source
 from .retrieval import Embedder, FactIndex

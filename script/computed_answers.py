@@ -251,7 +251,7 @@ def dose(a: "Answerer", query: Query, now: datetime | None) -> Answer:
         packs = int(word) if word.isdigit() else {"两": 2, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6}[word]
 
     def write(product: Product, q: Query, when: datetime | None) -> Answer:
-        worked = lasts_days(product, packs, given)
+        worked = lasts_days(product, packs, given, query.weight_kg)
         if worked is None:
             return a.fact(product, q, when)
         _, said, numbers, source = worked

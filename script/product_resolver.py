@@ -19,45 +19,8 @@ from .facts import CATEGORY_WORDS
 from .retrieval import PASSAGE_PREFIX, QUERY_PREFIX, Embedder, FactIndex
 from .text_variants import syllable
 from .textmatch import STOP_CHARS, normalize
-
-_CN_NUM = {"一": "1", "二": "2", "两": "2", "三": "3", "四": "4", "五": "5", "六": "6", "七": "7", "八": "8",
-           "九": "9", "十": "10"}
-_LINK = re.compile(r"(?:小黄车|购物车)?(?:第)?(\d{1,2}|[一二三四五六七八九十]{1,3})\s*号\s*(?:链接|链|商品|宝贝|产品|车)"
-                   r"|(?:链接|link)\s*(\d{1,2})(?!\d)|^(\d{1,2})号(?![\d码])"
-                   r"|(?<![\d.])(\d{1,2})号(?=的|呢|吗|多少|怎么|是|还|有|能|适合|和|跟|与|哪)")
-# "二段", "2-stage", "stage 2" all read as "2段"; sizes and generations likewise.
-_VARIANT_NUMERAL = re.compile(r"([一二两三四五六七八九十])(?=段|码|号|代|层|寸|档|款)")
-_STAGE_EN = re.compile(r"(\d)\s*-?\s*stage|stage\s*(\d)")
-# Latin chat abbreviations that are not product initials.
-_NOT_INITIALS = frozenset({"jg", "yyds", "xswl", "sb", "ok", "hi", "nb", "dd", "xdm", "zb", "bb", "qq", "vx", "wx",
-                           "pdd", "tb", "jd", "dy", "ks", "mm", "gg", "ps", "pk", "app", "ai", "emm", "hh", "hhh",
-                           "zbj", "zbzb", "bdjw", "mai", "xq", "lj", "sp", "kk"})
-# Viewers' spellings of product words that pinyin does not bring together (T恤 read "ti xu").
-_SPELLINGS = (("体恤", "t恤"), ("t-shirt", "t恤"), ("tshirt", "t恤"), ("tee", "t恤"), ("powerbank", "充电宝"),
-              ("power bank", "充电宝"), ("charger", "充电器"), ("sunscreen", "防晒"), ("earbuds", "耳机"),
-              ("earphone", "耳机"), ("headphone", "耳机"), ("jacket", "外套"), ("diaper", "纸尿裤"),
-              ("formula", "奶粉"), ("尿不湿", "纸尿裤"), ("拉拉裤", "纸尿裤"), ("lipstick", "口红"), ("mask", "面膜"), ("lamp", "台灯"))
-
-
-def small_number(word: str) -> int | None:
-    """"3", "三", "十二", "二十" as an int (link numbers, counts); None for anything else."""
-    if word.isdigit():
-        return int(word)
-    if len(word) == 1:
-        return int(_CN_NUM[word]) if word in _CN_NUM else None
-    tens, _, ones = word.partition("十")
-    if "十" not in word or not all(c in _CN_NUM for c in tens + ones):
-        return None
-    return (int(_CN_NUM[tens]) if tens else 1) * 10 + (int(_CN_NUM[ones]) if ones else 0)
-
-
-def fold_question(text: str) -> str:
-    """The question with variant numerals as digits and common spellings folded (二段 -> 2段)."""
-    text = normalize(text)
-    for wrong, right in _SPELLINGS:
-        text = text.replace(wrong, right)
-    text = _VARIANT_NUMERAL.sub(lambda m: _CN_NUM[m.group(1)], text)
-    return _STAGE_EN.sub(lambda m: f"{m.group(1) or m.group(2)}段", text)
+from .product_words import (COUNTED, LINK, NOT_INITIALS, NOT_NAMING, PRODUCT_WORDS, QUESTION_BIGRAMS, cjk_runs,
+                            fold_question, head_noun, small_number, sound_grams, title_words)
 
 
 @dataclass(frozen=True)
@@ -71,47 +34,6 @@ class ProductGuess:
         return self.skus[0] if len(self.skus) == 1 else None
 
 
-def _title_words(title: str) -> set[str]:
-    """Overlapping CJK bigrams, and Latin/number runs with a variant unit (3段, spf50+, l码, 20000mah)."""
-    words = {run[i:i + 2] for run in _cjk_runs(title) for i in range(len(run) - 1)}
-    words |= set(re.findall(r"[a-z]*\d+(?:\.\d+)?[a-z+]*[段码号代层寸档款]?|[a-z]{2,}\d*|[a-z]{1,4}[码号]|[a-z]+[\u3400-\u9fff]",
-                            title))
-    return {w for w in words if not re.fullmatch(r"[\d.]+", w)}  # a bare number (30 of 30袋) names nothing
-
-
-def _cjk_runs(text: str) -> list[str]:
-    return re.findall(r"[\u3400-\u9fff]+", text)
-
-
-def _sound_grams(text: str) -> set[tuple[str, str]]:
-    grams: set[tuple[str, str]] = set()
-    for run in _cjk_runs(text):
-        sounds = [syllable(c) for c in run]
-        grams |= {(sounds[i], sounds[i + 1]) for i in range(len(run) - 1) if sounds[i] and sounds[i + 1]}
-    return grams
-
-
-def _head(title: str) -> str:
-    """The head noun of a title's first word: 充电宝 of 大容量充电宝, 方奶粉 of 婴儿配方奶粉, 领t恤."""
-    first = normalize(title).split()[0] if title.split() else ""
-    word = "".join(re.findall(r"[\u3400-\u9fffa-z]+", re.sub(r"\d+(?:\.\d+)?[a-z]*", "", first)))
-    return word[-3:] if len(word) >= 3 else word
-
-
-# Words viewers use for a kind of product, and the words merchants title it with; a viewer's word
-# (or one that sounds like it: 洗面乃) is read as the one this catalog's titles use.
-PRODUCT_WORDS: tuple[tuple[str, ...], ...] = (
-    ("洁面乳", "洗面奶", "洁面", "洗面乳", "洗脸"), ("防晒霜", "防晒乳", "防晒"), ("充电器", "充电头", "快充头", "插头"),
-    ("充电宝", "移动电源"), ("保温杯", "水杯", "杯子"), ("空气炸锅", "炸锅"), ("纸尿裤", "尿不湿", "尿片"),
-    ("t恤", "短袖", "体恤"), ("羽绒服", "羽绒衣", "棉服"), ("耳机", "耳塞"), ("面霜", "乳霜"), ("电饭煲", "电饭锅"),
-    ("电热水壶", "烧水壶", "热水壶", "水壶"), ("猫粮", "猫饭"), ("狗粮", "犬粮", "狗饭"), ("鱼油", "深海鱼油"),
-    ("奶粉", "配方奶"), ("坚果", "果仁"), ("咖啡", "挂耳"), ("护手霜", "护手"), ("口红", "唇膏"), ("大米", "米"),
-)
-# Figures that say a price, a promotion, a body or an age, never which product ("满199减30", "165 110斤").
-_NOT_NAMING = re.compile(r"满\d+(?:\.\d+)?减\d+(?:\.\d+)?|\d+(?:\.\d+)?\s*(?:元|块|折|%|斤|kg|公斤|cm|岁|个月|天|号链|号)|"
-                         r"第[二三2-3]件|买[一二两三\d]送[一二两三\d]|(?<![a-z\d])\d{3}(?![\d.a-z])")
-_COUNTED = re.compile(r"(?<![\d.])(?:\d{1,2}|[两二三四五六七八九十])\s*(?:件(?!套)|个|罐|盒|瓶|包|袋|支|条|桶|箱|份|只|台|提)")
-
 
 class ProductResolver:
     def __init__(self, catalog: Catalog, index: FactIndex, embedder: Embedder | None = None) -> None:
@@ -120,8 +42,9 @@ class ProductResolver:
         self._embedder = embedder
         products = catalog.products
         self._titles = {p.sku: fold_question(p.title) for p in products}
-        self._sounds = {p.sku: _sound_grams(self._titles[p.sku]) for p in products}
+        self._sounds = {p.sku: sound_grams(self._titles[p.sku]) for p in products}
         self._initials = {p.sku: self._title_initials(self._titles[p.sku]) for p in products}
+        self._pinyin_words = {p.sku: self._title_pinyin(self._titles[p.sku]) for p in products}
         self.families = self._families(products)
         self._distinct = {p.sku: self._distinct_words(p.sku) for p in products}
         self._profiles = {p.sku: fold_question(" ".join([p.title, *p.selling_points, *p.scenes,
@@ -136,14 +59,26 @@ class ProductResolver:
     @staticmethod
     def _title_initials(title: str) -> set[str]:
         found = set()
-        for run in _cjk_runs(title):
+        for run in cjk_runs(title):
             sounds = [syllable(c) for c in run]
             for size in (2, 3, 4):
                 for i in range(len(run) - size + 1):
                     part = sounds[i:i + size]
                     if all(part):
                         found.add("".join(s[0] for s in part))
-        return found - _NOT_INITIALS
+        return found - NOT_INITIALS
+
+    @staticmethod
+    def _title_pinyin(title: str) -> dict[str, str]:
+        """Toneless pinyin of the title's 2-4 character words ("kouhong" -> 口红)."""
+        found: dict[str, str] = {}
+        for run in cjk_runs(title):
+            for size in (2, 3, 4):
+                for i in range(len(run) - size + 1):
+                    sounds = [syllable(c) for c in run[i:i + size]]
+                    if all(sounds):
+                        found.setdefault("".join(sounds), run[i:i + size])
+        return found
 
     @staticmethod
     def _families(products: tuple[Product, ...]) -> dict[str, tuple[str, ...]]:
@@ -151,7 +86,7 @@ class ProductResolver:
         does not say which."""
         by_head: dict[str, list[str]] = {}
         for p in products:
-            head = _head(p.title)
+            head = head_noun(p.title)
             if len(head) >= 2:
                 by_head.setdefault(head, []).append(p.sku)
         family: dict[str, tuple[str, ...]] = {}
@@ -163,7 +98,7 @@ class ProductResolver:
 
     # ---- resolving --------------------------------------------------------------------------
     def by_link(self, text: str) -> Product | None:
-        match = _LINK.search(normalize(text))
+        match = LINK.search(normalize(text))
         if not match:
             return None
         value = small_number(next(g for g in match.groups() if g))
@@ -189,11 +124,20 @@ class ProductResolver:
                         break
         return folded
 
+    def _from_pinyin(self, folded: str) -> str:
+        """A product word typed in pinyin ("chuifengji", "kouhong") as the title's characters."""
+        for run in re.findall(r"[a-z]{5,}", folded):
+            for sku, words in self._pinyin_words.items():
+                if run in words:
+                    folded = folded.replace(run, words[run])
+                    break
+        return folded
+
     def scores(self, text: str) -> dict[str, float]:
         """How strongly the question names each product: title words, homophones, initials."""
-        folded = self._in_catalog_words(_COUNTED.sub(" ", _NOT_NAMING.sub(" ", fold_question(text))))
+        folded = self._in_catalog_words(COUNTED.sub(" ", NOT_NAMING.sub(" ", self._from_pinyin(fold_question(text)))))
         scores = {h.sku: h.score for h in self.index.rank_products(folded)}
-        asked_sounds = _sound_grams(folded)
+        asked_sounds = sound_grams(folded)
         latin = set(re.findall(r"[a-z]{2,4}", folded))
         for sku, sounds in self._sounds.items():
             title = self._titles[sku]
@@ -201,7 +145,7 @@ class ProductResolver:
             heard = [g for g in sounds & asked_sounds if not self._written_in_catalog(folded, g)]
             extra = 0.0
             for gram in heard:
-                chars = [run[i:i + 2] for run in _cjk_runs(title) for i in range(len(run) - 1)
+                chars = [run[i:i + 2] for run in cjk_runs(title) for i in range(len(run) - 1)
                          if (syllable(run[i]), syllable(run[i + 1])) == gram]
                 if chars and not any(c in folded for c in chars):
                     extra += 1.5
@@ -214,7 +158,7 @@ class ProductResolver:
     def _written_in_catalog(self, folded: str, sounds: tuple[str, str]) -> bool:
         """The question writes this sound pair with characters the catalog itself uses (绒量 of
         含绒量): then it is that word, not a slip for a title word (容量)."""
-        for run in _cjk_runs(folded):
+        for run in cjk_runs(folded):
             for i in range(len(run) - 1):
                 if (syllable(run[i]), syllable(run[i + 1])) == sounds and \
                         any(run[i:i + 2] in p for p in self._profiles.values()):
@@ -223,11 +167,11 @@ class ProductResolver:
 
     def _distinct_words(self, sku: str) -> frozenset[str]:
         """Words of a variant's title that its family's other titles lack (大容量, 3段, spf50)."""
-        head = _head(self._titles[sku])
-        own = _title_words(self._titles[sku].replace(head, " ") if head else self._titles[sku])
+        head = head_noun(self._titles[sku])
+        own = title_words(self._titles[sku].replace(head, " ") if head else self._titles[sku])
         for other in self.families.get(sku, ()):
             if other != sku:
-                own -= _title_words(self._titles[other])
+                own -= title_words(self._titles[other])
         asking = set(self.index.fact_phrases)
         return frozenset(w for w in own if w and not all(c in STOP_CHARS for c in w) and w not in asking)
 
@@ -235,7 +179,7 @@ class ProductResolver:
         """Products the question names, best first. A variant named by its own words (大容量, 3段)
         stands for its family; a family named only by its head noun keeps every member."""
         threshold = self.index.settings.min_product_score
-        folded = self._in_catalog_words(_COUNTED.sub(" ", _NOT_NAMING.sub(" ", fold_question(text))))
+        folded = self._in_catalog_words(COUNTED.sub(" ", NOT_NAMING.sub(" ", self._from_pinyin(fold_question(text)))))
         scores = self.scores(text)
         for sku in self._distinct:
             hits = self.distinct_hits(folded, sku)
@@ -268,9 +212,9 @@ class ProductResolver:
                 sku = best[0]
                 siblings = self.families.get(sku, ())
                 if siblings and not self._distinguished(text, sku, siblings):
-                    return self._among(siblings, previous, on_screen, "named")
+                    return self._among(siblings, previous, on_screen, "named", text)
                 return ProductGuess((sku,), "named")
-            return self._among(tuple(best), previous, on_screen, "named")
+            return self._among(tuple(best), previous, on_screen, "named", text)
         if pointing and previous and self.catalog.product(previous) is not None:
             return ProductGuess((previous,), "previous")
         described = self.described(text)
@@ -309,7 +253,7 @@ class ProductResolver:
         """A word of two or more characters of the product's title is in the text (one shared
         character such as 包 of 24包 does not name a second product)."""
         folded = self._in_catalog_words(fold_question(text))
-        return any(len(w) >= 2 and w in folded for w in _title_words(self._titles[sku]))
+        return any(len(w) >= 2 and w in folded for w in title_words(self._titles[sku]))
 
     def _distinguished(self, text: str, sku: str, siblings: tuple[str, ...]) -> bool:
         """The question uses a word of this variant's title that its siblings' titles lack."""
@@ -328,13 +272,34 @@ class ProductResolver:
         """The question without the words that name these products (so 大容量 does not ask for 容量)."""
         folded = fold_question(text)
         for sku in skus:
-            for word in sorted(self._distinct.get(sku, ()) | _title_words(self._titles[sku]), key=len, reverse=True):
+            for word in sorted(self._distinct.get(sku, ()) | title_words(self._titles[sku]), key=len, reverse=True):
                 if len(word) >= 2:
                     folded = folded.replace(word, " ")
         return folded
 
+    def by_adjective(self, text: str, candidates: tuple[str, ...]) -> str | None:
+        """"大的", "小的那个", "宽一点的": the variant whose own number is largest or smallest (1L/2L),
+        or whose own word holds the adjective (宽楦)."""
+        folded = fold_question(text)
+        m = re.search(r"([大小长短高矮宽窄厚薄重轻])(?:的|号|款|一点|点|些|杯|瓶|容量|尺寸|那)", folded)
+        if not m:
+            return None
+        adjective = m.group(1)
+        holding = [s for s in candidates if any(adjective in w for w in self._distinct.get(s, ()))]
+        if len(holding) == 1:
+            return holding[0]
+        sized = [(max(float(n) for n in found), s) for s in candidates
+                 for found in [re.findall(r"\d+(?:\.\d+)?", " ".join(self._distinct.get(s, ())))] if found]
+        if len(sized) != len(candidates) or len({v for v, _ in sized}) != len(sized):
+            return None
+        pick = max if adjective in "大长高宽厚重" else min
+        return pick(sized)[1]
+
     def _among(self, candidates: tuple[str, ...], previous: str | None, on_screen: str | None,
-               how: str) -> ProductGuess:
+               how: str, text: str = "") -> ProductGuess:
+        chosen = self.by_adjective(text, candidates) if text else None
+        if chosen is not None:
+            return ProductGuess((chosen,), how)
         for sku, why in ((previous, "previous"), (on_screen, "on_screen")):
             if sku in candidates:
                 return ProductGuess((sku,), why)
@@ -344,21 +309,21 @@ class ProductResolver:
         """The item is in the shop's listings (a title, or with `titles_only` False also a selling
         point, scene or spec), not only in an FAQ that mentions it ("手机" in "安卓手机能用吗")."""
         folded = self._in_catalog_words(fold_question(item))
-        grams = {folded[i:i + 2] for run in _cjk_runs(folded) for i in range(len(run) - 1)}
+        grams = {folded[i:i + 2] for run in cjk_runs(folded) for i in range(len(run) - 1)}
         grams |= set(re.findall(r"[a-z0-9]{2,}", folded))
         listings = self._titles if titles_only else self._listings
         return bool(grams) and any(all(g in listing for g in grams) for listing in listings.values())
 
     def position(self, text: str, sku: str) -> int:
         """Where in the (folded) text the product is first named; the end when it is not."""
-        spots = [text.find(w) for w in _title_words(self._titles[sku]) | set(self._distinct.get(sku, ())) if w in text]
+        spots = [text.find(w) for w in title_words(self._titles[sku]) | set(self._distinct.get(sku, ())) if w in text]
         return min(spots) if spots else len(text)
 
     def qualified_away(self, item: str, skus: list[str]) -> bool:
         """The item names these products plus a qualifier none of their listings has ("儿童" of
         儿童羽绒服 when the jackets are adult ones)."""
         rest = self.without_names(item, skus)
-        grams = {rest[i:i + 2] for run in _cjk_runs(rest) for i in range(len(run) - 1)}
+        grams = {rest[i:i + 2] for run in cjk_runs(rest) for i in range(len(run) - 1)}
         grams = {g for g in grams if not any(c in STOP_CHARS for c in g)}
         return bool(grams) and not any(g in self._listings[s] for s in skus for g in grams)
 
@@ -366,7 +331,7 @@ class ProductResolver:
         """Every title word by which the question names some product also describes `sku` ("充电"
         of 充电露营灯 in "那带充电仓呢" is also in the earbuds' 充电仓 spec)."""
         folded = fold_question(text)
-        grams = {folded[i:i + 2] for run in _cjk_runs(folded) for i in range(len(run) - 1)}
+        grams = {folded[i:i + 2] for run in cjk_runs(folded) for i in range(len(run) - 1)}
         naming = {g for g in grams if any(g in t for t in self._titles.values())}
         return bool(naming) and all(g in self._profiles.get(sku, "") for g in naming)
 
@@ -374,8 +339,8 @@ class ProductResolver:
         """The product a description fits ("不用油炸鸡翅的锅"): its selling points, scenes, specs and
         FAQ share words with the question, and e5 (when loaded) agrees by a clear margin."""
         folded = fold_question(text)
-        asked = {folded[i:i + 2] for run in _cjk_runs(folded) for i in range(len(run) - 1)}
-        asked = {g for g in asked if not all(c in STOP_CHARS for c in g)} - _QUESTION_BIGRAMS
+        asked = {folded[i:i + 2] for run in cjk_runs(folded) for i in range(len(run) - 1)}
+        asked = {g for g in asked if not all(c in STOP_CHARS for c in g)} - QUESTION_BIGRAMS
         # Words most products share (保质期, 发货) ask for a fact; they describe no product.
         common = max(1, len(self._profiles) // 4)
         asked = {g for g in asked if sum(1 for p in self._profiles.values() if g in p) <= common}
@@ -405,7 +370,7 @@ class ProductResolver:
 
     def _fit(self, text: str, sku: str) -> int:
         folded = fold_question(text)
-        asked = {folded[i:i + 2] for run in _cjk_runs(folded) for i in range(len(run) - 1)} - _QUESTION_BIGRAMS
+        asked = {folded[i:i + 2] for run in cjk_runs(folded) for i in range(len(run) - 1)} - QUESTION_BIGRAMS
         return sum(1 for g in asked if g in self._profiles.get(sku, ""))
 
     def _similarities(self, text: str) -> dict[str, float]:
@@ -414,10 +379,3 @@ class ProductResolver:
             self._profile_vectors = self._embedder.embed([PASSAGE_PREFIX + self._profiles[s] for s in skus])
         query = self._embedder.embed([QUERY_PREFIX + text])[0]
         return dict(zip(skus, (self._profile_vectors @ query).tolist()))
-
-
-# Bigrams that ask a question rather than describe a product.
-_QUESTION_BIGRAMS = frozenset({"多少", "少钱", "什么", "怎么", "有没", "没有", "可以", "能不", "不能", "这个", "那个",
-                               "一下", "还有", "现在", "直播", "主播", "今天", "价格", "链接", "哪个", "一个", "推荐",
-                               "适合", "喜欢", "想要", "多久", "几天", "好用", "好不", "不好", "有什", "么活", "活动",
-                               "优惠", "便宜", "一共", "两个", "买两", "东西", "那款", "这款", "用的", "的那"})

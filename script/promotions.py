@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import math
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 
 from .catalog import Product, Promotion
@@ -19,7 +19,9 @@ from .lines import format_amount, format_price
 _NUM = r"(\d+(?:\.\d+)?)"
 _PIECE = r"(?:件|罐|盒|瓶|袋|包|支|个|份|桶|箱|套|双)"
 _CN = {"一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9, "十": 10}
-_STORE_WIDE = re.compile(r"全场|跨店|任选|店铺|全店|全部商品|可叠加其他商品")
+_STORE_WIDE = re.compile(r"全场|跨店|店铺|全店|全部商品|全店商品")
+# "口红任选2支8折（#316/#999/#520可混搭）": counted over every product that carries the same text.
+_MIXED = re.compile(r"任选|混搭|可混|任意|自由搭配")
 
 
 @dataclass(frozen=True)
@@ -34,6 +36,7 @@ class PromotionRule:
     nth: int = 0  # nth_item: which item; buy_get: pay for nth, get `free` more
     free: int = 0
     repeat: bool = False  # 每满: the threshold applies once per full step
+    mixed: bool = False  # 任选/混搭: pieces of every product carrying this text count together
     owner: str = ""  # the product a store-wide rule is written on, when it is not this one
 
 
@@ -44,6 +47,11 @@ def _count(word: str) -> int:
 def read_rule(index: int, promotion: Promotion) -> PromotionRule:
     text = promotion.text.replace(" ", "")
     wide = bool(_STORE_WIDE.search(text))
+    rule = _read_rule(index, promotion, text, wide)
+    return replace(rule, mixed=bool(_MIXED.search(text)) and not wide)
+
+
+def _read_rule(index: int, promotion: Promotion, text: str, wide: bool) -> PromotionRule:
     if m := re.search(rf"(每)?满{_NUM}元?(?:立)?减{_NUM}", text):
         return PromotionRule(index, promotion.text, "threshold", wide, float(m.group(2)), float(m.group(3)),
                              repeat=bool(m.group(1)))
@@ -87,8 +95,7 @@ def rules_for(product: Product, products: tuple[Product, ...], now: datetime | N
         for rule in running_rules(other, now):
             if rule.store_wide and rule.text not in texts:
                 texts.add(rule.text)
-                own.append(PromotionRule(rule.index, rule.text, rule.kind, True, rule.threshold, rule.amount, rule.rate,
-                                         rule.nth, rule.free, rule.repeat, other.sku))
+                own.append(replace(rule, owner=other.sku))
     return own
 
 
@@ -140,7 +147,11 @@ def quote(items: list[tuple[Product, int]], rules_of: dict[str, list[PromotionRu
     parts, derived, sources = [], [], []
     subtotals: dict[str, float] = {}
     plain_total = 0.0
+    mixed = _mix_and_match(items, rules_of, subtotals, parts, sources, derived, name_of or spoken_name)
     for product, qty in items:
+        if product.sku in mixed:
+            plain_total += product.price * qty
+            continue
         plain = product.price * qty
         plain_total += plain
         sources.append(f"{product.sku}.price")
@@ -151,7 +162,12 @@ def quote(items: list[tuple[Product, int]], rules_of: dict[str, list[PromotionRu
         name, count = (name_of or spoken_name)(product), count_word(qty)
         if count[0].isdigit():
             count = f"，{count}"  # "SPF30，4件": the name's number and the count stay apart
-        if best is not None and total < plain - 1e-9:
+        if best is not None and best.kind == "buy_get" and qty % (best.nth + best.free) == best.nth:
+            # "买二送一": two paid, three sent
+            parts.append(f"{name}{count}件是{format_price(total)}，按{best.text}实发{count_word(qty + best.free)}件")
+            sources.append(rule_source(product, best))
+            derived += [format_amount(total)]
+        elif best is not None and total < plain - 1e-9:
             parts.append(f"{name}{count}件按{best.text}算是{format_price(total)}")
             sources.append(rule_source(product, best))
             derived += [format_amount(total)]
@@ -195,6 +211,33 @@ def quote(items: list[tuple[Product, int]], rules_of: dict[str, list[PromotionRu
             else:
                 sentence += f"，还差{format_price(short_of)}就能用{rule.text}"
     return Quote(subtotal, sentence + "。", tuple(dict.fromkeys(derived)), tuple(dict.fromkeys(sources)), short_of)
+
+
+def _mix_and_match(items, rules_of, subtotals, parts, sources, derived, name_of) -> set[str]:
+    """A 任选/混搭 piece rule over several of the basket's products: their pieces count together
+    ("316跟520各来一支": two lipsticks, 8折)."""
+    groups: dict[str, list[tuple[PromotionRule, Product, int]]] = {}
+    for product, qty in items:
+        for rule in rules_of.get(product.sku, []):
+            if rule.mixed and rule.kind in ("n_pieces_rate", "n_pieces_off"):
+                groups.setdefault(rule.text, []).append((rule, product, qty))
+    grouped: set[str] = set()
+    for text, members in groups.items():
+        pieces = sum(q for _, _, q in members)
+        if len(members) < 2 or pieces < members[0][0].threshold:
+            continue
+        rule = members[0][0]
+        plain = sum(p.price * q for _, p, q in members)
+        total = plain * rule.rate if rule.kind == "n_pieces_rate" else plain - rule.amount * (pieces // int(rule.threshold))
+        for _, product, _ in members:
+            subtotals[product.sku] = 0.0
+        subtotals[members[0][1].sku] = total
+        names = "和".join(name_of(p) for _, p, _ in members)
+        parts.append(f"{names}合起来按{text}算是{format_price(total)}")
+        sources += [f"{p.sku}.price" for _, p, _ in members] + [f"{members[0][1].sku}.promotions[{rule.index}]"]
+        derived.append(format_amount(total))
+        grouped |= {p.sku for _, p, _ in members}
+    return grouped
 
 
 def _bundle(items: list[tuple[Product, int]], rules_of: dict[str, list[PromotionRule]]

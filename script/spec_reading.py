@@ -195,12 +195,26 @@ def _total_amount(product: Product, unit: str) -> float | None:
     return None
 
 
-def _daily_amount(product: Product) -> tuple[float, str, str] | None:
-    for key, value in list(product.specs.items()) + [(f.q, f.a) for f in product.faq]:
-        text = normalize(f"{key}{value}")
-        if not re.search(r"每[日天次]|一[日天]|用量|食用方法|用法|服用|冲调", text):
+def _counted(text: str) -> str:
+    """"每天一袋", "每次两粒": a small count before a unit as digits."""
+    return re.sub(r"([一二两三四五六七八九])(?=\s*(?:g|克|ml|毫升|粒|片|袋|包|支|勺|颗|条|次))",
+                  lambda m: str("一二三四五六七八九".index(m.group(1)) + 1 if m.group(1) != "两" else 2), text)
+
+
+def _daily_amount(product: Product, body_kg: float | None = None) -> tuple[float, str, str] | None:
+    """The daily amount from a dose spec, FAQ or selling point; from a feeding table by body
+    weight ("3kg猫每日40g；4kg猫每日50g") the row for the viewer's pet."""
+    unit_words = r"(g|克|ml|毫升|粒|片|袋|包|支|勺|颗|条)"
+    sources = list(product.specs.items()) + [(f.q, f.a) for f in product.faq] + [(p, "") for p in product.selling_points]
+    for key, value in sources:
+        text = _counted(normalize(f"{key}{value}"))
+        if not re.search(r"每[日天次]|一[日天]|用量|食用方法|用法|服用|冲调|喂食", text):
             continue
-        unit_words = r"(g|克|ml|毫升|粒|片|袋|包|支|勺|颗|条)"
+        rows = re.findall(rf"(\d+(?:\.\d+)?)\s*(?:kg|公斤)[^；;，,]*?(?:每[日天])\s*约?\s*(\d+(?:\.\d+)?)\s*{unit_words}", text)
+        if len(rows) >= 2:
+            weight = body_kg if body_kg is not None else float(rows[0][0])
+            kg, amount, unit = min(rows, key=lambda r: abs(float(r[0]) - weight))
+            return float(amount), unit, key
         per_time = re.search(rf"每次\s*(\d+(?:\.\d+)?)\s*{unit_words}", text)
         times = re.search(r"(?:每[日天]|一[日天])\s*(\d+)\s*次", text)
         per_day = re.search(rf"(?:每[日天]|一[日天])\s*(\d+(?:\.\d+)?)\s*{unit_words}", text)
@@ -226,11 +240,11 @@ def viewer_dose(text: str) -> tuple[float, str] | None:
     return amount, {"克": "g", "毫升": "ml"}.get(m.group(2), m.group(2))
 
 
-def lasts_days(product: Product, packs: int = 1, dose: tuple[float, str] | None = None
-               ) -> tuple[float, str, list[str], str] | None:
+def lasts_days(product: Product, packs: int = 1, dose: tuple[float, str] | None = None,
+               body_kg: float | None = None) -> tuple[float, str, list[str], str] | None:
     """(days one pack lasts, the sentence of arithmetic, numbers computed, the dose's spec or FAQ
     name) when the net amount and the daily dose are in the same unit."""
-    daily = (dose[0], dose[1], "") if dose else _daily_amount(product)
+    daily = (dose[0], dose[1], "") if dose else _daily_amount(product, body_kg)
     if daily is None:
         return None
     per_day, dose_unit, source = daily

@@ -12,7 +12,8 @@ from dataclasses import dataclass, field
 
 from .catalog import Catalog
 from .facts import KIND_SYNONYMS, POLICY_SYNONYMS
-from .product_resolver import ProductGuess, ProductResolver, fold_question, small_number
+from .product_resolver import ProductGuess, ProductResolver
+from .product_words import fold_question, small_number
 from .answer_facts import mentioned_promotion
 from .spec_reading import body_measures
 from .textmatch import normalize
@@ -60,7 +61,7 @@ _PAST = re.compile(r"昨天|上次|之前|以前|前几天|刚才不是|原来|�
 _COUNT = re.compile(r"(?:买|拍|来|要|拿|下单|入)?\s*(\d{1,2}|[两二三四五六七八九十俩仨]{1,2})\s*"
                     r"(件|个(?!月|小时|星期)|罐|盒|瓶|包|袋|支|条|套|双|桶|箱|份|只|台|提|组|单|副|把)|[x×*]\s*(\d{1,2})(?![\d.])|"
                     r"(?:买|拍|来|要)?(俩|仨)")
-_TOTAL = re.compile(r"到手|实付|实际付|付多少|一共|总共|合计|总价|凑|够吗|够不够|够满|能用满减|可以用满减|各来|各买|各拿|各要|各一|还差|差多少|满减后|用满减|减完|加起来|一起买|一起多少|都买|都要|全买|到手多少|算下来|多少钱一共")
+_TOTAL = re.compile(r"一起拍|一起下单|一块买|一起要|一起带|到手|实付|实际付|付多少|一共|总共|合计|总价|凑|够吗|够不够|够满|能用满减|可以用满减|各来|各买|各拿|各要|各一|还差|差多少|满减后|用满减|减完|加起来|一起买|一起多少|都买|都要|全买|到手多少|算下来|多少钱一共")
 _COMPARE = re.compile(r"差多少|差价|贵多少|便宜多少|哪个|哪款|哪一个|还是|区别|不同|对比|比较|比.{0,6}[大小多少长短高低重轻快慢贵便宜好]|更|差别|一样吗|都能|都是|都有|都可以|都防|都支持|两个都|两款都|都[能可]")
 _SHOP_SALE = re.compile(r"(?:有|啥|什么|哪些|那些)(?:什么|啥)?(?:活动|优惠|福利|折扣|便宜|秒杀|划算)|今天.{0,6}(?:活动|优惠|划算|便宜|福利)|"
                         r"什么最划算|哪个最划算|哪个划算|有没有活动|活动有哪些|优惠有哪些")
@@ -92,7 +93,7 @@ _BARE_PRICE = re.compile(r"^[\s，,]*(?:那|这|那个|这个|那款|这款|它|
 _BARE_FOLLOW_UP = re.compile(r"^(?:那|那么|还有)?[^，,。？?]{0,10}(?:呢|嘞|咧)[?？。!！~]*$")
 INTENT_PATTERNS: tuple[tuple[str, re.Pattern], ...] = (
     ("promotion", _words(("活动", "优惠", "满减", "优惠券", "第二件", "买一送一", "有券", "福利", "折扣", "打折", "赠品",
-                          "送什么", "减多少"))),
+                          "送什么", "减多少", "买赠", "有送", "送啥", "赠送", "送东西", "便宜点吗"))),
     ("list_price", _words(KIND_SYNONYMS["list_price"])),
     ("stock", _words(KIND_SYNONYMS["stock"] + ("还有吗", "还有没有", "有现货", "没货", "卖完", "缺货", "补货"))),
     *((f"policy:{key}", _words(words)) for key, words in POLICY_SYNONYMS.items()),
@@ -185,7 +186,8 @@ class Understanding:
         if self._claimed_price(folded, guess) is not None:
             return "price_claim"
         plain = next((name for name, pattern in INTENT_PATTERNS if pattern.search(folded)), None)
-        if plain is None and _BARE_PRICE.search(self.resolver.without_names(folded, named or guess.skus)):
+        bare = re.sub(r"\d+\s*号\s*链接?|链接\s*\d+|小黄车", " ", self.resolver.without_names(folded, named or guess.skus))
+        if plain is None and _BARE_PRICE.search(bare):
             return "price"
         return plain
 

@@ -1,0 +1,103 @@
+"""The words of product naming, as data and small pure helpers: how viewers fold numerals and
+spellings (二段 -> 2段, 体恤 -> t恤, nuts -> 坚果), which of their words are product words (洗面奶 for
+洁面乳), what never names a product (prices, promotions, bodies, counts), and title words, sounds and
+head nouns. Used by product_resolver; no catalog state here."""
+from __future__ import annotations
+
+import re
+
+from .text_variants import syllable
+from .textmatch import normalize
+
+_CN_NUM = {"一": "1", "二": "2", "两": "2", "三": "3", "四": "4", "五": "5", "六": "6", "七": "7", "八": "8",
+           "九": "9", "十": "10"}
+LINK = re.compile(r"(?:小黄车|购物车)?(?:第)?(\d{1,2}|[一二三四五六七八九十]{1,3})\s*号\s*(?:链接|链|商品|宝贝|产品|车)"
+                   r"|(?:链接|link)\s*(\d{1,2})(?!\d)|^(\d{1,2})号(?![\d码])"
+                   r"|(?<![\d.])(\d{1,2})号(?=的|呢|吗|多少|怎么|是|还|有|能|适合|和|跟|与|哪)")
+# "二段", "2-stage", "stage 2" all read as "2段"; sizes and generations likewise.
+_VARIANT_NUMERAL = re.compile(r"([一二两三四五六七八九十])(?=段|码|号|代|层|寸|档|款)")
+_STAGE_EN = re.compile(r"(\d)\s*-?\s*stage|stage\s*(\d)")
+# Latin chat abbreviations that are not product initials.
+NOT_INITIALS = frozenset({"jg", "yyds", "xswl", "sb", "ok", "hi", "nb", "dd", "xdm", "zb", "bb", "qq", "vx", "wx",
+                           "pdd", "tb", "jd", "dy", "ks", "mm", "gg", "ps", "pk", "app", "ai", "emm", "hh", "hhh",
+                           "zbj", "zbzb", "bdjw", "mai", "xq", "lj", "sp", "kk"})
+# Viewers' spellings of product words that pinyin does not bring together (T恤 read "ti xu").
+_SPELLINGS = (("nuts", "坚果"), ("hair dryer", "吹风机"), ("hairdryer", "吹风机"), ("dryer", "吹风机"), ("blender", "料理机"),
+              ("shoes", "鞋"), ("sneakers", "跑鞋"), ("hoodie", "卫衣"), ("cat food", "猫粮"), ("dog food", "狗粮"),
+              ("fish oil", "鱼油"), ("jerky", "肉干"), ("monitor", "显示器"), ("rice", "大米"), ("coffee", "咖啡"),
+              ("tea", "茶"), ("cream", "霜"), ("kettle", "水壶"), ("thermos", "保温杯"), ("lotion", "乳"),
+              ("体恤", "t恤"), ("t-shirt", "t恤"), ("tshirt", "t恤"), ("tee", "t恤"), ("powerbank", "充电宝"),
+              ("power bank", "充电宝"), ("charger", "充电器"), ("sunscreen", "防晒"), ("earbuds", "耳机"),
+              ("earphone", "耳机"), ("headphone", "耳机"), ("jacket", "外套"), ("diaper", "纸尿裤"),
+              ("formula", "奶粉"), ("尿不湿", "纸尿裤"), ("拉拉裤", "纸尿裤"), ("lipstick", "口红"), ("mask", "面膜"), ("lamp", "台灯"))
+
+
+def small_number(word: str) -> int | None:
+    """"3", "三", "十二", "二十" as an int (link numbers, counts); None for anything else."""
+    if word.isdigit():
+        return int(word)
+    if len(word) == 1:
+        return int(_CN_NUM[word]) if word in _CN_NUM else None
+    tens, _, ones = word.partition("十")
+    if "十" not in word or not all(c in _CN_NUM for c in tens + ones):
+        return None
+    return (int(_CN_NUM[tens]) if tens else 1) * 10 + (int(_CN_NUM[ones]) if ones else 0)
+
+
+def fold_question(text: str) -> str:
+    """The question with variant numerals as digits and common spellings folded (二段 -> 2段)."""
+    text = normalize(text)
+    for wrong, right in _SPELLINGS:
+        text = text.replace(wrong, right)
+    text = _VARIANT_NUMERAL.sub(lambda m: _CN_NUM[m.group(1)], text)
+    return _STAGE_EN.sub(lambda m: f"{m.group(1) or m.group(2)}段", text)
+
+
+def title_words(title: str) -> set[str]:
+    """Overlapping CJK bigrams, and Latin/number runs with a variant unit (3段, spf50+, l码, 20000mah)."""
+    words = {run[i:i + 2] for run in cjk_runs(title) for i in range(len(run) - 1)}
+    words |= set(re.findall(r"[a-z]*\d+(?:\.\d+)?[a-z+]*[段码号代层寸档款]?|[a-z]{2,}\d*|[a-z]{1,4}[码号]|[a-z]+[\u3400-\u9fff]",
+                            title))
+    words = {w for w in words if not re.fullmatch(r"[\d.]+", w)}  # a bare number (30 of 30袋) names nothing ...
+    return words | set(re.findall(r"(?<=#)\d+|(?<=no\.)\d+", title))  # ... a shade or model number (#316) does
+
+
+def cjk_runs(text: str) -> list[str]:
+    return re.findall(r"[\u3400-\u9fff]+", text)
+
+
+def sound_grams(text: str) -> set[tuple[str, str]]:
+    grams: set[tuple[str, str]] = set()
+    for run in cjk_runs(text):
+        sounds = [syllable(c) for c in run]
+        grams |= {(sounds[i], sounds[i + 1]) for i in range(len(run) - 1) if sounds[i] and sounds[i + 1]}
+    return grams
+
+
+def head_noun(title: str) -> str:
+    """The head noun of a title's first word: 充电宝 of 大容量充电宝, 方奶粉 of 婴儿配方奶粉, 领t恤."""
+    first = normalize(title).split()[0] if title.split() else ""
+    word = "".join(re.findall(r"[\u3400-\u9fffa-z]+", re.sub(r"\d+(?:\.\d+)?[a-z]*", "", first)))
+    return word[-3:] if len(word) >= 3 else word
+
+
+# Words viewers use for a kind of product, and the words merchants title it with; a viewer's word
+# (or one that sounds like it: 洗面乃) is read as the one this catalog's titles use.
+PRODUCT_WORDS: tuple[tuple[str, ...], ...] = (
+    ("洁面乳", "洗面奶", "洁面", "洗面乳", "洗脸"), ("防晒霜", "防晒乳", "防晒"), ("充电器", "充电头", "快充头", "插头"),
+    ("充电宝", "移动电源"), ("保温杯", "水杯", "杯子"), ("空气炸锅", "炸锅"), ("纸尿裤", "尿不湿", "尿片"),
+    ("t恤", "短袖", "体恤"), ("羽绒服", "羽绒衣", "棉服"), ("耳机", "耳塞"), ("面霜", "乳霜"), ("电饭煲", "电饭锅"),
+    ("电热水壶", "烧水壶", "热水壶", "水壶"), ("猫粮", "猫饭"), ("狗粮", "犬粮", "狗饭"), ("鱼油", "深海鱼油"),
+    ("奶粉", "配方奶"), ("坚果", "果仁"), ("咖啡", "挂耳"), ("护手霜", "护手"), ("口红", "唇膏"), ("大米", "米"),
+)
+# Figures that say a price, a promotion, a body or an age, never which product ("满199减30", "165 110斤").
+NOT_NAMING = re.compile(r"满\d+(?:\.\d+)?减\d+(?:\.\d+)?|\d+(?:\.\d+)?\s*(?:元|块|折|%|斤|kg|公斤|cm|岁|个月|天|号链|号)|"
+                         r"第[二三2-3]件|买[一二两三\d]送[一二两三\d]|(?<![a-z\d#])1[4-9]\d(?=\s+\d{2,3}\s*(?:斤|kg|公斤)?)")
+COUNTED = re.compile(r"(?<![\d.])(?:\d{1,2}|[两二三四五六七八九十])\s*(?:件(?!套)|个|罐|盒|瓶|包|袋|支|条|桶|箱|份|只|台|提)")
+
+
+# Bigrams that ask a question rather than describe a product.
+QUESTION_BIGRAMS = frozenset({"多少", "少钱", "什么", "怎么", "有没", "没有", "可以", "能不", "不能", "这个", "那个",
+                               "一下", "还有", "现在", "直播", "主播", "今天", "价格", "链接", "哪个", "一个", "推荐",
+                               "适合", "喜欢", "想要", "多久", "几天", "好用", "好不", "不好", "有什", "么活", "活动",
+                               "优惠", "便宜", "一共", "两个", "买两", "东西", "那款", "这款", "用的", "的那"})
