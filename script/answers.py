@@ -112,6 +112,11 @@ class Answerer:
             return Answer((f"您问的是哪一款呢？有{names}等几款。",), None, tuple(f"{p.sku}.title" for p in products),
                           about=tuple(p.sku for p in products))
         answers = [write(p, query, now) for p in products]
+        known = [(p, a) for p, a in zip(products, answers) if a.sentences and a.sources]
+        if known and len(known) < len(answers) and not any(a.derived for _, a in known):
+            # Only some variants have the fact (an FAQ written on one shade): say whose it is.
+            return joined([Answer((f"{self.name_of(p)}：{''.join(a.sentences)}",), p.sku, a.sources, about=a.about)
+                           for p, a in known], None)
         if not all(a.sentences and a.sources for a in answers):
             names = "还是".join(self.name_of(p) for p in products)
             return Answer((f"您问的是{names}呀？",), None, tuple(f"{p.sku}.title" for p in products),
@@ -167,7 +172,7 @@ class Answerer:
         return Answer((), None, (), not_sold=True)
 
     def _medical(self, query: Query, now: datetime | None) -> Answer:
-        product = self.catalog.product(query.guess.sku or "")
+        product = self.catalog.product(query.guess.skus[0]) if query.guess.skus else None
         kind = {"health_food": "保健食品", "food": "食品", "beauty": "护肤品", "baby": "母婴用品"}.get(
             product.category if product else "", "日常用品")
         sentences = [f"这款是{kind}，不能代替药物，身体不适请咨询医生。"]
@@ -242,7 +247,7 @@ _WRITERS = {
     "compute": computed.basket, "compare": computed.compare, "size": computed.size, "dose": computed.dose,
     "unit_price": computed.unit_price,
     "how_to_buy": shop.how_to_buy, "shop_sale": shop.shop_sale, "recommend": shop.recommend,
-    "private": shop.private,
+    "private": shop.private, "service_hours": shop.service_hours,
 }
 
 

@@ -14,7 +14,8 @@ from .catalog import Product
 from .lines import format_amount, format_price
 from .promotions import count_word, quote
 from .answer_facts import speakable
-from .spec_reading import asked_class, body_measures, choose_specs, lasts_days, pick_size, size_chart, viewer_dose
+from .spec_reading import (asked_class, body_measures, choose_specs, foot_length_mm, lasts_days, pick_foot_size, pick_size,
+                           size_chart, viewer_dose)
 from .understanding import Query
 
 if TYPE_CHECKING:
@@ -219,8 +220,15 @@ def size(a: "Answerer", query: Query, now: datetime | None) -> Answer:
             return by_range
     candidates = [p for p in family if size_chart(p)]
     if not candidates and not query.named:
-        charted = [p for p in a.catalog.products if size_chart(p)]
-        candidates = charted if len(charted) == 1 else []
+        # No product named: the shop's size charts of the kind asked (foot length or body), one chart
+        # or one picked by an adjective ("脚宽" -> 宽楦).
+        foot = foot_length_mm(query.text) is not None or bool(re.search(r"脚|鞋|穿哪双|几双", query.text))
+        charted = [p for p in a.catalog.products if size_chart(p) and (size_chart(p)[1][0].foot_mm is not None) == foot]
+        picked = a.resolver.by_adjective(query.text, tuple(p.sku for p in charted))
+        if picked is not None:
+            candidates = [a.catalog.product(picked)]
+        elif len({str(size_chart(p)) for p in charted}) == 1:
+            candidates = charted
     charts = {size_chart(p)[0] + str(size_chart(p)[1]) for p in candidates}
     if not candidates or len(charts) > 1:
         return a.per_product(query, now, a.single)
@@ -228,13 +236,18 @@ def size(a: "Answerer", query: Query, now: datetime | None) -> Answer:
     key, rows = size_chart(product)
     names = "、".join(a.name_of(p) for p in candidates)
     sources = tuple(f"{p.sku}.specs.{key}" for p in candidates)
-    picked = pick_size(rows, height, weight) if (height or weight) else None
+    foot = foot_length_mm(query.text)
+    if rows[0].foot_mm is not None:
+        picked = pick_foot_size(rows, foot) if foot else None
+    else:
+        picked = pick_size(rows, height, weight) if (height or weight) else None
     if picked is None:
         return Answer((f"{names}的{key}：{product.specs[key]}。",), product.sku, sources, about=(product.sku,))
     chosen, why = picked
     tail = f"，{why}" if why else ""
     code = chosen if chosen.endswith(("码", "号")) else f"{chosen}码"
-    return Answer((f"按{names}的尺码表，您这个身高体重建议选{code}{tail}。",),
+    body = "脚长" if foot else "身高体重"
+    return Answer((f"按{names}的尺码表，您这个{body}建议选{code}{tail}。",),
                   product.sku if len(candidates) == 1 else None, sources, about=tuple(p.sku for p in candidates))
 
 

@@ -281,7 +281,7 @@ class ProductResolver:
         """"大的", "小的那个", "宽一点的": the variant whose own number is largest or smallest (1L/2L),
         or whose own word holds the adjective (宽楦)."""
         folded = fold_question(text)
-        m = re.search(r"([大小长短高矮宽窄厚薄重轻])(?:的|号|款|一点|点|些|杯|瓶|容量|尺寸|那)", folded)
+        m = re.search(r"([大小长短高矮宽窄厚薄重轻])(?:的|号|款|一点|点|些|杯|瓶|容量|尺寸|那|$|\s|，|,|穿|用)", folded)
         if not m:
             return None
         adjective = m.group(1)

@@ -27,7 +27,8 @@ _KINDS = ((re.compile(r"买[一二两三1-3]送|送[一1]|赠"), ("buy_get", "qu
           (re.compile(r"第二件|半价"), ("nth_item",)), (re.compile(r"折"), ("n_pieces_rate", "nth_item")),
           (re.compile(r"立减|直降|减\d+"), ("n_pieces_off", "threshold", "quoted")))
 # A promotion a viewer states ("满200减100", "买一送一"); if no running rule says it, it is not ours.
-_CLAIMED = re.compile(r"满\d+减\d+|买[一二两三1-3]送[一二两三1-3]|第[二2]件(?:半价|免费|不要钱|\d折)|\d(?:\.\d)?折|直降\d+")
+_CLAIMED = re.compile(r"满\d+减\d+|买[一二两三1-3]送[一二两三1-3]|第[二2]件(?:半价|免费|不要钱|\d折)|\d(?:\.\d)?折|直降\d+|立减\d+|"
+                      r"首单|新人|无门槛|红包|返现")
 _BUDGET = re.compile(r"(\d+)\s*(?:元|块)?\s*(?:以内|以下|之内|内|左右|上下)")
 
 
@@ -106,6 +107,13 @@ def recommend(a: "Answerer", query: Query, now: datetime | None) -> Answer:
         sources += [*cited, f"{product.sku}.price"]
     return Answer(tuple(sentences), pool[0].sku if len(pool) == 1 else None, tuple(sources),
                   about=tuple(p.sku for p in pool))
+
+
+def service_hours(a: "Answerer", query: Query, now: datetime | None) -> Answer:
+    hours = a.catalog.shop.service_hours
+    if not hours:
+        return Answer((), None, ())
+    return Answer((f"客服在线时间是{hours}，其他时间可以先留言。",), None, ("shop.service_hours",))
 
 
 def private(a: "Answerer", query: Query, now: datetime | None) -> Answer:

@@ -80,16 +80,19 @@ def choose_specs(product: Product, text: str) -> SpecChoice | None:
 
 
 def _by_spec_name(product: Product, text: str) -> SpecChoice | None:
-    """The spec whose own name the question uses ("防水吗" -> 防水等级, "什么面料" -> 面料)."""
+    """The spec whose own name the question uses ("防水吗" -> 防水等级, "什么面料" -> 面料); words of
+    the product's own title (坚果 in 坚果果干比例) do not count."""
     folded = normalize(text)
-    asked = {folded[i:i + 2] for i in range(len(folded) - 1)}
+    title = normalize(product.title)
+    asked = {folded[i:i + 2] for i in range(len(folded) - 1)} - {title[i:i + 2] for i in range(len(title) - 1)}
     named = [k for k in product.specs if any(normalize(k)[i:i + 2] in asked for i in range(len(k) - 1)
                                              if not any(c in STOP_CHARS for c in normalize(k)[i:i + 2]))]
     return SpecChoice(tuple(named), None) if 1 <= len(named) <= 2 else None
 
 
 # ---- size chart -----------------------------------------------------------------------------
-_SIZE_ENTRY = re.compile(r"([A-Za-z0-9]{1,5}|[\u3400-\u9fff]{1,3}码?)\s*[：:]\s*([^；;]+)")
+_SIZE_ENTRY = re.compile(r"([A-Za-z0-9]{1,5}码?|[\u3400-\u9fff]{1,3}码?)\s*[：:]\s*([^；;]+)")
+_FOOT_ENTRY = re.compile(r"(\d{2}(?:\.5)?)\s*码\s*[：:]?\s*(\d+(?:\.\d+)?)\s*(mm|毫米|cm|厘米)")
 _RANGE = re.compile(r"(\d+(?:\.\d+)?)\s*[-~～至到]\s*(\d+(?:\.\d+)?)\s*(cm|厘米|kg|公斤|斤)?")
 
 
@@ -98,11 +101,17 @@ class SizeRow:
     size: str
     height: tuple[float, float] | None
     weight_kg: tuple[float, float] | None
+    foot_mm: float | None = None  # a shoe size's foot length
 
 
 def size_chart(product: Product) -> tuple[str, list[SizeRow]] | None:
-    """The product's size chart (spec name, rows) when one of its specs is written as one."""
+    """The product's size chart (spec name, rows) when one of its specs is written as one: sizes by
+    height and weight ranges ("S：150-160cm，40-50kg"), or shoe sizes by foot length ("38码240mm")."""
     for key, value in product.specs.items():
+        feet = [SizeRow(f"{size}码", None, None, float(length) * (10 if unit in ("cm", "厘米") else 1))
+                for size, length, unit in _FOOT_ENTRY.findall(value)]
+        if len(feet) >= 2:
+            return key, feet
         rows = []
         for size, ranges in _SIZE_ENTRY.findall(value):
             height = weight = None
@@ -146,12 +155,35 @@ def body_measures(text: str) -> tuple[float | None, float | None]:
     return height, weight
 
 
+def foot_length_mm(text: str) -> float | None:
+    """A foot length the viewer gives ("脚长27", "脚长25cm", "250mm的脚")."""
+    folded = normalize(text)
+    m = re.search(r"脚长?\s*(\d+(?:\.\d+)?)\s*(mm|毫米|cm|厘米)?|(\d+(?:\.\d+)?)\s*(mm|毫米)", folded)
+    if not m:
+        return None
+    value = float(m.group(1) or m.group(3))
+    unit = m.group(2) or m.group(4) or ""
+    return value if unit in ("mm", "毫米") or value > 100 else value * 10
+
+
+def pick_foot_size(rows: list[SizeRow], length_mm: float) -> tuple[str, str] | None:
+    """The smallest shoe size long enough for the foot (between two sizes: the larger)."""
+    fitting = [r for r in rows if r.foot_mm is not None and r.foot_mm >= length_mm - 1e-6]
+    if not fitting:
+        return None
+    best = min(fitting, key=lambda r: r.foot_mm)
+    return best.size, "" if abs(best.foot_mm - length_mm) < 1e-6 else "脚长在两个码之间，选大一码"
+
+
 def pick_size(rows: list[SizeRow], height: float | None, weight: float | None) -> tuple[str, str] | None:
     """(size, why) for a body: the size whose rows hold both; when height and weight point to
-    different sizes, the larger one (a host's usual advice)."""
+    different sizes, or a figure sits where two sizes overlap, the larger one (a host's usual advice)."""
     def index_for(value: float | None, attr: str) -> int | None:
         if value is None:
             return None
+        holding = [i for i, row in enumerate(rows) if getattr(row, attr) and getattr(row, attr)[0] <= value <= getattr(row, attr)[1]]
+        if holding:
+            return holding[-1]
         for i, row in enumerate(rows):
             bounds = getattr(row, attr)
             if bounds and bounds[0] <= value <= bounds[1]:
