@@ -1,28 +1,31 @@
 """Operator control: each console action becomes a director event (or a runtime action), is
 checked, and is logged as structured JSON with the operator's name.
 
-Actions run on the producer's thread through ShowProducer.submit_control, so the director is
-only ever touched by one thread. Persona switches load and validate the whole bundle off that
-thread first; a bundle that fails to load leaves the show on its current persona.
+Actions run on the producer's thread through ShowProducer.submit_control, in a lane of their
+own that the show drains before any chat, so the director is only ever touched by one thread
+and no chat backlog can hold an action up. Catalog edits are transactions on the newest catalog
+(stream.catalog_edits), acknowledged once queued in that lane. Persona switches load and
+validate the whole bundle off that thread first; a bundle that fails to load leaves the show on
+its current persona.
 """
 from __future__ import annotations
 
 import asyncio
 import logging
 import math
-from dataclasses import replace
 from typing import Callable
 
-from script.catalog import Catalog
 from script.director import (MODES, ApproveReply, EmergencyStop, OperatorSay, PauseRundown, PinProduct,
                              RejectReply, ResumeShow, SetMode)
 
+from .catalog_edits import EditRefused, set_price_and_stock
 from .persona_bundle import PersonaError, prepare_persona
 from .show import ShowProducer, StagedPersona
 
 audit = logging.getLogger("livehost.audit")
 MAX_OPERATOR_NAME = 40
 MAX_SAY_CHARS = 200
+MAX_PENDING_CONTROLS = 64  # actions the show has not applied yet; more means it is stuck: refuse, never drop
 
 
 class ControlError(ValueError):
@@ -67,25 +70,6 @@ def _number(data: dict, key: str) -> float | None:
     return float(value)
 
 
-def updated_catalog(catalog: Catalog, sku: str, price: float | None, stock: float | None) -> Catalog:
-    product = catalog.product(sku)
-    if product is None:
-        raise ControlError(f"no product {sku!r} in the catalog")
-    changes: dict[str, object] = {}
-    if price is not None:
-        if price <= 0:
-            raise ControlError("'price' must be greater than 0")
-        changes["price"] = round(price, 2)
-    if stock is not None:
-        if stock < 0 or stock != int(stock):
-            raise ControlError("'stock' must be a whole number >= 0")
-        changes["stock"] = int(stock)
-    if not changes:
-        raise ControlError("give 'price' and/or 'stock'")
-    products = tuple(replace(p, **changes) if p.sku == sku else p for p in catalog.products)
-    return replace(catalog, products=products)
-
-
 class ShowControl:
     """The console's verbs. `producer` is looked up on every call: a restarted stage has a new one."""
 
@@ -112,6 +96,9 @@ class ShowControl:
         }.get(action if isinstance(action, str) else "")
         if handler is None:
             raise ControlError(f"unknown action {action!r}")
+        waiting = self._producer().inbox.pending_controls
+        if waiting >= MAX_PENDING_CONTROLS:
+            raise ControlError(f"the show has not applied the last {waiting} actions yet; try again in a moment")
         return await handler(operator, data)
 
     def _feed(self, event: object) -> None:
@@ -146,12 +133,16 @@ class ShowControl:
     async def _product(self, operator: str, data: dict) -> dict:
         sku = _text(data, "sku", 64)
         price, stock = _number(data, "price"), _number(data, "stock")
-        producer = self._producer()
-        catalog = updated_catalog(producer.catalog, sku, price, stock)  # refuse before anything changes
-        producer.update_catalog(catalog)  # thread-safe: the show takes it at its next frame
-        self.log(operator, "product", f"{sku} price={price} stock={stock}")
+        try:
+            edit = set_price_and_stock(sku, price, stock)
+            # Off the event loop: the new facts are indexed (embedded) while the edit commits.
+            catalog = await asyncio.to_thread(self._producer().edit_catalog, edit)
+        except EditRefused as exc:
+            raise ControlError(str(exc)) from None
         product = catalog.product(sku)
-        return {"sku": sku, "price": product.price if product else None, "stock": product.stock if product else None}
+        assert product is not None  # the edit checked it on this very catalog
+        self.log(operator, "product", f"{sku} price={price} stock={stock}")
+        return {"sku": sku, "price": product.price, "stock": product.stock}
 
     async def _pause(self, operator: str, data: dict) -> dict:
         paused = data.get("paused")

@@ -106,8 +106,8 @@ class LiveShow:
         self._air_offset_frames = 0  # air frame number minus producer frame index (idle frames sent)
         self._background: set[asyncio.Future] = set()
         # Edits go to whichever producer is on air (a restarted stage has a new one).
-        self.catalog_watcher = (CatalogWatcher(config.catalog_path,
-                                               lambda catalog: self.stage.producer.update_catalog(catalog))
+        self.catalog_watcher = (CatalogWatcher(config.catalog_path, lambda edit: self.stage.producer.edit_catalog(edit),
+                                               loaded=producer.catalog)
                                 if config.catalog_path else None)
 
     @property

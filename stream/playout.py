@@ -48,6 +48,19 @@ def spoken_parts(sentence: str, index: int, urgent: bool) -> list[str]:
     return (stream_chunks(sentence) or [sentence]) if urgent and index == 0 else [sentence]
 
 
+def likely_speech(style, answers) -> list[str]:
+    """What to have synthesized before it is needed: the persona's fixed phrases, and `answers`
+    (the ones viewers ask for most) as the playout will speak them, after each answer prefix."""
+    fixed = [p for p in (*style.answer_prefixes, *style.fillers, *style.reassurances, *style.unknown_answers,
+                         *style.not_sold) if "{" not in p]
+    spoken: list[str] = []
+    for answer in answers:
+        for prefix in style.answer_prefixes or ("",):
+            for i, sentence in enumerate(answer.spoken(prefix)):
+                spoken += spoken_parts(sentence, i, urgent=True)
+    return list(dict.fromkeys(fixed + spoken))
+
+
 @dataclass(frozen=True)
 class LineFinished:
     line_id: str

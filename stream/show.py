@@ -1,12 +1,12 @@
 """The show producer: director + speech + avatar -> one AVChunk per call, frame k after frame k.
 
 No clock and no I/O here: the demo calls next_chunk() as fast as it can, the live runtime
-paces it on a RealClock. Chat events may be submitted from any thread.
+paces it on a RealClock. Chat, operator controls and catalog edits may be submitted from any
+thread (stream.inbox: controls before chat, chat bounded, edits as transactions).
 """
 from __future__ import annotations
 
 import logging
-import threading
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from typing import Callable
@@ -26,9 +26,10 @@ from script.lines import LineKind
 from script.writer import live_promotions
 from speech.types import SpeechEngine
 
+from .inbox import CatalogEdit, ShowInbox
 from .media import FPS, SAMPLE_RATE, SAMPLES_PER_FRAME, AVChunk
 from .persona_bundle import PersonaBundle
-from .playout import LineFinished, Playout, spoken_parts
+from .playout import LineFinished, Playout, likely_speech
 
 log = logging.getLogger("livehost.show")
 
@@ -78,10 +79,12 @@ class ShowProducer:
         """`size` is (width, height): 1280x720, or 720x1280 for phone apps. `renderer` may be one
         already built for `persona` (see persona_bundle.prepare_persona). `first_frame` > 0 when a
         restarted render stage takes over a running show."""
-        self._catalog = catalog
+        self._catalog = catalog  # the one the director has; the inbox's head may be newer
         self._started_at = started_at  # wall clock at frame 0: promotions end in wall time
-        self._answerer = answerer or Answerer.build(catalog)
-        self._director = Director(catalog, persona.style, answerer=self._answerer, checker=checker,
+        answerer = answerer or Answerer.build(catalog)
+        self._inbox = ShowInbox(catalog, answerer)
+        self._retired = False  # a restarted stage's producer took the inbox over
+        self._director = Director(catalog, persona.style, answerer=answerer, checker=checker,
                                   polisher=polisher)
         self._renderer = renderer or make_renderer(persona.appearance, *size)
         # Live shows synthesize on a worker so a slow engine (Kokoro on 2 cores) never stalls frames.
@@ -95,8 +98,6 @@ class ShowProducer:
         self._action_listeners: list[Callable[[object, float], None]] = []
         self._line_listeners: list[Callable[[str, bool, float], None]] = []
         self._persona_listeners: list[Callable[[PersonaBundle], None]] = []
-        self._inbox: list[ChatEvent | CatalogUpdated] = []
-        self._controls: list[ControlFn] = []
         self._filler_count = 0
         self.consecutive_failures = 0
         # Set by the render stage: takes back up to n rendered frames not yet on air, returns how many.
@@ -105,7 +106,6 @@ class ShowProducer:
         self.on_input: Callable[[], None] = lambda: None
         self._chat_budget = CHAT_EVENTS_PER_FRAME  # chat events this frame may still take
         self._fresh_from = first_frame  # frames from here on were never rendered (not re-renders after a cut)
-        self._inbox_lock = threading.Lock()
         self._pending_replies: dict[str, list[OnAirRecord]] = {}  # answer line -> viewers waiting for it
         self._answers_on_air: set[str] = set()
         self._card: ProductCard | None = None
@@ -119,23 +119,13 @@ class ShowProducer:
     def _prepare_speech_ahead(self) -> None:
         """Live: acknowledgements ready to cover a slow answer, and the cache warmed for this persona."""
         self._playout.prepare_covers(self.persona.style.acknowledgements)
-        self._warm_likely_speech(self._answerer)
+        self._warm_likely_speech(self._inbox.head[1])
 
     def _warm_likely_speech(self, answerer: Answerer) -> None:
         """The persona's fixed phrases and the answers viewers ask for most, synthesized into the
         cache in the background, so most answers start at once."""
-        warm = self._warm_cache
-        if warm is None:
-            return
-        style = self.persona.style
-        fixed = [p for p in (*style.answer_prefixes, *style.fillers, *style.reassurances, *style.unknown_answers,
-                             *style.not_sold) if "{" not in p]
-        answers: list[str] = []
-        for answer in answerer.likely_answers(self._wall(self._index / FPS)):
-            for prefix in style.answer_prefixes or ("",):
-                for i, sentence in enumerate(answer.spoken(prefix)):
-                    answers += spoken_parts(sentence, i, urgent=True)
-        warm(list(dict.fromkeys(fixed + answers)))
+        if self._warm_cache is not None:
+            self._warm_cache(likely_speech(self.persona.style, answerer.likely_answers(self._wall(self._index / FPS))))
 
     def close(self) -> None:
         """Stop background speech work (synthesis ahead, cache warming) before the process exits."""
@@ -146,7 +136,12 @@ class ShowProducer:
 
     @property
     def catalog(self) -> Catalog:
-        return self._catalog
+        """The newest catalog: every edit committed so far, on air from the next frame."""
+        return self._inbox.head[0]
+
+    @property
+    def inbox(self) -> ShowInbox:
+        return self._inbox
 
     @property
     def director(self) -> Director:
@@ -182,31 +177,25 @@ class ShowProducer:
         self._persona_listeners.append(listener)
 
     def submit_chat(self, event: ChatEvent) -> None:
-        with self._inbox_lock:
-            self._inbox.append(event)
-            first = len(self._inbox) == 1
-        if first:  # a backlog is already being worked through: no need to wake the stage again
+        if self._inbox.put_chat(event):  # else a backlog is being worked through: the stage is awake
             self.on_input()
 
     @property
     def chat_backlog(self) -> int:
-        with self._inbox_lock:
-            return len(self._inbox)
+        return self._inbox.chat_stats()[0]
 
     def submit_control(self, control: ControlFn) -> None:
-        """Run `control(self)` on the producer's thread before the next frame (operator actions)."""
-        with self._inbox_lock:
-            self._controls.append(control)
+        """Run `control(self)` on the producer's thread before the next frame and before any chat."""
+        self._inbox.put_control(control)
         self.on_input()
 
     def adopt_pending(self, other: "ShowProducer") -> None:
-        """Take over chat and operator controls a stuck producer never got to (stage restart)."""
-        with other._inbox_lock:
-            events, other._inbox = other._inbox, []
-            controls, other._controls = other._controls, []
-        with self._inbox_lock:
-            self._inbox = events + self._inbox
-            self._controls = controls + self._controls
+        """Take over the inbox of a stuck producer (stage restart): its chat, controls and newest
+        catalog, then this one's own. Call before this producer is published: whatever still
+        reaches `other` lands in the same inbox."""
+        other._inbox.absorb(self._inbox)
+        self._inbox, other._retired = other._inbox, True
+        self.submit_control(ShowProducer._take_catalog)  # the newest catalog, whatever this one began with
 
     def feed_director(self, event: object) -> None:
         """Feed an event to the director on the producer's thread (call through submit_control)."""
@@ -234,15 +223,26 @@ class ShowProducer:
         self._playout.insert_next(f"filler-{self._filler_count}",
                                   (fillers[self._filler_count % len(fillers)],))
 
-    def update_catalog(self, catalog: Catalog) -> None:
-        """A validated new catalog; it takes effect from the next line. Thread-safe: the caller's
-        thread builds the new fact index, so the show thread never waits for embeddings."""
-        answerer = self._answerer.with_catalog(catalog)
-        self._answerer = answerer
+    def edit_catalog(self, edit: CatalogEdit) -> Catalog:
+        """Apply `edit` to the newest catalog (stream.inbox: one transaction at a time); the result
+        goes on air from the next frame, ahead of any chat. Returns it once that is certain. The
+        caller's thread builds the new fact index: the show thread never waits for embeddings."""
+        catalog, answerer = self._inbox.commit(edit)
+        self.submit_control(ShowProducer._take_catalog)
         if self._background:  # new prices and stock: new answers to have ready (here, off the show thread)
             self._warm_likely_speech(answerer)
-        with self._inbox_lock:
-            self._inbox.append(CatalogUpdated(catalog, answerer))
+        return catalog
+
+    def update_catalog(self, catalog: Catalog) -> None:
+        """Replace the whole catalog with a validated new one (see edit_catalog)."""
+        self.edit_catalog(lambda current: catalog)
+
+    def _take_catalog(self) -> None:
+        """On the show thread: the director gets the newest catalog, if it does not have it yet."""
+        catalog, answerer = self._inbox.head
+        if catalog is not self._catalog:
+            self._catalog = catalog
+            self._feed(CatalogUpdated(catalog, answerer), self._index / FPS)
 
     def _wall(self, now: float) -> datetime | None:
         return None if self._started_at is None else self._started_at + timedelta(seconds=now)
@@ -262,7 +262,7 @@ class ShowProducer:
 
     def has_input(self) -> bool:
         """Operator controls, or chat this frame may still take, are waiting."""
-        return self._started and (bool(self._controls) or (bool(self._inbox) and self._chat_budget > 0))
+        return self._started and not self._retired and self._inbox.waiting(self._chat_budget)
 
     def take_input(self) -> None:
         """Handle waiting input now, between frames: the render stage calls this while its frames
@@ -277,12 +277,11 @@ class ShowProducer:
             log.exception("handling input before frame %d failed", self._index)
 
     def _take_input(self, now: float) -> None:
-        with self._inbox_lock:
-            # A chat flood must not hold up the frame: at most this many events per frame, the rest
-            # wait their turn in order (nothing accepted is lost).
-            take = self._chat_budget
-            events, self._inbox = self._inbox[:take], self._inbox[take:]
-            controls, self._controls = self._controls, []
+        if self._retired:  # a stuck thread that woke up: the inbox is the fresh producer's now
+            return
+        # Every control first; chat at most this many a frame, so a flood cannot hold up the frame
+        # (the bounded queue sheds the oldest, so nothing waits long either).
+        controls, events = self._inbox.take(self._chat_budget)
         self._chat_budget -= len(events)
         for control in controls:
             try:
@@ -290,11 +289,7 @@ class ShowProducer:
             except Exception:  # an operator action that fails is reported, the frame goes on
                 log.exception("operator control failed")
         for event in events:
-            if isinstance(event, CatalogUpdated):
-                self._catalog = event.catalog
-                self._feed(event, now)
-            else:
-                self._feed(ChatReceived(event), now)
+            self._feed(ChatReceived(event), now)
 
     def _next_chunk(self) -> AVChunk:
         now = self._index / FPS

@@ -219,10 +219,12 @@ class RenderStage:
         self._metrics.restart("render")
         stalled = reason != "died"
         if stalled and self._rebuild is not None:
-            # The stuck thread may still be inside the old producer: build a fresh one.
-            old, self.producer = self.producer, self._rebuild(self.producer)
-            if hasattr(self.producer, "adopt_pending"):
-                self.producer.adopt_pending(old)
+            # The stuck thread may still be inside the old producer: build a fresh one. It takes
+            # over the old one's inbox before anyone can reach it, so no edit or action is lost.
+            fresh = self._rebuild(self.producer)
+            if hasattr(fresh, "adopt_pending"):
+                fresh.adopt_pending(self.producer)
+            self.producer = fresh
             self._on_new_producer(self.producer)
         self.producer.submit_control(lambda p: p.say_filler())
         self._drain()

@@ -91,3 +91,28 @@ def test_emergency_stop_puts_the_holding_card_on_air_within_a_second(tmp_path):
         poll_until(lambda: show.producer.director.stopped, 10, "director stopped")
         assert running.action(action="resume")[0] == 200
         assert show.holding is False
+
+
+def test_a_price_edit_then_a_stock_edit_on_another_product_keeps_both_behind_a_chat_flood(tmp_path):
+    """The issue's lost edit: the stock edit used to be built from the catalog on air, which did not
+    have the acknowledged price edit yet (it waited behind the chat backlog), and put the old price
+    back. Both must land, ahead of the chat, and the chat beyond the queue is shed and counted."""
+    from script.chat import ChatEvent
+    from stream.admission import CHAT_QUEUE_EVENTS
+
+    with ShowThread(tmp_path) as running:
+        producer = running.show.producer
+        flood = 40 * CHAT_QUEUE_EVENTS  # 2,560 messages: over 100 frames of reading at 16 a frame
+        for i in range(flood):
+            producer.submit_chat(ChatEvent(0.0, "comment", f"bot{i}", f"666 {i}"))
+        status, body = running.action(action="product", sku="A1001", price=77)
+        assert status == 200 and body["price"] == 77 and body["stock"] == 320
+        status, body = running.action(action="product", sku="B2002", stock=3)
+        assert status == 200 and body["stock"] == 3 and body["price"] == 99.9
+        poll_until(lambda: producer.director.catalog.product("B2002").stock == 3, 10, "stock edit on air")
+        on_air = producer.director.catalog
+        assert on_air.product("A1001").price == 77  # the acknowledged price edit was not reverted
+        state = running.request("GET", "/api/state")[1]
+        assert {p["sku"]: (p["price"], p["stock"]) for p in state["products"]}["A1001"] == (77, 320)
+        assert producer.chat_backlog <= CHAT_QUEUE_EVENTS
+        assert producer.inbox.chat_stats()[1]["comment"] == flood - CHAT_QUEUE_EVENTS

@@ -109,20 +109,24 @@ def test_logs_never_carry_a_viewers_phone_number(caplog):
     assert "13812345678" not in text
 
 
-def test_a_chat_flood_is_read_a_bounded_number_per_frame_and_none_is_lost():
+def test_a_chat_flood_is_read_a_bounded_number_per_frame_and_only_the_freshest_wait():
     from script.director import ChatClassified
+    from stream.admission import CHAT_QUEUE_EVENTS
     from stream.show import CHAT_EVENTS_PER_FRAME
 
     producer = ShowProducer(default_catalog(), PERSONA, make_engine(PERSONA.voice.with_engine("espeak")))
     classified = []
     producer.add_action_listener(lambda action, now: isinstance(action, ChatClassified) and classified.append(action))
     producer.next_chunk()
-    for i in range(5 * CHAT_EVENTS_PER_FRAME + 3):
+    sent = CHAT_QUEUE_EVENTS + 19
+    for i in range(sent):
         producer.submit_chat(ChatEvent(0.0, "comment", f"u{i}", "666"))
+    assert producer.chat_backlog == CHAT_QUEUE_EVENTS  # bounded: the 19 oldest were shed...
+    assert producer.inbox.chat_stats()[1] == {"comment": 19, "reaction": 0}  # ...and counted
     counts = []
     while producer.chat_backlog and len(counts) < 20:
         before = len(classified)
         producer.next_chunk()
         counts.append(len(classified) - before)
-    assert counts == [CHAT_EVENTS_PER_FRAME] * 5 + [3]
-    assert [a.event.user for a in classified] == [f"u{i}" for i in range(5 * CHAT_EVENTS_PER_FRAME + 3)]
+    assert counts == [CHAT_EVENTS_PER_FRAME] * (CHAT_QUEUE_EVENTS // CHAT_EVENTS_PER_FRAME)
+    assert [a.event.user for a in classified] == [f"u{i}" for i in range(19, sent)]  # in order

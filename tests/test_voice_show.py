@@ -161,7 +161,7 @@ def test_a_new_price_is_synthesized_when_the_catalog_changes_before_the_show_thr
     producer.update_catalog(changed)  # no frame is made: the warming happens on this thread's call
     engine.wait_warm()
     producer.close()
-    answer = next(a for a in producer._answerer.likely_answers() if "77元" in "".join(a.sentences))
+    answer = next(a for a in producer.inbox.head[1].likely_answers() if "77元" in "".join(a.sentences))
     parts = [p for i, s in enumerate(answer.spoken(persona.style.answer_prefixes[0]))
              for p in spoken_parts(s, i, urgent=True)]
     assert all(cache_key("espeak|cmn", part) in engine.cache for part in parts)
