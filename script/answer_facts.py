@@ -147,6 +147,29 @@ class FactSentences:
         return Answer((f"{self.name_of(product)}：{sentence(product.policies[key])}",), sku,
                       (f"{sku}.policies.{key}",), about=(sku,))
 
+    def faq_asked(self, product: Product, text: str) -> Answer | None:
+        """The FAQ entry the question all but repeats ("一天吃几片" for the FAQ 一天吃几片): its
+        merchant-written answer beats any spec the wording also touches."""
+        asked = _bigrams(text)
+        for i, entry in enumerate(product.faq):
+            written = _bigrams(entry.q)
+            if written and len(written & asked) / len(written) >= 0.75:
+                return Answer((speakable(sentence(entry.a)),), product.sku, (f"{product.sku}.faq[{i}]",),
+                              about=(product.sku,))
+        return None
+
+    def same_fact(self, product: Product, cited: tuple[str, ...]) -> Answer | None:
+        """The fact another product's answer cited, of this product ("H352.specs.加热" -> its 加热)."""
+        for source in cited:
+            _, _, field = source.partition(".")
+            if field.startswith("specs.") and field[6:] in product.specs:
+                key = field[6:]
+                return Answer((speakable(f"{self.name_of(product)}的{key}是{product.specs[key]}。"),), product.sku,
+                              (f"{product.sku}.{field}",), about=(product.sku,))
+            if field.startswith("policies.") and field[9:] in product.policies:
+                return self.policy(product, field[9:])
+        return None
+
     def policy_in_specs(self, product: Product, key: str) -> Answer | None:
         """A policy the merchant wrote as a spec (质保: 1年换新)."""
         words = (key, *POLICY_SYNONYMS.get(key, ()))
@@ -225,6 +248,11 @@ def _touched_specs(product: Product, text: str) -> list[str]:
 _PROMO_TOKENS = tuple(re.compile(p) for p in (
     r"满\d+减\d+", r"\d+(?:\.\d)?折", r"第[二2]件\S{0,3}?(?:半价|折|元)", r"买[一二两三\d]送[一二两三\d]", r"直降\d+",
     r"立减\d+", r"[\u4e00-\u9fff]{2}\d+元?"))
+
+
+def _bigrams(text: str) -> set[str]:
+    folded = re.sub(r"[^\u3400-\u9fffa-z0-9]", "", text.lower())
+    return {folded[i:i + 2] for i in range(len(folded) - 1)}
 
 
 def mentioned_promotion(product: Product, text: str) -> int | None:

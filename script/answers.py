@@ -156,17 +156,25 @@ class Answerer:
         return self.fact(product, query, now)
 
     def fact(self, product: Product, query: Query, now: datetime | None) -> Answer:
-        text = query.text
-        if query.follow_up and query.previous_text and \
-                asked_class(self.resolver.without_names(text, self.catalog_skus)) is None:
-            text = f"{self.resolver.without_names(query.previous_text, self.catalog_skus)} {text}"
-        by_kind = self.say.specs(product, self.resolver.without_names(text, (product.sku, *query.named)))
-        if by_kind is not None:
-            return by_kind
-        hits = self.index.search(_without_name(text, product), product.sku) or self.index.search(text, product.sku)
-        if not hits:
-            return Answer((), product.sku, (), about=(product.sku,))
-        return self.say.from_fact(hits[0].fact, product, now, text)
+        """A spec by kind or name, else the best fact the index finds; a bare follow-up ("1L那个呢")
+        asks the viewer's last question again, about this product."""
+        own = self.resolver.without_names(query.text, (product.sku, *query.named))
+        texts = [query.text]
+        if query.follow_up and query.previous_text and asked_class(own) is None and len(own.strip(" 呢吗的那个")) <= 3:
+            same = self.say.same_fact(product, query.previous_facts)
+            if same is not None:
+                return same
+            texts = [self.resolver.without_names(query.previous_text, self.catalog_skus), query.text]
+        for text in texts:
+            asked = self.resolver.without_names(text, (product.sku, *query.named))
+            by_kind = self.say.faq_asked(product, asked) or self.say.specs(product, asked)
+            if by_kind is not None:
+                return by_kind
+            hits = (self.index.search(_without_name(text, product), product.sku)
+                    or self.index.search(self.resolver.without_names(text, self.catalog_skus), product.sku))
+            if hits:
+                return self.say.from_fact(hits[0].fact, product, now, text)
+        return Answer((), product.sku, (), about=(product.sku,))
 
     def _not_sold(self, query: Query, now: datetime | None) -> Answer:
         return Answer((), None, (), not_sold=True)
@@ -184,10 +192,14 @@ class Answerer:
         return Answer(tuple(sentences), product.sku, sources, about=(product.sku,))
 
     def _superlative(self, query: Query, now: datetime | None) -> Answer:
+        if not query.named and query.guess.how not in ("previous", "link"):
+            # "这是不是全网最低": no product named; no claim, and no product's figures guessed at.
+            return Answer(("这个我们不做全网比价，直播间价格以小黄车标价为准。",), None, ())
+
         def write(product: Product, q: Query, when: datetime | None) -> Answer:
             if re.search(r"便宜|价|钱|低", q.text):
                 return self.say.price(product, when, prefix="我们不和别家比价，")
-            facts, sources = self.say.highlights(product, limit=1, text=q.text, points=False)
+            facts, sources = self.say.highlights(product, limit=1, text=q.text, points=True)
             if not facts:
                 return self.say.price(product, when, prefix="这个我们不做比较，")
             return Answer((f"这个我们不做比较，说说实在的：{self.name_of(product)}的{facts}。",), product.sku,

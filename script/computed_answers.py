@@ -42,11 +42,21 @@ def basket(a: "Answerer", query: Query, now: datetime | None) -> Answer:
     sold_out = [p for p, _ in items if p.sold_out]
     if sold_out:
         return a.say.price(sold_out[0], now)
-    worked = quote(items, {p.sku: a.say.running(p, now) for p, _ in items}, a.name_of,
+    rules = {p.sku: a.say.running(p, now) for p, _ in items}
+    worked = quote(items, rules, a.name_of,
                    want_gap=bool(re.search(r"凑|还差|差多少|够不够|够满|能不能用|能用|可以用", query.text)))
     skus = tuple(p.sku for p, _ in items)
-    return Answer((worked.sentence,), skus[0] if len(skus) == 1 else None, worked.sources, worked.derived,
-                  about=skus)
+    sentence, sources, derived = worked.sentence, worked.sources, worked.derived
+    rest = a.resolver.without_names(query.text, skus)
+    for product, _ in items:
+        for rule in rules[product.sku]:
+            item = rule.text.split("换购", 1)[-1] if rule.kind == "addon" else ""
+            if item and any(item[i:i + 2] in rest for i in range(len(item) - 1)):  # "耳机加保护套"
+                total = worked.total + rule.amount
+                sentence = f"{sentence[:-1]}，{rule.text}，一共{format_price(total)}。"
+                sources += (f"{product.sku}.promotions[{rule.index}]",)
+                derived += (format_amount(total),)
+    return Answer((sentence,), skus[0] if len(skus) == 1 else None, sources, derived, about=skus)
 
 
 def _pack_count(product: Product, unit: str) -> int | None:
@@ -240,7 +250,9 @@ def size(a: "Answerer", query: Query, now: datetime | None) -> Answer:
     if rows[0].foot_mm is not None:
         picked = pick_foot_size(rows, foot) if foot else None
     else:
-        picked = pick_size(rows, height, weight) if (height or weight) else None
+        notes = " ".join(product.specs.values())
+        prefer = "weight" if re.search(r"按体重", notes) else "height" if re.search(r"按身高", notes) else ""
+        picked = pick_size(rows, height, weight, prefer) if (height or weight) else None
     if picked is None:
         return Answer((f"{names}的{key}：{product.specs[key]}。",), product.sku, sources, about=(product.sku,))
     chosen, why = picked
@@ -267,6 +279,9 @@ def dose(a: "Answerer", query: Query, now: datetime | None) -> Answer:
         worked = lasts_days(product, packs, given, query.weight_kg)
         if worked is None:
             return a.fact(product, q, when)
+        special = _per_day_cost(a, product, q.text, worked[0] / packs) or _packs_for(a, product, q.text, worked[0] / packs)
+        if special is not None:
+            return special
         _, said, numbers, source = worked
         sources = [f"{product.sku}.specs.{k}" for k in product.specs if k == source]
         sources += [f"{product.sku}.faq[{i}]" for i, f in enumerate(product.faq) if f.q == source]
@@ -274,6 +289,31 @@ def dose(a: "Answerer", query: Query, now: datetime | None) -> Answer:
         return Answer((f"{basis}，{said}",), product.sku, tuple(sources) or (f"{product.sku}.specs",),
                       tuple(numbers), about=(product.sku,))
     return a.per_product(query, now, write)
+
+
+_SPAN = re.compile(r"(半年|一年|一个月|两个月|三个月|(\d+)\s*个?月|(\d+)\s*天|(\d+)\s*周)")
+
+
+def _per_day_cost(a: "Answerer", product: Product, text: str, days: float) -> Answer | None:
+    """"吃一天多少钱": the price over the days one pack lasts."""
+    if not re.search(r"(?:一天|1天|每天|日均|每日|天天)\D{0,3}(?:多少钱|花多少|几块|合多少)|吃(?:一|1)天多少", text) or days < 1:
+        return None
+    each = product.price / int(days)
+    return Answer((f"{a.name_of(product)}{format_price(product.price)}能用{int(days)}天，一天合{format_amount(each)}元。",),
+                  product.sku, (f"{product.sku}.price",), (str(int(days)), format_amount(each)), about=(product.sku,))
+
+
+def _packs_for(a: "Answerer", product: Product, text: str, days: float) -> Answer | None:
+    """"吃半年要买几瓶": the packs that cover the span."""
+    span = _SPAN.search(text)
+    if not span or not re.search(r"几[瓶盒罐袋包桶]|要买几|买多少|需要几", text) or days < 1:
+        return None
+    words = {"半年": 180, "一年": 365, "一个月": 30, "两个月": 60, "三个月": 90}
+    target = words.get(span.group(1)) or (int(span.group(2)) * 30 if span.group(2) else
+                                          int(span.group(3)) if span.group(3) else int(span.group(4)) * 7)
+    needed = -int(-target // int(days))
+    return Answer((f"{a.name_of(product)}一份能用{int(days)}天，{target}天要买{needed}份。",), product.sku,
+                  (f"{product.sku}.specs",), (str(int(days)), str(target), str(needed)), about=(product.sku,))
 
 
 __all__ = ["basket", "compare", "dose", "size", "unit_price", "count_word"]

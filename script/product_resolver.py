@@ -270,7 +270,7 @@ class ProductResolver:
 
     def without_names(self, text: str, skus: tuple[str, ...] | list[str]) -> str:
         """The question without the words that name these products (so 大容量 does not ask for 容量)."""
-        folded = fold_question(text)
+        folded = self._from_pinyin(fold_question(text))
         for sku in skus:
             for word in sorted(self._distinct.get(sku, ()) | title_words(self._titles[sku]), key=len, reverse=True):
                 if len(word) >= 2:

@@ -70,6 +70,8 @@ def _read_rule(index: int, promotion: Promotion, text: str, wide: bool) -> Promo
     if m := re.search(rf"(?:买)?([2-9二两三四五]){_PIECE}(?:立)?减{_NUM}", text):
         return PromotionRule(index, promotion.text, "n_pieces_off", wide, threshold=_count(m.group(1)),
                              amount=float(m.group(2)))
+    if m := re.search(rf"加{_NUM}元?换购(.+)", text):
+        return PromotionRule(index, promotion.text, "addon", wide, amount=float(m.group(1)))
     if m := re.search(rf"(?:组合价|套装价|搭配价|合购价|套餐价|一起买|组合购)\D{{0,3}}{_NUM}", text):
         return PromotionRule(index, promotion.text, "bundle", wide, amount=float(m.group(1)))
     if m := re.search(r"买([1-9一二两三四五])送([1-9一二两三])(?:件|个|瓶|盒|罐|包|袋)?(?=$|[，,；;。！!（(])", text):

@@ -96,7 +96,7 @@ def recommend(a: "Answerer", query: Query, now: datetime | None) -> Answer:
     pool = [p for p in (products or a.resolver.closest(query.text, 2) or list(a.catalog.products)) if p]
     if budget:
         pool = [p for p in (products or a.catalog.products) if p and p.price <= float(budget.group(1))]
-    pool = [p for p in pool if not p.sold_out][:1 if len(query.text) < 12 else 2]
+    pool = [p for p in pool if not p.sold_out][:1]
     if not pool:
         return shop_sale(a, query, now)
     sentences, sources = [], []
@@ -113,7 +113,7 @@ def service_hours(a: "Answerer", query: Query, now: datetime | None) -> Answer:
     hours = a.catalog.shop.service_hours
     if not hours:
         return Answer((), None, ())
-    return Answer((f"客服在线时间是{hours}，其他时间可以先留言。",), None, ("shop.service_hours",))
+    return Answer((f"客服在线时间是{hours}，其他时间可以先留言。",), None, ("shop.service_hours",), (hours,))
 
 
 def private(a: "Answerer", query: Query, now: datetime | None) -> Answer:

@@ -175,15 +175,20 @@ def pick_foot_size(rows: list[SizeRow], length_mm: float) -> tuple[str, str] | N
     return best.size, "" if abs(best.foot_mm - length_mm) < 1e-6 else "脚长在两个码之间，选大一码"
 
 
-def pick_size(rows: list[SizeRow], height: float | None, weight: float | None) -> tuple[str, str] | None:
-    """(size, why) for a body: the size whose rows hold both; when height and weight point to
-    different sizes, or a figure sits where two sizes overlap, the larger one (a host's usual advice)."""
+def pick_size(rows: list[SizeRow], height: float | None, weight: float | None,
+              prefer: str = "") -> tuple[str, str] | None:
+    """(size, why) for a body: the size whose rows hold both. A figure inside two overlapping ranges
+    takes the larger; one on a shared boundary (160 of 150-160 / 160-170) the smaller. When height
+    and weight point to different sizes: the merchant's rule (`prefer` "weight" or "height", from
+    "身高体重跨码时按体重选"), else the larger (a host's usual advice)."""
     def index_for(value: float | None, attr: str) -> int | None:
         if value is None:
             return None
         holding = [i for i, row in enumerate(rows) if getattr(row, attr) and getattr(row, attr)[0] <= value <= getattr(row, attr)[1]]
+        if len(holding) > 1 and value < getattr(rows[holding[0]], attr)[1]:
+            return holding[-1]  # truly overlapping ranges
         if holding:
-            return holding[-1]
+            return holding[0]
         for i, row in enumerate(rows):
             bounds = getattr(row, attr)
             if bounds and bounds[0] <= value <= bounds[1]:
@@ -200,6 +205,10 @@ def pick_size(rows: list[SizeRow], height: float | None, weight: float | None) -
     if not chosen:
         return None
     if by_height is not None and by_weight is not None and by_height != by_weight:
+        if prefer == "weight":
+            return rows[by_weight].size, "身高体重跨码时按体重选"
+        if prefer == "height":
+            return rows[by_height].size, "身高体重跨码时按身高选"
         return rows[max(chosen)].size, "身高和体重在两个码之间，建议选大一码"
     return rows[chosen[0]].size, ""
 

@@ -26,6 +26,7 @@ class ViewerContext:
     on_screen: str | None = None
     previous_skus: tuple[str, ...] = ()  # the product(s) the viewer's last question was about
     previous_text: str = ""  # the viewer's last question
+    previous_sources: tuple[str, ...] = ()  # the facts its answer cited ("H352.specs.加热")
 
 
 @dataclass(frozen=True)
@@ -41,6 +42,7 @@ class Query:
     unknown_item: str | None = None  # a thing asked about that the shop does not list
     follow_up: bool = False  # leans on the viewer's last question ("那三段呢")
     previous_text: str = ""  # that question, when this one leans on it
+    previous_facts: tuple[str, ...] = ()  # what its answer cited: "那1L的呢" asks the same of another
     flags: frozenset[str] = field(default_factory=frozenset)
 
 
@@ -69,9 +71,9 @@ _SHOP_SALE = re.compile(r"(?:有|啥|什么|哪些|那些)(?:什么|啥)?(?:活�
                         r"什么最划算|哪个最划算|哪个划算|有没有活动|活动有哪些|优惠有哪些")
 _RECOMMEND = re.compile(r"推荐|带啥|带什么|带哪个|哪个好|买哪个好|选哪个好|要买啥|买点啥|买点什么|需要啥|需要什么|用什么好|用啥好|有啥好|送(?:给)?(?:老人|长辈|女朋友|男朋友|老婆|老公|妈妈|爸爸|爸妈|宝宝|孩子|朋友|同事|闺蜜|领导|自己)|"
                         r"买什么好|买啥好|选哪个|适合送|送礼|礼物|给.{1,4}买(?:什么|啥|哪个)")
-_HOW_TO_BUY = re.compile(r"怎么买|怎么下单|怎么拍|在哪买|哪里买|哪儿买|几号链接|哪个链接|链接在哪|链接是几|怎么抢|在哪个链接|几号链|"
+_HOW_TO_BUY = re.compile(r"怎么买|怎么下单|怎么拍|在哪买|哪里买|哪儿买|几号链接|哪个链接|链接在哪|链接是几|怎么抢|在哪个链接|几号链|在几号|是几号|几号$|"
                          r"哪里拍|在哪拍|去哪拍|哪拍|怎么付款|哪个是|是哪个链接|链接呢|上链接|求链接")
-_DOSE = re.compile(r"(?:吃|喝|用|冲)(?:多久|几天|多少天|几个月|多长时间)|能(?:吃|喝|用)多久|多久(?:吃|喝|用)完|(?:吃|喝|用)完|够(?:吃|喝|用)")
+_DOSE = re.compile(r"(?:一天|1天|每天|日均)\D{0,3}多少钱|吃一天多少|要买几[瓶盒罐袋包]|买几[瓶盒罐袋包]够|(?:吃|喝|用|冲)(?:多久|几天|多少天|几个月|多长时间)|能(?:吃|喝|用)多久|多久(?:吃|喝|用)完|(?:吃|喝|用)完|够(?:吃|喝|用)")
 _UNIT_PRICE = re.compile(r"(?:一|每|单|(?<!\d)1)(?:片|粒|颗|抽|卷|支|条)(?:多少|多钱|几块|合|算)(?!\s*(?:毫克|mg|克|g|毫升|ml|个|片|粒))|合(?:多少|几块)钱?(?:一|1)(?:片|粒|颗|支)|单价")
 _SIZE = re.compile(r"我的码|脚长|鞋码|穿哪双|哪段|几段|什么段|哪个阶段|什么码|多大码|几码|哪个码|选码|尺码|size|穿多大|穿什么|穿哪|码数|选多大|什么号")
 _SELLS = (re.compile(r"^(?:你们|这里|直播间|店里)?卖(?P<item>[^吗嘛么不没?？,，。！!]{1,10}?)(?:吗|嘛|么|不)"),
@@ -89,7 +91,7 @@ _POINTING = re.compile(r"^(?:那|那么)?它|它的|它[能可是有会多]|刚�
 _PII = re.compile(r"(?:手机号|电话|住址|地址|微信号?|身份证|真名|名字|住哪|联系方式|qq号|家在哪|哪个小区|银行卡|订单号)"
                   r".{0,6}(?:多少|是什么|是啥|发|报|念|说|告诉|给|吗|呢|\?|？|$)|(?:报|念|说|告诉|透露|发).{0,8}(?:手机号|电话|地址|住址|身份证|微信)")
 # "三段奶粉现在多少", "体恤长袖的多少": 多少 with nothing else asked is the price.
-_BARE_PRICE = re.compile(r"^[\s，,]*(?:那|这|那个|这个|那款|这款|它|现在|今天|的|了|卖|要)*[\s，,]*多少(?:钱)?"
+_BARE_PRICE = re.compile(r"^[\s，,]*(?:那|这|那个|这个|那款|这款|它|现在|今天|的|了|卖|要)*[\s，,]*(?:1[件个罐盒瓶包袋支套])?多少(?:钱)?"
                          r"(?:1[件个罐盒瓶包袋支])?[呀啊呢嘛哇~?？!！。 ]*$")
 # "那三段呢", "它呢", "大的呢": asks the last question again about another product.
 _BARE_FOLLOW_UP = re.compile(r"^(?:那|那么|还有)?[^，,。？?]{0,10}(?:呢|嘞|咧)[?？。!！~]*$")
@@ -144,6 +146,7 @@ class Understanding:
                      quantities=self._quantities(folded, guess, named), height_cm=height, weight_kg=weight,
                      claimed_price=self._claimed_price(folded, guess), unknown_item=unknown,
                      follow_up=follow_up, previous_text=context.previous_text if follow_up else "",
+                     previous_facts=context.previous_sources if follow_up else (),
                      flags=frozenset(flags))
 
     # ---- pieces -------------------------------------------------------------------------------
@@ -155,6 +158,8 @@ class Understanding:
             return "service_hours"
         if unknown is not None:
             return "not_sold"
+        if _RECOMMEND.search(folded) and not named and guess.how not in ("link", "previous"):
+            return "recommend"  # "给我妈买点啥 她血脂有点高": a product to suggest, medical words or not
         if "medical" in flags:
             return "medical"
         if "superlative" in flags:
@@ -165,7 +170,7 @@ class Understanding:
             return "shop_sale"
         if _RECOMMEND.search(folded) and len(set(named)) <= 1 and not _COMPARE.search(folded):
             return "recommend"
-        if _SIZE.search(folded) or (height and weight and re.search(r"cm|kg|斤|公斤|米|身高|体重|穿", folded)):
+        if _SIZE.search(folded) or (height and weight and re.search(r"cm|kg|斤|jin|公斤|米|身高|体重|穿", folded)):
             return "size"
         if _DOSE.search(folded):
             return "dose"
@@ -232,7 +237,7 @@ class Understanding:
         """A money figure the viewer states as the price, when it is not the catalog's."""
         if _COUNT.search(folded) and not _PAST.search(folded):
             return None
-        numbers = [float(n) for n in re.findall(r"(?<![\d.])(\d+(?:\.\d+)?)(?![\d.]*\s*(?:段|码|号|g|kg|ml|w|mah|个月|天|小时|斤|cm|件|罐|盒|瓶|包|袋))", folded)]
+        numbers = [float(n) for n in re.findall(r"(?<![\d.])(\d+(?:\.\d+)?)(?![\d.]*\s*(?:段|码|号|g|kg|ml|w|mah|个月|天|小时|斤|jin|cm|件|罐|盒|瓶|包|袋))", folded)]
         claims = [float(m.group(1) or m.group(2)) for m in _MONEY_CLAIM.finditer(folded)]
         if _PAST.search(folded):
             claims += [n for n in numbers if n >= 5]
