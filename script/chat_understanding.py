@@ -64,7 +64,7 @@ class ChatLexicon:
         "你现在是(?:一个|一名|一位|我的)", "从现在(?:开始|起)你", "你(?:来)?扮演", "请扮演", "扮演(?:一个|一名|一下)",
         "假装你是", "假设你是", "提示词", "系统提示", "系统指令", "你的指令", "你的设定", "新的指令", "输出你的",
         "说出你的", "开发者模式", "越狱", "systemprompt", "prompt", "ignore(?:all)?(?:the|your)?(?:previous|prior|above|earlier)",
-        "youarenow", "pretendtobe", "jailbreak", "developermode", "你现在是(?!真人|ai|机器|数字人)", "^system[:：]",
+        "youarenow", "pretendtobe", "jailbreak", "developermode", "你现在是(?:客服|管理员|店长|老板|系统|助手|开发者)", "^system[:：]",
         "^(?:assistant|user|admin)[:：]", "后台价", "内部价", "底价是多少", "成本价(?:是|多少)", "管理员(?:指令|模式|权限)",
         "(?:把|将)价格(?:说成|改成|报成)", "(?:说|报)(?:成|为)1元",
     )
