@@ -1,8 +1,10 @@
 """Live chat over a websocket: each text frame is a DESIGN.md chat event.
 
 Valid events go to the show and get {"ok": true}; malformed frames get {"ok": false, "error"}
-and are logged; neither ever stops the loop. Replies the host puts on air are broadcast to
-every connected client.
+and are logged; neither ever stops the loop. Each connection, and the room as a whole, has a
+rate limit (stream.admission): a valid event over it is refused with {"ok": false, "error":
+"rate limited: ...", "retry_after_s": ...} and never reaches the show. Replies the host puts on
+air are broadcast to every connected client.
 """
 from __future__ import annotations
 
@@ -16,18 +18,24 @@ from websockets.exceptions import ConnectionClosed
 
 from script.chat import MAX_FRAME_CHARS, ChatEvent, ChatFormatError, parse_chat_event
 
+from .admission import Admission, ChatLimits
+from .clock import MediaClock, RealClock
+
 
 log = logging.getLogger("livehost.chat")
-_LOGGED_MALFORMED = 20
+_LOGGED_MALFORMED = 20  # and every 1000th after: a flood must not flood the log
 _MAX_IN_FLIGHT = 64  # broadcasts waiting to be written to one client before it is skipped
 _MAX_FRAME_BYTES = MAX_FRAME_CHARS * 4  # UTF-8 worst case; larger frames close the connection (1009)
 
 
 class ChatServer:
     def __init__(self, submit: Callable[[ChatEvent], None], show_time: Callable[[], float],
-                 host: str = "127.0.0.1", port: int = 8765) -> None:
+                 host: str = "127.0.0.1", port: int = 8765, limits: ChatLimits | None = None,
+                 clock: MediaClock | None = None) -> None:
         self._submit = submit
         self._show_time = show_time  # seconds since the show's first frame (DESIGN.md chat `t`)
+        self.admission = Admission(limits)
+        self._clock = clock or RealClock()  # the rate limits' time
         self._host = host
         self._port = port
         self._server: Server | None = None
@@ -64,16 +72,24 @@ class ChatServer:
             pass
         finally:
             self._clients.discard(connection)
+            self.admission.forget(connection)
 
     def _accept(self, frame: str | bytes, connection: ServerConnection) -> dict:
         try:
             event = parse_chat_event(frame, arrived_at=self._show_time())
         except ChatFormatError as exc:
             self.malformed += 1
-            if self.malformed <= _LOGGED_MALFORMED or self.malformed % 1000 == 0:  # a flood must not flood the log
+            if self.malformed <= _LOGGED_MALFORMED or self.malformed % 1000 == 0:
                 log.warning("malformed chat frame from %s: %s (%d so far)", connection.remote_address, exc,
                             self.malformed)
             return {"ok": False, "error": str(exc)}
+        refusal = self.admission.admit(connection, self._clock.now())
+        if refusal is not None:
+            refused = sum(self.admission.refused.values())
+            if refused <= _LOGGED_MALFORMED or refused % 1000 == 0:
+                log.warning("chat from %s rate limited: %s (%d refused so far)", connection.remote_address,
+                            refusal.reason, refused)
+            return refusal.reply()
         self._submit(event)
         return {"ok": True, "t": round(event.t, 3)}
 

@@ -21,6 +21,7 @@ from typing import Callable
 
 from avatar.factory import make_renderer
 
+from .admission import ChatLimits
 from .catalog_watch import CatalogWatcher
 from .chat_server import ChatServer
 from .clock import MediaClock, RealClock
@@ -51,6 +52,7 @@ class LiveConfig:
     outputs: list[OutputSpec] = field(default_factory=list)
     chat_host: str = "127.0.0.1"
     chat_port: int = 8765
+    chat_limits: ChatLimits = field(default_factory=ChatLimits)  # per connection and for the room
     view_host: str = "127.0.0.1"
     view_port: int = 8080
     live_view: bool = True
@@ -75,6 +77,7 @@ class LiveShow:
         self._clock = clock or RealClock()
         self._stop = threading.Event()  # set from the event loop, read by the pacer thread
         self.metrics = ShowMetrics()
+        self.metrics.collectors.append(self._count_chat)
         self._broadcast = TsBroadcast()
         outputs = list(config.outputs)
         if config.live_view:
@@ -90,7 +93,8 @@ class LiveShow:
         self.stage = RenderStage(producer, rebuild, config.render_ahead_frames, config.stall_s, self.metrics,
                                  on_new_producer=self._rebuilt)
         self.stage.next_take_in = self._next_take_in
-        self.chat = ChatServer(self._submit_chat, self.show_time, config.chat_host, config.chat_port)
+        self.chat = ChatServer(self._submit_chat, self.show_time, config.chat_host, config.chat_port,
+                               config.chat_limits, self._clock)
         self.view = LiveViewServer(self._broadcast, self.chat.url, config.view_host, config.view_port)
         self.raw = RawBroadcast(self.metrics)
         self.webrtc = WebRtcHub(self.raw, self.metrics)
@@ -348,7 +352,13 @@ class LiveShow:
         depths = {"render": self.stage.depth_ms}
         depths.update({name: frames * FRAME_MS for name, frames in self._fanout.queue_depths.items()})
         m.queue_depth_ms = depths
-        m.chat_backlog = self.stage.producer.chat_backlog
+
+    def _count_chat(self) -> None:
+        """For /metrics: chat counters live where chat is admitted and queued."""
+        m = self.metrics
+        m.chat_backlog, m.chat_shed, m.chat_merged = self.stage.producer.inbox.chat_stats()
+        m.chat_rate_limited = dict(self.chat.admission.refused)
+        m.chat_malformed = self.chat.malformed
 
 
 def _settle(future: asyncio.Future, error: Exception | None) -> None:

@@ -10,6 +10,7 @@ import os
 import resource
 import threading
 from dataclasses import dataclass, field
+from typing import Callable
 
 _LATENCY_BUCKETS = (0.1, 0.25, 0.5, 0.75, 1.0, 1.5, 2.0, 3.0, 5.0, 10.0)
 _STAGE_BUCKETS = (0.002, 0.005, 0.01, 0.02, 0.04, 0.08, 0.16, 0.5, 1.0)
@@ -75,11 +76,15 @@ class ShowMetrics:
         self.chat_backlog = 0  # accepted chat messages the director has not read yet
         self.chat_messages = 0
         self.chat_malformed = 0
+        self.chat_rate_limited: dict[str, int] = {"client": 0, "room": 0}  # refused, by which limit
+        self.chat_shed: dict[str, int] = {"comment": 0, "reaction": 0}  # accepted, dropped unread for newer chat
+        self.chat_merged = 0  # accepted, folded into the same message still waiting
         self.webrtc_peers = 0
         self.webrtc_dropped = 0
         self.answer_latency = Histogram(_LATENCY_BUCKETS)
         self.tts_seconds = Histogram(_STAGE_BUCKETS)
         self.render_seconds = Histogram(_STAGE_BUCKETS)
+        self.collectors: list[Callable[[], None]] = []  # bring counters kept elsewhere up to date, at render
 
     def restart(self, stage: str) -> None:
         with self._lock:
@@ -90,6 +95,8 @@ class ShowMetrics:
             histogram.observe(value)
 
     def render(self) -> str:
+        for collect in self.collectors:
+            collect()
         with self._lock:
             lines: list[str] = []
 
@@ -127,6 +134,15 @@ class ShowMetrics:
                    [("", self.chat_malformed)])
             metric("chat_backlog_messages", "gauge", "Accepted chat messages waiting for the director.",
                    [("", self.chat_backlog)])
+            metric("chat_rate_limited_total", "counter",
+                   "Chat frames refused by a rate limit (scope: one connection, or the whole room).",
+                   [(f'{{scope="{_label(k)}"}}', v) for k, v in sorted(self.chat_rate_limited.items())])
+            metric("chat_shed_total", "counter",
+                   "Accepted chat dropped unread, oldest first, because newer chat needed the queue.",
+                   [(f'{{kind="{_label(k)}"}}', v) for k, v in sorted(self.chat_shed.items())])
+            metric("chat_merged_total", "counter",
+                   "Accepted chat folded into the same message still waiting (a viewer repeating, reactions).",
+                   [("", self.chat_merged)])
             metric("webrtc_peers", "gauge", "Connected WebRTC viewers.", [("", self.webrtc_peers)])
             metric("webrtc_dropped_frames_total", "counter", "Frames dropped for slow WebRTC viewers.",
                    [("", self.webrtc_dropped)])

@@ -44,6 +44,7 @@ def build_producer(catalog: Catalog, persona: PersonaBundle, engine_for: Callabl
 
 def live_config(config: ShowConfig) -> LiveConfig:
     return LiveConfig(outputs=list(config.outputs), chat_host=config.chat_host, chat_port=config.chat_port,
+                      chat_limits=config.chat_limits,
                       view_host=config.view_host, view_port=config.view_port, live_view=config.live_view,
                       max_seconds=config.seconds, console=config.console, console_host=config.console_host,
                       console_port=config.console_port, console_token_file=config.console_token_file,

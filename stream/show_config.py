@@ -13,6 +13,7 @@ from typing import Any
 
 import yaml
 
+from .admission import ChatLimits
 from .fanout import OutputSpec
 from .outputs import RTMP_SCHEMES, redact_url
 
@@ -37,6 +38,7 @@ class ShowConfig:
     state_dir: str = ".livehost"
     chat_host: str = "127.0.0.1"
     chat_port: int = 8765
+    chat_limits: ChatLimits = field(default_factory=ChatLimits)
     stall_s: float = 3.0
     speech_timeout_s: float = 3.0
     log_format: str = "json"
@@ -46,6 +48,13 @@ class ShowConfig:
 
 _TOP = {"catalog", "persona", "layout", "outputs", "console", "chat", "supervisor", "logging", "seconds"}
 LAYOUTS = ("landscape", "vertical")  # 1280x720, or 720x1280 for phone apps
+_DEFAULT_LIMITS = ChatLimits()
+_CHAT_LIMITS = {  # chat.<key>: (default, lowest, highest), messages/s or messages
+    "client_rate": (_DEFAULT_LIMITS.client_rate, 0.01, 10_000),
+    "client_burst": (_DEFAULT_LIMITS.client_burst, 1, 10_000),
+    "room_rate": (_DEFAULT_LIMITS.room_rate, 0.01, 100_000),
+    "room_burst": (_DEFAULT_LIMITS.room_burst, 1, 100_000),
+}
 
 
 class _Reader:
@@ -120,7 +129,7 @@ def parse_show_config(data: Any, source: str = "<config>", base: Path = Path("."
     if layout not in LAYOUTS:
         raise r.fail("layout", f"must be one of {', '.join(LAYOUTS)}, got {layout!r}")
     console = r.mapping(top.get("console"), "console", {"enabled", "host", "port", "token_file", "state_dir"})
-    chat = r.mapping(top.get("chat"), "chat", {"host", "port"})
+    chat = r.mapping(top.get("chat"), "chat", {"host", "port", *_CHAT_LIMITS})
     supervisor = r.mapping(top.get("supervisor"), "supervisor", {"stall_s", "speech_timeout_s"})
     logging_ = r.mapping(top.get("logging"), "logging", {"format"})
     log_format = r.string(logging_, "format", "logging.", "json")
@@ -143,6 +152,8 @@ def parse_show_config(data: Any, source: str = "<config>", base: Path = Path("."
         state_dir=r.path(console, "state_dir", "console.") or ".livehost",
         chat_host=r.string(chat, "host", "chat.", "127.0.0.1"),
         chat_port=r.port(chat, "port", "chat.", 8765),
+        chat_limits=ChatLimits(**{key: r.number(chat, key, "chat.", default, *bounds)
+                                  for key, (default, *bounds) in _CHAT_LIMITS.items()}),
         stall_s=r.number(supervisor, "stall_s", "supervisor.", 3.0, 0.2, 60),
         speech_timeout_s=r.number(supervisor, "speech_timeout_s", "supervisor.", 3.0, 0.2, 60),
         log_format=log_format,

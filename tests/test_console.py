@@ -96,7 +96,7 @@ def test_emergency_stop_puts_the_holding_card_on_air_within_a_second(tmp_path):
 def test_a_price_edit_then_a_stock_edit_on_another_product_keeps_both_behind_a_chat_flood(tmp_path):
     """The issue's lost edit: the stock edit used to be built from the catalog on air, which did not
     have the acknowledged price edit yet (it waited behind the chat backlog), and put the old price
-    back. Both must land, ahead of the chat, and the chat beyond the queue is shed and counted."""
+    back. Both must land, ahead of the chat, and the shed chat must show in /metrics."""
     from script.chat import ChatEvent
     from stream.admission import CHAT_QUEUE_EVENTS
 
@@ -115,4 +115,7 @@ def test_a_price_edit_then_a_stock_edit_on_another_product_keeps_both_behind_a_c
         state = running.request("GET", "/api/state")[1]
         assert {p["sku"]: (p["price"], p["stock"]) for p in state["products"]}["A1001"] == (77, 320)
         assert producer.chat_backlog <= CHAT_QUEUE_EVENTS
-        assert producer.inbox.chat_stats()[1]["comment"] == flood - CHAT_QUEUE_EVENTS
+        status, metrics = running.request("GET", "/metrics")
+    assert status == 200
+    shed = next(line for line in metrics.splitlines() if line.startswith('livehost_chat_shed_total{kind="comment"}'))
+    assert float(shed.split()[1]) == flood - CHAT_QUEUE_EVENTS

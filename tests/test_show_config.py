@@ -38,6 +38,8 @@ def test_example_config_parses_with_its_secrets_from_env_and_file(tmp_path, monk
     ({"outputs": [{"type": "record"}]}, "outputs[0].path"),
     ({"outputs": [{"type": "srt"}]}, "outputs[0].type"),
     ({"console": {"port": 70000}}, "console.port"),
+    ({"chat": {"client_rate": 0}}, "chat.client_rate"),
+    ({"chat": {"room_burst": "lots"}}, "chat.room_burst"),
     ({"console": {"enabled": "yes"}}, "console.enabled"),
     ({"chat": {"hots": "0.0.0.0"}}, "chat.hots"),
     ({"layout": "diagonal"}, "layout"),
@@ -79,3 +81,9 @@ def test_run_with_a_config_file_records_and_serves_metrics(tmp_path):
     out = subprocess.run(["ffprobe", "-v", "error", "-show_format", "-of", "json", str(record)],
                          capture_output=True, text=True, timeout=30, check=True).stdout
     assert abs(float(json.loads(out)["format"]["duration"]) - 4.0) < 0.2
+
+
+def test_chat_rate_limits_come_from_the_file_and_default_to_safe_values():
+    config = parse_show_config({"chat": {"client_rate": 50, "room_burst": 1000}})
+    assert (config.chat_limits.client_rate, config.chat_limits.room_burst) == (50, 1000)
+    assert parse_show_config({}).chat_limits.client_rate == 1.0
