@@ -228,8 +228,9 @@ class FactSentences:
 
 # Words that say a quality a spec answers, when the spec itself is named otherwise.
 _QUALITY_WORDS = (("孩子", "儿童"), ("小孩", "儿童"), ("宝宝", "儿童婴"), ("孕", "孕妇"), ("老人", "老年"),
-                  ("暖和", "温度绒"), ("保暖", "温度绒厚"), ("冷", "温度绒"), ("防水", "水"), ("透气", "透气"),
-                  ("耐用", "续航小时"), ("久", "续航保质期小时"), ("轻", "重"), ("大", "容量尺寸"), ("快", "功率w"))
+                  ("暖和", "温度绒"), ("保暖", "温度绒厚"), ("怕冷", "温度绒"), ("防水", "水"), ("透气", "透气"),
+                  ("耐用", "续航小时"), ("多久", "续航保质期小时"), ("轻不轻", "重"), ("多大", "容量尺寸"),
+                  ("快不快", "功率w"), ("充得快", "功率w"), ("降噪", "降噪db"))
 
 
 def _touched_specs(product: Product, text: str) -> list[str]:
@@ -237,12 +238,16 @@ def _touched_specs(product: Product, text: str) -> list[str]:
     if not text:
         return []
     wanted = {c for c in text if "\u3400" <= c <= "\u9fff"} - set("的了吗呢么吧啊是在这那个款些我你您哪都也还很能可以会有没不和与跟给要想")
-    wanted -= set(product.title)
     for word, implied in _QUALITY_WORDS:
         if word in text:
             wanted |= set(implied)
-    scored = [(sum(1 for c in set(f"{k}{v}") if c in wanted), k) for k, v in product.specs.items()]
-    return [k for score, k in sorted(scored, key=lambda sk: -sk[0]) if score > 0]
+    title = set(product.title)  # a title character (五常 of 五常大米) says less than another word
+
+    def score(key: str, value: str) -> int:
+        return sum(1 if c in title else 2 for c in set(f"{key}{value}") if c in wanted)
+
+    scored = [(score(k, v), k) for k, v in product.specs.items()]
+    return [k for points, k in sorted(scored, key=lambda sk: -sk[0]) if points > 1]
 
 
 _PROMO_TOKENS = tuple(re.compile(p) for p in (

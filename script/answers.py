@@ -132,11 +132,12 @@ class Answerer:
             body = next(iter(bodies))
             count = "一两三四五六七八九十"[len(products) - 1] if len(products) <= 10 else "几"
             return Answer((f"这{count}款都一样，{body}",), None, whole.sources, whole.derived, about=whole.about)
-        prices = [re.fullmatch(r"(.+?)(到手价[\d.]+元|已经售罄了)(?:，还有.+)?。", "".join(a.sentences)) for a in answers]
+        prices = [re.fullmatch(r"(.*?)(到手价[\d.]+元|已经售罄了)(?:，还有.+)?。", "".join(a.sentences)) for a in answers]
         if all(prices):
-            listed = "，".join(f"{m.group(1)}{m.group(2).replace('到手价', '').replace('已经售罄了', '已售罄')}"
-                              for m in prices)
-            return Answer((f"{listed}。",), None, whole.sources, whole.derived, about=whole.about)
+            lead = next(iter({m.group(1).replace(self.name_of(p), "") for p, m in zip(products, prices)}))
+            listed = "，".join(f"{self.name_of(p)}{'已售罄' if '售罄' in m.group(2) else '：' + m.group(2)[3:]}"
+                              for p, m in zip(products, prices))
+            return Answer((f"{lead}{listed}。",), None, whole.sources, whole.derived, about=whole.about)
         return whole
 
     def single(self, product: Product, query: Query, now: datetime | None) -> Answer:
@@ -186,10 +187,17 @@ class Answerer:
         sentences = [f"这款是{kind}，不能代替药物，身体不适请咨询医生。"]
         if product is None:
             return Answer(tuple(sentences), None, ())
+        asked = self.say.faq_asked(product, query.text) or self._faq_hit(product, query.text)
+        if asked is not None:  # "咖啡含糖吗 减肥能喝不": the merchant's own answer to what is asked
+            return Answer((sentences[0], *asked.sentences), product.sku, asked.sources, about=(product.sku,))
         facts, sources = self.say.highlights(product, limit=1, text=query.text, points=False)
         if facts:
             sentences.append(f"它的{facts}。")
         return Answer(tuple(sentences), product.sku, sources, about=(product.sku,))
+
+    def _faq_hit(self, product: Product, text: str) -> Answer | None:
+        hits = [h for h in self.index.search(_without_name(text, product), product.sku) if h.fact.kind == "faq"]
+        return self.say.from_fact(hits[0].fact, product, None, text) if hits else None
 
     def _superlative(self, query: Query, now: datetime | None) -> Answer:
         if not query.named and query.guess.how not in ("previous", "link"):

@@ -16,6 +16,7 @@ from .promotions import count_word, quote
 from .answer_facts import speakable
 from .spec_reading import (asked_class, body_measures, choose_specs, foot_length_mm, lasts_days, pick_foot_size, pick_size,
                            size_chart, viewer_dose)
+from .textmatch import normalize
 from .understanding import Query
 
 if TYPE_CHECKING:
@@ -23,7 +24,7 @@ if TYPE_CHECKING:
 
 _BIGGER = {"power": "功率更大", "battery": "容量更大", "hours": "续航更长", "height": "更高", "diameter": "更粗",
            "length": "更长", "volume": "容量更大", "weight": "更重", "shelf_life": "保质期更长", "fill": "充绒更多",
-           "spf": "防晒倍数更高", "temperature": "色温更高"}
+           "spf": "防晒倍数更高", "temperature": "色温更高", "count": "数量更多", "dose_unit": "含量更高"}
 _UNIT = re.compile(r"(?:一|每|单)(片|粒|包|袋|颗|支|条|个|抽|卷|斤|克|罐|瓶|盒)")
 _DIFFERENCE = re.compile(r"贵多少|便宜多少|差多少钱|差价|差几块|贵几块|便宜几块")
 _VALUE = re.compile(r"划算|性价比|单价|一片|每片|实惠")
@@ -103,7 +104,7 @@ def compare(a: "Answerer", query: Query, now: datetime | None) -> Answer:
     answers = [a.single(p, single, now) for p in products]
     if not all(x.sentences and x.sources for x in answers):
         answers = [_overview(a, p, rest) for p in products]  # "有啥区别", "哪个暖和": the facts side by side
-    return _with_verdict(a, answers, _which_more(a, products, rest))
+    return _with_verdict(a, answers, _which_more(a, products, rest) or _all_the_same(answers))
 
 
 def _side_by_side(a: "Answerer", products: list[Product], text: str) -> Answer | None:
@@ -127,6 +128,15 @@ def _side_by_side(a: "Answerer", products: list[Product], text: str) -> Answer |
     parts = [speakable(f"{a.name_of(p)}的{k}是{p.specs[k]}") for p, k in zip(products, keys)]
     return Answer(("，".join(parts) + "。",), None, tuple(f"{p.sku}.specs.{k}" for p, k in zip(products, keys)),
                   about=tuple(p.sku for p in products))
+
+
+def _all_the_same(answers: list[Answer]) -> str | None:
+    """"都是1年": when every product's answer states the same figure."""
+    figures = {m.group(0) for x in answers for m in [re.search(r"\d+(?:\.\d+)?\s*(?:年|个月|天|小时|w|W|g|kg|ml|L|mAh|cm|mm|℃|%)",
+                                                              "".join(x.sentences))] if m}
+    if len(figures) == 1 and all(re.search(r"\d", "".join(x.sentences)) for x in answers):
+        return f"这一项都是{figures.pop()}，都一样。"
+    return None
 
 
 def _largest(value: str) -> float:
@@ -178,12 +188,22 @@ def _which_more(a: "Answerer", products: list[Product], text: str) -> str | None
         return None  # 120g against 50ml: not one measure
     values = [(number, product) for (number, _), product in values]
     if len({v for v, _ in values}) == 1:
-        return "这一项是一样的。"
+        return "这一项是一样的，都一样。"
     return f"{a.name_of(max(values, key=lambda v: v[0])[1])}{_BIGGER[kind]}。"
 
 
 # ---- sizes ------------------------------------------------------------------------------------
-_RANGE_SPEC = re.compile(r"适用体重|体重|适用身高|身高")
+_RANGE_SPEC = re.compile(r"适用体重|体重|适用身高|身高|月龄|年龄|适用年龄")
+
+
+def age_in_months(text: str) -> float | None:
+    """"8个月", "宝宝1岁半", "两岁": a child's age in months."""
+    folded = text.replace("半", ".5")
+    if m := re.search(r"(\d+(?:\.5)?)\s*个?月", normalize(folded)):
+        return float(m.group(1))
+    if m := re.search(r"(\d+(?:\.5)?)\s*岁", normalize(folded)):
+        return float(m.group(1)) * 12
+    return None
 
 
 def _spec_range(value: str) -> tuple[float, float] | None:
@@ -199,20 +219,29 @@ def _spec_range(value: str) -> tuple[float, float] | None:
 
 
 def _variant_by_range(a: "Answerer", products: list[Product], height: float | None,
-                      weight: float | None) -> Answer | None:
-    """Variants sized by a weight or height range each (纸尿裤 S码 适用体重4-8kg): the ones that fit."""
+                      weight: float | None, months: float | None = None) -> Answer | None:
+    """Variants sized by a weight, height or age range each (纸尿裤 S码 适用体重4-8kg, 奶粉2段 适用月龄
+    6-12个月): the ones that fit."""
     fitting, sources = [], []
     for product in products:
         for key, value in product.specs.items():
             if not _RANGE_SPEC.search(key):
                 continue
-            measure = height if "身高" in key else weight
+            measure = height if "身高" in key else months if re.search("月龄|年龄", key) else weight
             bounds = _spec_range(value)
-            if measure is not None and bounds and bounds[0] <= measure <= bounds[1] and not product.sold_out:
+            if bounds and "岁" in value and "月" not in value:
+                bounds = (bounds[0] * 12, bounds[1] * 12)
+            if measure is not None and bounds and bounds[0] <= measure <= bounds[1]:
                 fitting.append((product, key, value))
                 sources.append(f"{product.sku}.specs.{key}")
+    in_stock = [f for f in fitting if not f[0].sold_out]
     if not fitting:
         return None
+    if not in_stock:  # the right one is sold out: say so rather than point at another
+        p, k, v = fitting[0]
+        return Answer((f"按适用范围应该选{a.name_of(p)}（{k}{v}），不过现在已售罄。",), p.sku,
+                      tuple(sources[:1]) + (f"{p.sku}.stock",), about=(p.sku,))
+    fitting = in_stock
     said = "，".join(f"{a.name_of(p)}（{k}{v}）" for p, k, v in fitting[:3])
     verb = "都可以" if len(fitting) > 1 else "合适"
     return Answer((f"按适用范围，{said}{verb}。",), fitting[0][0].sku if len(fitting) == 1 else None,
@@ -224,8 +253,11 @@ def size(a: "Answerer", query: Query, now: datetime | None) -> Answer:
     if height is None and weight is None:
         height, weight = body_measures(query.text)
     family = [p for p in (a.catalog.product(s) for s in query.guess.skus) if p]
-    if len(family) > 1 and (height or weight):
-        by_range = _variant_by_range(a, family, height, weight)
+    months = age_in_months(query.text)
+    if re.search(r"哪段|几段|什么段", query.text) and len(family) < 2:
+        family = [p for p in a.catalog.products if re.search(r"\d\s*段", p.title)]  # "8个月喝哪段"
+    if len(family) > 1 and (height or weight or months):
+        by_range = _variant_by_range(a, family, height, weight, months)
         if by_range is not None:
             return by_range
     candidates = [p for p in family if size_chart(p)]
@@ -299,7 +331,7 @@ def _per_day_cost(a: "Answerer", product: Product, text: str, days: float) -> An
     if not re.search(r"(?:一天|1天|每天|日均|每日|天天)\D{0,3}(?:多少钱|花多少|几块|合多少)|吃(?:一|1)天多少", text) or days < 1:
         return None
     each = product.price / int(days)
-    return Answer((f"{a.name_of(product)}{format_price(product.price)}能用{int(days)}天，一天合{format_amount(each)}元。",),
+    return Answer((f"{a.name_of(product)}{format_price(product.price)}能用{int(days)}天，每天合{format_amount(each)}元。",),
                   product.sku, (f"{product.sku}.price",), (str(int(days)), format_amount(each)), about=(product.sku,))
 
 
@@ -312,7 +344,9 @@ def _packs_for(a: "Answerer", product: Product, text: str, days: float) -> Answe
     target = words.get(span.group(1)) or (int(span.group(2)) * 30 if span.group(2) else
                                           int(span.group(3)) if span.group(3) else int(span.group(4)) * 7)
     needed = -int(-target // int(days))
-    return Answer((f"{a.name_of(product)}一份能用{int(days)}天，{target}天要买{needed}份。",), product.sku,
+    noun = re.search(r"几([瓶盒罐袋包桶])", text)
+    unit = noun.group(1) if noun else "份"
+    return Answer((f"{a.name_of(product)}每{unit}能用{int(days)}天，{target}天要买{needed}{unit}。",), product.sku,
                   (f"{product.sku}.specs",), (str(int(days)), str(target), str(needed)), about=(product.sku,))
 
 

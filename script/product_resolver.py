@@ -23,6 +23,11 @@ from .product_words import (COUNTED, LINK, NOT_INITIALS, NOT_NAMING, PRODUCT_WOR
                             fold_question, head_noun, small_number, sound_grams, title_words)
 
 
+# Nouns that stand for a category's products ("衣服"); not 吃的/穿的, which describe a question.
+_CATEGORY_NOUNS = {"apparel": ("衣服", "服装"), "beauty": ("护肤品", "化妆品"), "electronics": ("数码产品", "电子产品"),
+                   "baby": ("母婴用品", "婴儿用品"), "health_food": ("保健品",), "home": ("家居用品", "日用品")}
+
+
 @dataclass(frozen=True)
 class ProductGuess:
     skus: tuple[str, ...]  # the product(s) meant; several when variants stay ambiguous
@@ -217,6 +222,10 @@ class ProductResolver:
             return self._among(tuple(best), previous, on_screen, "named", text)
         if pointing and previous and self.catalog.product(previous) is not None:
             return ProductGuess((previous,), "previous")
+        category = self.by_category(text)
+        if category:
+            return self._among(category, previous, on_screen, "named", text) if len(category) > 1 else \
+                ProductGuess(category, "named")
         described = self.described(text)
         context = previous or on_screen
         if described is not None and (context is None or self._fit(text, described) > self._fit(text, context)):
@@ -264,17 +273,22 @@ class ProductResolver:
         hits = []
         for word in self._distinct.get(sku, ()):
             number = re.match(r"[a-z]*(\d{2,}(?:\.\d+)?)", word)
-            if word in folded or (number and re.search(rf"(?<![\d.]){re.escape(number.group(1))}(?![\d.])", folded)):
+            letters = re.fullmatch(r"([a-z]{1,3})[码号]", word)  # "s码" named as "S" beside another size
+            if word in folded or (number and re.search(rf"(?<![\d.]){re.escape(number.group(1))}(?![\d.])", folded)) or (
+                    letters and re.search(rf"(?<![a-z\d.]){letters.group(1)}(?![a-z])\s*(?:码|号|和|跟|与|还是|的|呢|[?？]|$)|"
+                                          rf"(?:和|跟|与|还是)\s*{letters.group(1)}(?![a-z])", folded)):
                 hits.append(word)
         return hits
 
     def without_names(self, text: str, skus: tuple[str, ...] | list[str]) -> str:
         """The question without the words that name these products (so 大容量 does not ask for 容量)."""
-        folded = self._from_pinyin(fold_question(text))
+        folded = self._in_catalog_words(self._from_pinyin(fold_question(text)))
         for sku in skus:
-            for word in sorted(self._distinct.get(sku, ()) | title_words(self._titles[sku]), key=len, reverse=True):
+            title = self._titles[sku]
+            spans = {run[i:j] for run in cjk_runs(title) for i in range(len(run)) for j in range(i + 2, len(run) + 1)}
+            for word in sorted(self._distinct.get(sku, ()) | title_words(title) | spans, key=len, reverse=True):
                 if len(word) >= 2:
-                    folded = folded.replace(word, " ")
+                    folded = folded.replace(word, " ")  # longest first: 挂耳咖啡 goes whole, not 耳咖 alone
         return folded
 
     def by_adjective(self, text: str, candidates: tuple[str, ...]) -> str | None:
@@ -318,6 +332,16 @@ class ProductResolver:
         """Where in the (folded) text the product is first named; the end when it is not."""
         spots = [text.find(w) for w in title_words(self._titles[sku]) | set(self._distinct.get(sku, ())) if w in text]
         return min(spots) if spots else len(text)
+
+    def by_category(self, text: str) -> tuple[str, ...]:
+        """The products of a category the question names by its everyday word ("衣服不合适能换吗")."""
+        folded = fold_question(text)
+        for category, words in _CATEGORY_NOUNS.items():
+            if any(w in folded for w in words):
+                found = tuple(p.sku for p in self.catalog.products if p.category == category)
+                if found:
+                    return found
+        return ()
 
     def qualified_away(self, item: str, skus: list[str]) -> bool:
         """The item names these products plus a qualifier none of their listings has ("儿童" of

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 
 from .catalog import Product
 from .lines import format_amount
+from .text_variants import syllable
 from .textmatch import STOP_CHARS, normalize
 
 # What the question asks for, as a class of quantity: the words that ask, the spec-name words and
@@ -25,8 +26,8 @@ _CLASSES: tuple[tuple[str, str, str, str], ...] = (
     ("volume", r"容量|多少毫升|几升|多少升|多大容量|能装多少|装多少|几毫升|ml", r"容量|容积|净含量", r"ml|毫升|\d\s*l\b|升"),
     ("weight", r"多重|重量|几克|多少克|几斤|多少斤|重不重|沉不沉|净含量|分量|多少g|哪个重|哪个轻|更重|更轻|重吗|轻吗|多沉|量大|哪个量", r"重|净含量|克重", r"\d\s*(?:g|kg|克|千克|斤)"),
     ("dose_unit", r"毫克|mg|含量多少|多少iu|微克", r"含量|规格", r"mg|毫克|μg|微克|iu"),
-    ("count", r"几片|多少片|片多|片数|几粒|多少粒|粒数|几包|多少包|几袋|多少袋|多少抽|几抽|抽数|几支|多少支", r"片数|粒数|规格|数量|包数|抽数",
-     r"\d\s*(?:片|粒|包|袋|抽|支)"),
+    ("count", r"几片|多少片|片多|片数|几粒|多少粒|粒数|几包|多少包|几袋|多少袋|多少抽|几抽|抽数|几支|多少支|几根|多少根|几块|几条|几只",
+     r"片数|粒数|规格|数量|包数|抽数|净含量", r"\d\s*(?:片|粒|包|袋|抽|支|根|条|只)"),
     ("heat", r"多少度|几度|温度|多热|多高温|零下|\d+度|-\d+", r"温度|℃", r"℃|度"),
     ("temperature", r"色温|几k|多少k|暖光|白光|几种光|什么光|光色|几档光|黄光", r"色温", r"\d\s*k\b"),
     ("usage", r"怎么吃|一天吃几|吃几[粒片颗袋]|每天几|每天吃多少|一次几|一次吃|用量|怎么用|怎么喂|喂多少|吃多少|怎么冲|冲多少",
@@ -85,9 +86,25 @@ def _by_spec_name(product: Product, text: str) -> SpecChoice | None:
     folded = normalize(text)
     title = normalize(product.title)
     asked = {folded[i:i + 2] for i in range(len(folded) - 1)} - {title[i:i + 2] for i in range(len(title) - 1)}
-    named = [k for k in product.specs if any(normalize(k)[i:i + 2] in asked for i in range(len(k) - 1)
-                                             if not any(c in STOP_CHARS for c in normalize(k)[i:i + 2]))]
-    return SpecChoice(tuple(named), None) if 1 <= len(named) <= 2 else None
+    asked = {g for g in asked if "\u3400" <= g[0] <= "\u9fff" and "\u3400" <= g[1] <= "\u9fff"
+             and not any(c in STOP_CHARS for c in g)}
+    heard = {_sounds(g) for g in asked}
+
+    def grams(words: str) -> set[str]:
+        words = normalize(words)
+        return {words[i:i + 2] for i in range(len(words) - 1)}
+
+    # The spec's own name (防水 -> 防水等级; 放水 by sound), else a word of its value (深烘 -> 中深烘焙).
+    for field in (lambda k, v: k, lambda k, v: v):
+        named = [k for k, v in product.specs.items() if any(g in asked or _sounds(g) in heard
+                                                               for g in grams(field(k, v)) if g.strip())]
+        if 1 <= len(named) <= 2:
+            return SpecChoice(tuple(named), None)
+    return None
+
+
+def _sounds(gram: str) -> tuple[str, ...]:
+    return tuple(syllable(c) or c for c in gram)
 
 
 # ---- size chart -----------------------------------------------------------------------------

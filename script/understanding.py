@@ -53,9 +53,9 @@ def _words(*groups: tuple[str, ...]) -> re.Pattern:
 _MEDICAL = re.compile(r"治|疗效|药|降血|降压|降糖|降脂|祛斑|祛痘|抗癌|防癌|消炎|感冒|高血压|糖尿病|减肥|瘦身|增高|长高|"
                       r"湿疹|失眠|便秘|过敏性|补钙长个|提高免疫|增强免疫|抵抗力|癌|[藓癣炎疹]|生病|得病|病了|发烧|咳嗽|"
                       r"(?:病|疾|痛|疼|伤|溃疡).{0,8}(?:能好|会好|好得快|有用|管用|有效)|血脂|血糖|血压")
-_SUPERLATIVE = re.compile(r"最[好强便宜低大棒牛火]|第一|顶级|全网最|100%|百分百|百分之百|保证|绝对|no\.?1|number\s*one|天花板")
+_SUPERLATIVE = re.compile(r"最(?!近|后|初|终|早|晚|多|少|迟)[\u4e00-\u9fff]|第一|顶级|全网最|100%|百分百|百分之百|保证|绝对|no\.?1|number\s*one|天花板")
 _HAGGLE = re.compile(r"便宜点|便宜一点|少点|少一点|再便宜|能不能便宜|可以便宜|抹[个掉]?零|优惠点|(?:能不能|可不可以|可以).{0,6}(?:便宜|少)")
-_INVENTED_PROMO = re.compile(r"买[一二两三1-3]送[一二两三1-3]|送[一二两三1-3]件|[一二两三四五六七八九\d](?:\.\d)?折|半价|免单|送赠品|有赠品|"
+_INVENTED_PROMO = re.compile(r"买[一二两三1-3][件个盒瓶罐包袋支]?送[一二两三1-3]|送[一二两三1-3]件|[一二两三四五六七八九\d](?:\.\d)?折|半价|免单|送赠品|有赠品|"
                              r"满\d+减\d+|直降|立减|秒杀|下单送|买就送|不要钱|免费送|白送")
 _MONEY_CLAIM = re.compile(r"(?:不是|才|只要|就|卖|是|要|说)\s*(\d+(?:\.\d+)?)\s*(?:元|块|米)?(?:吗|嘛|么|啊|呀|吧|的|呢|[?？]|$)|"
                           r"(\d+(?:\.\d+)?)\s*(?:元|块)(?:吗|嘛|么|啊|呀|吧|呢|[?？]|$)")
@@ -250,13 +250,14 @@ class Understanding:
 
     def _unknown_item(self, folded: str) -> str | None:
         """The item in "有猫粮吗", "卖不卖手机", when no product, description or category covers it."""
+        names_a_product = bool(self.resolver.named(folded))
         for pattern in _SELLS:
             m = pattern.search(folded)
             if not m:
                 continue
             item = m.group("item").strip(" 的了卖吗呢啊")
             item = re.sub(r"^(?:这个|那个|什么|没有|卖|的)", "", item)
-            if len(item) < 2 or _NOT_ITEMS.search(item):
+            if len(item) < 2 or _NOT_ITEMS.search(item) or re.search(r"[的还都也就又]", item):
                 continue
             titles_only = "卖" in m.group(0)  # "卖不卖手机": a product name, not a feature
             if self._category_match(item):
@@ -267,8 +268,8 @@ class Understanding:
                 if self.resolver.qualified_away(item, [s for s, _ in named]):
                     return item
                 continue
-            if self.resolver.listed(item, titles_only):
-                continue
+            if names_a_product or self.resolver.listed(item, titles_only):
+                continue  # the question names a product the shop sells: the item is a piece of it
             return item
         return None
 
