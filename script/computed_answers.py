@@ -14,6 +14,7 @@ from .catalog import Product
 from .lines import format_amount, format_price
 from .promotions import count_word, quote
 from .answer_facts import speakable
+from .derivation import derivation
 from .spec_reading import (asked_class, body_measures, choose_specs, foot_length_mm, lasts_days, pick_foot_size, pick_size,
                            size_chart, viewer_dose)
 from .textmatch import normalize
@@ -56,7 +57,7 @@ def basket(a: "Answerer", query: Query, now: datetime | None) -> Answer:
                 total = worked.total + rule.amount
                 sentence = f"{sentence[:-1]}，{rule.text}，一共{format_price(total)}。"
                 sources += (f"{product.sku}.promotions[{rule.index}]",)
-                derived += (format_amount(total),)
+                derived += (derivation(total, f"{format_amount(worked.total)}+{format_amount(rule.amount)}"),)
     return Answer((sentence,), skus[0] if len(skus) == 1 else None, sources, derived, about=skus)
 
 
@@ -78,7 +79,7 @@ def unit_price(a: "Answerer", query: Query, now: datetime | None) -> Answer:
         each = product.price / count
         return Answer((f"{a.name_of(product)}是{format_price(product.price)}{count}{unit}，一{unit}合"
                        f"{format_amount(each)}元。",), product.sku, (f"{product.sku}.price",),
-                      (format_amount(each), str(count)), about=(product.sku,))
+                      (derivation(each, f"{format_amount(product.price)}/{count}"),), about=(product.sku,))
     return a.per_product(query, now, write)
 
 
@@ -93,7 +94,8 @@ def compare(a: "Answerer", query: Query, now: datetime | None) -> Answer:
         gap = high.price - low.price
         return Answer((f"{a.name_of(high)}是{format_price(high.price)}，{a.name_of(low)}是{format_price(low.price)}，"
                        f"差{format_price(gap)}。",), None, (f"{high.sku}.price", f"{low.sku}.price"),
-                      (format_amount(gap),), about=(high.sku, low.sku))
+                      (derivation(gap, f"{format_amount(high.price)}-{format_amount(low.price)}"),),
+                      about=(high.sku, low.sku))
     if _VALUE.search(rest) and asked_class(rest) is None:
         answers = [unit_price(a, Query(query.text, "unit_price", _one(a, p)), now) for p in products]
         return _with_verdict(a, answers, None)
@@ -311,7 +313,9 @@ def dose(a: "Answerer", query: Query, now: datetime | None) -> Answer:
         worked = lasts_days(product, packs, given, query.weight_kg)
         if worked is None:
             return a.fact(product, q, when)
-        special = _per_day_cost(a, product, q.text, worked[0] / packs) or _packs_for(a, product, q.text, worked[0] / packs)
+        one_pack = lasts_days(product, 1, given, query.weight_kg)
+        special = _per_day_cost(a, product, q.text, one_pack[0], tuple(one_pack[2])) or \
+            _packs_for(a, product, q.text, one_pack[0], tuple(one_pack[2]))
         if special is not None:
             return special
         _, said, numbers, source = worked
@@ -326,16 +330,19 @@ def dose(a: "Answerer", query: Query, now: datetime | None) -> Answer:
 _SPAN = re.compile(r"(半年|一年|一个月|两个月|三个月|(\d+)\s*个?月|(\d+)\s*天|(\d+)\s*周)")
 
 
-def _per_day_cost(a: "Answerer", product: Product, text: str, days: float) -> Answer | None:
+def _per_day_cost(a: "Answerer", product: Product, text: str, days: float, derived: tuple[str, ...] = ()
+                  ) -> Answer | None:
     """"吃一天多少钱": the price over the days one pack lasts."""
     if not re.search(r"(?:一天|1天|每天|日均|每日|天天)\D{0,3}(?:多少钱|花多少|几块|合多少)|吃(?:一|1)天多少", text) or days < 1:
         return None
     each = product.price / int(days)
     return Answer((f"{a.name_of(product)}{format_price(product.price)}能用{int(days)}天，每天合{format_amount(each)}元。",),
-                  product.sku, (f"{product.sku}.price",), (str(int(days)), format_amount(each)), about=(product.sku,))
+                  product.sku, (f"{product.sku}.price",), (*derived, derivation(each, f"{format_amount(product.price)}/{int(days)}")),
+                  about=(product.sku,))
 
 
-def _packs_for(a: "Answerer", product: Product, text: str, days: float) -> Answer | None:
+def _packs_for(a: "Answerer", product: Product, text: str, days: float, derived: tuple[str, ...] = ()
+               ) -> Answer | None:
     """"吃半年要买几瓶": the packs that cover the span."""
     span = _SPAN.search(text)
     if not span or not re.search(r"几[瓶盒罐袋包桶]|要买几|买多少|需要几", text) or days < 1:
@@ -346,8 +353,8 @@ def _packs_for(a: "Answerer", product: Product, text: str, days: float) -> Answe
     needed = -int(-target // int(days))
     noun = re.search(r"几([瓶盒罐袋包桶])", text)
     unit = noun.group(1) if noun else "份"
-    return Answer((f"{a.name_of(product)}每{unit}能用{int(days)}天，{target}天要买{needed}{unit}。",), product.sku,
-                  (f"{product.sku}.specs",), (str(int(days)), str(target), str(needed)), about=(product.sku,))
+    return Answer((f"{a.name_of(product)}每{unit}能用{int(days)}天，{span.group(1)}要买{needed}{unit}。",), product.sku,
+                  (f"{product.sku}.specs",), (*derived, derivation(needed, f"{target}/{int(days)}")), about=(product.sku,))
 
 
 __all__ = ["basket", "compare", "dose", "size", "unit_price", "count_word"]

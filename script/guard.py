@@ -27,6 +27,7 @@ from typing import Any, Mapping
 
 from .catalog import Product
 from .contact import find_contacts, redact
+from .derivation import vouched_values
 from .guard_rules import (DisabledRule, GuardRules, GuardRulesError, Rule, default_rules, load_rules_text,
                           merge_rules, rules_from_data, rules_summary)
 from .spoken_numbers import NumberMention, canonical, find_numbers
@@ -72,7 +73,7 @@ class GuardVerdict:
 class GuardContext:
     products: tuple[Product, ...] = ()  # the product(s) the line is about; () for generic lines
     now: datetime | None = None  # timezone-aware; None means promotion times cannot be checked
-    derived_numbers: tuple[str, ...] = ()  # numbers the caller computed ("40", "59.5") or fact text
+    derived_numbers: tuple[str, ...] = ()  # derivations ("59.5=119/2"), checked; or plain facts the guard cannot see
 
     def __post_init__(self) -> None:
         if self.now is not None and self.now.tzinfo is None:
@@ -134,8 +135,14 @@ class _Facts:
                 values.add(m.value)
                 if _is_money(text, m):
                     money.add(m.value)
+        # Computed numbers come as derivations ("134.85=89.9*2-89.9/2"): checked against the facts,
+        # not trusted. A plain entry is a fact the guard cannot see (a cart link's default number, a
+        # promotion's end date).
+        known = values | money
+        money |= vouched_values(tuple(str(t) for t in ctx.derived_numbers), known)
         for text in ctx.derived_numbers:
-            money |= {m.value for m in find_numbers(str(text))}
+            if "=" not in str(text):
+                money |= {m.value for m in find_numbers(str(text))}
         self.values = values | money
         self.money = money
         self.specs_folded = _squeezed(" ".join(specs))

@@ -14,6 +14,7 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 
 from .catalog import Product, Promotion
+from .derivation import derivation
 from .lines import format_amount, format_price
 
 _NUM = r"(\d+(?:\.\d+)?)"
@@ -123,17 +124,31 @@ class Quote:
 
 
 def _item_total(price: float, qty: int, rule: PromotionRule) -> float:
+    return _item_priced(price, qty, rule)[0]
+
+
+def _rate_expr(rate: float) -> str:
+    """A rate as the arithmetic the promotion text states: 半价 "/2", 8折 "*8/10", 0元 "*0"."""
+    return "/2" if rate == 0.5 else f"*{format_amount(rate * 10)}/10"
+
+
+def _item_priced(price: float, qty: int, rule: PromotionRule) -> tuple[float, str]:
+    """(total, the arithmetic on catalog figures that gives it) for `qty` pieces under `rule`."""
+    p = format_amount(price)
     if rule.kind == "nth_item" and qty >= rule.nth:
         groups = qty // rule.nth
-        nth_price = rule.amount if rule.rate < 0 else price * rule.rate
-        return price * (qty - groups) + nth_price * groups
+        nth_price, nth_expr = (rule.amount, format_amount(rule.amount)) if rule.rate < 0 else \
+            (price * rule.rate, f"{p}{_rate_expr(rule.rate)}")
+        return price * (qty - groups) + nth_price * groups, f"{p}*{qty - groups}+{nth_expr}*{groups}"
     if rule.kind == "n_pieces_rate" and qty >= rule.threshold:
-        return price * qty * rule.rate
+        return price * qty * rule.rate, f"{p}*{qty}{_rate_expr(rule.rate)}"
     if rule.kind == "n_pieces_off" and qty >= rule.threshold:
-        return price * qty - rule.amount * (qty // int(rule.threshold))
+        times = qty // int(rule.threshold)
+        return price * qty - rule.amount * times, f"{p}*{qty}-{format_amount(rule.amount)}*{times}"
     if rule.kind == "buy_get":
-        return price * (qty - (qty // (rule.nth + rule.free)) * rule.free)
-    return price * qty
+        free = (qty // (rule.nth + rule.free)) * rule.free
+        return price * (qty - free), f"{p}*{qty - free}"
+    return price * qty, f"{p}*{qty}"
 
 
 def _threshold_off(subtotal: float, rule: PromotionRule) -> float:
@@ -148,8 +163,9 @@ def quote(items: list[tuple[Product, int]], rules_of: dict[str, list[PromotionRu
     promotion on the amount it covers (the product's own, or a store-wide one over the basket)."""
     parts, derived, sources = [], [], []
     subtotals: dict[str, float] = {}
+    exprs: dict[str, str] = {}  # each subtotal's arithmetic, which the guard checks
     plain_total = 0.0
-    mixed = _mix_and_match(items, rules_of, subtotals, parts, sources, derived, name_of or spoken_name)
+    mixed = _mix_and_match(items, rules_of, subtotals, exprs, parts, sources, derived, name_of or spoken_name)
     for product, qty in items:
         if product.sku in mixed:
             plain_total += product.price * qty
@@ -160,7 +176,9 @@ def quote(items: list[tuple[Product, int]], rules_of: dict[str, list[PromotionRu
         item_rules = [r for r in rules_of.get(product.sku, []) if r.kind in ("nth_item", "n_pieces_rate",
                                                                                "n_pieces_off", "buy_get")]
         best = min(item_rules, key=lambda r: _item_total(product.price, qty, r), default=None)
-        total = plain if best is None else _item_total(product.price, qty, best)
+        total, expr = (plain, f"{format_amount(product.price)}*{qty}") if best is None else \
+            _item_priced(product.price, qty, best)
+        exprs[product.sku] = expr
         name, count = (name_of or spoken_name)(product), count_word(qty)
         if count[0].isdigit():
             count = f"，{count}"  # "SPF30，4件": the name's number and the count stay apart
@@ -168,14 +186,12 @@ def quote(items: list[tuple[Product, int]], rules_of: dict[str, list[PromotionRu
             # "买二送一": two paid, three sent
             parts.append(f"{name}{count}件是{format_price(total)}，按{best.text}实发{count_word(qty + best.free)}件")
             sources.append(rule_source(product, best))
-            derived += [format_amount(total)]
         elif best is not None and total < plain - 1e-9:
             parts.append(f"{name}{count}件按{best.text}算是{format_price(total)}")
             sources.append(rule_source(product, best))
-            derived += [format_amount(total)]
         else:
             parts.append(f"{name}{count}件是{format_price(total)}" if qty > 1 else f"{name}是{format_price(total)}")
-            derived += [format_amount(total)]
+        derived.append(derivation(total, expr))
         subtotals[product.sku] = total
     bundle = _bundle(items, rules_of)
     if bundle is not None:
@@ -183,13 +199,18 @@ def quote(items: list[tuple[Product, int]], rules_of: dict[str, list[PromotionRu
         plain_members = sum(p.price for p, _ in items if p.sku in members)
         for sku in members:
             subtotals[sku] = 0.0
+            exprs[sku] = "0"
         subtotals[members[0]] = rule.amount + sum(p.price * (q - 1) for p, q in items if p.sku in members)
+        exprs[members[0]] = "+".join([format_amount(rule.amount)] + [f"{format_amount(p.price)}*{q - 1}" for p, q in items
+                                                                     if p.sku in members and q > 1])
         sources.append(f"{members[0]}.promotions[{rule.index}]")
         parts.append(f"一起买按{rule.text}，省{format_price(plain_members - rule.amount)}")
-        derived.append(format_amount(plain_members - rule.amount))
+        derived.append(derivation(plain_members - rule.amount, "+".join(format_amount(p.price) for p, _ in items
+                                                                        if p.sku in members) + f"-{format_amount(rule.amount)}"))
     subtotal = sum(subtotals.values())
+    subtotal_expr = "+".join(f"({e})" for e in exprs.values() if e != "0") or "0"
     threshold = _best_threshold(items, rules_of, subtotals)
-    derived.append(format_amount(subtotal))
+    derived.append(derivation(subtotal, subtotal_expr))
     sentence = "，".join(parts)
     if len(items) > 1:
         sentence += f"，一共{format_price(subtotal)}"
@@ -200,12 +221,15 @@ def quote(items: list[tuple[Product, int]], rules_of: dict[str, list[PromotionRu
         sources.append(f"{rule.owner or sku}.promotions[{rule.index}]")
         if off > 0:
             final = subtotal - off
-            derived += [format_amount(final), format_amount(off)]
+            times = round(off / rule.amount)
+            derived += [derivation(off, f"{format_amount(rule.amount)}*{times}"),
+                        derivation(final, f"{subtotal_expr}-{format_amount(rule.amount)}*{times}")]
             sentence += f"，满{format_amount(rule.threshold)}减{format_amount(off)}，到手{format_price(final)}"
             return Quote(final, sentence + "。", tuple(dict.fromkeys(derived)), tuple(dict.fromkeys(sources)))
         short_of = rule.threshold - covered
         if want_gap or short_of <= max(p.price for p, _ in items):  # asked, or one more item away
-            derived.append(format_amount(short_of))
+            covered_expr = subtotal_expr if rule.store_wide else exprs.get(sku, "0")
+            derived.append(derivation(short_of, f"{format_amount(rule.threshold)}-({covered_expr})"))
             if len(items) > 1 and not rule.store_wide:  # the rule counts its own product's basket only
                 owner = next(p for p, _ in items if p.sku == sku)
                 sentence += f"，{rule.text}要{(name_of or spoken_name)(owner)}自己满{format_amount(rule.threshold)}，" \
@@ -215,7 +239,7 @@ def quote(items: list[tuple[Product, int]], rules_of: dict[str, list[PromotionRu
     return Quote(subtotal, sentence + "。", tuple(dict.fromkeys(derived)), tuple(dict.fromkeys(sources)), short_of)
 
 
-def _mix_and_match(items, rules_of, subtotals, parts, sources, derived, name_of) -> set[str]:
+def _mix_and_match(items, rules_of, subtotals, exprs, parts, sources, derived, name_of) -> set[str]:
     """A 任选/混搭 piece rule over several of the basket's products: their pieces count together
     ("316跟520各来一支": two lipsticks, 8折)."""
     groups: dict[str, list[tuple[PromotionRule, Product, int]]] = {}
@@ -230,14 +254,21 @@ def _mix_and_match(items, rules_of, subtotals, parts, sources, derived, name_of)
             continue
         rule = members[0][0]
         plain = sum(p.price * q for _, p, q in members)
-        total = plain * rule.rate if rule.kind == "n_pieces_rate" else plain - rule.amount * (pieces // int(rule.threshold))
+        plain_expr = "+".join(f"{format_amount(p.price)}*{q}" for _, p, q in members)
+        if rule.kind == "n_pieces_rate":
+            total, expr = plain * rule.rate, f"({plain_expr}){_rate_expr(rule.rate)}"
+        else:
+            times = pieces // int(rule.threshold)
+            total, expr = plain - rule.amount * times, f"{plain_expr}-{format_amount(rule.amount)}*{times}"
         for _, product, _ in members:
             subtotals[product.sku] = 0.0
+            exprs[product.sku] = "0"
         subtotals[members[0][1].sku] = total
+        exprs[members[0][1].sku] = expr
         names = "和".join(name_of(p) for _, p, _ in members)
         parts.append(f"{names}合起来按{text}算是{format_price(total)}")
         sources += [f"{p.sku}.price" for _, p, _ in members] + [f"{members[0][1].sku}.promotions[{rule.index}]"]
-        derived.append(format_amount(total))
+        derived.append(derivation(total, expr))
         grouped |= {p.sku for _, p, _ in members}
     return grouped
 

@@ -9,6 +9,7 @@ import re
 from dataclasses import dataclass
 
 from .catalog import Product
+from .derivation import derivation
 from .lines import format_amount
 from .text_variants import syllable
 from .textmatch import STOP_CHARS, normalize
@@ -259,7 +260,7 @@ def _counted(text: str) -> str:
                   lambda m: str("一二三四五六七八九".index(m.group(1)) + 1 if m.group(1) != "两" else 2), text)
 
 
-def _daily_amount(product: Product, body_kg: float | None = None) -> tuple[float, str, str] | None:
+def _daily_amount(product: Product, body_kg: float | None = None) -> tuple[float, str, str, str] | None:
     """The daily amount from a dose spec, FAQ or selling point; from a feeding table by body
     weight ("3kg猫每日40g；4kg猫每日50g") the row for the viewer's pet."""
     unit_words = r"(g|克|ml|毫升|粒|片|袋|包|支|勺|颗|条)"
@@ -272,18 +273,18 @@ def _daily_amount(product: Product, body_kg: float | None = None) -> tuple[float
         if len(rows) >= 2:
             weight = body_kg if body_kg is not None else float(rows[0][0])
             kg, amount, unit = min(rows, key=lambda r: abs(float(r[0]) - weight))
-            return float(amount), unit, key
+            return float(amount), unit, key, amount
         per_time = re.search(rf"每次\s*(\d+(?:\.\d+)?)\s*{unit_words}", text)
         times = re.search(r"(?:每[日天]|一[日天])\s*(\d+)\s*次", text)
         per_day = re.search(rf"(?:每[日天]|一[日天])\s*(\d+(?:\.\d+)?)\s*{unit_words}", text)
         if per_time:
             count = int(times.group(1)) if times else 1
-            return float(per_time.group(1)) * count, per_time.group(2), key
+            return float(per_time.group(1)) * count, per_time.group(2), key, f"{per_time.group(1)}*{count}"
         if per_day:
-            return float(per_day.group(1)), per_day.group(2), key
+            return float(per_day.group(1)), per_day.group(2), key, per_day.group(1)
         if re.search(r"每[日天]|日用量|用量|喂食量", normalize(key)):  # "每日参考用量: 约100g"
             if one := re.search(rf"(\d+(?:\.\d+)?)\s*{unit_words}", normalize(value)):
-                return float(one.group(1)), one.group(2), key
+                return float(one.group(1)), one.group(2), key, one.group(1)
     return None
 
 
@@ -298,14 +299,30 @@ def viewer_dose(text: str) -> tuple[float, str] | None:
     return amount, {"克": "g", "毫升": "ml"}.get(m.group(2), m.group(2))
 
 
+def _as_written(product: Product, amount: float) -> str:
+    """The arithmetic that gives `amount` from the catalog's own figures: 1500 of "1.5kg" is
+    1.5*1000; 120 of "60粒×2瓶" is 60*2; a figure written as is, as itself."""
+    text = " ".join(product.specs.values()) + " " + product.title
+    figures = [float(n) for n in re.findall(r"\d+(?:\.\d+)?", text)]
+    if amount in figures:
+        return format_amount(amount)
+    for figure in figures:
+        if figure and abs(figure * 1000 - amount) < 1e-6:
+            return f"{format_amount(figure)}*1000"
+        for other in figures:
+            if other and abs(figure * other - amount) < 1e-6:
+                return f"{format_amount(figure)}*{format_amount(other)}"
+    return format_amount(amount)
+
+
 def lasts_days(product: Product, packs: int = 1, dose: tuple[float, str] | None = None,
                body_kg: float | None = None) -> tuple[float, str, list[str], str] | None:
     """(days one pack lasts, the sentence of arithmetic, numbers computed, the dose's spec or FAQ
     name) when the net amount and the daily dose are in the same unit."""
-    daily = (dose[0], dose[1], "") if dose else _daily_amount(product, body_kg)
+    daily = (dose[0], dose[1], "", format_amount(dose[0])) if dose else _daily_amount(product, body_kg)
     if daily is None:
         return None
-    per_day, dose_unit, source = daily
+    per_day, dose_unit, source, per_day_expr = daily
     unit = {"克": "g", "毫升": "ml"}.get(dose_unit, dose_unit)
     amount = _total_amount(product, unit)
     if amount is None or per_day <= 0:
@@ -313,6 +330,9 @@ def lasts_days(product: Product, packs: int = 1, dose: tuple[float, str] | None 
     days = amount * packs / per_day
     whole = int(days)
     pack = f"{packs}份一共{format_amount(amount * packs)}{unit}" if packs > 1 else f"一份{format_amount(amount)}{unit}"
-    sentence = f"{pack}，每天{format_amount(per_day)}{unit}，大约能用{whole}天。"
-    return days, sentence, [format_amount(amount), format_amount(amount * packs), format_amount(per_day), str(whole),
-                            str(packs)], source
+    # A viewer's own dose is not said back (the guard would not find it in the catalog).
+    sentence = f"{pack}，大约能用{whole}天。" if dose else f"{pack}，每天{format_amount(per_day)}{unit}，大约能用{whole}天。"
+    written, d = _as_written(product, amount), format_amount(per_day)
+    derived = [derivation(amount, written), derivation(amount * packs, f"{written}*{packs}"),
+               derivation(per_day, per_day_expr), derivation(whole, f"{written}*{packs}/({per_day_expr})")]
+    return days, sentence, derived, source

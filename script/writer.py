@@ -13,6 +13,7 @@ import re
 from datetime import datetime
 
 from .catalog import Product, Promotion
+from .derivation import derivation
 from .lines import Line, LineKind, Priority, format_amount, format_price
 from .persona import PersonaStyle
 
@@ -143,15 +144,17 @@ def promotion_arithmetic(product: Product, promotion: Promotion) -> tuple[str, l
         paid = total - off
         if count == 1:
             return (f"一件就满{format_amount(threshold)}，减{format_amount(off)}，到手{format_price(paid)}。",
-                    [format_amount(paid)])
+                    [derivation(paid, f"{format_amount(price)}-{format_amount(off)}")])
         count_word = "两" if count == 2 else "三"
         return (f"买{count_word}件是{format_price(total)}，满{format_amount(threshold)}减{format_amount(off)}，"
                 f"到手{format_price(paid)}，算下来一件{format_price(paid / count)}。",
-                [format_amount(total), format_amount(paid), format_amount(paid / count), str(count)])
+                [derivation(total, f"{format_amount(price)}*{count}"),
+                 derivation(paid, f"{format_amount(price)}*{count}-{format_amount(off)}"),
+                 derivation(paid / count, f"({format_amount(price)}*{count}-{format_amount(off)})/{count}"), str(count)])
     if "第二件半价" in text:
         total = price * 1.5
         return (f"第二件半价，两件一共{format_price(total)}，一件合{format_price(total / 2)}。",
-                [format_amount(total), format_amount(total / 2)])
+                [derivation(total, f"{format_amount(price)}*3/2"), derivation(total / 2, f"{format_amount(price)}*3/4")])
     pieces = re.search(r"(\d)件(\d(?:\.\d)?)折", text)
     if pieces:
         count, tenths = int(pieces.group(1)), float(pieces.group(2))
@@ -160,7 +163,8 @@ def promotion_arithmetic(product: Product, promotion: Promotion) -> tuple[str, l
         total = price * count * tenths / 10
         return (f"{count}件打{format_amount(tenths)}折，{count}件一共{format_price(total)}，"
                 f"一件合{format_price(total / count)}。",
-                [format_amount(total), format_amount(total / count)])
+                [derivation(total, f"{format_amount(price)}*{count}*{format_amount(tenths)}/10"),
+                 derivation(total / count, f"{format_amount(price)}*{format_amount(tenths)}/10")])
     return None
 
 
