@@ -21,7 +21,7 @@ from .retrieval import Embedder, FactIndex
 from .spec_reading import asked_class
 from . import computed_answers as computed
 from . import shop_answers as shop
-from .understanding import INTENT_PATTERNS, Query, Understanding, ViewerContext
+from .understanding import INTENT_PATTERNS, Query, QueryProposer, Understanding, ViewerContext
 
 __all__ = ["Answer", "Answerer", "ViewerContext", "answer_question"]
 
@@ -31,22 +31,25 @@ _MAX_LISTED = 4
 class Answerer:
     """Grounded answers over one catalog; rebuilt (cheaply, lexical part) when the catalog changes."""
 
-    def __init__(self, catalog: Catalog, index: FactIndex, embedder: Embedder | None = None) -> None:
+    def __init__(self, catalog: Catalog, index: FactIndex, embedder: Embedder | None = None,
+                 proposer: QueryProposer | None = None) -> None:
         self.catalog = catalog
         self.index = index
         self._embedder = embedder
+        self._proposer = proposer
         self.resolver = ProductResolver(catalog, index, embedder)
-        self.understanding = Understanding(catalog, self.resolver)
+        self.understanding = Understanding(catalog, self.resolver, proposer)
         self.say = FactSentences(catalog, self.name_of)
         self.catalog_skus = tuple(p.sku for p in catalog.products)
 
     @classmethod
-    def build(cls, catalog: Catalog, embedder: Embedder | None = None) -> "Answerer":
+    def build(cls, catalog: Catalog, embedder: Embedder | None = None,
+              proposer: QueryProposer | None = None) -> "Answerer":
         # Every promotion is indexed; whether one is still running is checked when answering.
-        return cls(catalog, FactIndex.from_catalog(catalog, embedder=embedder), embedder)
+        return cls(catalog, FactIndex.from_catalog(catalog, embedder=embedder), embedder, proposer)
 
     def with_catalog(self, catalog: Catalog) -> "Answerer":
-        return Answerer.build(catalog, self._embedder)
+        return Answerer.build(catalog, self._embedder, self._proposer)
 
     def name_of(self, product: Product) -> str:
         """The title's first word, plus what tells it from its variants (奶粉 -> 奶粉3段)."""

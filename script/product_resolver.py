@@ -19,8 +19,9 @@ from .facts import CATEGORY_WORDS
 from .retrieval import PASSAGE_PREFIX, QUERY_PREFIX, Embedder, FactIndex
 from .text_variants import syllable
 from .textmatch import STOP_CHARS, normalize
-from .product_words import (COUNTED, LINK, NOT_INITIALS, NOT_NAMING, PRODUCT_WORDS, QUESTION_BIGRAMS, cjk_runs,
-                            fold_question, head_noun, small_number, sound_grams, title_words)
+from .product_words import (COUNTED, LINK, NOT_NAMING, PRODUCT_WORDS, QUESTION_BIGRAMS, cjk_runs, families_of,
+                            fold_question, head_noun, small_number, sound_grams, title_initials, title_pinyin,
+                            title_words)
 
 
 # Nouns that stand for a category's products ("衣服"); not 吃的/穿的, which describe a question.
@@ -48,9 +49,9 @@ class ProductResolver:
         products = catalog.products
         self._titles = {p.sku: fold_question(p.title) for p in products}
         self._sounds = {p.sku: sound_grams(self._titles[p.sku]) for p in products}
-        self._initials = {p.sku: self._title_initials(self._titles[p.sku]) for p in products}
-        self._pinyin_words = {p.sku: self._title_pinyin(self._titles[p.sku]) for p in products}
-        self.families = self._families(products)
+        self._initials = {p.sku: title_initials(self._titles[p.sku]) for p in products}
+        self._pinyin_words = {p.sku: title_pinyin(self._titles[p.sku]) for p in products}
+        self.families = families_of(products)
         self._distinct = {p.sku: self._distinct_words(p.sku) for p in products}
         self._profiles = {p.sku: fold_question(" ".join([p.title, *p.selling_points, *p.scenes,
                                                         *CATEGORY_WORDS.get(p.category, ()),
@@ -61,46 +62,6 @@ class ProductResolver:
         self._profile_vectors: np.ndarray | None = None
 
     # ---- building ---------------------------------------------------------------------------
-    @staticmethod
-    def _title_initials(title: str) -> set[str]:
-        found = set()
-        for run in cjk_runs(title):
-            sounds = [syllable(c) for c in run]
-            for size in (2, 3, 4):
-                for i in range(len(run) - size + 1):
-                    part = sounds[i:i + size]
-                    if all(part):
-                        found.add("".join(s[0] for s in part))
-        return found - NOT_INITIALS
-
-    @staticmethod
-    def _title_pinyin(title: str) -> dict[str, str]:
-        """Toneless pinyin of the title's 2-4 character words ("kouhong" -> 口红)."""
-        found: dict[str, str] = {}
-        for run in cjk_runs(title):
-            for size in (2, 3, 4):
-                for i in range(len(run) - size + 1):
-                    sounds = [syllable(c) for c in run[i:i + size]]
-                    if all(sounds):
-                        found.setdefault("".join(sounds), run[i:i + size])
-        return found
-
-    @staticmethod
-    def _families(products: tuple[Product, ...]) -> dict[str, tuple[str, ...]]:
-        """Products sharing a head noun (two 充电宝, three 奶粉): a question naming only the head
-        does not say which."""
-        by_head: dict[str, list[str]] = {}
-        for p in products:
-            head = head_noun(p.title)
-            if len(head) >= 2:
-                by_head.setdefault(head, []).append(p.sku)
-        family: dict[str, tuple[str, ...]] = {}
-        for skus in by_head.values():
-            if len(skus) > 1:
-                for sku in skus:
-                    family[sku] = tuple(skus)
-        return family
-
     # ---- resolving --------------------------------------------------------------------------
     def by_link(self, text: str) -> Product | None:
         match = LINK.search(normalize(text))

@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 
 from .text_variants import syllable
+from .catalog import Product
 from .textmatch import normalize
 
 _CN_NUM = {"一": "1", "二": "2", "两": "2", "三": "3", "四": "4", "五": "5", "六": "6", "七": "7", "八": "8",
@@ -101,3 +102,41 @@ QUESTION_BIGRAMS = frozenset({"多少", "少钱", "什么", "怎么", "有没", 
                                "一下", "还有", "现在", "直播", "主播", "今天", "价格", "链接", "哪个", "一个", "推荐",
                                "适合", "喜欢", "想要", "多久", "几天", "好用", "好不", "不好", "有什", "么活", "活动",
                                "优惠", "便宜", "一共", "两个", "买两", "东西", "那款", "这款", "用的", "的那"})
+
+
+def title_initials(title: str) -> set[str]:
+    found = set()
+    for run in cjk_runs(title):
+        sounds = [syllable(c) for c in run]
+        for size in (2, 3, 4):
+            for i in range(len(run) - size + 1):
+                part = sounds[i:i + size]
+                if all(part):
+                    found.add("".join(s[0] for s in part))
+    return found - NOT_INITIALS
+
+def title_pinyin(title: str) -> dict[str, str]:
+    """Toneless pinyin of the title's 2-4 character words ("kouhong" -> 口红)."""
+    found: dict[str, str] = {}
+    for run in cjk_runs(title):
+        for size in (2, 3, 4):
+            for i in range(len(run) - size + 1):
+                sounds = [syllable(c) for c in run[i:i + size]]
+                if all(sounds):
+                    found.setdefault("".join(sounds), run[i:i + size])
+    return found
+
+def families_of(products: tuple[Product, ...]) -> dict[str, tuple[str, ...]]:
+    """Products sharing a head noun (two 充电宝, three 奶粉): a question naming only the head
+    does not say which."""
+    by_head: dict[str, list[str]] = {}
+    for p in products:
+        head = head_noun(p.title)
+        if len(head) >= 2:
+            by_head.setdefault(head, []).append(p.sku)
+    family: dict[str, tuple[str, ...]] = {}
+    for skus in by_head.values():
+        if len(skus) > 1:
+            for sku in skus:
+                family[sku] = tuple(skus)
+    return family

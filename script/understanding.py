@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from typing import Protocol
 
 from .catalog import Catalog
 from .facts import KIND_SYNONYMS, POLICY_SYNONYMS
@@ -112,15 +113,50 @@ def _count_of(word: str) -> int | None:
     return small_number(word) if not word.isdigit() else int(word)
 
 
+INTENTS = ("price", "promotion", "list_price", "stock", "fact", "not_sold", "medical", "superlative", "haggle",
+           "price_claim", "promotion_claim", "compute", "compare", "size", "dose", "unit_price", "how_to_buy",
+           "shop_sale", "recommend", "private", "service_hours", *(f"policy:{k}" for k in POLICY_SYNONYMS))
+
+
+class QueryProposer(Protocol):
+    """A reader that proposes a Query (e.g. a local language model the merchant points at); the
+    catalog validates it and the rules read the question when it proposes nothing usable."""
+
+    def __call__(self, text: str, context: ViewerContext) -> Query | None: ...
+
+
 class Understanding:
     """Reads questions over one catalog (rebuilt when the catalog changes)."""
 
-    def __init__(self, catalog: Catalog, resolver: ProductResolver) -> None:
+    def __init__(self, catalog: Catalog, resolver: ProductResolver, proposer: QueryProposer | None = None) -> None:
         self.catalog = catalog
         self.resolver = resolver
+        self.proposer = proposer
 
     def read(self, text: str, context: ViewerContext | None = None) -> Query:
         context = context or ViewerContext()
+        proposed = self._proposed(text, context)
+        return proposed if proposed is not None else self._read(text, context)
+
+    def _proposed(self, text: str, context: ViewerContext) -> Query | None:
+        """A proposer's reading, kept only when it names a known intent and products the catalog
+        has, with counts that are counts: it may choose, never invent."""
+        if self.proposer is None:
+            return None
+        try:
+            query = self.proposer(text, context)
+        except Exception:  # a failing proposer costs its proposal, never the answer
+            return None
+        if not isinstance(query, Query) or query.intent not in INTENTS:
+            return None
+        skus = (*query.guess.skus, *query.named, *(s for s, _ in query.quantities))
+        if any(self.catalog.product(s) is None for s in skus):
+            return None
+        if any(not isinstance(n, int) or not 0 < n <= 99 for _, n in query.quantities):
+            return None
+        return query
+
+    def _read(self, text: str, context: ViewerContext) -> Query:
         folded = fold_question(text)
         named = self.resolver.separately_named(text)
         follow_up = bool(_FOLLOW_UP.search(folded)) and bool(context.previous_skus)
