@@ -10,6 +10,7 @@ false price, an invented promotion) gets the catalog's real facts, never the cla
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from datetime import datetime
 
 from .answer_facts import Answer, FactSentences, mentioned_promotion
@@ -71,8 +72,7 @@ class Answerer:
     # ---- the one entry point ---------------------------------------------------------------------
     def answer(self, text: str, current_sku: str | None, now: datetime | None = None,
                context: ViewerContext | None = None) -> Answer:
-        context = ViewerContext(current_sku, context.previous_skus, context.previous_text) if context else \
-            ViewerContext(current_sku)
+        context = replace(context, on_screen=current_sku) if context else ViewerContext(current_sku)
         return self.answer_query(self.understanding.read(text, context), now)
 
     def answer_query(self, query: Query, now: datetime | None) -> Answer:
@@ -172,6 +172,9 @@ class Answerer:
         for text in texts:
             asked = self.resolver.without_names(text, (product.sku, *query.named))
             by_kind = self.say.faq_asked(product, asked) or self.say.specs(product, asked)
+            narrower = self.say.specs(product, text) if by_kind is not None and len(by_kind.sources) > 1 else None
+            if narrower is not None and 0 < len(narrower.sources) < len(by_kind.sources):
+                by_kind = narrower  # "无线充多少瓦": 无线 is in the title and names the spec too
             if by_kind is not None:
                 return by_kind
             hits = (self.index.search(_without_name(text, product), product.sku)

@@ -102,7 +102,9 @@ class ProductResolver:
     def scores(self, text: str) -> dict[str, float]:
         """How strongly the question names each product: title words, homophones, initials."""
         folded = self._in_catalog_words(COUNTED.sub(" ", NOT_NAMING.sub(" ", self._from_pinyin(fold_question(text)))))
-        scores = {h.sku: h.score for h in self.index.rank_products(folded)}
+        bare = re.sub(r"(?<![a-z\d.#])\d+(?:\.\d+)?(?![\d.]*\s*(?:[a-z%]|段|码|号|毫|克|斤|升|寸|片|粒|包|袋|支|件|罐|盒|瓶|层|代|档|款))",
+                      " ", folded)  # "保温杯350和500": a bare figure names no product by itself
+        scores = {h.sku: h.score for h in self.index.rank_products(bare)}
         asked_sounds = sound_grams(folded)
         latin = set(re.findall(r"[a-z]{2,4}", folded))
         for sku, sounds in self._sounds.items():
@@ -256,7 +258,9 @@ class ProductResolver:
         """"大的", "小的那个", "宽一点的": the variant whose own number is largest or smallest (1L/2L),
         or whose own word holds the adjective (宽楦)."""
         folded = fold_question(text)
-        m = re.search(r"([大小长短高矮宽窄厚薄重轻])(?:的|号|款|一点|点|些|杯|瓶|容量|尺寸|那|$|\s|，|,|穿|用)", folded)
+        comparing = re.search(r"哪个|哪款|还是|和|跟|比", folded)  # "哪个容量大" asks, it does not choose
+        tail = r"(?:的|号|款|杯|瓶)" if comparing else r"(?:的|号|款|一点|点|些|杯|瓶|容量|尺寸|那|$|\s|，|,|穿|用)"
+        m = re.search(rf"([大小长短高矮宽窄厚薄重轻]){tail}", folded)
         if not m:
             return None
         adjective = m.group(1)
@@ -274,7 +278,7 @@ class ProductResolver:
                how: str, text: str = "") -> ProductGuess:
         chosen = self.by_adjective(text, candidates) if text else None
         if chosen is not None:
-            return ProductGuess((chosen,), how)
+            return ProductGuess((chosen,), "adjective")
         for sku, why in ((previous, "previous"), (on_screen, "on_screen")):
             if sku in candidates:
                 return ProductGuess((sku,), why)

@@ -224,7 +224,8 @@ def quote(items: list[tuple[Product, int]], rules_of: dict[str, list[PromotionRu
             times = round(off / rule.amount)
             derived += [derivation(off, f"{format_amount(rule.amount)}*{times}"),
                         derivation(final, f"{subtotal_expr}-{format_amount(rule.amount)}*{times}")]
-            sentence += f"，满{format_amount(rule.threshold)}减{format_amount(off)}，到手{format_price(final)}"
+            said = rule.text if rule.repeat else f"满{format_amount(rule.threshold)}减{format_amount(off)}"
+            sentence += f"，{said}" + (f"共减{format_price(off)}" if rule.repeat else "") + f"，到手{format_price(final)}"
             return Quote(final, sentence + "。", tuple(dict.fromkeys(derived)), tuple(dict.fromkeys(sources)))
         short_of = rule.threshold - covered
         if want_gap or short_of <= max(p.price for p, _ in items):  # asked, or one more item away

@@ -70,7 +70,15 @@ def shop_sale(a: "Answerer", query: Query, now: datetime | None) -> Answer:
         sources.append(f"{product.sku}.promotions[{rule.index}]")
         if len(parts) == 2:
             break
-    return Answer((f"{lead}今天的活动有：{'；'.join(parts)}。",), None, tuple(sources),
+    sentence = f"{lead}今天的活动有：{'；'.join(parts)}。"
+    derived: tuple[str, ...] = ()
+    if re.search(r"到什么时候|到几号|什么时候结束|截止|到哪天|还有几天|哪天结束", query.text):
+        promotion = a.catalog.product(sources[0].split(".")[0]).promotions[int(sources[0].split("[")[1][:-1])]
+        if promotion.ends_at is not None:  # the first listed is the kind asked about, or the shop-wide one
+            end = promotion.ends_at
+            sentence += f"{promotion.text}到{end.month}月{end.day}日结束。"
+            derived = (str(end.month), str(end.day))  # a promotion's end date: a catalog fact
+    return Answer((sentence,), None, tuple(sources), derived,
                   about=tuple(dict.fromkeys(s.split(".")[0] for s in sources)))
 
 

@@ -62,11 +62,11 @@ _MONEY_CLAIM = re.compile(r"(?:不是|才|只要|就|卖|是|要|说)\s*(\d+(?:\
                           r"(\d+(?:\.\d+)?)\s*(?:元|块)(?:吗|嘛|么|啊|呀|吧|呢|[?？]|$)")
 _PAST = re.compile(r"昨天|上次|之前|以前|前几天|刚才不是|原来|别家|别人家|外面|超市|官网|旗舰店|说好的|不是说|记得|双十一|双11|双十二|"
                    r"双12|618|上周|上个月|去年|前天|刚才说")
-_COUNT = re.compile(r"(?:买|拍|来|要|拿|下单|入)?\s*(\d{1,2}|[两二三四五六七八九十俩仨]{1,2})\s*"
+_COUNT = re.compile(r"(?<!第)(?:买|拍|来|要|拿|下单|入)?\s*(\d{1,2}|[一两二三四五六七八九十俩仨]{1,2})\s*"
                     r"(件|个(?!月|小时|星期)|罐|盒|瓶|包|袋|支|条|套|双|桶|箱|份|只|台|提|组|单|副|把)|[x×*]\s*(\d{1,2})(?![\d.])|"
                     r"(?:买|拍|来|要)?(俩|仨)")
 _TOTAL = re.compile(r"一起拍|一起下单|一块买|一起要|一起带|到手|实付|实际付|付多少|一共|总共|合计|总价|凑|够吗|够不够|够满|能用满减|可以用满减|各来|各买|各拿|各要|各一|还差|差多少|满减后|用满减|减完|加起来|一起买|一起多少|都买|都要|全买|到手多少|算下来|多少钱一共")
-_COMPARE = re.compile(r"差在哪|差哪|区别在哪|有啥不一样|有什么不一样|差多少|差价|贵多少|便宜多少|哪个|哪款|哪一个|还是|区别|不同|对比|比较|比.{0,6}[大小多少长短高低重轻快慢贵便宜好]|更|差别|一样吗|都能|都是|都有|都可以|都防|都支持|两个都|两款都|都[能可]")
+_COMPARE = re.compile(r"差在哪|差哪|区别在哪|有啥不一样|有什么不一样|(?<![还凑])差多少|差价|贵多少|便宜多少|哪个|哪款|哪一个|还是|区别|不同|对比|比较|比.{0,6}[大小多少长短高低重轻快慢贵便宜好]|更|差别|一样吗|都能|都是|都有|都可以|都防|都支持|两个都|两款都|都[能可]")
 _SERVICE_HOURS = re.compile(r"客服.{0,4}(?:几点|时间|在线|上班|下班|在不在)|几点(?:上班|下班|开播|下播)|营业时间|人工客服")
 _SHOP_SALE = re.compile(r"(?:有|啥|什么|哪些|那些)(?:什么|啥)?(?:活动|优惠|福利|折扣|便宜|秒杀|划算)|今天.{0,6}(?:活动|优惠|划算|便宜|福利)|"
                         r"什么最划算|哪个最划算|哪个划算|有没有活动|活动有哪些|优惠有哪些")
@@ -109,7 +109,7 @@ INTENT_PATTERNS: tuple[tuple[str, re.Pattern], ...] = (
 
 
 def _count_of(word: str) -> int | None:
-    word = {"俩": "2", "仨": "3"}.get(word, word)
+    word = {"俩": "2", "仨": "3", "一": "1"}.get(word, word)
     return small_number(word) if not word.isdigit() else int(word)
 
 
@@ -163,6 +163,8 @@ class Understanding:
         previous = context.previous_skus[0] if len(context.previous_skus) == 1 else None
         pointing = bool(_POINTING.search(folded))
         guess = self.resolver.resolve(text, previous, context.on_screen, pointing)
+        if guess.how == "adjective" and len(named) > 1 and set(named) <= set(self.resolver.families.get(guess.sku, ())):
+            named = [guess.sku]  # "保温杯大的两个": 大的 chose one of the family
         if follow_up and previous and guess.how == "named" and previous not in guess.skus and \
                 self.resolver.fits(previous, text):
             guess, named = ProductGuess((previous,), "previous"), []
@@ -210,8 +212,10 @@ class Understanding:
             return "size"
         if _DOSE.search(folded):
             return "dose"
-        if _UNIT_PRICE.search(folded):
+        if _UNIT_PRICE.search(folded) and not re.search(r"各|一共|一起|总共|加起来", folded):
             return "unit_price"
+        if len(set(named)) >= 2 and re.search(r"还差|凑|一起买|一起拍|一共|总共|加起来|各来|各买", folded):
+            return "compute"  # "X和Y一起买还差多少" is a basket, not a comparison
         if len(set(named)) >= 2 and _COMPARE.search(folded):
             return "compare"
         if guess.ambiguous and _COMPARE.search(folded) and not _TOTAL.search(folded):
