@@ -11,9 +11,11 @@ from datetime import datetime
 
 from .catalog import Catalog, Product
 from .facts import POLICY_SYNONYMS, Fact
-from .lines import format_price
+from .derivation import derivation
+from .lines import format_amount, format_price
 from .promotions import ended_rules, quote, rule_source, rules_for
 from .spec_reading import choose_specs
+from .text_variants import syllable
 
 
 @dataclass(frozen=True)
@@ -36,9 +38,10 @@ class Answer:
 def speakable(text: str) -> str:
     """Catalog text as the host may say it: a spec's technical 最大/最高 ("最大20W") would read as a
     banned absolute claim, so it becomes 可达 / 低至 / 峰值 (the number stays the catalog's)."""
-    text = re.sub(r"最[大高]\s*(?=[0-9])", "可达", text)
-    text = re.sub(r"最[低小]\s*(?=[0-9])", "低至", text)
-    return re.sub(r"最[大高]", "峰值", text)
+    text = re.sub(r"最[大高长多]\s*(?=[0-9])", "可达", text)
+    text = re.sub(r"最[低小少短]\s*(?=[0-9])", "低至", text)
+    text = re.sub(r"最[长久](?=[\u4e00-\u9fff])", "", text)  # "最长保温时间" -> "保温时间"
+    return re.sub(r"最[大高多]", "峰值", text)
 
 
 def sentence(text: str) -> str:
@@ -129,13 +132,15 @@ class FactSentences:
         if product.list_price is None:
             return Answer((f"{self.name_of(product)}现在直播间到手价{format_price(product.price)}。",), sku,
                           (f"{sku}.price",), about=(sku,))
+        saved = product.list_price - product.price
         return Answer((f"{self.name_of(product)}日常价{format_price(product.list_price)}，今天直播间"
-                       f"{format_price(product.price)}。",), sku, (f"{sku}.list_price", f"{sku}.price"), about=(sku,))
+                       f"{format_price(product.price)}，便宜{format_price(saved)}。",), sku, (f"{sku}.list_price", f"{sku}.price"),
+                      (derivation(saved, f"{format_amount(product.list_price)}-{format_amount(product.price)}"),), about=(sku,))
 
     def stock(self, product: Product) -> Answer:
         sku, name = product.sku, self.name_of(product)
         if product.stock is None:
-            return Answer((f"{name}现在可以正常下单，库存以小黄车显示为准。",), sku, (f"{sku}.price",), about=(sku,))
+            return Answer((f"{name}现在可以正常下单，能不能拍以小黄车显示为准。",), sku, (f"{sku}.price",), about=(sku,))
         if product.sold_out:
             return Answer((f"{name}已经售罄了。",), sku, (f"{sku}.stock",), about=(sku,))
         return Answer((f"{name}现在还有货，库存{product.stock}件。",), sku, (f"{sku}.stock",), about=(sku,))
@@ -151,12 +156,21 @@ class FactSentences:
         """The FAQ entry the question all but repeats ("一天吃几片" for the FAQ 一天吃几片): its
         merchant-written answer beats any spec the wording also touches."""
         asked = _bigrams(text)
+        heard = {_heard(g) for g in asked}
         for i, entry in enumerate(product.faq):
             written = _bigrams(entry.q)
-            if written and len(written & asked) / len(written) >= 0.75:
+            if written and sum(1 for g in written if g in asked or _heard(g) in heard) / len(written) >= 0.75:
                 return Answer((speakable(sentence(entry.a)),), product.sku, (f"{product.sku}.faq[{i}]",),
                               about=(product.sku,))
         return None
+
+    def touched(self, product: Product, text: str) -> Answer | None:
+        """The spec a few words clearly point at ("装冰" -> 保冷), or None."""
+        keys = _touched_specs(product, text)[:1]
+        if not keys:
+            return None
+        return Answer((speakable(f"{self.name_of(product)}的{keys[0]}是{product.specs[keys[0]]}。"),), product.sku,
+                      (f"{product.sku}.specs.{keys[0]}",), about=(product.sku,))
 
     def same_fact(self, product: Product, cited: tuple[str, ...]) -> Answer | None:
         """The fact another product's answer cited, of this product ("H352.specs.加热" -> its 加热)."""
@@ -230,10 +244,10 @@ class FactSentences:
 _QUALITY_WORDS = (("孩子", "儿童"), ("小孩", "儿童"), ("宝宝", "儿童婴"), ("孕", "孕妇"), ("老人", "老年"),
                   ("暖和", "温度绒"), ("保暖", "温度绒厚"), ("怕冷", "温度绒"), ("防水", "水"), ("透气", "透气"),
                   ("耐用", "续航小时"), ("多久", "续航保质期小时"), ("轻不轻", "重"), ("多大", "容量尺寸"),
-                  ("快不快", "功率w"), ("充得快", "功率w"), ("降噪", "降噪db"))
+                  ("快不快", "功率w"), ("充得快", "功率w"), ("降噪", "降噪db"), ("冰", "冷冰"), ("凉", "冷冰"))
 
 
-def _touched_specs(product: Product, text: str) -> list[str]:
+def _touched_specs(product: Product, text: str, minimum: int = 2) -> list[str]:
     """Spec names the question's content words (or the qualities they stand for) appear in."""
     if not text:
         return []
@@ -247,12 +261,16 @@ def _touched_specs(product: Product, text: str) -> list[str]:
         return sum(1 if c in title else 2 for c in set(f"{key}{value}") if c in wanted)
 
     scored = [(score(k, v), k) for k, v in product.specs.items()]
-    return [k for points, k in sorted(scored, key=lambda sk: -sk[0]) if points > 1]
+    return [k for points, k in sorted(scored, key=lambda sk: -sk[0]) if points >= minimum]
 
 
 _PROMO_TOKENS = tuple(re.compile(p) for p in (
     r"满\d+减\d+", r"\d+(?:\.\d)?折", r"第[二2]件\S{0,3}?(?:半价|折|元)", r"买[一二两三\d]送[一二两三\d]", r"直降\d+",
     r"立减\d+", r"[\u4e00-\u9fff]{2}\d+元?"))
+
+
+def _heard(gram: str) -> tuple[str, ...]:
+    return tuple(syllable(c) or c for c in gram)
 
 
 def _bigrams(text: str) -> set[str]:

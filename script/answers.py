@@ -165,7 +165,8 @@ class Answerer:
         own = self.resolver.without_names(query.text, (product.sku, *query.named))
         texts = [query.text]
         if query.follow_up and query.previous_text and asked_class(own) is None and len(own.strip(" 呢吗的那个")) <= 3:
-            same = self.say.same_fact(product, query.previous_facts)
+            touched = self.say.touched(product, own)  # "那装冰的呢": a spec of its own (保冷) first
+            same = touched or self.say.same_fact(product, query.previous_facts)
             if same is not None:
                 return same
             texts = [self.resolver.without_names(query.previous_text, self.catalog_skus), query.text]

@@ -45,6 +45,15 @@ def basket(a: "Answerer", query: Query, now: datetime | None) -> Answer:
     if sold_out:
         return a.say.price(sold_out[0], now)
     rules = {p.sku: a.say.running(p, now) for p, _ in items}
+    if re.search(r"省多少|能省|便宜多少|少花|省了", query.text):
+        plain = sum(p.price * n for p, n in items)
+        plain_expr = "+".join(f"{format_amount(p.price)}*{n}" for p, n in items)
+        worked = quote(items, rules, a.name_of)
+        saved = plain - worked.total
+        if saved > 0.005:
+            return Answer((f"{worked.sentence[:-1]}，比不参加活动省{format_price(saved)}。",), items[0][0].sku if len(items) == 1
+                          else None, worked.sources, worked.derived + (derivation(saved, f"{plain_expr}-{format_amount(worked.total)}"),),
+                          about=tuple(p.sku for p, _ in items))
     worked = quote(items, rules, a.name_of,
                    want_gap=bool(re.search(r"凑|还差|差多少|够不够|够满|能不能用|能用|可以用", query.text)))
     skus = tuple(p.sku for p, _ in items)
@@ -127,13 +136,16 @@ def _side_by_side(a: "Answerer", products: list[Product], text: str) -> Answer |
         keys = [differing] * len(products)
     else:
         return None
-    parts = [speakable(f"{a.name_of(p)}的{k}是{p.specs[k]}") for p, k in zip(products, keys)]
+    parts = [speakable(f"{a.name_of(p)}的{k}是{p.specs[k]}") + ("（已售罄）" if p.sold_out else "")
+             for p, k in zip(products, keys)]
     return Answer(("，".join(parts) + "。",), None, tuple(f"{p.sku}.specs.{k}" for p, k in zip(products, keys)),
                   about=tuple(p.sku for p in products))
 
 
 def _all_the_same(answers: list[Answer]) -> str | None:
-    """"都是1年": when every product's answer states the same figure."""
+    """"都是1年": when every product's answer states the same figure of the same spec."""
+    if len({s.rsplit(".", 1)[-1] for x in answers for s in x.sources if ".specs." in s}) != 1:
+        return None
     figures = {m.group(0) for x in answers for m in [re.search(r"\d+(?:\.\d+)?\s*(?:年|个月|天|小时|w|W|g|kg|ml|L|mAh|cm|mm|℃|%)",
                                                               "".join(x.sentences))] if m}
     if len(figures) == 1 and all(re.search(r"\d", "".join(x.sentences)) for x in answers):
@@ -152,6 +164,9 @@ def _one(a: "Answerer", product: Product):
 
 def _overview(a: "Answerer", product: Product, text: str) -> Answer:
     facts, sources = a.say.highlights(product, limit=1, text=text, points=False)
+    if product.sold_out:
+        return Answer((f"{a.name_of(product)}：{facts}，现在已售罄。",), product.sku, sources + (f"{product.sku}.stock",),
+                      about=(product.sku,))
     return Answer((f"{a.name_of(product)}：{facts}，到手价{format_price(product.price)}。",), product.sku,
                   sources + (f"{product.sku}.price",), about=(product.sku,))
 
@@ -191,6 +206,9 @@ def _which_more(a: "Answerer", products: list[Product], text: str) -> str | None
     values = [(number, product) for (number, _), product in values]
     if len({v for v, _ in values}) == 1:
         return "这一项是一样的，都一样。"
+    less = re.search(r"[轻小短低少薄]", text)  # "哪个轻点": the smaller figure is the answer
+    if less:
+        return f"{a.name_of(min(values, key=lambda v: v[0])[1])}更{less.group(0)}。"
     return f"{a.name_of(max(values, key=lambda v: v[0])[1])}{_BIGGER[kind]}。"
 
 
@@ -308,6 +326,9 @@ def dose(a: "Answerer", query: Query, now: datetime | None) -> Answer:
     if packs_match := _PACKS.search(rest):
         word = packs_match.group(1)
         packs = int(word) if word.isdigit() else {"两": 2, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6}[word]
+        if gift := re.search(r"送(\d|[一两二三])\s*(?:瓶|盒|罐|袋|包|桶)", rest):  # "拍两瓶送一瓶": three to eat
+            packs += int(gift.group(1)) if gift.group(1).isdigit() else "一两三".index(gift.group(1)) + 1 if \
+                gift.group(1) != "二" else 2
 
     def write(product: Product, q: Query, when: datetime | None) -> Answer:
         worked = lasts_days(product, packs, given, query.weight_kg)

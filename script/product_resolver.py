@@ -25,6 +25,7 @@ from .product_words import (COUNTED, LINK, NOT_NAMING, PRODUCT_WORDS, QUESTION_B
 
 
 # Nouns that stand for a category's products ("衣服"); not 吃的/穿的, which describe a question.
+_PETS = (("狗|犬", r"狗|犬|金毛|柯基|泰迪|哈士奇|拉布拉多|比熊|柴犬|博美|汪|边牧|萨摩"), ("猫|喵", r"猫|喵|布偶|英短|美短|橘猫|主子"))
 _CATEGORY_NOUNS = {"apparel": ("衣服", "服装"), "beauty": ("护肤品", "化妆品"), "electronics": ("数码产品", "电子产品"),
                    "baby": ("母婴用品", "婴儿用品"), "health_food": ("保健品",), "home": ("家居用品", "日用品")}
 
@@ -176,6 +177,11 @@ class ProductResolver:
             best = [s for s, v in ranked if v >= top - 1e-6]
             if ranked[0][1] == 99.0:
                 return ProductGuess((ranked[0][0],), "link")
+            if len(best) > 1 and not any(self.families.get(s) for s in best):
+                fits = {s: self._fit(text, s) for s in best}
+                top = max(fits.values())
+                if top > 0 and list(fits.values()).count(top) == 1:  # "烧水那个壶": the kettle, not the teapot
+                    best = [s for s in best if fits[s] == top]
             if len(best) == 1:
                 sku = best[0]
                 siblings = self.families.get(sku, ())
@@ -185,6 +191,9 @@ class ProductResolver:
             return self._among(tuple(best), previous, on_screen, "named", text)
         if pointing and previous and self.catalog.product(previous) is not None:
             return ProductGuess((previous,), "previous")
+        pets = self.by_pet(text)
+        if pets:
+            return self._among(pets, previous, on_screen, "named", text) if len(pets) > 1 else ProductGuess(pets, "named")
         category = self.by_category(text)
         if category:
             return self._among(category, previous, on_screen, "named", text) if len(category) > 1 else \
@@ -248,10 +257,14 @@ class ProductResolver:
         folded = self._in_catalog_words(self._from_pinyin(fold_question(text)))
         for sku in skus:
             title = self._titles[sku]
+            for initials in self._initials.get(sku, ()):
+                folded = re.sub(rf"(?<![a-z]){initials}(?![a-z])", " ", folded)  # "pe 357的多少"
             spans = {run[i:j] for run in cjk_runs(title) for i in range(len(run)) for j in range(i + 2, len(run) + 1)}
             for word in sorted(self._distinct.get(sku, ()) | title_words(title) | spans, key=len, reverse=True):
                 if len(word) >= 2:
                     folded = folded.replace(word, " ")  # longest first: 挂耳咖啡 goes whole, not 耳咖 alone
+            for number in {m for w in self._distinct.get(sku, ()) for m in re.findall(r"\d{2,}", w)}:
+                folded = re.sub(rf"(?<![\d.]){number}(?![\d.])", " ", folded)  # "357的" named 357g
         return folded
 
     def by_adjective(self, text: str, candidates: tuple[str, ...]) -> str | None:
@@ -297,6 +310,14 @@ class ProductResolver:
         """Where in the (folded) text the product is first named; the end when it is not."""
         spots = [text.find(w) for w in title_words(self._titles[sku]) | set(self._distinct.get(sku, ())) if w in text]
         return min(spots) if spots else len(text)
+
+    def by_pet(self, text: str) -> tuple[str, ...]:
+        """"我家金毛", "柯基", "喵主子": the products for that animal (a title word 狗/犬/猫)."""
+        folded = fold_question(text)
+        for species, words in _PETS:
+            if re.search(words, folded):
+                return tuple(p.sku for p in self.catalog.products if re.search(species, p.title))
+        return ()
 
     def by_category(self, text: str) -> tuple[str, ...]:
         """The products of a category the question names by its everyday word ("衣服不合适能换吗")."""

@@ -94,7 +94,7 @@ PRODUCT_WORDS: tuple[tuple[str, ...], ...] = (
 # Figures that say a price, a promotion, a body or an age, never which product ("满199减30", "165 110斤").
 NOT_NAMING = re.compile(r"满\d+(?:\.\d+)?减\d+(?:\.\d+)?|\d+(?:\.\d+)?\s*(?:元|块|折|%|斤|jin|kg|公斤|cm|岁|个月|天|号链|号)|直降\d+|立减\d+|(?:送|赠|换购)[\u4e00-\u9fff]{1,4}|"
                          r"第[二三2-3]件|买[一二两三\d]送[一二两三\d]|(?<![a-z\d#])1[4-9]\d(?=\s+\d{2,3}\s*(?:斤|kg|公斤)?)")
-COUNTED = re.compile(r"(?<![\d.])(?:\d{1,2}|[两二三四五六七八九十])\s*(?:件(?!套)|个|罐|盒|瓶|包|袋|支|条|桶|箱|份|只|台|提)")
+COUNTED = re.compile(r"(?<![\d.第])(?:\d{1,2}|[一两二三四五六七八九十])\s*(?:件(?!套)|个|罐|盒|瓶|包|袋|支|条|桶|箱|份|只|台|提)")
 
 
 # Bigrams that ask a question rather than describe a product.

@@ -68,6 +68,9 @@ def _read_rule(index: int, promotion: Promotion, text: str, wide: bool) -> Promo
     if m := re.search(rf"([2-9二两三四五]){_PIECE}(?:打)?(\d(?:\.\d)?)折", text):
         return PromotionRule(index, promotion.text, "n_pieces_rate", wide, threshold=_count(m.group(1)),
                              rate=float(m.group(2)) / 10)
+    if m := re.search(rf"([2-9二两三四五]){_PIECE}(?:只要|仅|共|一共)?{_NUM}元", text):  # "任选3盒99元"
+        return PromotionRule(index, promotion.text, "n_pieces_price", wide, threshold=_count(m.group(1)),
+                             amount=float(m.group(2)))
     if m := re.search(rf"(?:买)?([2-9二两三四五]){_PIECE}(?:立)?减{_NUM}", text):
         return PromotionRule(index, promotion.text, "n_pieces_off", wide, threshold=_count(m.group(1)),
                              amount=float(m.group(2)))
@@ -148,6 +151,9 @@ def _item_priced(price: float, qty: int, rule: PromotionRule) -> tuple[float, st
     if rule.kind == "buy_get":
         free = (qty // (rule.nth + rule.free)) * rule.free
         return price * (qty - free), f"{p}*{qty - free}"
+    if rule.kind == "n_pieces_price" and qty >= rule.threshold:
+        sets, rest = divmod(qty, int(rule.threshold))
+        return rule.amount * sets + price * rest, f"{format_amount(rule.amount)}*{sets}+{p}*{rest}"
     return price * qty, f"{p}*{qty}"
 
 
@@ -173,8 +179,8 @@ def quote(items: list[tuple[Product, int]], rules_of: dict[str, list[PromotionRu
         plain = product.price * qty
         plain_total += plain
         sources.append(f"{product.sku}.price")
-        item_rules = [r for r in rules_of.get(product.sku, []) if r.kind in ("nth_item", "n_pieces_rate",
-                                                                               "n_pieces_off", "buy_get")]
+        item_rules = [r for r in rules_of.get(product.sku, []) if r.kind in ("nth_item", "n_pieces_rate", "n_pieces_off",
+                                                                               "n_pieces_price", "buy_get")]
         best = min(item_rules, key=lambda r: _item_total(product.price, qty, r), default=None)
         total, expr = (plain, f"{format_amount(product.price)}*{qty}") if best is None else \
             _item_priced(product.price, qty, best)
@@ -246,7 +252,7 @@ def _mix_and_match(items, rules_of, subtotals, exprs, parts, sources, derived, n
     groups: dict[str, list[tuple[PromotionRule, Product, int]]] = {}
     for product, qty in items:
         for rule in rules_of.get(product.sku, []):
-            if rule.mixed and rule.kind in ("n_pieces_rate", "n_pieces_off"):
+            if rule.mixed and rule.kind in ("n_pieces_rate", "n_pieces_off", "n_pieces_price"):
                 groups.setdefault(rule.text, []).append((rule, product, qty))
     grouped: set[str] = set()
     for text, members in groups.items():
@@ -258,6 +264,10 @@ def _mix_and_match(items, rules_of, subtotals, exprs, parts, sources, derived, n
         plain_expr = "+".join(f"{format_amount(p.price)}*{q}" for _, p, q in members)
         if rule.kind == "n_pieces_rate":
             total, expr = plain * rule.rate, f"({plain_expr}){_rate_expr(rule.rate)}"
+        elif rule.kind == "n_pieces_price":
+            if pieces != int(rule.threshold):
+                continue  # a set price for exactly N mixed pieces; other counts are priced one by one
+            total, expr = rule.amount, format_amount(rule.amount)
         else:
             times = pieces // int(rule.threshold)
             total, expr = plain - rule.amount * times, f"{plain_expr}-{format_amount(rule.amount)}*{times}"

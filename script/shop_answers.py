@@ -57,7 +57,10 @@ def shop_sale(a: "Answerer", query: Query, now: datetime | None) -> Answer:
         return Answer(("今天没有额外的活动，价格以直播间标价为准。",), None, ("shop.promotions",))
     claimed = _CLAIMED.search(query.text)
     invented = claimed is not None and not any(claimed.group(0) in r.text for _, r in offers)
-    lead = "这个活动我们没有哦，" if invented or (kinds is not None and not wanted) else ""
+    ended = claimed is not None and any(claimed.group(0) in p.text for product in a.catalog.products
+                                        for p in product.promotions if p.ends_at and now and p.ends_at <= now)
+    lead = "这个活动已经结束了，" if invented and ended else \
+        "这个活动我们没有哦，" if invented or (kinds is not None and not wanted) else ""
     parts, sources, seen = [], [], set()
     for product, rule in wanted + [o for o in offers if o not in wanted]:
         if rule.text in seen and rule.store_wide:

@@ -19,13 +19,13 @@ from .textmatch import STOP_CHARS, normalize
 _CLASSES: tuple[tuple[str, str, str, str], ...] = (
     ("power", r"功率|多少瓦|几瓦|瓦数|\d\s*w\b|快充|充电速度|充得快|多少w|几w|哪个快|更快|快不快|充电快", r"功率|快充|输出|输入", r"\d\s*w\b|瓦"),
     ("battery", r"毫安|mah|电池|电量|容量多大", r"容量|电池|电量", r"mah|毫安"),
-    ("hours", r"续航|用多久|能用几|多少小时|几个小时|几小时|听多久|待机|充一次|耐用|用得久|哪个久|亮多久", r"续航|时长|使用时间|待机|播放",
+    ("hours", r"续航|用多久|能用几|多少小时|几个小时|几小时|听多久|待机|充一次|耐用|用得久|哪个久|亮多久|充满.{0,4}多久|能[剪刮吹]多久|多久没电", r"续航|时长|使用时间|待机|播放",
      r"\d\s*(?:h\b|小时)"),
     ("height", r"多高|高度|身高", r"高", r"cm|厘米|mm|毫米"),
     ("diameter", r"直径|口径|多粗|多宽|宽度", r"直径|口径|宽", r"cm|厘米|mm|毫米"),
     ("length", r"多长|长度", r"长", r"cm|厘米|mm|毫米|米"),
     ("volume", r"容量|多少毫升|几升|多少升|多大容量|能装多少|装多少|几毫升|ml", r"容量|容积|净含量", r"ml|毫升|\d\s*l\b|升"),
-    ("weight", r"多重|重量|几克|多少克|几斤|多少斤|重不重|沉不沉|净含量|分量|多少g|哪个重|哪个轻|更重|更轻|重吗|轻吗|多沉|量大|哪个量", r"重|净含量|克重", r"\d\s*(?:g|kg|克|千克|斤)"),
+    ("weight", r"多重|重量|几克|多少克|几斤|多少斤|重不重|沉不沉|净含量|分量|多少g|哪个重|哪个轻|更重|更轻|重吗|轻吗|多沉|量大|哪个量|轻点|轻一点|轻些|重点", r"重|净含量|克重", r"\d\s*(?:g|kg|克|千克|斤)"),
     ("dose_unit", r"毫克|mg|含量多少|多少iu|微克", r"含量|规格", r"mg|毫克|μg|微克|iu"),
     ("count", r"几片|多少片|片多|片数|几粒|多少粒|粒数|几包|多少包|几袋|多少袋|多少抽|几抽|抽数|几支|多少支|几根|多少根|几块|几条|几只",
      r"片数|粒数|规格|数量|包数|抽数|净含量", r"\d\s*(?:片|粒|包|袋|抽|支|根|条|只)"),
@@ -33,7 +33,7 @@ _CLASSES: tuple[tuple[str, str, str, str], ...] = (
     ("temperature", r"色温|几k|多少k|暖光|白光|几种光|什么光|光色|几档光|黄光", r"色温", r"\d\s*k\b"),
     ("usage", r"怎么吃|一天吃几|吃几[粒片颗袋]|每天几|每天吃多少|一次几|一次吃|用量|怎么用|怎么喂|喂多少|吃多少|怎么冲|冲多少",
      r"食用方法|用法|用量|喂食|食用量|冲调|服用", r"每[日天次]"),
-    ("shelf_life", r"保质期|放多久|能放|过期|有效期|放得久|放得长|保存多久|存多久", r"保质期|有效期", r"月|年|天"),
+    ("shelf_life", r"保质期|放多久|能放|过期|有效期|放得久|放得长|保存多久|存多久", r"保质期|有效期|保存期", r"(?<!\d)\d{1,2}\s*(?:个月|年|天)"),
     ("fill", r"充绒|含绒|绒量|多少绒|填充", r"绒", r"g|克|%"),
     ("spf", r"spf|倍数|防晒指数|pa", r"spf|防晒", r"spf|pa"),
 )
@@ -65,7 +65,10 @@ def choose_specs(product: Product, text: str) -> SpecChoice | None:
     name = asked_class(text)
     if name is None:
         return _by_spec_name(product, text)
-    candidates = [k for k, v in product.specs.items() if _matches_class(k, v, name)]
+    _, _, key_words, _ = next(c for c in _CLASSES if c[0] == name)
+    by_key = [k for k in product.specs if re.search(key_words, normalize(k))]
+    # A spec named for the kind (保质期) beats one whose value merely has its unit (原料: 2019年春茶).
+    candidates = by_key or [k for k, v in product.specs.items() if _matches_class(k, v, name)]
     if not candidates:
         return SpecChoice((), name)
     folded = normalize(text)
@@ -133,6 +136,14 @@ def size_chart(product: Product) -> tuple[str, list[SizeRow]] | None:
         rows = []
         for size, ranges in _SIZE_ENTRY.findall(value):
             height = weight = None
+            for bound, unit, side in re.findall(r"(\d+(?:\.\d+)?)\s*(kg|公斤|斤|cm|厘米)?\s*(以下|以内|以上)", ranges):
+                limits = (0.0, float(bound)) if side != "以上" else (float(bound), 999.0)
+                if unit == "斤":
+                    limits = (limits[0] / 2, limits[1] / 2)
+                if unit in ("cm", "厘米"):
+                    height = limits
+                else:
+                    weight = limits  # "10kg以下小型犬", "20kg以上"
             for low, high, unit in _RANGE.findall(ranges):
                 low_f, high_f = float(low), float(high)
                 if unit in ("cm", "厘米") or (not unit and low_f >= 100):
@@ -160,13 +171,13 @@ def body_measures(text: str) -> tuple[float | None, float | None]:
             tens = "零一二三四五六七八九".index(m.group(2))
             ones = "零一二三四五六七八九".index(m.group(3)) if m.group(3) else 0
             height = 100 + tens * 10 + ones
-    for number, unit in re.findall(r"(\d+(?:\.\d+)?)\s*(cm|厘米|kg|公斤|斤|jin|g)?", folded):
+    for number, unit in re.findall(r"(\d+(?:\.\d+)?)\s*(cm|厘米|公分|kg|公斤|斤|jin|g)?", folded):
         value = float(number)
         if unit in ("kg", "公斤"):
             weight = value
         elif unit in ("斤", "jin"):
             weight = value / 2
-        elif unit in ("cm", "厘米") or (height is None and 130 <= value <= 200 and not unit):
+        elif unit in ("cm", "厘米", "公分") or (height is None and 130 <= value <= 200 and not unit):
             height = height or value
         elif weight is None and not unit and 30 <= value < 130:
             weight = value / 2 if value > 90 else value  # "110" beside a height is jin; "55" is kg
