@@ -331,7 +331,11 @@ def dose(a: "Answerer", query: Query, now: datetime | None) -> Answer:
                 gift.group(1) != "二" else 2
 
     def write(product: Product, q: Query, when: datetime | None) -> Answer:
-        worked = lasts_days(product, packs, given, query.weight_kg)
+        sent = packs
+        for rule in a.say.running(product, when):
+            if rule.kind == "buy_get" and packs >= rule.nth and not re.search(r"送", rest):
+                sent = packs + (packs // rule.nth) * rule.free  # "氨糖买3瓶" under 买3送1: four to eat
+        worked = lasts_days(product, sent, given, query.weight_kg)
         if worked is None:
             return a.fact(product, q, when)
         one_pack = lasts_days(product, 1, given, query.weight_kg)

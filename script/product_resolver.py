@@ -26,6 +26,9 @@ from .product_words import (COUNTED, LINK, NOT_NAMING, PRODUCT_WORDS, QUESTION_B
 
 # Nouns that stand for a category's products ("衣服"); not 吃的/穿的, which describe a question.
 _PETS = (("狗|犬", r"狗|犬|金毛|柯基|泰迪|哈士奇|拉布拉多|比熊|柴犬|博美|汪|边牧|萨摩"), ("猫|喵", r"猫|喵|布偶|英短|美短|橘猫|主子"))
+# Viewers' words for the qualifier a variant's title uses ("宝宝的救生衣" is the 儿童 one).
+_QUALIFIER_WORDS = {"儿童": ("宝宝", "孩子", "小孩", "小朋友", "娃", "宝贝"), "成人": ("大人", "成年"),
+                    "男款": ("男生", "男士", "男的"), "女款": ("女生", "女士", "女的"), "宠物": ("狗", "猫", "宠物")}
 _CATEGORY_NOUNS = {"apparel": ("衣服", "服装"), "beauty": ("护肤品", "化妆品"), "electronics": ("数码产品", "电子产品"),
                    "baby": ("母婴用品", "婴儿用品"), "health_food": ("保健品",), "home": ("家居用品", "日用品")}
 
@@ -217,7 +220,7 @@ class ProductResolver:
             taken = {m for f in found for m in self.families.get(f, ())}
             ranked = [(s, v) for s, v in self.named(rest) if s not in found and
                       (s not in taken or self.distinct_hits(fold_question(rest), s)) and
-                      (not found or self._title_word_in(rest, s) or self.distinct_hits(fold_question(rest), s))]
+                      (not found or self.title_word_in(rest, s) or self.distinct_hits(fold_question(rest), s))]
             if not ranked:
                 break
             top = ranked[0][1]
@@ -230,7 +233,7 @@ class ProductResolver:
             rest = self.without_names(rest, tied)
         return found
 
-    def _title_word_in(self, text: str, sku: str) -> bool:
+    def title_word_in(self, text: str, sku: str) -> bool:
         """A word of two or more characters of the product's title is in the text (one shared
         character such as 包 of 24包 does not name a second product)."""
         folded = self._in_catalog_words(fold_question(text))
@@ -246,7 +249,7 @@ class ProductResolver:
         for word in self._distinct.get(sku, ()):
             number = re.match(r"[a-z]*(\d{2,}(?:\.\d+)?)", word)
             letters = re.fullmatch(r"([a-z]{1,3})[码号]", word)  # "s码" named as "S" beside another size
-            if word in folded or (number and re.search(rf"(?<![\d.]){re.escape(number.group(1))}(?![\d.])", folded)) or (
+            if word in folded or any(w in folded for w in _QUALIFIER_WORDS.get(word, ())) or (number and re.search(rf"(?<![\d.]){re.escape(number.group(1))}(?![\d.])", folded)) or (
                     letters and re.search(rf"(?<![a-z\d.]){letters.group(1)}(?![a-z])\s*(?:码|号|和|跟|与|还是|的|呢|[?？]|$)|"
                                           rf"(?:和|跟|与|还是)\s*{letters.group(1)}(?![a-z])", folded)):
                 hits.append(word)
@@ -292,8 +295,11 @@ class ProductResolver:
         chosen = self.by_adjective(text, candidates) if text else None
         if chosen is not None:
             return ProductGuess((chosen,), "adjective")
+        # A family named by its head noun ("小鱼干有啥活动") is every variant, unless the question points
+        # at one ("这个奶粉", "它") or leans on the viewer's last question.
+        leaning = not text or re.search(r"这个|这款|那个|那款|它|刚才|刚刚|呢[?？]*$", fold_question(text))
         for sku, why in ((previous, "previous"), (on_screen, "on_screen")):
-            if sku in candidates:
+            if sku in candidates and leaning:
                 return ProductGuess((sku,), why)
         return ProductGuess(candidates, how, ambiguous=True)
 

@@ -30,7 +30,15 @@ _SPELLINGS = (("nuts", "坚果"), ("hair dryer", "吹风机"), ("hairdryer", "�
               ("体恤", "t恤"), ("t-shirt", "t恤"), ("tshirt", "t恤"), ("tee", "t恤"), ("powerbank", "充电宝"),
               ("power bank", "充电宝"), ("charger", "充电器"), ("sunscreen", "防晒"), ("earbuds", "耳机"),
               ("earphone", "耳机"), ("headphone", "耳机"), ("jacket", "外套"), ("diaper", "纸尿裤"),
-              ("formula", "奶粉"), ("尿不湿", "纸尿裤"), ("拉拉裤", "纸尿裤"), ("lipstick", "口红"), ("mask", "面膜"), ("lamp", "台灯"))
+              ("formula", "奶粉"), ("尿不湿", "纸尿裤"), ("拉拉裤", "纸尿裤"), ("lipstick", "口红"), ("mask", "面膜"), ("lamp", "台灯"),
+              ("headlamp", "头灯"), ("waterproof", "防水"), ("battery", "续航"), ("weight", "重量"), ("discount", "优惠"),
+              ("coupon", "优惠券"), ("on sale", "活动"), ("sale", "活动"), ("miaosha", "秒杀"), ("manjian", "满减"),
+              ("youhui", "优惠"), ("huodong", "活动"), ("baoyou", "包邮"), ("tuihuo", "退货"), ("jiage", "价格"),
+              ("duoshaoqian", "多少钱"), ("fahuo", "发货"), ("zhenren", "真人"))
+
+
+_SYLLABLE = r"(?:[bpmfdtnlgkhjqxrzcsyw]|zh|ch|sh)?(?:[aeiouv]+(?:ng|n|r)?)"
+_PINYIN_RUN = re.compile(rf"(?<![a-z]){_SYLLABLE}(?: {_SYLLABLE}){{1,5}}(?![a-z])")
 
 
 def small_number(word: str) -> int | None:
@@ -46,9 +54,13 @@ def small_number(word: str) -> int | None:
 
 
 def fold_question(text: str) -> str:
-    """The question with variant numerals as digits and common spellings folded (二段 -> 2段)."""
+    """The question with variant numerals as digits and common spellings folded (二段 -> 2段, 4米5 ->
+    4.5米, "jiu sheng yi" -> "jiushengyi")."""
     text = normalize(text)
-    for wrong, right in _SPELLINGS:
+    text = re.sub(r"(\d)\s*米\s*(\d)(?![\d.])", r"\1.\2米", text)  # "4米5的鱼竿", "5米4"
+    text = re.sub(r"(\d)m(\d)(?![\d.])", r"\1.\2米", text)  # "5m4"
+    text = _PINYIN_RUN.sub(lambda m: m.group(0).replace(" ", ""), text)  # "jiu sheng yi" typed in syllables
+    for wrong, right in sorted(_SPELLINGS, key=lambda pair: -len(pair[0])):
         text = text.replace(wrong, right)
     text = _VARIANT_NUMERAL.sub(lambda m: _CN_NUM[m.group(1)], text)
     return _STAGE_EN.sub(lambda m: f"{m.group(1) or m.group(2)}段", text)
@@ -57,7 +69,7 @@ def fold_question(text: str) -> str:
 def title_words(title: str) -> set[str]:
     """Overlapping CJK bigrams, and Latin/number runs with a variant unit (3段, spf50+, l码, 20000mah)."""
     words = {run[i:i + 2] for run in cjk_runs(title) for i in range(len(run) - 1)}
-    words |= set(re.findall(r"[a-z]*\d+(?:\.\d+)?[a-z+]*[段码号代层寸档款]?|[a-z]{2,}\d*|[a-z]{1,4}[码号]|[a-z]+[\u3400-\u9fff]",
+    words |= set(re.findall(r"[a-z]*\d+(?:\.\d+)?[a-z+]*[段码号代层寸档款米]?|[a-z]{2,}\d*|[a-z]{1,4}[码号]|[a-z]+[\u3400-\u9fff]",
                             title))
     words = {w for w in words if not re.fullmatch(r"[\d.]+", w)}  # a bare number (30 of 30袋) names nothing ...
     return words | set(re.findall(r"(?<=#)\d+|(?<=no\.)\d+", title))  # ... a shade or model number (#316) does
@@ -90,6 +102,7 @@ PRODUCT_WORDS: tuple[tuple[str, ...], ...] = (
     ("t恤", "短袖", "体恤"), ("羽绒服", "羽绒衣", "棉服"), ("耳机", "耳塞"), ("面霜", "乳霜"), ("电饭煲", "电饭锅"),
     ("电热水壶", "烧水壶", "热水壶", "水壶"), ("猫粮", "猫饭"), ("狗粮", "犬粮", "狗饭"), ("鱼油", "深海鱼油"),
     ("奶粉", "配方奶"), ("坚果", "果仁"), ("咖啡", "挂耳"), ("护手霜", "护手"), ("口红", "唇膏"), ("大米", "米"),
+    ("钓竿", "鱼竿", "鱼杆", "竿子", "杆子", "钓鱼竿", "钓杆"), ("移动电源", "户外电源", "充电站"), ("钓鱼椅", "钓椅", "椅子"),
 )
 # Figures that say a price, a promotion, a body or an age, never which product ("满199减30", "165 110斤").
 NOT_NAMING = re.compile(r"满\d+(?:\.\d+)?减\d+(?:\.\d+)?|\d+(?:\.\d+)?\s*(?:元|块|折|%|斤|jin|kg|公斤|cm|岁|个月|天|号链|号)|直降\d+|立减\d+|(?:送|赠|换购)[\u4e00-\u9fff]{1,4}|"

@@ -97,7 +97,8 @@ def _for_audience(a: "Answerer", text: str) -> list[Product]:
 def recommend(a: "Answerer", query: Query, now: datetime | None) -> Answer:
     """Up to two products that fit what the viewer says (named, described, for whom, budget),
     each with one concrete fact and its price; never a claim that one is best."""
-    products = [a.catalog.product(s) for s in query.named[:2]]
+    products = [a.catalog.product(s) for s in query.named[:1]] or [a.catalog.product(s) for s in query.guess.skus[:1]
+                                                                    if query.guess.how in ("named", "description")]
     described = a.resolver.described(query.text)
     if not products and described:
         products = [a.catalog.product(described)]

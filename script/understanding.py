@@ -60,7 +60,7 @@ _HAGGLE = re.compile(r"便宜点|便宜一点|少点|少一点|再便宜|能不�
 _INVENTED_PROMO = re.compile(r"第[二2]件\S{0,2}?(?:\d+元|免费|不要钱|[一二两三四五六七八九\d]折|半价)|买[一二两三1-3][件个盒瓶罐包袋支]?送[一二两三1-3]|送[一二两三1-3]件|[一二两三四五六七八九\d](?:\.\d)?折|半价|免单|送赠品|有赠品|"
                              r"满\d+减\d+|直降|立减|秒杀|下单送|买就送|不要钱|免费送|白送")
 _MONEY_CLAIM = re.compile(r"(?:不是|才|只要|就|卖|是|要|说)\s*(\d+(?:\.\d+)?)\s*(?:元|块|米)?(?:吗|嘛|么|啊|呀|吧|的|呢|[?？]|$)|"
-                          r"(\d+(?:\.\d+)?)\s*(?:元|块)(?:吗|嘛|么|啊|呀|吧|呢|[?？]|$)")
+                          r"(\d+(?:\.\d+)?)\s*(?:元|块)?(?:吗|嘛|么|啊|呀|吧|呢|是吧|对吧|[?？]|$)")
 _PAST = re.compile(r"昨天|上次|之前|以前|前几天|刚才不是|原来|别家|别人家|外面|超市|官网|旗舰店|说好的|不是说|记得|双十一|双11|双十二|"
                    r"双12|618|上周|上个月|去年|前天|刚才说")
 _COUNT = re.compile(r"(?<!第)(?:买|拍|来|要|拿|下单|入)?\s*(\d{1,2}|[一两二三四五六七八九十俩仨]{1,2})\s*"
@@ -101,13 +101,15 @@ _BARE_PRICE = re.compile(r"^[\s，,]*(?:那|这|那个|这个|那款|这款|它|
 _BARE_FOLLOW_UP = re.compile(r"^(?:那|那么|还有)?[^，,。？?]{0,10}(?:呢|嘞|咧)[?？。!！~]*$")
 INTENT_PATTERNS: tuple[tuple[str, re.Pattern], ...] = (
     ("promotion", _words(("活动", "优惠", "满减", "优惠券", "第二件", "买一送一", "有券", "福利", "折扣", "打折", "赠品",
-                          "送什么", "减多少", "买赠", "有送", "送啥", "赠送", "送东西", "便宜点吗"))),
+                          "送什么", "减多少", "买赠", "有送", "送啥", "赠送", "送东西", "便宜点吗", "买几送几", "送几",
+                          "秒杀"))),
     ("list_price", _words(KIND_SYNONYMS["list_price"])),
     ("stock", _words(KIND_SYNONYMS["stock"] + ("还有吗", "还有没有", "有现货", "没货", "卖完", "缺货", "补货", "还能买",
                                                "还能拍", "抢完", "剩多少", "剩几", "卖光", "还剩"))),
     *((f"policy:{key}", _words(words)) for key, words in POLICY_SYNONYMS.items()),
     ("price", re.compile(_words(KIND_SYNONYMS["price"] + ("多少钱", "价位", "jg", "多钱", "几块钱", "贵吗", "how much", "price",
-                                                         "咋卖", "几个钱", "现价", "售价", "啥价", "什么价", "多少米",
+                                                         "咋卖", "几个钱", "现价", "售价", "啥价", "什么价", "多少米", "几个子",
+                                                         "多少子", "几块"
                                                          "💰", "💵")).pattern + r"|价[?？。!！~ ]*$")),
 )
 
@@ -202,7 +204,7 @@ class Understanding:
             return "not_sold"
         if (height or weight) and _SIZE_WORDS.search(folded):
             return "size"  # "我家金毛60斤 选哪个规格": a size from a measure, not a recommendation
-        if _RECOMMEND.search(folded) and not named and guess.how not in ("link", "previous"):
+        if _RECOMMEND.search(folded) and guess.how not in ("link", "previous") and (not named or "推荐" in folded):
             return "recommend"  # "给我妈买点啥 她血脂有点高": a product to suggest, medical words or not
         if "medical" in flags:
             return "medical"
@@ -245,7 +247,8 @@ class Understanding:
             return "shop_sale"
         if self._claimed_price(folded, guess) is not None:
             return "price_claim"
-        if re.search(r"涨价|涨了|涨到|降价|降了|贵了|便宜了", folded):
+        if re.search(r"涨价|涨了|涨到|降价|降了|贵了|便宜了", folded) and not any(
+                n.startswith("policy:") and p.search(folded) for n, p in INTENT_PATTERNS):
             return "price"  # "怎么涨到399了": today's price, said plainly
         plain = next((name for name, pattern in INTENT_PATTERNS if pattern.search(folded)), None)
         bare = re.sub(r"\d+\s*号\s*链接?|链接\s*\d+|小黄车", " ", self.resolver.without_names(folded, named or guess.skus))
@@ -310,14 +313,14 @@ class Understanding:
 
     def _unknown_item(self, folded: str) -> str | None:
         """The item in "有猫粮吗", "卖不卖手机", when no product, description or category covers it."""
-        names_a_product = bool(self.resolver.named(folded))
+        names_a_product = any(self.resolver.title_word_in(folded, s) for s, _ in self.resolver.named(folded))
         for pattern in _SELLS:
             m = pattern.search(folded)
             if not m:
                 continue
             item = m.group("item").strip(" 的了卖吗呢啊")
             item = re.sub(r"^(?:这个|那个|什么|没有|卖|的)", "", item)
-            if len(item) < 2 or _NOT_ITEMS.search(item) or re.search(r"[的还都也就又]", item):
+            if len(item) < 2 or _NOT_ITEMS.search(item) or re.search(r"[还都也就又]|的$|^(?:适合|用来|能|可以)", item):
                 continue
             titles_only = "卖" in m.group(0)  # "卖不卖手机": a product name, not a feature
             if self._category_match(item):
@@ -336,4 +339,5 @@ class Understanding:
     def _category_match(self, item: str) -> bool:
         from .facts import CATEGORY_WORDS
         categories = {p.category for p in self.catalog.products}
-        return any(normalize(w) in item or item in normalize(w) for c in categories for w in CATEGORY_WORDS.get(c, ()))
+        nouns = [w for c in categories for w in CATEGORY_WORDS.get(c, ()) if not w.endswith("的")]  # not 穿的/吃的
+        return any(normalize(w) in item or item in normalize(w) for w in nouns)

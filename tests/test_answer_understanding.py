@@ -62,9 +62,12 @@ def test_a_family_named_by_its_head_noun_is_not_replaced_by_another_product_on_s
     assert answer.sku is None and set(answer.about) == set(FORMULA)
 
 
-def test_a_variant_on_screen_says_which_member_of_the_family_is_meant(answerer):
-    answer = ask(answerer, "奶粉多少钱", on_screen="M103")
-    assert answer.sku == "M103" and "218元" in said(answer) and "228" not in said(answer)
+def test_a_variant_on_screen_is_meant_only_when_the_question_points_at_it(answerer):
+    pointed = ask(answerer, "这个奶粉多少钱", on_screen="M103")
+    assert pointed.sku == "M103" and "218元" in said(pointed) and "228" not in said(pointed)
+    # "奶粉多少钱" names the family: every stage's price, whatever the card shows.
+    family = ask(answerer, "奶粉多少钱", on_screen="M103")
+    assert family.sku is None and "218元" in said(family) and "228元" in said(family)
 
 
 @pytest.mark.parametrize("text, sku, fragment", [
