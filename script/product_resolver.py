@@ -89,7 +89,10 @@ class ProductResolver:
                 sounds = [syllable(c) for c in word]
                 heard = [syllable(c) for c in folded]
                 for i in range(len(folded) - len(word) + 1):
-                    if heard[i:i + len(word)] == sounds and folded[i:i + len(word)] != used:
+                    span = folded[i:i + len(word)]
+                    if any(span in t for t in self._titles.values()):
+                        continue  # "鱼干" is a title word here, not a slip for 鱼竿
+                    if heard[i:i + len(word)] == sounds and span != used:
                         folded = folded[:i] + used + folded[i + len(word):]
                         break
         return folded

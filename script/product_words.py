@@ -59,6 +59,7 @@ def fold_question(text: str) -> str:
     text = normalize(text)
     text = re.sub(r"(\d)\s*米\s*(\d)(?![\d.])", r"\1.\2米", text)  # "4米5的鱼竿", "5米4"
     text = re.sub(r"(\d)m(\d)(?![\d.])", r"\1.\2米", text)  # "5m4"
+    text = re.sub(r"(\d+\.\d+)\s*m(?![a-z])", r"\1米", text)  # "4.5m的竿子"
     text = _PINYIN_RUN.sub(lambda m: m.group(0).replace(" ", ""), text)  # "jiu sheng yi" typed in syllables
     for wrong, right in sorted(_SPELLINGS, key=lambda pair: -len(pair[0])):
         text = text.replace(wrong, right)
