@@ -343,6 +343,14 @@ def dose(a: "Answerer", query: Query, now: datetime | None) -> Answer:
             _packs_for(a, product, q.text, one_pack[0], tuple(one_pack[2]))
         if special is not None:
             return special
+        span = _SPAN.search(q.text)
+        if span and re.search(r"够|能吃到|吃得完|撑", q.text):  # "两瓶够吃一个月吗": the days, and yes or no
+            target = _span_days(span)
+            enough = "够" if worked[0] >= target else "不够"
+            _, said, numbers, source = worked
+            return Answer((f"{said[:-1]}，{enough}用。",), product.sku,  # the viewer's span is not said back
+                          tuple(f"{product.sku}.specs.{k}" for k in product.specs if k == source) or (f"{product.sku}.specs",),
+                          tuple(numbers), about=(product.sku,))
         _, said, numbers, source = worked
         sources = [f"{product.sku}.specs.{k}" for k in product.specs if k == source]
         sources += [f"{product.sku}.faq[{i}]" for i, f in enumerate(product.faq) if f.q == source]
@@ -353,6 +361,12 @@ def dose(a: "Answerer", query: Query, now: datetime | None) -> Answer:
 
 
 _SPAN = re.compile(r"(半年|一年|一个月|两个月|三个月|(\d+)\s*个?月|(\d+)\s*天|(\d+)\s*周)")
+
+
+def _span_days(span: re.Match) -> int:
+    words = {"半年": 180, "一年": 365, "一个月": 30, "两个月": 60, "三个月": 90}
+    return words.get(span.group(1)) or (int(span.group(2)) * 30 if span.group(2) else
+                                        int(span.group(3)) if span.group(3) else int(span.group(4)) * 7)
 
 
 def _per_day_cost(a: "Answerer", product: Product, text: str, days: float, derived: tuple[str, ...] = ()
@@ -372,9 +386,7 @@ def _packs_for(a: "Answerer", product: Product, text: str, days: float, derived:
     span = _SPAN.search(text)
     if not span or not re.search(r"几[瓶盒罐袋包桶]|要买几|买多少|需要几", text) or days < 1:
         return None
-    words = {"半年": 180, "一年": 365, "一个月": 30, "两个月": 60, "三个月": 90}
-    target = words.get(span.group(1)) or (int(span.group(2)) * 30 if span.group(2) else
-                                          int(span.group(3)) if span.group(3) else int(span.group(4)) * 7)
+    target = _span_days(span)
     needed = -int(-target // int(days))
     noun = re.search(r"几([瓶盒罐袋包桶])", text)
     unit = noun.group(1) if noun else "份"

@@ -23,7 +23,8 @@ _AUDIENCES = ((re.compile(r"宝宝|婴儿|新生|刚生|孩子|娃|宝妈|月子
               (re.compile(r"吃的|零食|好吃|特产"), ("food",)),
               (re.compile(r"家里|厨房|家用"), ("home",)))
 # The kind of promotion a viewer asks about, and the rule kinds that are that kind.
-_KINDS = ((re.compile(r"买[一二两三1-3]送|送[一1]|赠"), ("buy_get", "quoted")), (re.compile(r"满减|满\d+减"), ("threshold",)),
+_KINDS = ((re.compile(r"优惠券|领券|有券|券吗|红包"), ("coupon",)),
+          (re.compile(r"买[一二两三1-3]送|送[一1]|赠"), ("buy_get", "quoted")), (re.compile(r"满减|满\d+减"), ("threshold",)),
           (re.compile(r"第二件|半价"), ("nth_item",)), (re.compile(r"折"), ("n_pieces_rate", "nth_item")),
           (re.compile(r"立减|直降|减\d+"), ("n_pieces_off", "threshold", "quoted")))
 # A promotion a viewer states ("满200减100", "买一送一"); if no running rule says it, it is not ours.
@@ -47,7 +48,9 @@ def shop_sale(a: "Answerer", query: Query, now: datetime | None) -> Answer:
     exist), then shop-wide ones, then the product on screen's, then the rest; at most three."""
     offers = [(p, r) for p in a.catalog.products if not p.sold_out for r in a.say.running(p, now) if not r.owner]
     kinds = next((k for pattern, k in _KINDS if pattern.search(query.text)), None)
-    if kinds is not None and "quoted" in kinds:
+    if kinds == ("coupon",):
+        wanted = [(p, r) for p, r in offers if re.search(r"券|红包", r.text)]
+    elif kinds is not None and "quoted" in kinds:
         wanted = [(p, r) for p, r in offers if r.kind in kinds and re.search(r"送|赠", r.text)]
     else:
         wanted = [(p, r) for p, r in offers if kinds and r.kind in kinds]

@@ -343,7 +343,7 @@ def lasts_days(product: Product, packs: int = 1, dose: tuple[float, str] | None 
         return None
     days = amount * packs / per_day
     whole = int(days)
-    pack = f"{packs}份一共{format_amount(amount * packs)}{unit}" if packs > 1 else f"一份{format_amount(amount)}{unit}"
+    pack = f"一共{format_amount(amount * packs)}{unit}" if packs > 1 else f"一份{format_amount(amount)}{unit}"
     # A viewer's own dose is not said back (the guard would not find it in the catalog).
     sentence = f"{pack}，大约能用{whole}天。" if dose else f"{pack}，每天{format_amount(per_day)}{unit}，大约能用{whole}天。"
     written = _as_written(product, amount)
