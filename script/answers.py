@@ -133,7 +133,7 @@ class Answerer:
         bodies = {"".join(a.sentences).replace(self.name_of(p), "", 1).strip("：:，, 的") for p, a in zip(products, answers)}
         if len(bodies) == 1:
             body = next(iter(bodies))
-            count = "一两三四五六七八九十"[len(products) - 1] if len(products) <= 10 else "几"
+            count = "一两三"[len(products) - 1] if len(products) <= 3 else "几"  # a count over three reads as a claim
             return Answer((f"这{count}款都一样，{body}",), None, whole.sources, whole.derived, about=whole.about)
         prices = [re.fullmatch(r"(.*?)(到手价[\d.]+元|已经售罄了)(?:，还有.+)?。", "".join(a.sentences)) for a in answers]
         if all(prices):
@@ -195,7 +195,7 @@ class Answerer:
         if product is None:
             return Answer(tuple(sentences), None, ())
         asked = self.say.faq_asked(product, query.text) or self._faq_hit(product, query.text)
-        if asked is not None:  # "咖啡含糖吗 减肥能喝不": the merchant's own answer to what is asked
+        if asked is not None and not re.search(r"治|疗", "".join(asked.sentences)):  # never a cure word on air  # "咖啡含糖吗 减肥能喝不": the merchant's own answer to what is asked
             return Answer((sentences[0], *asked.sentences), product.sku, asked.sources, about=(product.sku,))
         facts, sources = self.say.highlights(product, limit=1, text=query.text, points=False)
         if facts:

@@ -198,6 +198,8 @@ def quote(items: list[tuple[Product, int]], rules_of: dict[str, list[PromotionRu
         else:
             parts.append(f"{name}{count}件是{format_price(total)}" if qty > 1 else f"{name}是{format_price(total)}")
         derived.append(derivation(total, expr))
+        if qty > 3:
+            derived.append(str(qty))  # the count the viewer asked for: a fact the guard cannot see
         subtotals[product.sku] = total
     bundle = _bundle(items, rules_of)
     if bundle is not None:
