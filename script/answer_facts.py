@@ -158,7 +158,7 @@ class FactSentences:
         asked = _bigrams(text)
         heard = {_heard(g) for g in asked}
         for i, entry in enumerate(product.faq):
-            written = _bigrams(entry.q)
+            written = {g for g in _bigrams(entry.q) if not any(c in "吗呢吧啊么能可以会用是的了不" for c in g)} or _bigrams(entry.q)
             if written and sum(1 for g in written if g in asked or _heard(g) in heard) / len(written) >= 0.75:
                 return Answer((speakable(sentence(entry.a)),), product.sku, (f"{product.sku}.faq[{i}]",),
                               about=(product.sku,))

@@ -231,6 +231,9 @@ class Answerer:
         def write(product: Product, q: Query, when: datetime | None) -> Answer:
             if mentioned_promotion(product, q.text) is not None:
                 return self.say.promotion(product, when, q.text)
+            asked = self.say.faq_asked(product, self.resolver.without_names(q.text, (product.sku,)))
+            if asked is not None:  # "送数据线吗": the merchant's FAQ says
+                return asked
             running = self.say.running(product, when)
             name, sku = self.name_of(product), product.sku
             if not running:

@@ -9,7 +9,8 @@ from typing import TYPE_CHECKING
 
 from .answer_facts import Answer
 from .catalog import Product
-from .lines import format_price
+from .derivation import derivation
+from .lines import format_amount, format_price
 from .understanding import Query
 
 if TYPE_CHECKING:
@@ -24,12 +25,13 @@ _AUDIENCES = ((re.compile(r"宝宝|婴儿|新生|刚生|孩子|娃|宝妈|月子
               (re.compile(r"家里|厨房|家用"), ("home",)))
 # The kind of promotion a viewer asks about, and the rule kinds that are that kind.
 _KINDS = ((re.compile(r"优惠券|领券|有券|券吗|红包"), ("coupon",)),
-          (re.compile(r"买[一二两三1-3]送|送[一1]|赠"), ("buy_get", "quoted")), (re.compile(r"满减|满\d+减"), ("threshold",)),
+          (re.compile(r"买\S{0,4}送|送[一1]|赠|送\S{1,4}(?:吗|吧|呢)"), ("buy_get", "quoted")), (re.compile(r"满减|满\d+减"), ("threshold",)),
           (re.compile(r"第二件|半价"), ("nth_item",)), (re.compile(r"折"), ("n_pieces_rate", "nth_item")),
           (re.compile(r"立减|直降|减\d+"), ("n_pieces_off", "threshold", "quoted")))
 # A promotion a viewer states ("满200减100", "买一送一"); if no running rule says it, it is not ours.
 _CLAIMED = re.compile(r"满\d+减\d+|买[一二两三1-3]送[一二两三1-3]|第[二2]件(?:半价|免费|不要钱|\d折)|\d(?:\.\d)?折|直降\d+|立减\d+|"
                       r"首单|新人|无门槛|红包|返现")
+_STORE_WIDE_TEXT = re.compile(r"全场|全店|跨店")
 _BUDGET = re.compile(r"(\d+)\s*(?:元|块)?\s*(?:以内|以下|之内|内|左右|上下)")
 
 
@@ -45,7 +47,10 @@ def how_to_buy(a: "Answerer", query: Query, now: datetime | None) -> Answer:
 
 def shop_sale(a: "Answerer", query: Query, now: datetime | None) -> Answer:
     """Today's promotions: of the kind the viewer names first (an invented one is said not to
-    exist), then shop-wide ones, then the product on screen's, then the rest; at most three."""
+    exist), then shop-wide ones, then the product on screen's, then the rest; at most two."""
+    drop = biggest_drop(a, query, now)
+    if drop is not None:
+        return drop
     offers = [(p, r) for p in a.catalog.products if not p.sold_out for r in a.say.running(p, now) if not r.owner]
     kinds = next((k for pattern, k in _KINDS if pattern.search(query.text)), None)
     if kinds == ("coupon",):
@@ -60,9 +65,17 @@ def shop_sale(a: "Answerer", query: Query, now: datetime | None) -> Answer:
         return Answer(("今天没有额外的活动，价格以直播间标价为准。",), None, ("shop.promotions",))
     claimed = _CLAIMED.search(query.text)
     invented = claimed is not None and not any(claimed.group(0) in r.text for _, r in offers)
+    gift = re.search(r"送([\u4e00-\u9fff]{1,4}?)(?:吗|吧|是真|呢|的|$)", query.text)
+    if gift and not any(gift.group(1)[:2] in r.text for _, r in offers):
+        invented = True  # "下单送杯子是真的吗": no promotion gives a cup
     ended = claimed is not None and any(claimed.group(0) in p.text for product in a.catalog.products
                                         for p in product.promotions if p.ends_at and now and p.ends_at <= now)
-    lead = "这个活动已经结束了，" if invented and ended else \
+    if re.search(r"全场|全店", query.text) and not any(r.store_wide for _, r in offers):
+        invented = True  # "全场有满减吗": none runs shop-wide now
+        ended = ended or any(_STORE_WIDE_TEXT.search(p.text) for product in a.catalog.products for p in product.promotions
+                             if p.ends_at and now and p.ends_at <= now)
+    lead = "这个活动已经结束了，现在没有全场的活动，" if invented and ended and re.search(r"全场|全店", query.text) else \
+        "这个活动已经结束了，" if invented and ended else \
         "这个活动我们没有哦，" if invented or (kinds is not None and not wanted) else ""
     parts, sources, seen = [], [], set()
     for product, rule in wanted + [o for o in offers if o not in wanted]:
@@ -88,6 +101,18 @@ def shop_sale(a: "Answerer", query: Query, now: datetime | None) -> Answer:
                   about=tuple(dict.fromkeys(s.split(".")[0] for s in sources)))
 
 
+def biggest_drop(a: "Answerer", query: Query, now: datetime | None) -> Answer | None:
+    """"哪个降价最狠": the product whose price is furthest below its list price."""
+    dropped = [p for p in a.catalog.products if p.list_price and not p.sold_out and p.list_price > p.price]
+    if not dropped or not re.search(r"降价最|降得最|便宜最多|省最多|优惠最大|折扣最大|力度最大", query.text):
+        return None
+    top = max(dropped, key=lambda p: p.list_price - p.price)
+    gap = top.list_price - top.price
+    return Answer((f"{a.name_of(top)}日常价{format_price(top.list_price)}，今天{format_price(top.price)}，便宜{format_price(gap)}。",),
+                  top.sku, (f"{top.sku}.list_price", f"{top.sku}.price"),
+                  (derivation(gap, f"{format_amount(top.list_price)}-{format_amount(top.price)}"),), about=(top.sku,))
+
+
 def _for_audience(a: "Answerer", text: str) -> list[Product]:
     """Products for whom the viewer shops ("送老人", "刚生宝宝"): in stock, of the categories that
     audience is served by."""
@@ -111,6 +136,8 @@ def recommend(a: "Answerer", query: Query, now: datetime | None) -> Answer:
     pool = [p for p in (products or a.resolver.closest(query.text, 2) or list(a.catalog.products)) if p]
     if budget:
         pool = [p for p in (products or a.catalog.products) if p and p.price <= float(budget.group(1))]
+    elif re.search(r"便宜|实惠|学生|预算不多|性价比", query.text) and not products:
+        pool = sorted((p for p in a.catalog.products if not p.sold_out), key=lambda p: p.price)  # the cheapest
     pool = [p for p in pool if not p.sold_out][:1]
     if not pool:
         return shop_sale(a, query, now)
