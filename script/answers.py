@@ -22,7 +22,8 @@ from .retrieval import Embedder, FactIndex
 from .spec_reading import asked_class
 from . import computed_answers as computed
 from . import shop_answers as shop
-from .understanding import INTENT_PATTERNS, Query, QueryProposer, Understanding, ViewerContext
+from .question_words import INTENT_PATTERNS
+from .understanding import Query, QueryProposer, Understanding, ViewerContext
 
 __all__ = ["Answer", "Answerer", "ViewerContext", "answer_question"]
 
