@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import random
 import re
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from datetime import datetime, timedelta
 from typing import Callable
 
@@ -18,12 +18,13 @@ from .answers import Answer, Answerer
 from .catalog import Catalog, Product
 from .chat import ChatEvent
 from .line_guard import GuardedLines, products_of
-from .lines import Line, LineKind, Priority, format_price
+from .lines import Line, LineKind, Priority
 from .chat_understanding import ChatReading, classify
 from .persona import PersonaStyle
 from .viewer_memory import ViewerMemory
 from .reactions import choose_reaction
-from .writer import RUNDOWN_KINDS, write_line
+from .director_answers import AnswerDesk
+from .director_rundown import Rundown, Visit
 from .director_messages import (  # noqa: F401  (re-exported: callers import them from here)
     MODES, ShowStarted, ChatReceived, PlaybackFinished, CatalogUpdated, PersonaChanged, OperatorSay,
     PinProduct, PauseRundown, SetMode, ApproveReply, RejectReply, EmergencyStop, ResumeShow,
@@ -32,17 +33,9 @@ from .director_messages import (  # noqa: F401  (re-exported: callers import the
     LinePolisher, pass_all, DirectorConfig)
 
 MAX_QUEUED_ANSWERS = DirectorConfig.max_queued_answers
-_VARIANT_TRIES = 24
 
 
-@dataclass
-class _Visit:
-    sku: str
-    started: float
-    kinds: list[LineKind]
-
-
-class Director:
+class Director(AnswerDesk, Rundown):
     def __init__(self, catalog: Catalog, style: PersonaStyle, config: DirectorConfig | None = None,
                  checker: LineChecker | None = None,
                  reader: Callable[[ChatEvent], ChatReading] = classify,
@@ -69,7 +62,7 @@ class Director:
         self._proposals: dict[str, ProposeReply] = {}
         self._shown_sku: str | None = None
         self._product_index = -1
-        self._visit: _Visit | None = None
+        self._visit: Visit | None = None
         self._said_at: dict[str, float] = {}  # rundown line text -> when it was last said
         self._last_disclosure: float | None = None
         self._last_reaction = float("-inf")
@@ -142,106 +135,6 @@ class Director:
         else:
             actions.append(Reply(event, None))
         return actions
-
-    def _answer(self, event: ChatEvent, reading: ChatReading) -> list[DirectorAction]:
-        found = self._answer_for(event, reading)
-        if found is None:
-            return [Reply(event, None)]
-        answer, key = found
-        same = self._pending_answer(key)
-        if same is not None:  # ten viewers asking the price, however worded, get one answer
-            return [Reply(event, same)]
-        actions: list[DirectorAction] = []
-        if self._mode == "auto":
-            joined = self._join_waiting_answer(answer, key, actions)
-            if joined is not None:
-                return [*actions, Reply(event, joined)]
-        prefix = self._prefix(event) if answer.sources else ""
-        line = Line(self._new_id("answer-"), Priority.ANSWER, answer.spoken(prefix), answer.sku, answer.sources,
-                    kind=LineKind.ANSWER, derived=answer.derived)
-        line = self._checked(line, actions, fallback=self._unknown_answer)
-        self._answer_events[line.line_id] = event
-        self._answer_keys[line.line_id] = {key}
-        if self._mode != "auto":
-            return actions + self._propose(event, line)
-        queued = [q for q in self._queue if q.priority == Priority.ANSWER]
-        if len(queued) >= self._config.max_queued_answers:
-            stale = queued[0]  # the oldest question has waited longest: it is stale
-            self._queue.remove(stale)
-            self._forget(stale.line_id)
-            actions.append(LineDropped(stale.line_id))
-        return [*actions, Reply(event, line), *self._submit(line)]
-
-    def _answer_for(self, event: ChatEvent, reading: ChatReading) -> tuple[Answer, tuple] | None:
-        """The answer to say and what makes two answers the same (for merging duplicates)."""
-        style = self._style
-        if "asks_if_human" in reading.flags:
-            return Answer((f"我是AI数字人主播{style.display_name}，不是真人。",
-                           "有需要人工帮忙的，可以联系店铺客服。"), None, ()), ("human",)
-        context = self._viewers.context(event.user, self._shown_sku, self._now)
-        answer = self._answerer.answer(event.text, self._shown_sku, self.wall_time(self._now), context)
-        self._viewers.remember(event.user, answer.about or ((answer.sku,) if answer.sku else ()), event.text, self._now,
-                               answer.sources)
-        if answer is None:
-            return None
-        if answer.not_sold:
-            return Answer((self._pick(style.not_sold, event),), None, ()), ("not_sold",)
-        if not answer.sentences:
-            return Answer((self._pick(style.unknown_answers, event),), answer.sku, ()), ("unknown", answer.sku)
-        key = ("facts", answer.sku, answer.sources, answer.derived) if answer.sources else ("said", answer.sentences)
-        return answer, key
-
-    def _prefix(self, event: ChatEvent) -> str:
-        return self._pick(self._style.answer_prefixes, event)
-
-    @staticmethod
-    def _pick(options: tuple[str, ...], event: ChatEvent) -> str:
-        # Keyed on the question, not on order, so merged duplicates read the same.
-        return options[sum(map(ord, event.text)) % len(options)]
-
-    def _unknown_answer(self, line: Line) -> Line:
-        text = self._style.unknown_answers[self._line_counter % len(self._style.unknown_answers)]
-        return Line(line.line_id, line.priority, (text,), line.sku, (), kind=line.kind)
-
-    def _pending_answer(self, key: tuple) -> Line | None:
-        candidates = [self._on_air] if self._on_air is not None else []
-        candidates += [q for q in self._queue if q.priority == Priority.ANSWER]
-        candidates += [p.line for p in self._proposals.values()]
-        return next((c for c in candidates if c.priority == Priority.ANSWER
-                     and key in self._answer_keys.get(c.line_id, ())), None)
-
-    def _join_waiting_answer(self, answer: Answer, key: tuple, actions: list[DirectorAction]) -> Line | None:
-        """Fold a new answer about a product into an answer about it that is still waiting, so a
-        burst of questions about the product on screen is answered in one line, not a queue."""
-        if answer.sku is None or not answer.sources:
-            return None
-        for index, waiting in enumerate(self._queue):
-            if waiting.priority != Priority.ANSWER or waiting.sku != answer.sku or len(waiting.sentences) >= 4:
-                continue
-            if waiting.line_id not in self._answer_events or not waiting.sources:
-                continue
-            joined = Line(waiting.line_id, Priority.ANSWER, waiting.sentences + answer.sentences, waiting.sku,
-                          tuple(dict.fromkeys(waiting.sources + answer.sources)), kind=LineKind.ANSWER,
-                          derived=tuple(dict.fromkeys(waiting.derived + answer.derived)))
-            verdict = self._check(joined, self._products_for(joined), self.wall_time(self._now))
-            if verdict.blocked_by:
-                return None
-            self._queue[index] = verdict.line
-            self._lines[waiting.line_id] = verdict.line
-            self._answer_keys.setdefault(waiting.line_id, set()).add(key)
-            return verdict.line
-        return None
-
-    def _propose(self, event: ChatEvent, line: Line) -> list[DirectorAction]:
-        actions: list[DirectorAction] = []
-        if len(self._proposals) >= self._config.max_proposals:
-            oldest = next(iter(self._proposals))
-            del self._proposals[oldest]
-            self._answer_events.pop(oldest, None)
-            actions.append(LineDropped(oldest))
-        proposal = ProposeReply(event, line)
-        self._proposals[line.line_id] = proposal
-        return actions + [proposal]
 
     def _react(self, event: ChatEvent, kind: str) -> list[DirectorAction]:
         if self._mode != "auto" or self._stopped or self._now - self._last_reaction < self._config.reaction_gap_s:
@@ -422,17 +315,6 @@ class Director:
         self._enqueue(line)
         return []
 
-    def _long_answer_yields(self, line: Line) -> bool:
-        """A new viewer's answer does not wait more than `max_answer_wait_s` behind another answer: one
-        with longer left (by its length at the persona's pace) is cut and its rest said after."""
-        on_air = self._on_air
-        if line.priority != Priority.ANSWER or on_air.priority != Priority.ANSWER:
-            return False
-        rate = self._config.speech_chars_per_s * self._style.pace
-        aired = self._now - self._on_air_at
-        # One that has only just started is let on air (a burst must not cut every answer in turn).
-        return aired >= self._config.min_answer_airtime_s and len(on_air.text) / rate - aired > self._config.max_answer_wait_s
-
     def _enqueue(self, line: Line, front: bool = False) -> None:
         if front:
             index = next((i for i, q in enumerate(self._queue) if q.priority <= line.priority), len(self._queue))
@@ -487,101 +369,6 @@ class Director:
             return self._start(line)
         line = self._next_rundown_line(actions)
         return actions + self._start(line)
-
-    # --- the rundown ------------------------------------------------------------------------
-    def _next_rundown_line(self, actions: list[DirectorAction]) -> Line:
-        for _ in range(len(self._catalog.products) + 1):
-            visit = self._current_visit()
-            if visit is None:
-                break
-            product = self._catalog.product(visit.sku)
-            misses = 0
-            while product is not None and misses < len(RUNDOWN_KINDS):
-                if not visit.kinds:  # airtime left: go round the product again, without re-introducing it
-                    visit.kinds = list(RUNDOWN_KINDS[1:])
-                kind = visit.kinds.pop(0)
-                line = self._fresh_line(product, kind)
-                if line is None:
-                    misses += 1
-                    continue
-                self._said_at[line.text] = self._now
-                polished = self._polished(line)
-                if polished is not None:
-                    return polished
-                return self._checked(line, actions, fallback=self._safe_line)
-            self._visit = None  # this visit has nothing new left to say: next product
-            if self._pinned:
-                break
-        return self._filler()
-
-    def _polished(self, line: Line) -> Line | None:
-        """The rewritten line when a polisher is set and its rewrite passes the guard; else None."""
-        if self._polish is None:
-            return None
-        try:
-            rewritten = self._polish(line)
-        except Exception:  # a failing rewriter costs the rewrite, never the line
-            return None
-        if rewritten.text == line.text:
-            return None
-        verdict = self._check(rewritten, self._products_for(rewritten), self.wall_time(self._now))
-        return None if verdict.blocked_by else verdict.line
-
-    def _current_visit(self) -> _Visit | None:
-        visit = self._visit
-        if visit is not None:
-            share = self._config.product_seconds * self._config.product_weights.get(visit.sku, 1.0)
-            if self._now - visit.started < share or self._pinned == visit.sku:
-                return visit
-        product = self._next_product()
-        if product is None:
-            self._visit = None
-            return None
-        self._visit = _Visit(product.sku, self._now, list(RUNDOWN_KINDS))
-        return self._visit
-
-    def _next_product(self) -> Product | None:
-        products = self._catalog.products
-        if self._pinned:
-            pinned = self._catalog.product(self._pinned)
-            return pinned if pinned is not None and not pinned.sold_out else None
-        for step in range(1, len(products) + 1):
-            candidate = products[(self._product_index + step) % len(products)]
-            if not candidate.sold_out and self._config.product_weights.get(candidate.sku, 1.0) > 0:
-                self._product_index = (self._product_index + step) % len(products)
-                return candidate
-        return None
-
-    def _fresh_line(self, product: Product, kind: LineKind) -> Line | None:
-        """A line of `kind` not said in the repeat window, or None when every variant was."""
-        window = self._config.repeat_window_s
-        for _ in range(_VARIANT_TRIES):
-            line = write_line(product, kind, self._style, self._rng.randrange(1 << 30), "pending",
-                              self.wall_time(self._now))
-            if line is None:
-                return None
-            said = self._said_at.get(line.text)
-            if said is None or self._now - said >= window:
-                return Line(self._new_id("rundown-"), line.priority, line.sentences, line.sku, line.sources,
-                            kind=line.kind, derived=line.derived)
-        return None
-
-    def _safe_line(self, line: Line) -> Line:
-        product = self._catalog.product(line.sku or "")
-        if product is None:
-            return self._filler_line(line.line_id)
-        return Line(line.line_id, Priority.RUNDOWN, (f"{product.title}，直播间价格{format_price(product.price)}。",
-                                                     self._style.calls_to_action[0]),
-                    product.sku, (f"{product.sku}.title", f"{product.sku}.price"), kind=LineKind.SAFE)
-
-    def _filler(self) -> Line:
-        return self._filler_line(self._new_id("filler-"))
-
-    def _filler_line(self, line_id: str) -> Line:
-        self._filler_turn += 1
-        text = self._style.fillers[self._filler_turn % len(self._style.fillers)]
-        return Line(line_id, Priority.RUNDOWN, (text,), kind=LineKind.FILLER)
-
 
 _HANDLERS: dict[type, Callable[[Director, object], list[DirectorAction]]] = {
     ShowStarted: Director._on_started,
