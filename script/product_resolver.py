@@ -352,7 +352,11 @@ class ProductResolver:
         folded = fold_question(text)
         grams = {folded[i:i + 2] for run in cjk_runs(folded) for i in range(len(run) - 1)}
         naming = {g for g in grams if any(g in t for t in self._titles.values())}
-        return bool(naming) and all(g in self._profiles.get(sku, "") for g in naming)
+        # A model word ("SPF30", "pro") some title carries must be the previous product's own too.
+        models = {w for w in re.findall(r"[a-z][a-z\d+]*\d[a-z\d+]*|[a-z]{2,}", folded)
+                  if any(w in t for t in self._titles.values())}
+        profile = self._profiles.get(sku, "")
+        return bool(naming) and all(g in profile for g in naming) and all(w in profile for w in models)
 
     def described(self, text: str) -> str | None:
         """The product a description fits ("不用油炸鸡翅的锅"): its selling points, scenes, specs and

@@ -172,7 +172,8 @@ def body_measures(text: str) -> tuple[float | None, float | None]:
             tens = "零一二三四五六七八九".index(m.group(2))
             ones = "零一二三四五六七八九".index(m.group(3)) if m.group(3) else 0
             height = 100 + tens * 10 + ones
-    for number, unit in re.findall(r"(\d+(?:\.\d+)?)\s*(cm|厘米|公分|kg|公斤|斤|jin|g|码|号|元|块|段|ml|w|米|%)?", folded):
+    # A number glued to Latin letters is a model or a rating ("SPF30", "x30"), not a body.
+    for number, unit in re.findall(r"(?<![a-z\d.])(\d+(?:\.\d+)?)\s*(cm|厘米|公分|kg|公斤|斤|jin|g|码|号|元|块|段|ml|w|米|%)?", folded):
         if unit in ("g", "码", "号", "元", "块", "段", "ml", "w", "米", "%"):
             continue  # "73码", "99元": sizes and prices, not a body
         value = float(number)
