@@ -13,6 +13,7 @@ from .catalog import Catalog, Product
 from .facts import POLICY_SYNONYMS, Fact
 from .derivation import derivation
 from .lines import format_amount, format_price
+from .product_words import cjk_runs, fold_question
 from .promotions import ended_rules, quote, rule_source, rules_for
 from .spec_reading import choose_specs
 from .text_variants import syllable
@@ -171,6 +172,19 @@ class FactSentences:
             return None
         return Answer((speakable(f"{self.name_of(product)}的{keys[0]}是{product.specs[keys[0]]}。"),), product.sku,
                       (f"{product.sku}.specs.{keys[0]}",), about=(product.sku,))
+
+    def title_feature(self, product: Product, text: str) -> Answer | None:
+        """The spec that states a feature the title also names ("手套能触屏不": 触屏 is in the
+        title, and 功能 says 可触屏), or None."""
+        folded = fold_question(text)
+        grams = {folded[i:i + 2] for run in cjk_runs(folded) for i in range(len(run) - 1)}
+        title = fold_question(product.title)
+        grams = {g for g in grams if g in title}
+        for key, value in product.specs.items():
+            if any(g in fold_question(str(value)) for g in grams):
+                return Answer((speakable(f"{self.name_of(product)}的{key}是{value}。"),), product.sku,
+                              (f"{product.sku}.specs.{key}",), about=(product.sku,))
+        return None
 
     def same_fact(self, product: Product, cited: tuple[str, ...]) -> Answer | None:
         """The fact another product's answer cited, of this product ("H352.specs.加热" -> its 加热)."""

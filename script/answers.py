@@ -183,7 +183,8 @@ class Answerer:
                     or self.index.search(self.resolver.without_names(text, self.catalog_skus), product.sku))
             if hits:
                 return self.say.from_fact(hits[0].fact, product, now, text)
-        return Answer((), product.sku, (), about=(product.sku,))
+        # "手套能触屏不": the feature asked is also a title word, so only the whole text finds it.
+        return self.say.title_feature(product, query.text) or Answer((), product.sku, (), about=(product.sku,))
 
     def _not_sold(self, query: Query, now: datetime | None) -> Answer:
         return Answer((), None, (), not_sold=True)

@@ -87,12 +87,15 @@ class ChatLexicon:
     )
     questions: tuple[str, ...] = (
         "吗", "呢", "多少", "怎么", "什么", "啥", "几", "哪", "如何", "咋", "能不能", "可不可以", "有没有", "是不是",
-        "请问", "(.)[不没]\\1", "[不没否]$", "没有$", "多[久重大长宽高厚远沉]", "还是", "是否",
+        "请问", "(?<!不)(.)[不没]\\1", "[不没否]$", "没有$", "多[久重大长宽高厚远沉]", "还是", "是否",
         "jg(?:$|[^a-z])", "howmuch", "price", "推荐", "多钱", "几块", "啥价", "带啥", "带什么",
         "对吧", "是吧", "有吧", "的吧$", "价格", "价钱", "几点", "哪双", "哪款", "有[^，,。 ]{1,8}[不没](?=\\s|，|,|$)",
         "能(?:治|降|缓解|改善|预防)", "咋", "啥", "么$", "保证", "好得快", "刚说", "听到了", "吧$", "没事吧",
         "[0-9]+(?:元|块)?(?:是吧|对吧|吧)", "记得是", "说好的", "不是说", "刚才说", "满[0-9]+减[0-9]+", "买[一二两三1-3]送[一二两三1-3]", "号链接", "穿[^了过]{0,2}码",
         "[0-9]{3}(?:cm)?.{0,4}[0-9]{2,3}(?:斤|kg|公斤)", "(?:上次|之前|昨天|以前|前几天|双十一|双11|别家|外面|官网|说好的).{0,10}[0-9]+",
+        # A price the viewer heard elsewhere is a claim to answer ("朋友说...才卖29.9", "上回69买的").
+        "(?:才|只要|只卖|就卖)[0-9]+", "(?:上周|上回|上个月|群里|朋友|隔壁|屏幕|写的|写着|别人).{0,12}[0-9]+",
+        "真的假的", "真的吗", "duoshao", "duoshaoqian",
     )
     greetings: tuple[str, ...] = (
         "主播好", "大家好", "你好", "您好", "晚上好", "早上好", "早安", "中午好", "下午好", "哈喽", "hello",
@@ -171,7 +174,10 @@ class ChatUnderstanding:
                 flags.add(flag)
         if self._re["abuse"].search(folded) or self._abusive_sound(tight):
             flags.add("abusive")
-        question = "?" in view.text or self._re["questions"].search(folded)
+        # Clauses are read apart too: "还有不 我190" ends its question before the space.
+        clauses = (compact(normalize(c)).text for c in re.split(r"[\s,，。!！~～;；]+", text) if c)
+        question = "?" in view.text or self._re["questions"].search(folded) or \
+            any(self._re["questions"].search(c) for c in clauses)
         if flags & {"contact_info", "link", "ad", "repeated", "injection"}:
             kind = "spam"
         elif "abusive" in flags:

@@ -211,7 +211,8 @@ class ProductResolver:
         # The viewer's own last question (remembered for a minute) says more than the card on screen.
         for sku, how in ((previous, "previous"), (on_screen, "on_screen")):
             if sku and self.catalog.product(sku) is not None:
-                return ProductGuess((sku,), how)
+                chosen = self.by_adjective(text, self.families[sku]) if sku in self.families else None
+                return ProductGuess((chosen,), "adjective") if chosen else ProductGuess((sku,), how)  # "那小的呢"
         return ProductGuess((), "none")
 
     def separately_named(self, text: str) -> list[str]:
@@ -283,6 +284,9 @@ class ProductResolver:
         if not m:
             return None
         adjective = m.group(1)
+        opposite = dict(zip("大小长短高矮宽窄厚薄重轻", "小大短长矮高窄宽薄厚轻重"))[adjective]
+        if re.search(rf"{opposite}{tail}", folded):
+            return None  # "大瓶小瓶差多少": both
         holding = [s for s in candidates if any(adjective in w for w in self._distinct.get(s, ()))]
         if len(holding) == 1:
             return holding[0]

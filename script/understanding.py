@@ -112,7 +112,9 @@ class Understanding:
                 self.resolver.fits(previous, text):
             guess, named = ProductGuess((previous,), "previous"), []
         if not named and follow_up and len(context.previous_skus) > 1:
-            guess = ProductGuess(context.previous_skus, "previous", ambiguous=True)
+            chosen = self.resolver.by_adjective(text, context.previous_skus)  # "那小的呢" after both sizes
+            guess = ProductGuess((chosen,), "adjective") if chosen else \
+                ProductGuess(context.previous_skus, "previous", ambiguous=True)
         flags = set()
         for flag, pattern in (("medical", MEDICAL), ("superlative", SUPERLATIVE), ("haggle", HAGGLE)):
             if pattern.search(folded):

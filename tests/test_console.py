@@ -118,4 +118,6 @@ def test_a_price_edit_then_a_stock_edit_on_another_product_keeps_both_behind_a_c
         status, metrics = running.request("GET", "/metrics")
     assert status == 200
     shed = next(line for line in metrics.splitlines() if line.startswith('livehost_chat_shed_total{kind="comment"}'))
-    assert float(shed.split()[1]) == flood - CHAT_QUEUE_EVENTS
+    # The show keeps reading a few events a frame while the flood is put, so a loaded machine
+    # sheds somewhat fewer than flood - capacity; never more, and most of the flood all the same.
+    assert flood // 2 < float(shed.split()[1]) <= flood - CHAT_QUEUE_EVENTS
