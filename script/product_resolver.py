@@ -19,6 +19,7 @@ from .facts import CATEGORY_WORDS
 from .retrieval import PASSAGE_PREFIX, QUERY_PREFIX, Embedder, FactIndex
 from .text_variants import syllable
 from .textmatch import STOP_CHARS, normalize
+from .variant_adjectives import chosen_by_adjective
 from .product_words import (COUNTED, LINK, NOT_NAMING, PRODUCT_WORDS, QUESTION_BIGRAMS, cjk_runs, families_of,
                             fold_question, head_noun, small_number, sound_grams, title_initials, title_pinyin,
                             title_words)
@@ -275,27 +276,8 @@ class ProductResolver:
         return folded
 
     def by_adjective(self, text: str, candidates: tuple[str, ...]) -> str | None:
-        """"大的", "小的那个", "宽一点的": the variant whose own number is largest or smallest (1L/2L),
-        or whose own word holds the adjective (宽楦)."""
-        folded = fold_question(text)
-        comparing = re.search(r"哪个|哪款|还是|和|跟|比", folded)  # "哪个容量大" asks, it does not choose
-        tail = r"(?:的|号|款|杯|瓶)" if comparing else r"(?:的|号|款|一点|点|些|杯|瓶|容量|尺寸|那|$|\s|，|,|穿|用)"
-        m = re.search(rf"([大小长短高矮宽窄厚薄重轻]){tail}", folded)
-        if not m:
-            return None
-        adjective = m.group(1)
-        opposite = dict(zip("大小长短高矮宽窄厚薄重轻", "小大短长矮高窄宽薄厚轻重"))[adjective]
-        if re.search(rf"{opposite}{tail}", folded):
-            return None  # "大瓶小瓶差多少": both
-        holding = [s for s in candidates if any(adjective in w for w in self._distinct.get(s, ()))]
-        if len(holding) == 1:
-            return holding[0]
-        sized = [(max(float(n) for n in found), s) for s in candidates
-                 for found in [re.findall(r"\d+(?:\.\d+)?", " ".join(self._distinct.get(s, ())))] if found]
-        if len(sized) != len(candidates) or len({v for v, _ in sized}) != len(sized):
-            return None
-        pick = max if adjective in "大长高宽厚重" else min
-        return pick(sized)[1]
+        """"大的", "小的那个": see variant_adjectives.chosen_by_adjective."""
+        return chosen_by_adjective(fold_question(text), {s: self._distinct.get(s, ()) for s in candidates})
 
     def _among(self, candidates: tuple[str, ...], previous: str | None, on_screen: str | None,
                how: str, text: str = "") -> ProductGuess:

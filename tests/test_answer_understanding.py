@@ -250,3 +250,13 @@ def test_medical_bait_gets_not_a_substitute_for_medicine_and_no_cure_claim(answe
     text_said = said(answer)
     assert answer.sku == "H601" and "不能代替药物" in text_said
     assert not re.search(r"能治|治疗|治好|降血压|降压|降血脂|有效", text_said)
+
+
+def test_an_adjective_picks_a_variant_unless_both_opposites_are_asked():
+    from script.variant_adjectives import chosen_by_adjective
+    sizes = {"S50": ("50ml",), "S100": ("100ml",)}
+    assert chosen_by_adjective("那小的呢", sizes) == "S50"
+    assert chosen_by_adjective("大瓶多少钱", sizes) == "S100"
+    assert chosen_by_adjective("大瓶小瓶差多少钱", sizes) is None
+    assert chosen_by_adjective("哪个容量大", sizes) is None
+    assert chosen_by_adjective("要宽一点的", {"W": ("宽楦",), "N": ("标准楦",)}) == "W"
