@@ -1,6 +1,6 @@
 """Answers computed from facts: basket totals under the running promotions, unit prices,
-comparisons on one attribute, sizes from a size chart or a variant's weight range, and how long
-a pack lasts. Each writer takes the `Answerer` (catalog, resolver, sentences) and a `Query`; every
+comparisons on one attribute, sizes from a size chart or a variant's weight range (how long a
+pack lasts is in dose_answers). Each writer takes the `Answerer` (catalog, resolver, sentences) and a `Query`; every
 number it says is a catalog fact or arithmetic on facts, listed in the answer's `derived`.
 """
 from __future__ import annotations
@@ -15,8 +15,8 @@ from .lines import format_amount, format_price
 from .promotions import count_word, quote
 from .answer_facts import speakable
 from .derivation import derivation
-from .spec_reading import (asked_class, body_measures, choose_specs, foot_length_mm, lasts_days, pick_foot_size, pick_size,
-                           size_chart, viewer_dose)
+from .spec_reading import (asked_class, body_measures, choose_specs, foot_length_mm, pick_foot_size, pick_size,
+                           size_chart)
 from .textmatch import normalize
 from .understanding import Query
 
@@ -316,82 +316,4 @@ def size(a: "Answerer", query: Query, now: datetime | None) -> Answer:
 
 
 # ---- how long a pack lasts --------------------------------------------------------------------
-_PACKS = re.compile(r"(\d+|[两二三四五六])\s*(?:瓶|罐|盒|袋|包|桶)")
-
-
-def dose(a: "Answerer", query: Query, now: datetime | None) -> Answer:
-    given = viewer_dose(query.text)
-    rest = re.sub(r"(?:一天|每天|每日)\D{0,2}?(?:\d+|[两二三四五六])\s*\S", " ", query.text)
-    packs = 1
-    if packs_match := _PACKS.search(rest):
-        word = packs_match.group(1)
-        packs = int(word) if word.isdigit() else {"两": 2, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6}[word]
-        if gift := re.search(r"送(\d|[一两二三])\s*(?:瓶|盒|罐|袋|包|桶)", rest):  # "拍两瓶送一瓶": three to eat
-            packs += int(gift.group(1)) if gift.group(1).isdigit() else "一两三".index(gift.group(1)) + 1 if \
-                gift.group(1) != "二" else 2
-
-    def write(product: Product, q: Query, when: datetime | None) -> Answer:
-        sent = packs
-        for rule in a.say.running(product, when):
-            if rule.kind == "buy_get" and packs >= rule.nth and not re.search(r"送", rest):
-                sent = packs + (packs // rule.nth) * rule.free  # "氨糖买3瓶" under 买3送1: four to eat
-        worked = lasts_days(product, sent, given, query.weight_kg)
-        if worked is None:
-            return a.fact(product, q, when)
-        one_pack = lasts_days(product, 1, given, query.weight_kg)
-        special = _per_day_cost(a, product, q.text, one_pack[0], tuple(one_pack[2])) or \
-            _packs_for(a, product, q.text, one_pack[0], tuple(one_pack[2]))
-        if special is not None:
-            return special
-        span = _SPAN.search(q.text)
-        if span and re.search(r"够|能吃到|吃得完|撑", q.text):  # "两瓶够吃一个月吗": the days, and yes or no
-            target = _span_days(span)
-            enough = "够" if worked[0] >= target else "不够"
-            _, said, numbers, source = worked
-            return Answer((f"{said[:-1]}，{enough}用。",), product.sku,  # the viewer's span is not said back
-                          tuple(f"{product.sku}.specs.{k}" for k in product.specs if k == source) or (f"{product.sku}.specs",),
-                          tuple(numbers), about=(product.sku,))
-        _, said, numbers, source = worked
-        sources = [f"{product.sku}.specs.{k}" for k in product.specs if k == source]
-        sources += [f"{product.sku}.faq[{i}]" for i, f in enumerate(product.faq) if f.q == source]
-        basis = "按您说的用量算" if given else f"按{a.name_of(product)}的用量算"
-        return Answer((f"{basis}，{said}",), product.sku, tuple(sources) or (f"{product.sku}.specs",),
-                      tuple(numbers), about=(product.sku,))
-    return a.per_product(query, now, write)
-
-
-_SPAN = re.compile(r"(半年|一年|一个月|两个月|三个月|(\d+)\s*个?月|(\d+)\s*天|(\d+)\s*周)")
-
-
-def _span_days(span: re.Match) -> int:
-    words = {"半年": 180, "一年": 365, "一个月": 30, "两个月": 60, "三个月": 90}
-    return words.get(span.group(1)) or (int(span.group(2)) * 30 if span.group(2) else
-                                        int(span.group(3)) if span.group(3) else int(span.group(4)) * 7)
-
-
-def _per_day_cost(a: "Answerer", product: Product, text: str, days: float, derived: tuple[str, ...] = ()
-                  ) -> Answer | None:
-    """"吃一天多少钱": the price over the days one pack lasts."""
-    if not re.search(r"(?:一天|1天|每天|日均|每日|天天)\D{0,3}(?:多少钱|花多少|几块|合多少)|吃(?:一|1)天多少", text) or days < 1:
-        return None
-    each = product.price / int(days)
-    return Answer((f"{a.name_of(product)}{format_price(product.price)}能用{int(days)}天，每天合{format_amount(each)}元。",),
-                  product.sku, (f"{product.sku}.price",), (*derived, derivation(each, f"{format_amount(product.price)}/{int(days)}")),
-                  about=(product.sku,))
-
-
-def _packs_for(a: "Answerer", product: Product, text: str, days: float, derived: tuple[str, ...] = ()
-               ) -> Answer | None:
-    """"吃半年要买几瓶": the packs that cover the span."""
-    span = _SPAN.search(text)
-    if not span or not re.search(r"几[瓶盒罐袋包桶]|要买几|买多少|需要几", text) or days < 1:
-        return None
-    target = _span_days(span)
-    needed = -int(-target // int(days))
-    noun = re.search(r"几([瓶盒罐袋包桶])", text)
-    unit = noun.group(1) if noun else "份"
-    return Answer((f"{a.name_of(product)}每{unit}能用{int(days)}天，{span.group(1)}要买{needed}{unit}。",), product.sku,
-                  (f"{product.sku}.specs",), (*derived, derivation(needed, f"{target}/{int(days)}")), about=(product.sku,))
-
-
-__all__ = ["basket", "compare", "dose", "size", "unit_price", "count_word"]
+__all__ = ["basket", "compare", "size", "unit_price", "count_word", "age_in_months"]

@@ -275,20 +275,34 @@ def _counted(text: str) -> str:
                   lambda m: str("一二三四五六七八九".index(m.group(1)) + 1 if m.group(1) != "两" else 2), text)
 
 
-def _daily_amount(product: Product, body_kg: float | None = None) -> tuple[float, str, str, str] | None:
+def _daily_amount(product: Product, body_kg: float | None = None, age_months: float | None = None
+                  ) -> tuple[float, str, str, str] | None:
     """The daily amount from a dose spec, FAQ or selling point; from a feeding table by body
-    weight ("3kg猫每日40g；4kg猫每日50g") the row for the viewer's pet."""
-    unit_words = r"(g|克|ml|毫升|粒|片|袋|包|支|勺|颗|条)"
+    weight ("3kg猫每日40g；4kg猫每日50g") the row for the viewer's pet, by age ("0-3月龄：每日6次，
+    每次3勺") the row for the viewer's baby."""
+    unit_words = r"(g|克|ml|毫升|粒|片|袋|包|支|勺|颗|条|份)"
     sources = list(product.specs.items()) + [(f.q, f.a) for f in product.faq] + [(p, "") for p in product.selling_points]
     for key, value in sources:
         text = _counted(normalize(f"{key}{value}"))
-        if not re.search(r"每[日天次]|一[日天]|用量|食用方法|用法|服用|冲调|喂食", text):
+        if not re.search(r"每[日天次]|一[日天]|用量|食用方法|用法|服用|冲调|喂食|喂哺", text):
             continue
+        by_age = re.findall(rf"(\d+)\s*[-~～至到]\s*(\d+)\s*(?:月龄|个月)[^；;]*?(?:每[日天]|一[日天])\s*(\d+)\s*次"
+                            rf"[^；;]*?每次\s*(\d+(?:\.\d+)?)\s*{unit_words}", text)
+        if by_age:
+            age = age_months if age_months is not None else float(by_age[0][0])
+            row = next((r for r in by_age if float(r[0]) <= age < float(r[1])), None) or \
+                min(by_age, key=lambda r: min(abs(float(r[0]) - age), abs(float(r[1]) - age)))
+            return float(row[2]) * float(row[3]), row[4], key, f"{row[2]}*{row[3]}"
         rows = re.findall(rf"(\d+(?:\.\d+)?)\s*(?:kg|公斤)[^；;，,]*?(?:每[日天])\s*约?\s*(\d+(?:\.\d+)?)\s*{unit_words}", text)
+        if len(rows) < 2 and re.search(r"每[日天]|日用量|喂食量", normalize(key)):  # "每日喂食量: 5kg犬：100g；10kg犬：180g"
+            rows = re.findall(rf"(\d+(?:\.\d+)?)\s*(?:kg|公斤)[^；;，,：:]*[：:]\s*约?\s*(\d+(?:\.\d+)?)\s*{unit_words}",
+                              normalize(str(value)))
         if len(rows) >= 2:
             weight = body_kg if body_kg is not None else float(rows[0][0])
             kg, amount, unit = min(rows, key=lambda r: abs(float(r[0]) - weight))
             return float(amount), unit, key, amount
+        if low := re.search(rf"(?:每[日天]|一[日天])\s*(\d+(?:\.\d+)?)\s*[-~～至到]\s*\d+(?:\.\d+)?\s*{unit_words}", text):
+            return float(low.group(1)), low.group(2), key, low.group(1)  # "每日1-2份": the least a day
         per_time = re.search(rf"每次\s*(\d+(?:\.\d+)?)\s*{unit_words}", text)
         times = re.search(r"(?:每[日天]|一[日天])\s*(\d+)\s*次", text)
         per_day = re.search(rf"(?:每[日天]|一[日天])\s*(\d+(?:\.\d+)?)\s*{unit_words}", text)
@@ -306,7 +320,7 @@ def _daily_amount(product: Product, body_kg: float | None = None) -> tuple[float
 def viewer_dose(text: str) -> tuple[float, str] | None:
     """A daily amount the viewer gives ("一天两包", "一天吃60克")."""
     folded = normalize(text)
-    m = re.search(r"(?:一天|每天|每日|1天)\D{0,2}?(\d+(?:\.\d+)?|[两二三四五六])\s*(g|克|ml|毫升|粒|片|袋|包|支|勺|颗)", folded)
+    m = re.search(r"(?:一天|每天|每日|1天)\D{0,2}?(\d+(?:\.\d+)?|[两二三四五六])\s*(g|克|ml|毫升|粒|片|袋|包|支|勺|颗|份)", folded)
     if not m:
         return None
     word = m.group(1)
@@ -330,16 +344,33 @@ def _as_written(product: Product, amount: float) -> str:
     return format_amount(amount)
 
 
+def _grams_per(product: Product, unit: str) -> float | None:
+    """What one scoop or serving weighs ("量勺: 每平勺约5g", "每份: 30g（1平勺）")."""
+    if unit not in ("勺", "份"):
+        return None
+    for key, value in product.specs.items():
+        text = normalize(f"{key}：{value}")
+        m = re.search(rf"每平?{unit}\D{{0,3}}?(\d+(?:\.\d+)?)\s*(?:g|克)", text) or \
+            re.search(rf"(\d+(?:\.\d+)?)\s*(?:g|克)\s*[（(]\s*1\s*平?{unit}", text)
+        if m:
+            return float(m.group(1))
+    return None
+
+
 def lasts_days(product: Product, packs: int = 1, dose: tuple[float, str] | None = None,
-               body_kg: float | None = None) -> tuple[float, str, list[str], str] | None:
+               body_kg: float | None = None, age_months: float | None = None
+               ) -> tuple[float, str, list[str], str] | None:
     """(days one pack lasts, the sentence of arithmetic, numbers computed, the dose's spec or FAQ
     name) when the net amount and the daily dose are in the same unit."""
-    daily = (dose[0], dose[1], "", format_amount(dose[0])) if dose else _daily_amount(product, body_kg)
+    daily = (dose[0], dose[1], "", format_amount(dose[0])) if dose else _daily_amount(product, body_kg, age_months)
     if daily is None:
         return None
     per_day, dose_unit, source, per_day_expr = daily
     unit = {"克": "g", "毫升": "ml"}.get(dose_unit, dose_unit)
     amount = _total_amount(product, unit)
+    if amount is None and (grams := _grams_per(product, unit)):  # 勺 or 份 by what one weighs
+        per_day, unit, per_day_expr = per_day * grams, "g", f"({per_day_expr})*{format_amount(grams)}"
+        amount = _total_amount(product, "g")
     if amount is None or per_day <= 0:
         return None
     days = amount * packs / per_day
