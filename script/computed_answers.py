@@ -108,38 +108,66 @@ def compare(a: "Answerer", query: Query, now: datetime | None) -> Answer:
     if _VALUE.search(rest) and asked_class(rest) is None:
         answers = [unit_price(a, Query(query.text, "unit_price", _one(a, p)), now) for p in products]
         return _with_verdict(a, answers, None)
-    by_kind = _side_by_side(a, products, rest)
+    by_kind = _side_by_side(a, products, rest, query.text)
     if by_kind is not None:
-        return _with_verdict(a, [by_kind], _which_more(a, products, rest))
+        return _with_verdict(a, [by_kind], _which_more(a, products, rest) or _quicker(a, products, by_kind, rest))
     single = Query(query.text, a.plain_intent(rest), query.guess, named=query.named)
     answers = [a.single(p, single, now) for p in products]
     if not all(x.sentences and x.sources for x in answers):
         answers = [_overview(a, p, rest) for p in products]  # "有啥区别", "哪个暖和": the facts side by side
-    return _with_verdict(a, answers, _which_more(a, products, rest) or _all_the_same(answers))
+    return _with_verdict(a, answers, _which_more(a, products, rest) or _all_the_same(answers) or _both(answers, query.text))
 
 
-def _side_by_side(a: "Answerer", products: list[Product], text: str) -> Answer | None:
+def _both(answers: list[Answer], text: str) -> str | None:
+    """"骑行服跟手套都防风吗": yes when every product's answer states the feature."""
+    m = re.search(r"都(?:能|是|有|可以|带|支持)?([\u4e00-\u9fff]{2})", text)
+    if m and all(m.group(1) in "".join(x.sentences) for x in answers):
+        return f"{'两' if len(answers) == 2 else '几'}款都{m.group(1)}。"
+    return None
+
+
+def _side_by_side(a: "Answerer", products: list[Product], text: str, whole: str = "") -> Answer | None:
     """One spec per product in one sentence: the asked kind's largest figure ("哪个功率大"), or for
     "有啥区别" the first spec whose values differ between them."""
     keys: list[str] = []
+    shared = [k for k in products[0].specs if all(k in p.specs for p in products)]
+    # "耳机跟车灯充电哪个快": a spec every product has, named by the question (充电时间)
+    named = [k for k in shared if any(k[i:i + 2] in (whole or text) for i in range(len(k) - 1))]
     if asked_class(text) is not None:
         for product in products:
             choice = choose_specs(product, text)
             if choice is None or not choice.keys:
-                return None
+                keys = named * len(products) if len(named) == 1 else []
+                break
             keys.append(max(choice.keys, key=lambda k: _largest(product.specs[k])))
+        if not keys:
+            return None
     elif re.search(r"区别|不同|差别|有啥不一样|什么不一样", text):
         shared = [k for k in products[0].specs if all(k in p.specs for p in products)]
         differing = next((k for k in shared if len({p.specs[k] for p in products}) > 1), None)
         if differing is None:
             return None
         keys = [differing] * len(products)
+    elif len(named) == 1:
+        keys = named * len(products)
     else:
         return None
     parts = [speakable(f"{a.name_of(p)}的{k}是{p.specs[k]}") + ("（已售罄）" if p.sold_out else "")
              for p, k in zip(products, keys)]
     return Answer(("，".join(parts) + "。",), None, tuple(f"{p.sku}.specs.{k}" for p, k in zip(products, keys)),
                   about=tuple(p.sku for p in products))
+
+
+def _quicker(a: "Answerer", products: list[Product], said: Answer, text: str) -> str | None:
+    """"哪个充电快" over 充电时间: the shorter time is the quicker."""
+    key = said.sources[0].rsplit(".", 1)[-1]
+    if not re.search(r"快|慢", text) or not re.search(r"时间|时长|多久", key):
+        return None
+    hours = [(float(m.group(1)) * (1 / 60 if m.group(2) == "分钟" else 1), p) for p in products
+             for m in [re.search(r"(\d+(?:\.\d+)?)\s*(小时|h|分钟)", p.specs[key])] if m]
+    if len(hours) != len(products) or len({h for h, _ in hours}) == 1:
+        return None
+    return f"{a.name_of(min(hours, key=lambda h: h[0])[1])}更快。"
 
 
 def _all_the_same(answers: list[Answer]) -> str | None:

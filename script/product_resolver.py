@@ -236,7 +236,15 @@ class ProductResolver:
                     tied += [m for m, _ in ranked if m in self.families.get(sku, ()) and m not in tied]
             found += tied
             rest = self.without_names(rest, tied)
-        return found
+        return found + self._named_inside(text, found) if found else found
+
+    def _named_inside(self, text: str, found: list[str]) -> list[str]:
+        """The one product whose 3-character title word no found product has ("骑行服跟手套")."""
+        folded = fold_question(text)
+        runs = {folded[i:i + 3] for run in cjk_runs(folded) for i in range(len(run) - 2)}
+        runs = {r for r in runs if not any(r in self._titles[f] for f in found)}
+        extra = [s for s, title in self._titles.items() if s not in found and any(r in title for r in runs)]
+        return extra if len(extra) == 1 else []
 
     def title_word_in(self, text: str, sku: str) -> bool:
         """A word of two or more characters of the product's title is in the text (one shared
@@ -301,9 +309,11 @@ class ProductResolver:
         listings = self._titles if titles_only else self._listings
         return bool(grams) and any(all(g in listing for g in grams) for listing in listings.values())
 
-    def position(self, text: str, sku: str) -> int:
-        """Where in the (folded) text the product is first named; the end when it is not."""
-        spots = [text.find(w) for w in title_words(self._titles[sku]) | set(self._distinct.get(sku, ())) if w in text]
+    def position(self, text: str, sku: str, others: tuple[str, ...] = ()) -> int:
+        """Where the product is first named, by words `others` lack (骑行服 also has 骑行); else the end."""
+        words = title_words(self._titles[sku]) | set(self._distinct.get(sku, ()))
+        own = {w for w in words if not any(w in self._titles[o] for o in others if o != sku)} or words
+        spots = [text.find(w) for w in own if w in text]
         return min(spots) if spots else len(text)
 
     def by_pet(self, text: str) -> tuple[str, ...]:

@@ -237,9 +237,11 @@ def quote(items: list[tuple[Product, int]], rules_of: dict[str, list[PromotionRu
             return Quote(final, sentence + "。", tuple(dict.fromkeys(derived)), tuple(dict.fromkeys(sources)))
         short_of = rule.threshold - covered
         if want_gap or short_of <= max(p.price for p, _ in items):  # asked, or one more item away
-            covered_expr = subtotal_expr if rule.store_wide else exprs.get(sku, "0")
+            pool = _pooled_with(rule, items, rules_of)
+            covered_expr = subtotal_expr if rule.store_wide else \
+                "+".join(f"({exprs[s]})" for s in pool) if pool else exprs.get(sku, "0")
             derived.append(derivation(short_of, f"{format_amount(rule.threshold)}-({covered_expr})"))
-            if len(items) > 1 and not rule.store_wide:  # the rule counts its own product's basket only
+            if len(items) > 1 and not rule.store_wide and not pool:  # the rule counts its own product's basket only
                 owner = next(p for p, _ in items if p.sku == sku)
                 sentence += f"，{rule.text}要{(name_of or spoken_name)(owner)}自己满{format_amount(rule.threshold)}，" \
                             f"还差{format_price(short_of)}"
@@ -308,11 +310,25 @@ def _best_threshold(items: list[tuple[Product, int]], rules_of: dict[str, list[P
         for rule in rules_of.get(product.sku, []):
             if rule.kind != "threshold":
                 continue
-            covered = sum(subtotals.values()) if rule.store_wide else subtotals[product.sku]
+            pool = _pooled_with(rule, items, rules_of) or [product.sku]
+            covered = sum(subtotals.values()) if rule.store_wide else sum(subtotals[s] for s in pool)
             options.append((rule, product.sku, covered))
     if not options:
         return None
     return max(options, key=lambda o: (_threshold_off(o[2], o[0]), -(o[0].threshold - o[2])))
+
+
+_POOLED = re.compile(r"合并|一起|合计|共同|凑单|两款|多款|、")
+
+
+def _pooled_with(rule: PromotionRule, items: list[tuple[Product, int]],
+                 rules_of: dict[str, list[PromotionRule]]) -> list[str]:
+    """The basket's products one threshold counts together: those carrying the same rule text
+    when it says so ("骑行服、骑行手套两款合并满300减40"); empty when it counts its own only."""
+    if not _POOLED.search(rule.text):
+        return []
+    pool = [p.sku for p, _ in items if any(r.text == rule.text for r in rules_of.get(p.sku, []))]
+    return pool if len(pool) > 1 else []
 
 
 def count_word(count: int) -> str:

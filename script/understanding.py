@@ -210,8 +210,14 @@ class Understanding:
         one_family = len({self.resolver.families.get(s, (s,)) for s in named}) == 1
         if guess.ambiguous and set(named) <= set(guess.skus) and one_family and len(distinguished) < 2:
             named = []  # one family named by its head noun: one product, not a basket of each variant
-        found = [(m.start(), c) for m in COUNT.finditer(folded) if folded[m.end():m.end() + 1] not in ("段", "码")
-                 for c in [_count_of(m.group(1) or m.group(3) or m.group(4))] if c]
+        found, cursor = [], 0
+        for m in COUNT.finditer(folded):
+            c = _count_of(m.group(1) or m.group(3) or m.group(4))
+            if c and folded[m.end():m.end() + 1] not in ("段", "码"):
+                # where the count stands in the question itself, as product names are found there
+                at = original.find(m.group(0).strip(), cursor)
+                cursor = at + 1 if at >= 0 else cursor
+                found.append((at if at >= 0 else m.start(), c))
         counts = [c for _, c in found]
         if len(set(named)) >= 2 and (TOTAL.search(folded) or counts):
             return self._counts_by_position(original, list(dict.fromkeys(named)), found, folded)
@@ -225,7 +231,7 @@ class Understanding:
                             rest: str) -> tuple[tuple[str, int], ...]:
         """Each product's count is the one written nearest after its name ("咖啡两盒加坚果一盒");
         "各来一件" gives every product the same count; none written means one each."""
-        where = sorted((self.resolver.position(text, s), s) for s in skus)
+        where = sorted((self.resolver.position(text, s, tuple(skus)), s) for s in skus)
         if len(found) == 1 and re.search(r"各|都", rest):
             return tuple((s, found[0][1]) for s in skus)
         counts: dict[str, int] = {}

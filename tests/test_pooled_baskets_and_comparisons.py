@@ -1,0 +1,66 @@
+"""Baskets over a threshold two products share, counts read beside the right product when one
+title word is shared, comparisons on a spec both products have, and "都...吗" answered."""
+from __future__ import annotations
+
+from datetime import datetime, timedelta, timezone
+
+import pytest
+
+from script.answers import Answerer
+from script.catalog import catalog_from_data
+
+NOW = datetime(2026, 12, 7, 20, 0, tzinfo=timezone(timedelta(hours=8)))
+CATALOG = catalog_from_data({
+    "shop": {"name": "测试户外店"},
+    "products": [
+        {"sku": "J1", "title": "冬季加绒滑雪服 长袖", "category": "apparel", "price": 199.0,
+         "specs": {"面料": "外层防风面料+内层抓绒"},
+         "promotions": [{"text": "滑雪服、滑雪手套两款合并满300减40"}]},
+        {"sku": "G1", "title": "冬季加厚滑雪手套", "category": "apparel", "price": 69.0,
+         "specs": {"功能": "防风、防水"},
+         "promotions": [{"text": "滑雪服、滑雪手套两款合并满300减40"}]},
+        {"sku": "E1", "title": "头戴式降噪耳机", "category": "electronics", "price": 299.0,
+         "specs": {"充电时间": "约1.5小时", "续航": "约30小时"}},
+        {"sku": "L1", "title": "露营灯 Type-C充电", "category": "electronics", "price": 89.0,
+         "specs": {"充电时间": "约4小时", "接口": "Type-C充电"}},
+        {"sku": "C1", "title": "保温杯 500ml", "category": "home", "price": 79.0,
+         "specs": {"容量": "500ml"}, "promotions": [{"text": "满99减10"}]},
+        {"sku": "K1", "title": "保鲜盒三件套", "category": "home", "price": 39.0,
+         "specs": {"材质": "PP"}, "promotions": [{"text": "满99减10"}]},
+    ],
+})
+
+
+@pytest.fixture(scope="module")
+def answerer() -> Answerer:
+    return Answerer.build(CATALOG)
+
+
+def said(answerer: Answerer, text: str) -> str:
+    return "".join(answerer.answer(text, None, NOW).sentences)
+
+
+def test_a_threshold_the_rule_says_two_products_share_counts_both(answerer):
+    # 199 + 69 x 2 = 337 over the shared 满300减40: 297; the gloves' count is theirs, not the jacket's.
+    query = answerer.understanding.read("滑雪服一件加手套两双多少钱")
+    assert dict(query.quantities) == {"J1": 1, "G1": 2}
+    assert "一共337元" in said(answerer, "滑雪服一件加手套两双多少钱")
+    assert "到手297元" in said(answerer, "滑雪服一件加手套两双多少钱")
+    assert "还差32元" in said(answerer, "滑雪服和手套能一起凑满减吗")  # 199 + 69 = 268, together
+
+
+def test_a_threshold_each_product_carries_alone_is_not_pooled(answerer):
+    # 79 + 39 = 118, but each 满99减10 counts its own product: the cup alone is 20 short.
+    answer = said(answerer, "保温杯加保鲜盒一共多少")
+    assert "一共118元" in answer and "到手108元" not in answer
+
+
+def test_a_spec_both_products_have_is_compared_and_the_shorter_charge_is_quicker(answerer):
+    answer = said(answerer, "耳机跟露营灯充电哪个快")
+    assert "约4小时" in answer and "约1.5小时" in answer and "头戴式降噪耳机更快" in answer
+
+
+def test_a_feature_both_products_state_is_answered_with_both(answerer):
+    query = answerer.understanding.read("滑雪服跟手套都防风吗")
+    assert set(query.named) == {"J1", "G1"}  # taking out the gloves' 滑雪 does not lose 滑雪服
+    assert "两款都防风" in said(answerer, "滑雪服跟手套都防风吗")
