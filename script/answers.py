@@ -78,6 +78,10 @@ class Answerer:
         return self.answer_query(self.understanding.read(text, context), now)
 
     def answer_query(self, query: Query, now: datetime | None) -> Answer:
+        if query.intent == "policy:shipping" and not query.guess.skus and "包邮" in query.text:
+            shop_wide = shop.free_shipping(self, now)  # "包邮不": of the shop, not of one product
+            if shop_wide is not None:
+                return shop_wide
         writer = _WRITERS.get(query.intent)
         if writer is not None:
             return writer(self, query, now)
@@ -155,6 +159,12 @@ class Answerer:
             return self.say.list_price(product)
         if intent == "stock":
             return self.say.stock(product)
+        if intent == "policy:shipping" and "包邮" in text:
+            stated = self.say.policy(product, "shipping")
+            shop_wide = shop.free_shipping(self, now)
+            if shop_wide is not None and "包邮" not in "".join(stated.sentences):
+                return Answer(stated.sentences + shop_wide.sentences, product.sku, stated.sources + shop_wide.sources,
+                              about=(product.sku,))
         if intent.startswith("policy:"):
             stated = self.say.policy(product, intent.split(":", 1)[1])
             return stated if stated.sentences else self.say.policy_in_specs(product, intent.split(":", 1)[1]) \

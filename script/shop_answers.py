@@ -11,6 +11,7 @@ from .answer_facts import Answer
 from .catalog import Product
 from .derivation import derivation
 from .lines import format_amount, format_price
+from .promotions import rule_source
 from .understanding import Query
 
 if TYPE_CHECKING:
@@ -66,7 +67,7 @@ def shop_sale(a: "Answerer", query: Query, now: datetime | None) -> Answer:
     claimed = _CLAIMED.search(query.text)
     invented = claimed is not None and not any(claimed.group(0) in r.text for _, r in offers)
     gift = re.search(r"送([\u4e00-\u9fff]{1,4}?)(?:吗|吧|是真|呢|的|$)", query.text)
-    if gift and not any(gift.group(1)[:2] in r.text for _, r in offers):
+    if gift and not re.match(r"东西|啥|什么|礼|赠品|小礼", gift.group(1)) and not any(gift.group(1)[:2] in r.text for _, r in offers):
         invented = True  # "下单送杯子是真的吗": no promotion gives a cup
     ended = claimed is not None and any(claimed.group(0) in p.text for product in a.catalog.products
                                         for p in product.promotions if p.ends_at and now and p.ends_at <= now)
@@ -99,6 +100,17 @@ def shop_sale(a: "Answerer", query: Query, now: datetime | None) -> Answer:
             derived = (str(end.month), str(end.day))  # a promotion's end date: a catalog fact
     return Answer((sentence,), None, tuple(sources), derived,
                   about=tuple(dict.fromkeys(s.split(".")[0] for s in sources)))
+
+
+def free_shipping(a: "Answerer", now: datetime | None) -> Answer | None:
+    """"包邮吗" asked of the shop: a running shop-wide 包邮 promotion, with its exceptions."""
+    for product in a.catalog.products:
+        for rule in a.say.running(product, now):
+            if rule.store_wide and "包邮" in rule.text:
+                text = rule.text if _STORE_WIDE_TEXT.search(rule.text) else f"全场{rule.text}"
+                source = rule_source(product, rule)
+                return Answer((f"{text}。",), None, (source,), about=(source.split(".")[0],))
+    return None
 
 
 def biggest_drop(a: "Answerer", query: Query, now: datetime | None) -> Answer | None:

@@ -56,7 +56,10 @@ def _convert_numerals(text: str) -> str:
         if run == "十" and not after:
             return run
         value = _numeral_value(run)
-        return run if value is None else str(value)
+        if value is None:
+            return run
+        before = text[match.start() - 1:match.start()] if match.start() else ""
+        return f" {value}" if before.isdigit() else str(value)  # "99一瓶" is 99 for one bottle, not 991
 
     text = _NUMERAL_RUN.sub(replace, text)
     # "2万" / "1.5万" -> 20000 / 15000

@@ -1,0 +1,84 @@
+"""Chat that is a question without looking like one (a price heard elsewhere, "还有不 我190"),
+claims checked against the catalog, and questions asked of the shop rather than of a product."""
+from __future__ import annotations
+
+from datetime import datetime, timedelta, timezone
+
+import pytest
+
+from script.answers import Answerer
+from script.catalog import catalog_from_data
+from script.chat_understanding import classify_text
+from script.product_words import fold_question
+from script.understanding import ViewerContext
+
+NOW = datetime(2026, 12, 7, 20, 0, tzinfo=timezone(timedelta(hours=8)))
+CATALOG = catalog_from_data({
+    "shop": {"name": "测试补给铺"},
+    "products": [
+        {"sku": "F1", "title": "深海鱼油软胶囊 90粒", "category": "health_food", "price": 128.0,
+         "specs": {"每粒": "1000mg"}},
+        {"sku": "H1", "title": "牛油火锅底料 500g", "category": "food", "price": 39.9,
+         "promotions": [{"text": "第二件19.9元"}, {"text": "全场满99元包邮（新疆、西藏除外）"}],
+         "policies": {"shipping": "48小时内发货"}},
+        {"sku": "G1", "title": "冬季加厚触屏骑行手套", "category": "apparel", "price": 69.0,
+         "specs": {"功能": "防风、可触屏、掌心硅胶防滑"}},
+        {"sku": "S30", "title": "清透防晒乳 SPF30 50ml", "category": "beauty", "price": 79.0},
+        {"sku": "S50", "title": "高倍防晒乳 SPF50+ 50ml", "category": "beauty", "price": 109.0},
+    ],
+})
+
+
+@pytest.fixture(scope="module")
+def answerer() -> Answerer:
+    return Answerer.build(CATALOG)
+
+
+def said(answerer: Answerer, text: str, context: ViewerContext | None = None) -> str:
+    return "".join(answerer.answer(text, None, NOW, context).sentences)
+
+
+@pytest.mark.parametrize("text", ["朋友说火锅底料才卖29.9😂", "刚才屏幕上写的电火锅199啊", "蛋白粉上周才159",
+                                  "防晒小瓶上回69买的啊", "XXL荧光黄还有不 我190", "dian huo guo duo shao qian",
+                                  "手套能触屏不 骑车要看导航", "全场五折是真的假的"])
+def test_claims_and_clause_questions_are_questions(text):
+    assert classify_text(text).kind == "question"
+
+
+@pytest.mark.parametrize("text", ["不错不错 我喜欢", "主播 我要了 拍了"])
+def test_chatter_is_not_a_question(text):
+    assert classify_text(text).kind != "question"
+
+
+def test_a_chinese_count_after_digits_is_not_glued_to_them():
+    assert fold_question("鱼油99一瓶") == "鱼油99 1瓶"
+
+
+def test_a_price_heard_in_a_group_chat_is_corrected_but_a_height_is_not_a_price(answerer):
+    query = answerer.understanding.read("群里说鱼油99一瓶？")
+    assert query.intent == "price_claim" and query.claimed_price == 99
+    assert "128元" in said(answerer, "群里说鱼油99一瓶？")
+    assert answerer.understanding.read("手套还有不 我190").claimed_price is None
+
+
+def test_shipping_asked_of_the_shop_is_the_shop_wide_free_shipping_rule(answerer):
+    assert "全场满99元包邮（新疆、西藏除外）" in said(answerer, "包邮不")
+    answer = said(answerer, "火锅底料包邮吗")  # the product's own policy, then the shop-wide rule
+    assert "48小时内发货" in answer and "满99元包邮" in answer
+
+
+def test_promotion_kinds_asked_for_are_listed_and_invented_ones_denied(answerer):
+    assert "第二件19.9元" in said(answerer, "有没有第二件便宜的")
+    assert "没有" in said(answerer, "全场五折是真的假的")
+
+
+def test_a_feature_the_title_names_is_answered_from_the_spec_stating_it(answerer):
+    assert "可触屏" in said(answerer, "手套能触屏不 骑车要看导航")
+
+
+def test_a_follow_up_naming_another_variant_by_model_word_is_about_that_variant(answerer):
+    previous = answerer.understanding.read("SPF50买两支多少钱")
+    context = ViewerContext(previous_skus=previous.guess.skus, previous_text=previous.text)
+    query = answerer.understanding.read("那SPF30两支呢", context)
+    assert query.guess.skus == ("S30",) and dict(query.quantities) == {"S30": 2}
+    assert query.weight_kg is None  # SPF30 is not 30 kg
