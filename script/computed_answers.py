@@ -78,15 +78,23 @@ def _pack_count(product: Product, unit: str) -> int | None:
     return None
 
 
-def unit_price(a: "Answerer", query: Query, now: datetime | None) -> Answer:
-    unit = _UNIT.search(query.text).group(1) if _UNIT.search(query.text) else "片"
+def _shared_measure(products: list[Product]) -> str | None:
+    """A unit every product's size is written in (50ml and 100ml; 64片 and 80片)."""
+    for unit in ("ml", "g", "片", "粒", "抽", "支", "包", "袋", "颗"):
+        if all((_pack_count(p, unit) or 0) >= 2 for p in products):
+            return unit
+    return None
+
+
+def unit_price(a: "Answerer", query: Query, now: datetime | None, unit: str | None = None) -> Answer:
+    unit = unit or (_UNIT.search(query.text).group(1) if _UNIT.search(query.text) else "片")
 
     def write(product: Product, q: Query, when: datetime | None) -> Answer:
         count = _pack_count(product, unit)
         if not count or count < 2:
             return a.say.price(product, when)
         each = product.price / count
-        return Answer((f"{a.name_of(product)}是{format_price(product.price)}{count}{unit}，一{unit}合"
+        return Answer((f"{a.name_of(product)}是{format_price(product.price)}{count}{unit}，{'每' if unit.isascii() else '一'}{unit}合"
                        f"{format_amount(each)}元。",), product.sku, (f"{product.sku}.price",),
                       (derivation(each, f"{format_amount(product.price)}/{count}"),), about=(product.sku,))
     return a.per_product(query, now, write)
@@ -106,8 +114,13 @@ def compare(a: "Answerer", query: Query, now: datetime | None) -> Answer:
                       (derivation(gap, f"{format_amount(high.price)}-{format_amount(low.price)}"),),
                       about=(high.sku, low.sku))
     if _VALUE.search(rest) and asked_class(rest) is None:
-        answers = [unit_price(a, Query(query.text, "unit_price", _one(a, p)), now) for p in products]
-        return _with_verdict(a, answers, None)
+        unit = None if _UNIT.search(query.text) else _shared_measure(products)
+        answers = [unit_price(a, Query(query.text, "unit_price", _one(a, p)), now, unit) for p in products]
+        each = [float(x.derived[0].split("=")[0]) if x.derived else None for x in answers]
+        verdict = None
+        if None not in each and len(set(each)) > 1:  # "哪个划算": the lower price per ml (or 片, g) is
+            verdict = f"{a.name_of(products[each.index(min(each))])}更划算。"
+        return _with_verdict(a, answers, verdict)
     by_kind = _side_by_side(a, products, rest, query.text)
     if by_kind is not None:
         return _with_verdict(a, [by_kind], _which_more(a, products, rest) or _quicker(a, products, by_kind, rest))

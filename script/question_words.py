@@ -74,5 +74,5 @@ INTENT_PATTERNS: tuple[tuple[str, re.Pattern], ...] = (
     *((f"policy:{key}", words_pattern(words)) for key, words in POLICY_SYNONYMS.items()),
     ("price", re.compile(words_pattern(KIND_SYNONYMS["price"] + ("多少钱", "价位", "jg", "多钱", "几块钱", "贵吗", "how much", "price",
                                                          "咋卖", "几个钱", "现价", "售价", "啥价", "什么价", "多少米", "几个子",
-                                                         "多少子", "几块", "💰", "💵")).pattern + r"|价[?？。!！~ ]*$")),
+                                                         "多少子", "几块", "💰", "💵")).pattern + r"|价[?？。!！~ ]*$|多少(?:钱)?(?:一|1)\s*[罐瓶盒袋包支件个桶套箱]")),
 )

@@ -115,6 +115,12 @@ class Understanding:
             chosen = self.resolver.by_adjective(text, context.previous_skus)  # "那小的呢" after both sizes
             guess = ProductGuess((chosen,), "adjective") if chosen else \
                 ProductGuess(context.previous_skus, "previous", ambiguous=True)
+        if context.previous_skus and len(set(named)) <= 1 and COMPARE.search(folded) and \
+                (follow_up or pointing or re.search(r"[比跟和]它|[比跟和](?:刚才|刚刚)", folded)):
+            current = named[0] if named else guess.sku  # "1段比它贵多少": against the last product asked
+            others = [s for s in context.previous_skus if s != current]
+            if current and others:
+                named = [current, others[0]]
         flags = set()
         for flag, pattern in (("medical", MEDICAL), ("superlative", SUPERLATIVE), ("haggle", HAGGLE)):
             if pattern.search(folded):

@@ -8,6 +8,7 @@ import pytest
 
 from script.answers import Answerer
 from script.catalog import catalog_from_data
+from script.understanding import ViewerContext
 
 NOW = datetime(2026, 12, 7, 20, 0, tzinfo=timezone(timedelta(hours=8)))
 CATALOG = catalog_from_data({
@@ -25,6 +26,8 @@ CATALOG = catalog_from_data({
          "specs": {"充电时间": "约4小时", "接口": "Type-C充电"}},
         {"sku": "C1", "title": "保温杯 500ml", "category": "home", "price": 79.0,
          "specs": {"容量": "500ml"}, "promotions": [{"text": "满99减10"}]},
+        {"sku": "W50", "title": "清爽防晒乳 50ml", "category": "beauty", "price": 89.0},
+        {"sku": "W100", "title": "清爽防晒乳 100ml", "category": "beauty", "price": 139.0},
         {"sku": "K1", "title": "保鲜盒三件套", "category": "home", "price": 39.0,
          "specs": {"材质": "PP"}, "promotions": [{"text": "满99减10"}]},
     ],
@@ -64,3 +67,24 @@ def test_a_feature_both_products_state_is_answered_with_both(answerer):
     query = answerer.understanding.read("滑雪服跟手套都防风吗")
     assert set(query.named) == {"J1", "G1"}  # taking out the gloves' 滑雪 does not lose 滑雪服
     assert "两款都防风" in said(answerer, "滑雪服跟手套都防风吗")
+
+
+def follow_up(answerer: Answerer, first: str, then: str) -> str:
+    previous = answerer.understanding.read(first)
+    context = ViewerContext(previous_skus=previous.guess.skus, previous_text=previous.text)
+    return "".join(answerer.answer(then, None, NOW, context).sentences)
+
+
+def test_which_is_better_value_is_the_lower_price_per_ml_against_the_last_product_asked(answerer):
+    answer = follow_up(answerer, "防晒大瓶多少钱", "那跟小瓶比哪个划算")
+    assert "每ml合1.78元" in answer and "每ml合1.39元" in answer  # 89 / 50 and 139 / 100
+    assert answer.endswith("清爽防晒乳100ml更划算。")
+
+
+def test_it_in_a_comparison_is_the_last_product_asked(answerer):
+    answer = follow_up(answerer, "防晒100ml多少一瓶", "50ml比它便宜多少")
+    assert "差50元" in answer
+
+
+def test_price_per_pack_is_a_price_question(answerer):
+    assert answerer.understanding.read("防晒100ml多少一瓶").intent == "price"
