@@ -27,6 +27,7 @@ _SPELLINGS = (("nuts", "坚果"), ("hair dryer", "吹风机"), ("hairdryer", "�
               ("shoes", "鞋"), ("sneakers", "跑鞋"), ("hoodie", "卫衣"), ("cat food", "猫粮"), ("dog food", "狗粮"),
               ("fish oil", "鱼油"), ("jerky", "肉干"), ("monitor", "显示器"), ("rice", "大米"), ("coffee", "咖啡"),
               ("tea", "茶"), ("cream", "霜"), ("kettle", "水壶"), ("thermos", "保温杯"), ("lotion", "乳"),
+              ("冲满电", "充满电"), ("冲满", "充满"), ("冲电", "充电"), ("防哂", "防晒"), ("protein powder", "蛋白粉"),
               ("体恤", "t恤"), ("t-shirt", "t恤"), ("tshirt", "t恤"), ("tee", "t恤"), ("powerbank", "充电宝"),
               ("power bank", "充电宝"), ("charger", "充电器"), ("sunscreen", "防晒"), ("earbuds", "耳机"),
               ("earphone", "耳机"), ("headphone", "耳机"), ("jacket", "外套"), ("diaper", "纸尿裤"),
@@ -62,7 +63,10 @@ def fold_question(text: str) -> str:
     text = re.sub(r"(\d+\.\d+)\s*m(?![a-z])", r"\1米", text)  # "4.5m的竿子"
     text = _PINYIN_RUN.sub(lambda m: m.group(0).replace(" ", ""), text)  # "jiu sheng yi" typed in syllables
     for wrong, right in sorted(_SPELLINGS, key=lambda pair: -len(pair[0])):
-        text = text.replace(wrong, right)
+        if wrong.isascii():  # whole words only: "rice" is not inside "price", nor "tea" in "steam"
+            text = re.sub(rf"(?<![a-z]){re.escape(wrong)}(?![a-z])", right, text)
+        else:
+            text = text.replace(wrong, right)
     text = _VARIANT_NUMERAL.sub(lambda m: _CN_NUM[m.group(1)], text)
     return _STAGE_EN.sub(lambda m: f"{m.group(1) or m.group(2)}段", text)
 

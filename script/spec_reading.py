@@ -20,7 +20,7 @@ _CLASSES: tuple[tuple[str, str, str, str], ...] = (
     ("power", r"功率|多少瓦|几瓦|瓦数|\d\s*w\b|快充|充电速度|充得快|多少w|几w|哪个快|更快|快不快|充电快", r"功率|快充|输出|输入", r"\d\s*w\b|瓦"),
     ("battery", r"毫安|mah|电池|电量|容量多大", r"容量|电池|电量", r"mah|毫安"),
     ("charge_time", r"充满要多久|多久能充满|充满需要|充电要多久|充电时间|多久充满|充电多久|充电几小时|充多久", r"充电|充满", r"小时|分钟|h\b"),
-    ("hours", r"续航|用多久|能用几|多少小时|几个小时|几小时|听多久|待机|充一次|耐用|用得久|哪个久|亮多久|充满.{0,4}多久|能[剪刮吹]多久|多久没电", r"续航|时长|使用时间|待机|播放",
+    ("hours", r"续航|用多久|能用几|多少小时|几个小时|几小时|几个钟|多少个钟|听多久|能听几|待机|充一次|耐用|用得久|哪个久|亮多久|充满.{0,4}多久|能[剪刮吹]多久|多久没电", r"续航|时长|使用时间|待机|播放",
      r"\d\s*(?:h\b|小时)"),
     ("height", r"多高|高度|身高", r"高", r"cm|厘米|mm|毫米"),
     ("diameter", r"直径|口径|多粗|多宽|宽度", r"直径|口径|宽", r"cm|厘米|mm|毫米"),
@@ -30,8 +30,9 @@ _CLASSES: tuple[tuple[str, str, str, str], ...] = (
     ("dose_unit", r"毫克|mg|含量多少|多少iu|微克", r"含量|规格", r"mg|毫克|μg|微克|iu"),
     ("usage", r"喂几|能喂|一天喂|怎么吃|一天吃几|吃几[粒片颗袋]|每天几|每天吃多少|一次几|一次吃|用量|怎么用|怎么喂|喂多少|吃多少|怎么冲|冲多少",
      r"食用方法|用法|用量|喂食|食用量|冲调|服用", r"每[日天次]"),
-    ("count", r"几片|多少片|片多|片数|几粒|多少粒|粒数|几包|多少包|几袋|多少袋|多少抽|几抽|抽数|几支|多少支|几根|多少根|几块|几条|几只",
-     r"片数|粒数|规格|数量|包数|抽数|净含量", r"\d\s*(?:片|粒|包|袋|抽|支|根|条|只)"),
+    ("count", r"几片|多少片|片多|片数|几粒|多少粒|粒数|几包|多少包|几袋|多少袋|多少抽|几抽|抽数|几支|多少支|几根|多少根|几块|几条|几只|"
+              r"[一每1][袋盒包箱罐瓶](?:有)?(?:几|多少)个",
+     r"片数|粒数|规格|数量|包数|抽数|净含量", r"\d\s*(?:片|粒|包|袋|抽|支|根|条|只|个)"),
     ("heat", r"多少度|几度|温度|多热|多高温|零下|\d+度|-\d+", r"温度|℃", r"℃|度"),
     ("temperature", r"色温|几k|多少k|暖光|白光|几种光|什么光|光色|几档光|黄光", r"色温", r"\d\s*k\b"),
     ("shelf_life", r"开盖后|开封后|保质期|放多久|能放|过期|有效期|放得久|放得长|保存多久|存多久", r"保质期|有效期|保存期|期限|开封|开盖", r"(?<!\d)\d{1,2}\s*(?:个月|年|天)"),
@@ -70,9 +71,15 @@ def choose_specs(product: Product, text: str) -> SpecChoice | None:
     by_key = [k for k in product.specs if re.search(key_words, normalize(k))]
     # A spec named for the kind (保质期) beats one whose value merely has its unit (原料: 2019年春茶).
     candidates = by_key or [k for k, v in product.specs.items() if _matches_class(k, v, name)]
+    folded = normalize(text)
+    # "狗粮蛋白含量多少": 粗蛋白 is named by a word of its own, beside the kind's 净含量
+    title = normalize(product.title)
+    own_words = {folded[i:i + 2] for i in range(len(folded) - 1)} - {title[i:i + 2] for i in range(len(title) - 1)}
+    own_words = {g for g in own_words if all("\u3400" <= c <= "\u9fff" and c not in STOP_CHARS for c in g)}
+    own_words -= {"含量", "多少", "多大", "多久", "多长", "多重"}
+    candidates += [k for k in product.specs if k not in candidates and any(g in normalize(k) for g in own_words)]
     if not candidates:
         return SpecChoice((), name)
-    folded = normalize(text)
     asked = {folded[i:i + 2] for i in range(len(folded) - 1)} | set(folded)
 
     def overlap(key: str) -> int:

@@ -82,3 +82,15 @@ def test_a_follow_up_naming_another_variant_by_model_word_is_about_that_variant(
     query = answerer.understanding.read("那SPF30两支呢", context)
     assert query.guess.skus == ("S30",) and dict(query.quantities) == {"S30": 2}
     assert query.weight_kg is None  # SPF30 is not 30 kg
+
+
+@pytest.mark.parametrize("text, folded", [("protein powder price?", "蛋白粉 price?"), ("耳机冲满电", "耳机充满电"),
+                                          ("teapot", "teapot")])
+def test_spellings_fold_whole_words_only(text, folded):
+    assert fold_question(text) == folded  # "rice" inside "price" is not 大米
+
+
+def test_a_setting_named_with_最_is_no_superlative_claim(answerer):
+    from script.question_words import SUPERLATIVE
+    assert not SUPERLATIVE.search("车灯开最亮档能亮多久") and not SUPERLATIVE.search("最高档几瓦")
+    assert SUPERLATIVE.search("是不是最好的")
