@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 from .answer_facts import Answer
 from .catalog import Product
 from .lines import format_amount, format_price
-from .promotions import count_word, quote
+from .promotions import count_word, quote, rule_source
 from .answer_facts import speakable
 from .derivation import derivation
 from .spec_reading import (asked_class, body_measures, choose_specs, foot_length_mm, pick_foot_size, pick_size,
@@ -45,6 +45,8 @@ def basket(a: "Answerer", query: Query, now: datetime | None) -> Answer:
     if sold_out:
         return a.say.price(sold_out[0], now)
     rules = {p.sku: a.say.running(p, now) for p, _ in items}
+    if len(items) == 1 and (average := _average_piece(a, items[0], rules, query.text)) is not None:
+        return average
     if re.search(r"省多少|能省|便宜多少|少花|省了", query.text):
         plain = sum(p.price * n for p, n in items)
         plain_expr = "+".join(f"{format_amount(p.price)}*{n}" for p, n in items)
@@ -68,6 +70,32 @@ def basket(a: "Answerer", query: Query, now: datetime | None) -> Answer:
                 sources += (f"{product.sku}.promotions[{rule.index}]",)
                 derived += (derivation(total, f"{format_amount(worked.total)}+{format_amount(rule.amount)}"),)
     return Answer((sentence,), skus[0] if len(skus) == 1 else None, sources, derived, about=skus)
+
+
+_AVERAGE = re.compile(r"平均|算下来|合下来|折合|相当于|摊下来|均价")
+_PIECE = re.compile(r"[一每1]\s*([瓶罐袋盒件支个包桶])")
+
+
+def _average_piece(a: "Answerer", item: tuple[Product, int], rules, text: str) -> Answer | None:
+    """"买二送一算下来一瓶多少钱", "2罐9折平均一罐多少": the basket the promotion asks for (or the
+    viewer's count), over the pieces it brings home."""
+    product, count = item
+    piece = _PIECE.search(text)
+    rule = next((r for r in rules[product.sku] if not r.store_wide and
+                 r.kind in ("buy_get", "n_pieces_rate", "n_pieces_off", "nth_item")), None)
+    if not _AVERAGE.search(text) or piece is None or rule is None:
+        return None
+    if count <= 1:
+        count = rule.nth if rule.kind in ("buy_get", "nth_item") else int(rule.threshold)
+    if count < 2:
+        return None
+    worked = quote([(product, count)], rules, a.name_of)
+    pieces = count + (count // rule.nth) * rule.free if rule.kind == "buy_get" and rule.nth else count
+    each = worked.total / pieces
+    unit = piece.group(1)
+    return Answer((f"{worked.sentence[:-1]}，到手{pieces}{unit}，平均一{unit}{format_amount(each)}元。",), product.sku,
+                  tuple(dict.fromkeys(worked.sources + (rule_source(product, rule),))),
+                  worked.derived + (derivation(each, f"{format_amount(worked.total)}/{pieces}"),), about=(product.sku,))
 
 
 def _pack_count(product: Product, unit: str) -> int | None:

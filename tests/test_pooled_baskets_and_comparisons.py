@@ -88,3 +88,14 @@ def test_it_in_a_comparison_is_the_last_product_asked(answerer):
 
 def test_price_per_pack_is_a_price_question(answerer):
     assert answerer.understanding.read("防晒100ml多少一瓶").intent == "price"
+
+
+def test_the_average_piece_price_under_a_piece_promotion():
+    catalog = catalog_from_data({"shop": {"name": "测试保健品店"}, "products": [
+        {"sku": "O1", "title": "深海鱼油软胶囊", "category": "health_food", "price": 128.0,
+         "promotions": [{"text": "买2送1（送同款1瓶）"}]},
+        {"sku": "P1", "title": "乳清蛋白粉", "category": "health_food", "price": 199.0,
+         "promotions": [{"text": "2罐9折"}]}]})
+    answerer = Answerer.build(catalog)
+    assert "平均一瓶85.33元" in said(answerer, "鱼油买二送一 算下来一瓶多少钱")  # 256 for three bottles
+    assert "平均一罐179.1元" in said(answerer, "蛋白粉买两罐算下来一罐多少")  # 2 x 199 x 0.9 = 358.2 for two
