@@ -54,6 +54,11 @@ def small_number(word: str) -> int | None:
     return (int(_CN_NUM[tens]) if tens else 1) * 10 + (int(_CN_NUM[ones]) if ones else 0)
 
 
+# Pinyin runs arrive glued ("dianhuoguoduoshaoqian"): these fold inside a run too.
+_PINYIN_SPELLINGS = frozenset({"miaosha", "manjian", "youhui", "huodong", "baoyou", "tuihuo", "jiage", "duoshaoqian",
+                               "fahuo", "zhenren"})
+
+
 def fold_question(text: str) -> str:
     """The question with variant numerals as digits and common spellings folded (二段 -> 2段, 4米5 ->
     4.5米, "jiu sheng yi" -> "jiushengyi")."""
@@ -63,7 +68,7 @@ def fold_question(text: str) -> str:
     text = re.sub(r"(\d+\.\d+)\s*m(?![a-z])", r"\1米", text)  # "4.5m的竿子"
     text = _PINYIN_RUN.sub(lambda m: m.group(0).replace(" ", ""), text)  # "jiu sheng yi" typed in syllables
     for wrong, right in sorted(_SPELLINGS, key=lambda pair: -len(pair[0])):
-        if wrong.isascii():  # whole words only: "rice" is not inside "price", nor "tea" in "steam"
+        if wrong.isascii() and wrong not in _PINYIN_SPELLINGS:  # English whole: "rice" is not in "price"
             text = re.sub(rf"(?<![a-z]){re.escape(wrong)}(?![a-z])", right, text)
         else:
             text = text.replace(wrong, right)

@@ -94,3 +94,7 @@ def test_a_setting_named_with_最_is_no_superlative_claim(answerer):
     from script.question_words import SUPERLATIVE
     assert not SUPERLATIVE.search("车灯开最亮档能亮多久") and not SUPERLATIVE.search("最高档几瓦")
     assert SUPERLATIVE.search("是不是最好的")
+
+
+def test_pinyin_spellings_fold_inside_a_glued_run():
+    assert fold_question("dian huo guo duo shao qian").endswith("多少钱")
