@@ -146,6 +146,22 @@ class FactSentences:
             return Answer((f"{name}已经售罄了。",), sku, (f"{sku}.stock",), about=(sku,))
         return Answer((f"{name}现在还有货，库存{product.stock}件。",), sku, (f"{sku}.stock",), about=(sku,))
 
+    def variant_sold_out(self, product: Product, text: str) -> Answer | None:
+        """"特辣的还有吗" when a spec says 特辣已售罄: that spec, which says so."""
+        folded = fold_question(text)
+        for key, value in product.specs.items():
+            for part in re.split(r"[；;，,。（）()]", str(value)):
+                gone = re.search(r"([\w\u4e00-\u9fff]+?)(?:已|暂时|暂)?(?:售罄|缺货|断货|无货|卖完|卖光)", part)
+                word = fold_question(gone.group(1)) if gone else ""
+                sizes = re.findall(r"[a-z0-9]+", word)  # "XXL荧光黄" is not the L码 one
+                if len(word) < 2 or (sizes and not set(sizes) & set(re.findall(r"[a-z0-9]+", folded))):
+                    continue
+                grams = {word[i:i + 2] for i in range(len(word) - 1)} | {word[-1] + "色"}
+                if any(g in folded for g in grams) or re.sub(r"[\u4e00-\u9fff]", "", word) in folded.split():
+                    return Answer((speakable(f"{self.name_of(product)}的{key}是{value}。"),), product.sku,
+                                  (f"{product.sku}.specs.{key}",), about=(product.sku,))
+        return None
+
     def policy(self, product: Product, key: str) -> Answer:
         sku = product.sku
         if key not in product.policies:
@@ -185,6 +201,14 @@ class FactSentences:
                 return Answer((speakable(f"{self.name_of(product)}的{key}是{value}。"),), product.sku,
                               (f"{product.sku}.specs.{key}",), about=(product.sku,))
         return None
+
+    def colours(self, product: Product, text: str) -> Answer | None:
+        """"白色有吗" of a product whose colours are 曜石黑/云白: its colour spec."""
+        key = next((k for k in product.specs if "色" in k), None)
+        if key is None or not re.search(r"[\u4e00-\u9fff]色|颜色", text):
+            return None
+        return Answer((speakable(f"{self.name_of(product)}的{key}是{product.specs[key]}。"),), product.sku,
+                      (f"{product.sku}.specs.{key}",), about=(product.sku,))
 
     def same_fact(self, product: Product, cited: tuple[str, ...]) -> Answer | None:
         """The fact another product's answer cited, of this product ("H352.specs.加热" -> its 加热)."""

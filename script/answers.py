@@ -151,6 +151,10 @@ class Answerer:
 
     def single(self, product: Product, query: Query, now: datetime | None) -> Answer:
         intent, text = query.intent, query.text
+        if intent in ("stock", "fact", "price") and re.search(r"有|没|卖完|售罄", text):
+            gone = self.say.variant_sold_out(product, text)  # "XXL荧光黄还有不": the spec says it is gone
+            if gone is not None:
+                return gone
         if intent == "price":
             return self.say.price(product, now)
         if intent == "promotion":
@@ -195,7 +199,8 @@ class Answerer:
             if hits:
                 return self.say.from_fact(hits[0].fact, product, now, text)
         # "手套能触屏不": the feature asked is also a title word, so only the whole text finds it.
-        return self.say.title_feature(product, query.text) or Answer((), product.sku, (), about=(product.sku,))
+        return self.say.title_feature(product, query.text) or self.say.colours(product, query.text) or \
+            Answer((), product.sku, (), about=(product.sku,))
 
     def _not_sold(self, query: Query, now: datetime | None) -> Answer:
         return Answer((), None, (), not_sold=True)

@@ -23,6 +23,8 @@ CATALOG = catalog_from_data({
          "policies": {"shipping": "48小时内发货"}},
         {"sku": "G1", "title": "冬季加厚触屏骑行手套", "category": "apparel", "price": 69.0,
          "specs": {"功能": "防风、可触屏、掌心硅胶防滑"}},
+        {"sku": "E1", "title": "骨传导运动蓝牙耳机", "category": "electronics", "price": 299.0, "stock": 80,
+         "specs": {"颜色": "曜石黑/云白/湖蓝（湖蓝已售罄）"}},
         {"sku": "S30", "title": "清透防晒乳 SPF30 50ml", "category": "beauty", "price": 79.0},
         {"sku": "S50", "title": "高倍防晒乳 SPF50+ 50ml", "category": "beauty", "price": 109.0},
     ],
@@ -98,3 +100,13 @@ def test_a_setting_named_with_最_is_no_superlative_claim(answerer):
 
 def test_pinyin_spellings_fold_inside_a_glued_run():
     assert fold_question("dian huo guo duo shao qian").endswith("多少钱")
+
+
+def test_a_variant_a_spec_says_is_sold_out_is_said_to_be_gone(answerer):
+    assert "湖蓝已售罄" in said(answerer, "耳机蓝色的有没有")
+    assert "库存80件" in said(answerer, "耳机还有货吗")  # the product itself is in stock
+
+
+def test_a_colour_the_product_lacks_is_answered_with_its_colours_not_as_not_sold(answerer):
+    answer = answerer.answer("耳机白色有吗", None, NOW)
+    assert not answer.not_sold and "云白" in "".join(answer.sentences)
