@@ -270,6 +270,10 @@ class Guard:
                 continue  # "还剩10分钟" is time, left to the countdown rule
             if folded[start:end] in sold_out_words and Decimal(0) in stocks:
                 continue  # "已经售罄" is the truth when the live stock is 0
+            quoted = folded[max(0, start - 4):end]
+            if folded[start:end] in sold_out_words and any(quoted in _folded(str(v)) for p in ctx.products
+                                                           for v in p.specs.values()):
+                continue  # "湖蓝已售罄" quotes the product's own spec: one variant is gone
             if not stocks:
                 why = "商品资料没有库存数"
             elif not stated:

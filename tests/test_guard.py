@@ -151,6 +151,12 @@ def test_sold_out_talk_is_true_only_at_zero_stock(guard):
     assert "stock_urgency" in check(guard, "这款已经售罄了").rule_ids
 
 
+def test_a_variant_sold_out_may_be_quoted_from_the_products_own_spec(guard):
+    specs = {"颜色": "曜石黑/云白/湖蓝（湖蓝已售罄）"}
+    assert check(guard, "颜色是曜石黑/云白/湖蓝（湖蓝已售罄）。", specs=specs).ok
+    assert "stock_urgency" in check(guard, "云白也快售罄了", specs=specs).rule_ids  # not what the spec says
+
+
 def test_big_numbers_trace_however_they_are_written(guard):
     power_bank = dict(category="electronics", title="充电宝", specs={"电池容量": "12000mAh"}, price=129.0,
                       list_price=None, promotions=[], policies={})
