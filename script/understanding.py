@@ -125,7 +125,7 @@ class Understanding:
         for flag, pattern in (("medical", MEDICAL), ("superlative", SUPERLATIVE), ("haggle", HAGGLE)):
             if pattern.search(folded):
                 flags.add(flag)
-        unknown = self._unknown_item(folded)
+        unknown = self._unknown_item(folded) or self._missing_variant(folded, guess)
         height, weight = body_measures(text)
         intent = self._intent(folded, guess, named, flags, unknown, height, weight)
         if intent is None and follow_up and context.previous_text and BARE_FOLLOW_UP.search(folded):
@@ -261,6 +261,20 @@ class Understanding:
             if value not in known and value >= 1:
                 return value
         return None
+
+    def _missing_variant(self, folded: str, guess: ProductGuess) -> str | None:
+        """"有3段奶粉吗" where the family is 1段 and 2段: a variant written in the titles' own unit
+        that none of them is."""
+        asked = re.search(r"(?<![\d.])(\d+(?:\.\d+)?)\s*(段|ml|寸)(?![a-z])", folded)
+        skus = self.resolver.families.get(guess.sku, guess.skus) if guess.sku else guess.skus
+        if not asked or not skus or guess.how not in ("named", "adjective"):
+            return None
+        unit = asked.group(2)
+        sizes = [re.findall(rf"(?<![\d.])(\d+(?:\.\d+)?)\s*{unit}(?![a-z])", fold_question(self.catalog.product(s).title))
+                 for s in skus]
+        if not all(sizes) or any(float(asked.group(1)) == float(v) for found in sizes for v in found):
+            return None
+        return asked.group(0)
 
     def _unknown_item(self, folded: str) -> str | None:
         """The item in "有猫粮吗", "卖不卖手机", when no product, description or category covers it."""

@@ -25,6 +25,10 @@ CATALOG = catalog_from_data({
          "specs": {"功能": "防风、可触屏、掌心硅胶防滑"}},
         {"sku": "E1", "title": "骨传导运动蓝牙耳机", "category": "electronics", "price": 299.0, "stock": 80,
          "specs": {"颜色": "曜石黑/云白/湖蓝（湖蓝已售罄）"}},
+        {"sku": "B1", "title": "婴幼儿配方奶粉 1段 900g", "category": "baby", "price": 268.0,
+         "specs": {"适用月龄": "0-6个月"}},
+        {"sku": "B2", "title": "较大婴儿配方奶粉 2段 900g", "category": "baby", "price": 258.0,
+         "specs": {"适用月龄": "6-12个月"}},
         {"sku": "S30", "title": "清透防晒乳 SPF30 50ml", "category": "beauty", "price": 79.0},
         {"sku": "S50", "title": "高倍防晒乳 SPF50+ 50ml", "category": "beauty", "price": 109.0},
     ],
@@ -110,3 +114,9 @@ def test_a_variant_a_spec_says_is_sold_out_is_said_to_be_gone(answerer):
 def test_a_colour_the_product_lacks_is_answered_with_its_colours_not_as_not_sold(answerer):
     answer = answerer.answer("耳机白色有吗", None, NOW)
     assert not answer.not_sold and "云白" in "".join(answer.sentences)
+
+
+def test_a_stage_the_family_does_not_have_is_not_sold_and_the_age_picks_a_stage(answerer):
+    assert answerer.answer("有3段奶粉吗 宝宝一岁半了", None, NOW).not_sold
+    assert not answerer.answer("2段奶粉多少一罐", None, NOW).not_sold
+    assert "1段" in said(answerer, "5个月宝宝喝哪个段的") and "2段" in said(answerer, "8个月喝哪段")
