@@ -4,8 +4,7 @@ product is for (its selling points, scenes, FAQ; e5 when an embedder is given), 
 viewer's last product, the one on screen).
 
 Variants of one family (奶粉 1段/2段/3段) are never guessed between: when the question does not
-say which and the context does not either, the guess lists them all and says it is ambiguous.
-Pure: no I/O, no clock; the embedder is injected.
+say which and the context does not either, the guess lists them all as ambiguous. Pure: no I/O.
 """
 from __future__ import annotations
 
@@ -217,11 +216,12 @@ class ProductResolver:
         return ProductGuess((), "none")
 
     def separately_named(self, text: str) -> list[str]:
-        """Products each named by words of their own ("电饭煲加水壶"): the best one, then the best of
-        what is left once its name is taken out, and so on; 加厚 of 加厚羽绒服 names nothing else."""
+        """Products each named by words of their own ("电饭煲加水壶"): the best, then the best of the rest."""
         found: list[str] = []
         rest = text
         for _ in range(4):
+            if found and self.fits(found[0], rest):
+                break  # "狗粮蛋白含量多少": 蛋白 is the dog food's 粗蛋白, not the protein powder
             taken = {m for f in found for m in self.families.get(f, ())}
             ranked = [(s, v) for s, v in self.named(rest) if s not in found and
                       (s not in taken or self.distinct_hits(fold_question(rest), s)) and

@@ -120,3 +120,14 @@ def test_a_stage_the_family_does_not_have_is_not_sold_and_the_age_picks_a_stage(
     assert answerer.answer("有3段奶粉吗 宝宝一岁半了", None, NOW).not_sold
     assert not answerer.answer("2段奶粉多少一罐", None, NOW).not_sold
     assert "1段" in said(answerer, "5个月宝宝喝哪个段的") and "2段" in said(answerer, "8个月喝哪段")
+
+
+def test_a_word_the_named_products_own_spec_has_does_not_name_a_second_product():
+    catalog = catalog_from_data({"shop": {"name": "测试宠物店"}, "products": [
+        {"sku": "D1", "title": "鸡肉糙米成犬粮 1.8kg", "category": "other", "price": 89.0,
+         "specs": {"净含量": "1.8kg", "粗蛋白": "≥26%"}},
+        {"sku": "W1", "title": "乳清蛋白粉 900g", "category": "health_food", "price": 199.0}]})
+    answerer = Answerer.build(catalog)
+    assert answerer.understanding.read("狗粮蛋白含量多少").named == ("D1",)
+    assert "≥26%" in "".join(answerer.answer("狗粮蛋白含量多少", None, NOW).sentences)
+    assert set(answerer.understanding.read("狗粮和蛋白粉一起买多少").named) == {"D1", "W1"}
