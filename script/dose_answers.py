@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 
 from .answer_facts import Answer
 from .catalog import Product
-from .computed_answers import age_in_months
+from .size_answers import age_in_months
 from .derivation import derivation
 from .lines import format_amount, format_price
 from .spec_reading import lasts_days, viewer_dose

@@ -99,3 +99,15 @@ def test_the_average_piece_price_under_a_piece_promotion():
     answerer = Answerer.build(catalog)
     assert "平均一瓶85.33元" in said(answerer, "鱼油买二送一 算下来一瓶多少钱")  # 256 for three bottles
     assert "平均一罐179.1元" in said(answerer, "蛋白粉买两罐算下来一罐多少")  # 2 x 199 x 0.9 = 358.2 for two
+
+
+def test_a_basket_asked_for_its_gifts_names_them_or_what_is_still_missing():
+    catalog = catalog_from_data({"shop": {"name": "测试渔具店"}, "products": [
+        {"sku": "C1", "title": "钓鱼椅", "category": "other", "price": 239.0, "promotions": [{"text": "跨店满300减40"}]},
+        {"sku": "L1", "title": "头灯", "category": "electronics", "price": 79.0},
+        {"sku": "B1", "title": "保温箱", "category": "other", "price": 299.0,
+         "promotions": [{"text": "全场实付满299送遮阳帽一顶"}]}]})
+    answerer = Answerer.build(catalog)
+    answer = said(answerer, "钓椅加头灯一共多少 送东西不")  # 318 - 40 = 278 paid: 21 short of the hat
+    assert "到手278元" in answer and "全场实付满299送遮阳帽一顶，这一单还差21元" in answer
+    assert "送的有全场实付满299送遮阳帽一顶" in said(answerer, "保温箱加头灯一共多少 送东西不")  # 378

@@ -1,0 +1,122 @@
+"""Which size or variant fits the viewer: a size chart read against the height, weight or foot
+length they give, or a variant whose range (适用体重, 适用月龄) holds it. Every figure said is the
+catalog's.
+"""
+from __future__ import annotations
+
+import re
+from datetime import datetime
+from typing import TYPE_CHECKING
+
+from .answer_facts import Answer
+from .catalog import Product
+from .spec_reading import body_measures, foot_length_mm, pick_foot_size, pick_size, size_chart
+from .textmatch import normalize
+from .understanding import Query
+
+if TYPE_CHECKING:
+    from .answers import Answerer
+
+_RANGE_SPEC = re.compile(r"适用体重|体重|适用身高|身高|月龄|年龄|适用年龄")
+
+
+def age_in_months(text: str) -> float | None:
+    """"8个月", "宝宝1岁半", "两岁": a child's age in months."""
+    folded = text.replace("半", ".5")
+    if m := re.search(r"(\d+(?:\.5)?)\s*个?月", normalize(folded)):
+        return float(m.group(1))
+    if m := re.search(r"(\d+(?:\.5)?)\s*岁", normalize(folded)):
+        return float(m.group(1)) * 12
+    return None
+
+
+def _spec_range(value: str) -> tuple[float, float] | None:
+    """"4-8kg" -> (4, 8); "5kg以下" -> (0, 5); "14kg以上" -> (14, inf); 斤 read as half a kg."""
+    scale = 0.5 if "斤" in value else 1.0
+    if m := re.search(r"(\d+(?:\.\d+)?)\s*[-~～至到]\s*(\d+(?:\.\d+)?)", value):
+        return float(m.group(1)) * scale, float(m.group(2)) * scale
+    if m := re.search(r"(\d+(?:\.\d+)?)\s*(?:kg|公斤|斤)?\s*(?:以下|以内|及以下)", value):
+        return 0.0, float(m.group(1)) * scale
+    if m := re.search(r"(\d+(?:\.\d+)?)\s*(?:kg|公斤|斤)?\s*(?:以上|及以上)", value):
+        return float(m.group(1)) * scale, float("inf")
+    return None
+
+
+def _variant_by_range(a: "Answerer", products: list[Product], height: float | None,
+                      weight: float | None, months: float | None = None) -> Answer | None:
+    """Variants sized by a weight, height or age range each (纸尿裤 S码 适用体重4-8kg, 奶粉2段 适用月龄
+    6-12个月): the ones that fit."""
+    fitting, sources = [], []
+    for product in products:
+        for key, value in product.specs.items():
+            if not _RANGE_SPEC.search(key):
+                continue
+            measure = height if "身高" in key else months if re.search("月龄|年龄", key) else weight
+            bounds = _spec_range(value)
+            if bounds and "岁" in value and "月" not in value:
+                bounds = (bounds[0] * 12, bounds[1] * 12)
+            if measure is not None and bounds and bounds[0] <= measure <= bounds[1]:
+                fitting.append((product, key, value))
+                sources.append(f"{product.sku}.specs.{key}")
+    in_stock = [f for f in fitting if not f[0].sold_out]
+    if not fitting:
+        return None
+    if not in_stock:  # the right one is sold out: say so rather than point at another
+        p, k, v = fitting[0]
+        return Answer((f"按适用范围应该选{a.name_of(p)}（{k}{v}），不过现在已售罄。",), p.sku,
+                      tuple(sources[:1]) + (f"{p.sku}.stock",), about=(p.sku,))
+    fitting = in_stock
+    said = "，".join(f"{a.name_of(p)}（{k}{v}）" for p, k, v in fitting[:3])
+    verb = "都可以" if len(fitting) > 1 else "合适"
+    return Answer((f"按适用范围，{said}{verb}。",), fitting[0][0].sku if len(fitting) == 1 else None,
+                  tuple(sources), about=tuple(p.sku for p, _, _ in fitting))
+
+
+def size(a: "Answerer", query: Query, now: datetime | None) -> Answer:
+    height, weight = query.height_cm, query.weight_kg
+    if height is None and weight is None:
+        height, weight = body_measures(query.text)
+    family = [p for p in (a.catalog.product(s) for s in query.guess.skus) if p]
+    months = age_in_months(query.text)
+    if re.search(r"哪段|哪个段|几段|什么段", query.text) and len(family) < 2:
+        family = [p for p in a.catalog.products if re.search(r"\d\s*段", p.title)]  # "8个月喝哪段"
+    if len(family) > 1 and (height or weight or months):
+        by_range = _variant_by_range(a, family, height, weight, months)
+        if by_range is not None:
+            return by_range
+    candidates = [p for p in family if size_chart(p)]
+    if not candidates and not query.named:
+        # No product named: the shop's size charts of the kind asked (foot length or body), one chart
+        # or one picked by an adjective ("脚宽" -> 宽楦).
+        foot = foot_length_mm(query.text) is not None or bool(re.search(r"脚|鞋|穿哪双|几双", query.text))
+        charted = [p for p in a.catalog.products if size_chart(p) and (size_chart(p)[1][0].foot_mm is not None) == foot]
+        picked = a.resolver.by_adjective(query.text, tuple(p.sku for p in charted))
+        if picked is not None:
+            candidates = [a.catalog.product(picked)]
+        elif len({str(size_chart(p)) for p in charted}) == 1:
+            candidates = charted
+    charts = {size_chart(p)[0] + str(size_chart(p)[1]) for p in candidates}
+    if not candidates or len(charts) > 1:
+        return a.per_product(query, now, a.single)
+    product = candidates[0]
+    key, rows = size_chart(product)
+    names = "、".join(a.name_of(p) for p in candidates)
+    sources = tuple(f"{p.sku}.specs.{key}" for p in candidates)
+    foot = foot_length_mm(query.text)
+    if rows[0].foot_mm is not None:
+        picked = pick_foot_size(rows, foot) if foot else None
+    else:
+        notes = " ".join(product.specs.values())
+        prefer = "weight" if re.search(r"按体重", notes) else "height" if re.search(r"按身高", notes) else ""
+        picked = pick_size(rows, height, weight, prefer) if (height or weight) else None
+    if picked is None:
+        return Answer((f"{names}的{key}：{product.specs[key]}。",), product.sku, sources, about=(product.sku,))
+    chosen, why = picked
+    tail = f"，{why}" if why else ""
+    code = chosen if chosen.endswith(("码", "号")) else f"{chosen}码"
+    body = "脚长" if foot else "身高体重"
+    return Answer((f"按{names}的尺码表，您这个{body}建议选{code}{tail}。",),
+                  product.sku if len(candidates) == 1 else None, sources, about=tuple(p.sku for p in candidates))
+
+
+__all__ = ["size", "age_in_months"]
