@@ -220,7 +220,7 @@ class ProductResolver:
         found: list[str] = []
         rest = text
         for _ in range(4):
-            if found and self.fits(found[0], rest):
+            if found and not re.search(r"[a-z0-9]", fold_question(rest)) and self.fits(found[0], rest):
                 break  # "狗粮蛋白含量多少": 蛋白 is the dog food's 粗蛋白, not the protein powder
             taken = {m for f in found for m in self.families.get(f, ())}
             ranked = [(s, v) for s, v in self.named(rest) if s not in found and

@@ -131,3 +131,8 @@ def test_a_word_the_named_products_own_spec_has_does_not_name_a_second_product()
     assert answerer.understanding.read("狗粮蛋白含量多少").named == ("D1",)
     assert "≥26%" in "".join(answerer.answer("狗粮蛋白含量多少", None, NOW).sentences)
     assert set(answerer.understanding.read("狗粮和蛋白粉一起买多少").named) == {"D1", "W1"}
+
+
+def test_a_model_number_after_a_named_variant_still_names_the_other_variant(answerer):
+    assert set(answerer.understanding.read("SPF50比30贵多少").named) == {"S50", "S30"}
+    assert "差30元" in said(answerer, "SPF50比30贵多少")
