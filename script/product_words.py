@@ -66,6 +66,9 @@ def fold_question(text: str) -> str:
     text = re.sub(r"(\d)\s*米\s*(\d)(?![\d.])", r"\1.\2米", text)  # "4米5的鱼竿", "5米4"
     text = re.sub(r"(\d)m(\d)(?![\d.])", r"\1.\2米", text)  # "5m4"
     text = re.sub(r"(\d+\.\d+)\s*m(?![a-z])", r"\1米", text)  # "4.5m的竿子"
+    # "1斤装的鱼干" is the 500g pack; a bare 斤 stays (110斤 is the viewer's weight)
+    text = re.sub(r"(\d+(?:\.\d+)?)\s*(?:斤|jin)装", lambda m: f"{float(m.group(1)) * 500:g}g装", text)
+    text = re.sub(r"半(?:斤|jin)装", "250g装", text)
     text = _PINYIN_RUN.sub(lambda m: m.group(0).replace(" ", ""), text)  # "jiu sheng yi" typed in syllables
     for wrong, right in sorted(_SPELLINGS, key=lambda pair: -len(pair[0])):
         if wrong.isascii() and wrong not in _PINYIN_SPELLINGS:  # English whole: "rice" is not in "price"

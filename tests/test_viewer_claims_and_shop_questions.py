@@ -136,3 +136,17 @@ def test_a_word_the_named_products_own_spec_has_does_not_name_a_second_product()
 def test_a_model_number_after_a_named_variant_still_names_the_other_variant(answerer):
     assert set(answerer.understanding.read("SPF50比30贵多少").named) == {"S50", "S30"}
     assert "差30元" in said(answerer, "SPF50比30贵多少")
+
+
+@pytest.mark.parametrize("text, folded", [("鱼干1斤装啥价", "鱼干500g装啥价"), ("半斤装的", "250g装的"),
+                                          ("我110斤", "我110jin")])
+def test_a_jin_pack_is_its_grams_but_a_body_weight_stays(text, folded):
+    assert fold_question(text) == folded
+
+
+def test_cakes_of_tea_are_counted_and_还有几_asks_the_stock():
+    from script.question_words import COUNT
+    assert COUNT.search("普洱拍两饼多少钱")
+    catalog = catalog_from_data({"shop": {"name": "测试"}, "products": [
+        {"sku": "R1", "title": "台钓竿 5.4米", "category": "other", "price": 198.0, "stock": 35}]})
+    assert Answerer.build(catalog).understanding.read("5m4的杆还有几根").intent == "stock"
