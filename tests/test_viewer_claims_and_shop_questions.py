@@ -150,3 +150,11 @@ def test_cakes_of_tea_are_counted_and_还有几_asks_the_stock():
     catalog = catalog_from_data({"shop": {"name": "测试"}, "products": [
         {"sku": "R1", "title": "台钓竿 5.4米", "category": "other", "price": 198.0, "stock": 35}]})
     assert Answerer.build(catalog).understanding.read("5m4的杆还有几根").intent == "stock"
+
+
+def test_mah_is_no_hour_so_a_charge_time_question_is_not_answered_with_the_battery():
+    from script.spec_reading import choose_specs
+    catalog = catalog_from_data({"shop": {"name": "测试"}, "products": [
+        {"sku": "P1", "title": "大容量充电宝", "category": "electronics", "price": 149.0,
+         "specs": {"电池容量": "20000mAh"}}]})
+    assert choose_specs(catalog.product("P1"), "充满要多久").keys == ()
