@@ -222,6 +222,9 @@ def main() -> int:
     parser.add_argument("--no-embeddings", action="store_true")
     parser.add_argument("--sets", type=Path, default=SETS)
     parser.add_argument("--quiet", action="store_true", help="no per-case failures for the open part")
+    parser.add_argument("--unseal", action="store_true",
+                        help="also print the sealed part's failures: only when a round's work is done, after "
+                             "which those sets count as open and a new sealed set is written")
     args = parser.parse_args()
     if args.fairness:
         return fairness(args.fairness)
@@ -240,8 +243,9 @@ def main() -> int:
             show_seconds += report["summary"]["duration_s"]
             if report["summary"]["p95_answer_s"] is not None:
                 latencies.append(report["summary"]["p95_answer_s"])
-            merge(totals[split], score(folder, split, report, facts, show_cases=split == "open" and not args.quiet))
-    for line in totals["open"].get("failures", []):
+            shown = (split == "open" and not args.quiet) or (split == "sealed" and args.unseal)
+            merge(totals[split], score(folder, split, report, facts, show_cases=shown))
+    for line in totals["open"].get("failures", []) + totals["sealed"].get("failures", []):
         print(line)
     print_tally("OPEN", totals["open"])
     print_tally("SEALED (rates only)", totals["sealed"])

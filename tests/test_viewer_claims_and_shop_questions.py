@@ -158,3 +158,8 @@ def test_mah_is_no_hour_so_a_charge_time_question_is_not_answered_with_the_batte
         {"sku": "P1", "title": "大容量充电宝", "category": "electronics", "price": 149.0,
          "specs": {"电池容量": "20000mAh"}}]})
     assert choose_specs(catalog.product("P1"), "充满要多久").keys == ()
+
+
+@pytest.mark.parametrize("text", ["真人？", "是真人", "你真人啊"])
+def test_a_bare_are_you_human_is_asked_and_answered_honestly(text):
+    assert "asks_if_human" in classify_text(text).flags
