@@ -146,20 +146,25 @@ class FactSentences:
             return Answer((f"{name}已经售罄了。",), sku, (f"{sku}.stock",), about=(sku,))
         return Answer((f"{name}现在还有货，库存{product.stock}件。",), sku, (f"{sku}.stock",), about=(sku,))
 
+    def spec(self, product: Product, key: str) -> Answer:
+        """One spec said whole: "<name>的<key>是<value>。", cited as the product's spec."""
+        return Answer((speakable(f"{self.name_of(product)}的{key}是{product.specs[key]}。"),), product.sku,
+                      (f"{product.sku}.specs.{key}",), about=(product.sku,))
+
     def variant_sold_out(self, product: Product, text: str) -> Answer | None:
         """"特辣的还有吗" when a spec says 特辣已售罄: that spec, which says so."""
         folded = fold_question(text)
+        asked_sizes = set(re.findall(r"[a-z0-9]+", folded))
         for key, value in product.specs.items():
             for part in re.split(r"[；;，,。（）()]", str(value)):
                 gone = re.search(r"([\w\u4e00-\u9fff]+?)(?:已|暂时|暂)?(?:售罄|缺货|断货|无货|卖完|卖光)", part)
                 word = fold_question(gone.group(1)) if gone else ""
                 sizes = re.findall(r"[a-z0-9]+", word)  # "XXL荧光黄" is not the L码 one
-                if len(word) < 2 or (sizes and not set(sizes) & set(re.findall(r"[a-z0-9]+", folded))):
+                if len(word) < 2 or (sizes and not set(sizes) & asked_sizes):
                     continue
                 grams = {word[i:i + 2] for i in range(len(word) - 1)} | {word[-1] + "色"}
                 if any(g in folded for g in grams) or re.sub(r"[\u4e00-\u9fff]", "", word) in folded.split():
-                    return Answer((speakable(f"{self.name_of(product)}的{key}是{value}。"),), product.sku,
-                                  (f"{product.sku}.specs.{key}",), about=(product.sku,))
+                    return self.spec(product, key)
         return None
 
     def policy(self, product: Product, key: str) -> Answer:
@@ -186,8 +191,7 @@ class FactSentences:
         keys = _touched_specs(product, text)[:1]
         if not keys:
             return None
-        return Answer((speakable(f"{self.name_of(product)}的{keys[0]}是{product.specs[keys[0]]}。"),), product.sku,
-                      (f"{product.sku}.specs.{keys[0]}",), about=(product.sku,))
+        return self.spec(product, keys[0])
 
     def title_feature(self, product: Product, text: str) -> Answer | None:
         """The spec that states a feature the title also names ("手套能触屏不": 触屏 is in the
@@ -197,9 +201,9 @@ class FactSentences:
         title = fold_question(product.title)
         grams = {g for g in grams if g in title}
         for key, value in product.specs.items():
-            if any(g in fold_question(str(value)) for g in grams):
-                return Answer((speakable(f"{self.name_of(product)}的{key}是{value}。"),), product.sku,
-                              (f"{product.sku}.specs.{key}",), about=(product.sku,))
+            said = fold_question(str(value))
+            if any(g in said for g in grams):
+                return self.spec(product, key)
         return None
 
     def colours(self, product: Product, text: str) -> Answer | None:
@@ -207,8 +211,7 @@ class FactSentences:
         key = next((k for k in product.specs if "色" in k), None)
         if key is None or not re.search(r"[\u4e00-\u9fff]色|颜色", text):
             return None
-        return Answer((speakable(f"{self.name_of(product)}的{key}是{product.specs[key]}。"),), product.sku,
-                      (f"{product.sku}.specs.{key}",), about=(product.sku,))
+        return self.spec(product, key)
 
     def same_fact(self, product: Product, cited: tuple[str, ...]) -> Answer | None:
         """The fact another product's answer cited, of this product ("H352.specs.加热" -> its 加热)."""
@@ -216,8 +219,7 @@ class FactSentences:
             _, _, field = source.partition(".")
             if field.startswith("specs.") and field[6:] in product.specs:
                 key = field[6:]
-                return Answer((speakable(f"{self.name_of(product)}的{key}是{product.specs[key]}。"),), product.sku,
-                              (f"{product.sku}.{field}",), about=(product.sku,))
+                return self.spec(product, key)
             if field.startswith("policies.") and field[9:] in product.policies:
                 return self.policy(product, field[9:])
         return None
@@ -228,8 +230,7 @@ class FactSentences:
         spec = next((k for k in product.specs if any(w in k for w in words if len(w) >= 2)), None)
         if spec is None:
             return None
-        return Answer((speakable(f"{self.name_of(product)}的{spec}是{product.specs[spec]}。"),), product.sku,
-                      (f"{product.sku}.specs.{spec}",), about=(product.sku,))
+        return self.spec(product, spec)
 
     def specs(self, product: Product, text: str, most: int = 4) -> Answer | None:
         """The spec(s) a question asks for by kind (功率, 直径, 续航), or None when it asks no kind

@@ -134,8 +134,14 @@ def _shared_measure(products: list[Product]) -> str | None:
     return None
 
 
+def _asked_unit(text: str) -> str | None:
+    """The unit a per-unit price is asked in ("一片合多少": 片)."""
+    m = _UNIT.search(text)
+    return m.group(1) if m else None
+
+
 def unit_price(a: "Answerer", query: Query, now: datetime | None, unit: str | None = None) -> Answer:
-    unit = unit or (_UNIT.search(query.text).group(1) if _UNIT.search(query.text) else "片")
+    unit = unit or _asked_unit(query.text) or "片"
 
     def write(product: Product, q: Query, when: datetime | None) -> Answer:
         count = _pack_count(product, unit)
@@ -162,9 +168,11 @@ def compare(a: "Answerer", query: Query, now: datetime | None) -> Answer:
                       (derivation(gap, f"{format_amount(high.price)}-{format_amount(low.price)}"),),
                       about=(high.sku, low.sku))
     if _VALUE.search(rest) and asked_class(rest) is None:
-        unit = None if _UNIT.search(query.text) else _shared_measure(products)
+        unit = _asked_unit(query.text) or _shared_measure(products) or "片"
         answers = [unit_price(a, Query(query.text, "unit_price", _one(a, p)), now, unit) for p in products]
-        each = [float(x.derived[0].split("=")[0]) if x.derived else None for x in answers]
+        counts = [_pack_count(p, unit) or 0 for p in products]
+        # compared as said: two prices that round alike are no verdict
+        each = [float(format_amount(p.price / c)) if c >= 2 else None for p, c in zip(products, counts)]
         verdict = None
         if None not in each and len(set(each)) > 1:  # "哪个划算": the lower price per ml (or 片, g) is
             verdict = f"{a.name_of(products[each.index(min(each))])}更划算。"

@@ -33,9 +33,15 @@ _SPELLINGS = (("nuts", "坚果"), ("hair dryer", "吹风机"), ("hairdryer", "�
               ("earphone", "耳机"), ("headphone", "耳机"), ("jacket", "外套"), ("diaper", "纸尿裤"),
               ("formula", "奶粉"), ("尿不湿", "纸尿裤"), ("拉拉裤", "纸尿裤"), ("lipstick", "口红"), ("mask", "面膜"), ("lamp", "台灯"),
               ("headlamp", "头灯"), ("waterproof", "防水"), ("battery", "续航"), ("weight", "重量"), ("discount", "优惠"),
-              ("coupon", "优惠券"), ("on sale", "活动"), ("sale", "活动"), ("miaosha", "秒杀"), ("manjian", "满减"),
-              ("youhui", "优惠"), ("huodong", "活动"), ("baoyou", "包邮"), ("tuihuo", "退货"), ("jiage", "价格"),
-              ("duoshaoqian", "多少钱"), ("fahuo", "发货"), ("zhenren", "真人"))
+              ("coupon", "优惠券"), ("on sale", "活动"), ("sale", "活动"))
+# Pinyin runs arrive glued ("dianhuoguoduoshaoqian"): these fold inside a run too.
+_PINYIN_SPELLINGS = (("miaosha", "秒杀"), ("manjian", "满减"), ("youhui", "优惠"), ("huodong", "活动"), ("baoyou", "包邮"),
+                     ("tuihuo", "退货"), ("jiage", "价格"), ("duoshaoqian", "多少钱"), ("fahuo", "发货"), ("zhenren", "真人"))
+# English words fold whole ("rice" is not inside "price", nor "tea" inside "steam"); the rest anywhere.
+_ENGLISH = {wrong: right for wrong, right in _SPELLINGS if wrong.isascii()}
+_ENGLISH_WORD = re.compile(r"(?<![a-z])(?:%s)(?![a-z])" % "|".join(map(re.escape, sorted(_ENGLISH, key=len, reverse=True))))
+_ANYWHERE = sorted([pair for pair in _SPELLINGS if not pair[0].isascii()] + list(_PINYIN_SPELLINGS),
+                   key=lambda pair: -len(pair[0]))
 
 
 _SYLLABLE = r"(?:[bpmfdtnlgkhjqxrzcsyw]|zh|ch|sh)?(?:[aeiouv]+(?:ng|n|r)?)"
@@ -54,11 +60,6 @@ def small_number(word: str) -> int | None:
     return (int(_CN_NUM[tens]) if tens else 1) * 10 + (int(_CN_NUM[ones]) if ones else 0)
 
 
-# Pinyin runs arrive glued ("dianhuoguoduoshaoqian"): these fold inside a run too.
-_PINYIN_SPELLINGS = frozenset({"miaosha", "manjian", "youhui", "huodong", "baoyou", "tuihuo", "jiage", "duoshaoqian",
-                               "fahuo", "zhenren"})
-
-
 def fold_question(text: str) -> str:
     """The question with variant numerals as digits and common spellings folded (二段 -> 2段, 4米5 ->
     4.5米, "jiu sheng yi" -> "jiushengyi")."""
@@ -70,11 +71,9 @@ def fold_question(text: str) -> str:
     text = re.sub(r"(\d+(?:\.\d+)?)\s*(?:斤|jin)装", lambda m: f"{float(m.group(1)) * 500:g}g装", text)
     text = re.sub(r"半(?:斤|jin)装", "250g装", text)
     text = _PINYIN_RUN.sub(lambda m: m.group(0).replace(" ", ""), text)  # "jiu sheng yi" typed in syllables
-    for wrong, right in sorted(_SPELLINGS, key=lambda pair: -len(pair[0])):
-        if wrong.isascii() and wrong not in _PINYIN_SPELLINGS:  # English whole: "rice" is not in "price"
-            text = re.sub(rf"(?<![a-z]){re.escape(wrong)}(?![a-z])", right, text)
-        else:
-            text = text.replace(wrong, right)
+    text = _ENGLISH_WORD.sub(lambda m: _ENGLISH[m.group(0)], text)
+    for wrong, right in _ANYWHERE:
+        text = text.replace(wrong, right)
     text = _VARIANT_NUMERAL.sub(lambda m: _CN_NUM[m.group(1)], text)
     return _STAGE_EN.sub(lambda m: f"{m.group(1) or m.group(2)}段", text)
 

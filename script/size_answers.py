@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 
 from .answer_facts import Answer
 from .catalog import Product
+from .question_words import STAGE_ASKED
 from .spec_reading import body_measures, foot_length_mm, pick_foot_size, pick_size, size_chart
 from .textmatch import normalize
 from .understanding import Query
@@ -78,7 +79,7 @@ def size(a: "Answerer", query: Query, now: datetime | None) -> Answer:
         height, weight = body_measures(query.text)
     family = [p for p in (a.catalog.product(s) for s in query.guess.skus) if p]
     months = age_in_months(query.text)
-    if re.search(r"哪段|哪个段|几段|什么段", query.text) and len(family) < 2:
+    if re.search(STAGE_ASKED, query.text) and len(family) < 2:
         family = [p for p in a.catalog.products if re.search(r"\d\s*段", p.title)]  # "8个月喝哪段"
     if len(family) > 1 and (height or weight or months):
         by_range = _variant_by_range(a, family, height, weight, months)
