@@ -9,6 +9,8 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Mapping
 
+from .catalog_limits import LIST_ITEMS, MAX_PRICE, MAX_PRODUCTS, MAX_STOCK, TEXT_CHARS
+
 CATEGORIES = ("food", "beauty", "electronics", "apparel", "baby", "home", "health_food", "other")
 
 
@@ -76,6 +78,7 @@ class Catalog:
     shop: Shop
     products: tuple[Product, ...]
     source: str = "<catalog>"
+    warnings: tuple[CatalogProblem, ...] = ()  # accepted with a change (over-long text cut)
 
     def product(self, sku: str) -> Product | None:
         return next((p for p in self.products if p.sku == sku), None)
@@ -98,11 +101,30 @@ class _Checker:
     def __init__(self, source: str) -> None:
         self.source = source
         self.problems: list[CatalogProblem] = []
+        self.warnings: list[CatalogProblem] = []
 
     def add(self, where: str, field_name: str, message: str) -> None:
         self.problems.append(CatalogProblem(self.source, where, field_name, message))
 
-    def text(self, d: Mapping, key: str, where: str, required: bool = True) -> str | None:
+    def capped(self, value: str, limit_key: str, where: str, field_name: str) -> str:
+        limit = TEXT_CHARS[limit_key]
+        if len(value) <= limit:
+            return value
+        if limit_key == "sku":  # an identity: cutting it could merge two products
+            self.add(where, field_name, f"{len(value)} characters, limit {limit}")
+            return value
+        self.warnings.append(CatalogProblem(self.source, where, field_name,
+                                            f"{len(value)} characters, cut to the first {limit}"))
+        return value[:limit].strip()
+
+    def items(self, values: list, key: str, where: str) -> list:
+        limit = LIST_ITEMS[key]
+        if len(values) > limit:
+            self.add(where, key, f"{len(values)} items, limit {limit}")
+            return values[:limit]
+        return values
+
+    def text(self, d: Mapping, key: str, where: str, required: bool = True, limit_key: str | None = None) -> str | None:
         value = d.get(key)
         if value is None or (isinstance(value, str) and not value.strip()):
             if required:
@@ -113,10 +135,10 @@ class _Checker:
         if not isinstance(value, str):
             self.add(where, key, f"must be text, got {type(value).__name__}")
             return None
-        return value.strip()
+        return self.capped(value.strip(), limit_key or key, where, key)
 
     def number(self, d: Mapping, key: str, where: str, required: bool, positive: bool = True,
-               integer: bool = False) -> float | None:
+               integer: bool = False, money: bool = False) -> float | None:
         value = d.get(key)
         if value is None or value == "":
             if required:
@@ -134,6 +156,14 @@ class _Checker:
         if not math.isfinite(value):
             self.add(where, key, f"must be a finite number, got {value}")
             return None
+        if money:
+            if value > MAX_PRICE:
+                self.add(where, key, f"{value:g} is above {MAX_PRICE:,.0f}: a typo?")
+                return None
+            value = round(value, 2)  # what the host says: 0.001 would air as 0元
+        if integer and value > MAX_STOCK:
+            self.add(where, key, f"{value:g} is above {MAX_STOCK:,}")
+            return None
         if integer and float(value) != int(value):
             self.add(where, key, f"must be a whole number, got {value}")
             return None
@@ -145,21 +175,35 @@ class _Checker:
             return None
         return float(value)
 
-    def text_map(self, d: Mapping, key: str, where: str) -> dict[str, str]:
+    def _scalar(self, value: object, where: str, field_name: str) -> str | None:
+        if isinstance(value, (Mapping, list)):
+            self.add(where, field_name, f"must be text, got {type(value).__name__}")
+            return None
+        return str(value).strip()
+
+    def text_map(self, d: Mapping, key: str, where: str, limit_prefix: str) -> dict[str, str]:
         value = d.get(key) or {}
         if not isinstance(value, Mapping):
             self.add(where, key, f"must be a mapping of name: value, got {type(value).__name__}")
             return {}
-        return {str(k): str(v) for k, v in value.items() if v is not None}
+        out = {}
+        for name, text in self.items(list(value.items()), key, where):
+            name_text = self._scalar(name, where, key)
+            value_text = None if text is None else self._scalar(text, where, f"{key}.{name}")
+            if name_text and value_text is not None:
+                out[self.capped(name_text, f"{limit_prefix}_name", where, key)] = \
+                    self.capped(value_text, f"{limit_prefix}_value", where, f"{key}.{name_text[:40]}")
+        return out
 
     def text_list(self, d: Mapping, key: str, where: str) -> tuple[str, ...]:
         value = d.get(key) or []
         if isinstance(value, str):
-            return tuple(s.strip() for s in value.split("|") if s.strip())
+            value = value.split("|")
         if not isinstance(value, list):
             self.add(where, key, f"must be a list, got {type(value).__name__}")
             return ()
-        return tuple(str(v).strip() for v in value if str(v).strip())
+        texts = (self._scalar(v, where, f"{key}[{i}]") for i, v in enumerate(self.items(value, key, where)))
+        return tuple(self.capped(t, key, where, f"{key}[{i}]") for i, t in enumerate(texts) if t)
 
 
 def _parse_time(value: Any) -> datetime:
@@ -181,14 +225,14 @@ def _promotions(check: _Checker, raw: Mapping, where: str) -> tuple[Promotion, .
         check.add(where, "promotions", "must be a list")
         return ()
     promos = []
-    for i, item in enumerate(items):
+    for i, item in enumerate(check.items(items, "promotions", where)):
         if isinstance(item, str):
             item = {"text": item}
         if not isinstance(item, Mapping):
             check.add(where, f"promotions[{i}]", "must be a mapping with text (and ends_at)")
             continue
         _unexpected_keys(check, item, {"text", "ends_at"}, where, f"promotions[{i}]")
-        text = check.text(item, "text", where=f"{where} promotions[{i}]")
+        text = check.text(item, "text", where=f"{where} promotions[{i}]", limit_key="promotion")
         ends_at = None
         if item.get("ends_at"):
             try:
@@ -210,7 +254,7 @@ def _faq(check: _Checker, raw: Mapping, where: str) -> tuple[FaqEntry, ...]:
         check.add(where, "faq", "must be a list of {q, a}")
         return ()
     entries = []
-    for i, item in enumerate(items):
+    for i, item in enumerate(check.items(items, "faq", where)):
         if not isinstance(item, Mapping):
             check.add(where, f"faq[{i}]", "must be a mapping with q and a")
             continue
@@ -240,19 +284,19 @@ def _product(check: _Checker, raw: Any, index: int) -> Product | None:
     category = check.text(raw, "category", where) or "other"
     if category not in CATEGORIES:
         check.add(where, "category", f"unknown {category!r}; expected one of {', '.join(CATEGORIES)}")
-    price = check.number(raw, "price", where, required=True)
-    list_price = check.number(raw, "list_price", where, required=False)
+    price = check.number(raw, "price", where, required=True, money=True)
+    list_price = check.number(raw, "list_price", where, required=False, money=True)
     if price is not None and list_price is not None and list_price < price:
         check.add(where, "list_price", f"{list_price:g} is below the current price {price:g}")
     stock = check.number(raw, "stock", where, required=False, positive=False, integer=True)
     product = Product(
         sku=sku or "", title=title or "", category=category, price=price or 0.0,
         list_price=list_price, stock=None if stock is None else int(stock),
-        specs=check.text_map(raw, "specs", where),
+        specs=check.text_map(raw, "specs", where, "spec"),
         selling_points=check.text_list(raw, "selling_points", where),
         promotions=_promotions(check, raw, where),
         faq=_faq(check, raw, where),
-        policies=check.text_map(raw, "policies", where),
+        policies=check.text_map(raw, "policies", where, "policy"),
         image=check.text(raw, "image", where, required=False),
         scenes=check.text_list(raw, "scenes", where),
         link=_link(check, raw, where),
@@ -276,6 +320,9 @@ def catalog_from_data(data: Any, source: str = "<catalog>") -> Catalog:
     if not isinstance(raw_products, list) or not raw_products:
         check.add("catalog", "products", "must be a non-empty list")
         raw_products = []
+    if len(raw_products) > MAX_PRODUCTS:
+        check.add("catalog", "products", f"{len(raw_products)} products, limit {MAX_PRODUCTS}")
+        raise CatalogError(check.problems)
     products = [_product(check, raw, i) for i, raw in enumerate(raw_products)]
     seen: dict[str, int] = {}
     for i, p in enumerate(products):
@@ -292,4 +339,5 @@ def catalog_from_data(data: Any, source: str = "<catalog>") -> Catalog:
             links.setdefault(p.link, p.sku)
     if check.problems:
         raise CatalogError(check.problems)
-    return Catalog(shop=shop, products=tuple(p for p in products if p is not None), source=source)
+    return Catalog(shop=shop, products=tuple(p for p in products if p is not None), source=source,
+                   warnings=tuple(check.warnings))

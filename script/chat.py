@@ -4,9 +4,14 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 
+from .bounded_input import JsonLimitError, loads
+
 EVENT_TYPES = ("comment", "gift", "like", "enter", "follow")
 MAX_FRAME_CHARS = 4096
 MAX_TEXT_CHARS = 300
+MAX_NICK_CHARS = 64
+MAX_USER_CHARS = 128
+MAX_EVENT_T = 48 * 3600.0  # a replay covers at most two days of show: later `t` is a typo or an attack
 
 
 class ChatFormatError(ValueError):
@@ -42,9 +47,11 @@ def parse_chat_event(frame: str | bytes, arrived_at: float | None = None) -> Cha
     if len(frame) > MAX_FRAME_CHARS:
         raise ChatFormatError(f"frame too large: {len(frame)} characters, limit {MAX_FRAME_CHARS}")
     try:
-        data = json.loads(frame)
+        data = loads(frame)
     except json.JSONDecodeError as exc:
         raise ChatFormatError(f"not JSON: {exc.msg} at line {exc.lineno} column {exc.colno}") from None
+    except JsonLimitError as exc:
+        raise ChatFormatError(f"refused JSON: {exc}") from None
     if not isinstance(data, dict):
         raise ChatFormatError(f"a chat event must be a JSON object, got {type(data).__name__}")
     kind = data.get("type")
@@ -53,6 +60,8 @@ def parse_chat_event(frame: str | bytes, arrived_at: float | None = None) -> Cha
     user = data.get("user")
     if not isinstance(user, str) or not user.strip():
         raise ChatFormatError("field 'user' is required and must be a non-empty string")
+    if len(user) > MAX_USER_CHARS:
+        raise ChatFormatError(f"field 'user' too long: {len(user)} characters, limit {MAX_USER_CHARS}")
     text = _optional_text(data, "text")
     if kind == "comment" and not text.strip():
         raise ChatFormatError("a comment needs a non-empty 'text'")
@@ -62,7 +71,9 @@ def parse_chat_event(frame: str | bytes, arrived_at: float | None = None) -> Cha
         t = arrived_at
     else:
         t = data.get("t")
-        if isinstance(t, bool) or not isinstance(t, (int, float)) or t < 0:
-            raise ChatFormatError(f"field 't' must be seconds since show start (>= 0), got {t!r}")
+        if isinstance(t, bool) or not isinstance(t, (int, float)) or not 0 <= t <= MAX_EVENT_T:
+            raise ChatFormatError(f"field 't' must be seconds since show start, 0 to {MAX_EVENT_T:.0f}, got {t!r}")
+    # A nick is only ever shown or filtered, never stored whole: an over-long one is cut, not refused.
     return ChatEvent(t=float(t), type=kind, user=user.strip(), text=text.strip(),
-                     nick=_optional_text(data, "nick"), platform=_optional_text(data, "platform"))
+                     nick=_optional_text(data, "nick")[:MAX_NICK_CHARS],
+                     platform=_optional_text(data, "platform")[:MAX_NICK_CHARS])

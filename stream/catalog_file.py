@@ -2,15 +2,29 @@
 from __future__ import annotations
 
 import json
+import logging
 import re
 from importlib import resources
 from pathlib import Path
 
 import yaml
 
+from script.bounded_input import JsonLimitError, load_yaml, loads
 from script.catalog import Catalog, CatalogError, CatalogProblem, catalog_from_data
 
 from .catalog_csv import catalog_data_from_csv
+
+
+log = logging.getLogger("livehost.catalog")
+MAX_CATALOG_BYTES = 64 * 1024 * 1024  # ~60,000 products with room to spare; larger is not a catalog
+
+
+def log_warnings(catalog: Catalog) -> None:
+    """Once per load: what the catalog was accepted with (text cut to its limit)."""
+    for warning in catalog.warnings[:20]:
+        log.warning("catalog accepted with a change: %s", warning)
+    if len(catalog.warnings) > 20:
+        log.warning("catalog accepted with %d more changes (run check-catalog for all)", len(catalog.warnings) - 20)
 
 
 def _refuse(source: str, message: str) -> CatalogError:
@@ -21,6 +35,9 @@ def load_catalog_file(path: str | Path) -> Catalog:
     path = Path(path)
     source = str(path)
     try:
+        size = path.stat().st_size
+        if size > MAX_CATALOG_BYTES:
+            raise _refuse(source, f"file is {size / 2**20:.0f} MB, limit {MAX_CATALOG_BYTES // 2**20} MB")
         text = path.read_text(encoding="utf-8")
     except FileNotFoundError:
         raise _refuse(source, "file not found") from None
@@ -56,7 +73,9 @@ def _by_row(problem: CatalogProblem, rows: list[int]) -> CatalogProblem:
 
 def parse_catalog_text(text: str, source: str, json_format: bool = False) -> Catalog:
     try:
-        data = json.loads(text) if json_format else yaml.safe_load(text)
+        data = loads(text) if json_format else load_yaml(text)
+    except JsonLimitError as exc:
+        raise _refuse(source, f"refused: {exc}") from None
     except json.JSONDecodeError as exc:
         raise _refuse(source, f"invalid JSON at line {exc.lineno} column {exc.colno}: {exc.msg}") from None
     except yaml.YAMLError as exc:

@@ -13,7 +13,7 @@ from typing import Callable
 from script.catalog import Catalog, CatalogError
 
 from .catalog_edits import file_saved
-from .catalog_file import load_catalog_file
+from .catalog_file import load_catalog_file, log_warnings
 from .inbox import CatalogEdit
 
 log = logging.getLogger("livehost.catalog")
@@ -49,6 +49,7 @@ class CatalogWatcher:
             return None
         self.last_error = None
         log.info("catalog reloaded from %s: %d products", self._path, len(catalog.products))
+        log_warnings(catalog)
         edit, self._last = file_saved(self._last, catalog), catalog
         self._on_edit(edit)
         return catalog

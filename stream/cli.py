@@ -143,7 +143,10 @@ def cmd_check_catalog(args: argparse.Namespace) -> int:
     except CatalogError as exc:
         print(exc, file=sys.stderr)
         return 1
-    print(f"{args.file}: OK, {len(catalog.products)} products")
+    for warning in catalog.warnings:
+        print(f"warning: {warning}")
+    print(f"{args.file}: OK, {len(catalog.products)} products"
+          + (f", {len(catalog.warnings)} warning(s)" if catalog.warnings else ""))
     return 0
 
 

@@ -9,6 +9,8 @@ from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass, field
 from urllib.parse import parse_qs, urlsplit
 
+from script.bounded_input import JsonLimitError, loads
+
 log = logging.getLogger("livehost.http")
 MAX_HEADER_BYTES = 16 * 1024
 MAX_BODY_BYTES = 64 * 1024
@@ -26,8 +28,8 @@ class Request:
 
     def json(self) -> dict:
         try:
-            data = json.loads(self.body.decode("utf-8") or "{}")
-        except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+            data = loads(self.body.decode("utf-8") or "{}")
+        except (UnicodeDecodeError, json.JSONDecodeError, JsonLimitError) as exc:
             raise HttpError(400, f"body is not JSON: {exc}") from None
         if not isinstance(data, dict):
             raise HttpError(400, "body must be a JSON object")

@@ -13,6 +13,7 @@ from avatar.assets import AssetError
 from avatar.factory import FrameRenderer, make_renderer
 from avatar.likeness import check_likeness
 from avatar.scene import Appearance
+from script.bounded_input import JsonLimitError, load_yaml
 from script.persona import PersonaStyle
 from speech.voice import VoiceSettings
 
@@ -92,8 +93,8 @@ def load_persona(name_or_path: str | Path, personas_dir: Path = PERSONAS_DIR) ->
             if personas_dir.is_dir() else []
         raise PersonaError(f"persona {name_or_path!r}: no {path}; available: {', '.join(available) or 'none'}")
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except (OSError, yaml.YAMLError) as exc:
+        data = load_yaml(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, yaml.YAMLError, JsonLimitError) as exc:
         raise PersonaError(f"{path}: cannot be read: {exc}") from None
     if not isinstance(data, dict):
         raise PersonaError(f"{path}: must be a mapping")

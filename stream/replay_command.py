@@ -8,7 +8,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 from .answering import make_answerer
-from .catalog_file import load_catalog_file
+from .catalog_file import load_catalog_file, log_warnings
 from .compliance import audit_aired, make_checker
 from .persona_bundle import load_persona
 from .replay import ReplaySimulator, read_chat_lines
@@ -29,6 +29,7 @@ def _start_time(text: str | None) -> datetime:
 
 def cmd_replay(args: argparse.Namespace) -> int:
     catalog = load_catalog_file(args.catalog)
+    log_warnings(catalog)
     persona = load_persona(args.persona)
     chat_path = Path(args.chat)
     try:

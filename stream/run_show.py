@@ -12,7 +12,7 @@ from speech.types import SpeechEngine
 from speech.cache import default_tts_cache_dir
 from speech.voice import VoiceSettings, make_engine
 
-from .catalog_file import default_catalog, load_catalog_file
+from .catalog_file import default_catalog, load_catalog_file, log_warnings
 from .jsonlog import SECRETS, use_json_logs
 from .live import LiveConfig, LiveShow
 from .outputs import _stream_key
@@ -62,6 +62,7 @@ def run_show(config: ShowConfig, producer: ShowProducer | None = None,
     engine_for = engine_for or supervised_engine_factory(config.speech_timeout_s)
     if producer is None:
         catalog = load_catalog_file(config.catalog) if config.catalog else default_catalog()
+        log_warnings(catalog)
         producer = build_producer(catalog, load_persona(config.persona), engine_for)
     if rebuild is None:
         def rebuild(old: ShowProducer) -> ShowProducer:

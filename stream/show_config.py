@@ -13,6 +13,8 @@ from typing import Any
 
 import yaml
 
+from script.bounded_input import JsonLimitError, load_yaml
+
 from .admission import ChatLimits
 from .fanout import OutputSpec
 from .outputs import RTMP_SCHEMES, redact_url
@@ -110,7 +112,9 @@ class _Reader:
 def load_show_config(path: str | Path) -> ShowConfig:
     path = Path(path)
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        data = load_yaml(path.read_text(encoding="utf-8"))
+    except JsonLimitError as exc:
+        raise ConfigError(f"{path}: {exc}") from None
     except FileNotFoundError:
         raise ConfigError(f"{path}: file not found") from None
     except (OSError, UnicodeDecodeError) as exc:
