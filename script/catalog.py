@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
+from functools import cached_property
 from datetime import datetime
 from typing import Any, Mapping
 
@@ -81,18 +82,30 @@ class Catalog:
     warnings: tuple[CatalogProblem, ...] = ()  # accepted with a change (over-long text cut)
 
     def product(self, sku: str) -> Product | None:
-        return next((p for p in self.products if p.sku == sku), None)
+        return self._by_sku.get(sku)
+
+    @cached_property
+    def _by_sku(self) -> dict[str, Product]:
+        return {p.sku: p for p in self.products}
 
     def link_of(self, product: Product) -> int:
         """The product's cart link number: its own `link`, else its 1-based position in the file."""
         if product.link is not None:
             return product.link
-        return next(i for i, p in enumerate(self.products, 1) if p.sku == product.sku)
+        return self._positions[product.sku]
 
     def product_at_link(self, number: int) -> Product | None:
         """The product at a cart link; a link the merchant wrote wins over a position default."""
-        explicit = next((p for p in self.products if p.link == number), None)
-        return explicit or next((p for p in self.products if p.link is None and self.link_of(p) == number), None)
+        return self._at_link.get(number)
+
+    @cached_property
+    def _positions(self) -> dict[str, int]:
+        return {p.sku: i for i, p in enumerate(self.products, 1)}
+
+    @cached_property
+    def _at_link(self) -> dict[int, Product]:
+        by_position = {i: p for i, p in enumerate(self.products, 1) if p.link is None}
+        return by_position | {p.link: p for p in reversed(self.products) if p.link is not None}
 
 
 class _Checker:

@@ -19,8 +19,9 @@ from .retrieval import PASSAGE_PREFIX, QUERY_PREFIX, Embedder, FactIndex
 from .text_variants import syllable
 from .textmatch import STOP_CHARS, normalize
 from .variant_adjectives import chosen_by_adjective
-from .product_words import (COUNTED, LINK, NOT_NAMING, PRODUCT_WORDS, QUESTION_BIGRAMS, cjk_runs, families_of,
-                            fold_question, head_noun, small_number, sound_grams, title_initials, title_pinyin,
+from .product_words import (COUNTED, LINK, NOT_NAMING, PRODUCT_WORDS, QUESTION_BIGRAMS, cjk_runs,
+                            distinct_title_words, families_of,
+                            fold_question, small_number, sound_grams, title_initials, title_pinyin,
                             title_words)
 
 
@@ -55,8 +56,9 @@ class ProductResolver:
         self._sounds = {p.sku: sound_grams(self._titles[p.sku]) for p in products}
         self._initials = {p.sku: title_initials(self._titles[p.sku]) for p in products}
         self._pinyin_words = {p.sku: title_pinyin(self._titles[p.sku]) for p in products}
+        self._all_titles = "\n".join(self._titles.values())  # one substring search instead of one per title
         self.families = families_of(products)
-        self._distinct = {p.sku: self._distinct_words(p.sku) for p in products}
+        self._distinct = distinct_title_words(self._titles, self.families, frozenset(self.index.fact_phrases))
         self._profiles = {p.sku: fold_question(" ".join([p.title, *p.selling_points, *p.scenes,
                                                         *CATEGORY_WORDS.get(p.category, ()),
                                                         *(f"{k}{v}" for k, v in p.specs.items()),
@@ -77,11 +79,11 @@ class ProductResolver:
     def _in_catalog_words(self, folded: str) -> str:
         """A viewer's product word replaced by the one this catalog's titles use (洗面奶 -> 洁面乳)."""
         for words in PRODUCT_WORDS:
-            used = next((w for w in words if any(w in t for t in self._titles.values())), None)
+            used = next((w for w in words if w in self._all_titles), None)
             if used is None:
                 continue
             for word in words:
-                if word == used or len(word) < 2 or any(word in t for t in self._titles.values()):
+                if word == used or len(word) < 2 or word in self._all_titles:
                     continue  # 短袖 is a title word of its own in a shop selling 短袖 and 长袖
                 if word in folded and used not in folded:
                     folded = folded.replace(word, used)
@@ -90,7 +92,7 @@ class ProductResolver:
                 heard = [syllable(c) for c in folded]
                 for i in range(len(folded) - len(word) + 1):
                     span = folded[i:i + len(word)]
-                    if any(span in t for t in self._titles.values()):
+                    if span in self._all_titles:
                         continue  # "鱼干" is a title word here, not a slip for 鱼竿
                     if heard[i:i + len(word)] == sounds and span != used:
                         folded = folded[:i] + used + folded[i + len(word):]
@@ -140,33 +142,25 @@ class ProductResolver:
                     return True
         return False
 
-    def _distinct_words(self, sku: str) -> frozenset[str]:
-        """Words of a variant's title that its family's other titles lack (大容量, 3段, spf50)."""
-        head = head_noun(self._titles[sku])
-        own = title_words(self._titles[sku].replace(head, " ") if head else self._titles[sku])
-        for other in self.families.get(sku, ()):
-            if other != sku:
-                own -= title_words(self._titles[other])
-        asking = set(self.index.fact_phrases)
-        return frozenset(w for w in own if w and not all(c in STOP_CHARS for c in w) and w not in asking)
-
     def named(self, text: str) -> list[tuple[str, float]]:
         """Products the question names, best first. A variant named by its own words (大容量, 3段)
         stands for its family; a family named only by its head noun keeps every member."""
         threshold = self.index.settings.min_product_score
         folded = self._in_catalog_words(COUNTED.sub(" ", NOT_NAMING.sub(" ", self._from_pinyin(fold_question(text)))))
         scores = self.scores(text)
+        named_by_own_words = set()
         for sku in self._distinct:
             hits = self.distinct_hits(folded, sku)
+            if hits:
+                named_by_own_words.add(sku)
             if hits and self.families.get(sku):
                 scores[sku] = max(scores.get(sku, 0.0), threshold) + len(hits)
         ranked = sorted(((s, v) for s, v in scores.items() if v >= threshold), key=lambda sv: -sv[1])
         chosen = {s for s, _ in ranked}
-        for sku in list(chosen):
-            family = self.families.get(sku, ())
-            picked = [m for m in family if m in chosen and self.distinct_hits(folded, m)]
+        for family in {self.families.get(s, ()) for s in chosen}:
+            picked = {m for m in family if m in chosen and m in named_by_own_words}
             if picked:
-                chosen -= set(family) - set(picked)
+                chosen -= set(family) - picked
         ranked = [(s, v) for s, v in ranked if s in chosen]
         link = self.by_link(text)
         if link is not None:
@@ -231,9 +225,9 @@ class ProductResolver:
             top = ranked[0][1]
             tied = [s for s, v in ranked if v >= top - 1e-6]
             folded_rest = fold_question(rest)
-            for sku in list(tied):  # a family named only by its head noun: every member, none chosen
-                if not self.distinct_hits(folded_rest, sku):
-                    tied += [m for m, _ in ranked if m in self.families.get(sku, ()) and m not in tied]
+            whole_families = {self.families[s] for s in tied if s in self.families and not self.distinct_hits(folded_rest, s)}
+            listed = set(tied)  # a family named only by its head noun: every member, none chosen
+            tied += [m for m, _ in ranked if m not in listed and any(m in f for f in whole_families)]
             found += tied
             rest = self.without_names(rest, tied)
         return found + self._named_inside(text, found) if found else found
@@ -347,10 +341,10 @@ class ProductResolver:
         of 充电露营灯 in "那带充电仓呢" is also in the earbuds' 充电仓 spec)."""
         folded = fold_question(text)
         grams = {folded[i:i + 2] for run in cjk_runs(folded) for i in range(len(run) - 1)}
-        naming = {g for g in grams if any(g in t for t in self._titles.values())}
+        naming = {g for g in grams if g in self._all_titles}
         # A model word ("SPF30", "pro") some title carries must be the previous product's own too.
         models = {w for w in re.findall(r"[a-z][a-z\d+]*\d[a-z\d+]*|[a-z]{2,}", folded)
-                  if any(w in t for t in self._titles.values())}
+                  if w in self._all_titles}
         profile = self._profiles.get(sku, "")
         return bool(naming) and all(g in profile for g in naming) and all(w in profile for w in models)
 

@@ -5,10 +5,11 @@ head nouns. Used by product_resolver; no catalog state here."""
 from __future__ import annotations
 
 import re
+from collections import Counter
 
 from .text_variants import syllable
 from .catalog import Product
-from .textmatch import normalize
+from .textmatch import STOP_CHARS, normalize
 
 _CN_NUM = {"一": "1", "二": "2", "两": "2", "三": "3", "四": "4", "五": "5", "六": "6", "七": "7", "八": "8",
            "九": "9", "十": "10"}
@@ -150,6 +151,26 @@ def title_pinyin(title: str) -> dict[str, str]:
                 if all(sounds):
                     found.setdefault("".join(sounds), run[i:i + size])
     return found
+
+def distinct_title_words(titles: dict[str, str], families: dict[str, tuple[str, ...]],
+                         asking: frozenset[str]) -> dict[str, frozenset[str]]:
+    """Per product, the words of its title (head noun left out) that no other title of its family
+    has (大容量, 3段, spf50); words that ask about a fact (容量) never name a variant. Linear in the
+    catalog: a family of 500 colours counts each word once, not once per pair."""
+    words = {sku: title_words(title) for sku, title in titles.items()}
+    in_family: dict[tuple[str, ...], Counter[str]] = {}
+    for members in set(families.values()):
+        in_family[members] = Counter(w for m in members for w in words[m])
+    distinct = {}
+    for sku, title in titles.items():
+        head = head_noun(title)
+        own = title_words(title.replace(head, " ")) if head else set(words[sku])
+        counts = in_family.get(families.get(sku, ()), Counter())
+        others = {w for w in own if counts[w] - (w in words[sku]) > 0}
+        distinct[sku] = frozenset(w for w in own - others
+                                  if w and not all(c in STOP_CHARS for c in w) and w not in asking)
+    return distinct
+
 
 def families_of(products: tuple[Product, ...]) -> dict[str, tuple[str, ...]]:
     """Products sharing a head noun (two 充电宝, three 奶粉): a question naming only the head
