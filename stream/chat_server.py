@@ -4,13 +4,16 @@ Valid events go to the show and get {"ok": true}; malformed frames get {"ok": fa
 and are logged; neither ever stops the loop. Each connection, and the room as a whole, has a
 rate limit (stream.admission): a valid event over it is refused with {"ok": false, "error":
 "rate limited: ...", "retry_after_s": ...} and never reaches the show. Replies the host puts on
-air are broadcast to every connected client.
+air are broadcast to every connected client; only the connection that sent the question gets it
+back with the viewer's id and words (other clients get what was said on air, which everyone
+heard anyway).
 """
 from __future__ import annotations
 
 import asyncio
 import json
 import logging
+from collections import OrderedDict
 from typing import Callable
 
 from websockets.asyncio.server import Server, ServerConnection, serve
@@ -26,6 +29,8 @@ log = logging.getLogger("livehost.chat")
 _LOGGED_MALFORMED = 20  # and every 1000th after: a flood must not flood the log
 _MAX_IN_FLIGHT = 64  # broadcasts waiting to be written to one client before it is skipped
 _MAX_FRAME_BYTES = MAX_FRAME_CHARS * 4  # UTF-8 worst case; larger frames close the connection (1009)
+_REMEMBERED_ASKERS = 4096  # which connection each recent viewer asked from
+_PRIVATE_FIELDS = ("user", "question")
 
 
 class ChatServer:
@@ -43,6 +48,7 @@ class ChatServer:
         self.malformed = 0
         self.skipped_broadcasts = 0
         self._in_flight: dict[ServerConnection, int] = {}
+        self._asked_from: OrderedDict[str, ServerConnection] = OrderedDict()
 
     @property
     def url(self) -> str:
@@ -73,6 +79,8 @@ class ChatServer:
         finally:
             self._clients.discard(connection)
             self.admission.forget(connection)
+            for user in [u for u, c in self._asked_from.items() if c is connection]:
+                del self._asked_from[user]
 
     def _accept(self, frame: str | bytes, connection: ServerConnection) -> dict:
         try:
@@ -91,13 +99,19 @@ class ChatServer:
                             refusal.reason, refused)
             return refusal.reply()
         self._submit(event)
+        self._asked_from[event.user] = connection
+        self._asked_from.move_to_end(event.user)
+        while len(self._asked_from) > _REMEMBERED_ASKERS:
+            self._asked_from.popitem(last=False)
         return {"ok": True, "t": round(event.t, 3)}
 
     def broadcast(self, message: dict) -> None:
         """Send to every client; call from the event loop thread. A client that stopped reading
         misses broadcasts instead of piling up unsent messages in the server."""
-        text = json.dumps(message, ensure_ascii=False)
+        public = json.dumps({k: v for k, v in message.items() if k not in _PRIVATE_FIELDS}, ensure_ascii=False)
+        asker = self._asked_from.get(message.get("user", "")) if isinstance(message.get("user"), str) else None
         for connection in list(self._clients):
+            text = json.dumps(message, ensure_ascii=False) if connection is asker else public
             if self._in_flight.get(connection, 0) >= _MAX_IN_FLIGHT:
                 self.skipped_broadcasts += 1
                 continue

@@ -22,6 +22,7 @@ from .demo import render_demo, scripted_question
 from .fanout import OutputSpec
 from .outputs import redact_url
 from .persona_bundle import PersonaError, prepare_persona
+from .preflight import StartupError
 from .replay_command import add_replay_parser
 from .say_command import add_say_parser
 from .memory import fix_mmap_threshold, freeze_startup_objects, limit_malloc_arenas
@@ -103,7 +104,7 @@ def cmd_run(args: argparse.Namespace) -> int:
     config = ShowConfig(catalog=args.catalog, persona=args.persona, layout=args.layout, outputs=tuple(outputs),
                         rtmp_urls=(url,) if url else (), chat_host=args.host, chat_port=args.chat_port,
                         view_host=args.host, view_port=args.view_port, console=not args.no_console,
-                        console_host=args.host, console_port=args.console_port, seconds=args.seconds,
+                        console_host=args.console_host, console_port=args.console_port, seconds=args.seconds,
                         log_format=args.log_format)
     return _run_with(args, config)
 
@@ -166,7 +167,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     run = sub.add_parser("run", help="run the live show until stopped")
     show_options(run)
-    run.add_argument("--host", default="127.0.0.1", help="address for the chat websocket and live view")
+    run.add_argument("--host", default="127.0.0.1", help="address for the chat websocket and live view only")
     run.add_argument("--chat-port", type=int, default=8765)
     run.add_argument("--view-port", type=int, default=8080)
     run.add_argument("--record", help="also record the show to this MP4 file")
@@ -175,6 +176,9 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--config", help="show config YAML (catalog, persona, outputs, console, chat); see "
                                       "examples/show.yaml. Other run options are ignored, except --seconds")
     run.add_argument("--console-port", type=int, default=8090, help="operator console, WebRTC preview, /metrics")
+    run.add_argument("--console-host", default="127.0.0.1",
+                     help="address for the console (its token travels in plain HTTP: keep it on loopback or "
+                          "put it behind a TLS proxy)")
     run.add_argument("--no-console", action="store_true", help="run without the operator console")
     run.add_argument("--log-format", choices=("json", "text"), default="json")
     run.set_defaults(func=cmd_run)
@@ -199,7 +203,7 @@ def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
         return args.func(args)
-    except (CatalogError, PersonaError, GuardRulesError, ConfigError) as exc:
+    except (CatalogError, PersonaError, GuardRulesError, ConfigError, StartupError) as exc:
         print(f"livehost: {exc}", file=sys.stderr)
         return 2
 

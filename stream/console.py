@@ -4,6 +4,8 @@ WebRTC signalling endpoint and /metrics, all on one local HTTP server.
 Token: LIVEHOST_CONSOLE_TOKEN, or a token file; when neither is given a random token is written
 to a new 0600 file whose path (never the token) is printed and logged. Requests carry it as
 `Authorization: Bearer <token>`. The server binds 127.0.0.1 unless configured otherwise.
+The preview's signalling (/offer) and /metrics need no token from this machine itself (the
+preview page and a local scraper); from anywhere else they need it too.
 """
 from __future__ import annotations
 
@@ -117,14 +119,15 @@ class EventHub:
 
 class ConsoleServer:
     def __init__(self, token: ConsoleToken, control: ShowControl, hub: EventHub, webrtc: WebRtcHub,
-                 metrics: ShowMetrics, state: Callable[[], dict], host: str = "127.0.0.1", port: int = 8090) -> None:
+                 metrics: ShowMetrics, state: Callable[[], dict], host: str = "127.0.0.1", port: int = 8090,
+                 allowed_hosts: frozenset[str] = frozenset()) -> None:
         self._token = token
         self._control = control
         self._hub = hub
         self._webrtc = webrtc
         self._metrics = metrics
         self._state = state
-        self.http = HttpServer(host, port)
+        self.http = HttpServer(host, port, allowed_hosts)
         for path in _STATIC:
             self.http.route("GET", path, self._static)
         self.http.route("GET", "/metrics", self._metrics_page)
@@ -154,17 +157,24 @@ class ConsoleServer:
                         "wrong" if given else "missing")
             raise HttpError(401, "a valid console token is required (Authorization: Bearer <token>)")
 
+    def _authorise_unless_local(self, request: Request) -> None:
+        if not request.from_loopback:
+            self._authorise(request)
+
     async def _static(self, request: Request) -> Response:
         name, content_type = _STATIC[request.path]
         body = resources.files("stream").joinpath("static", name).read_bytes()
         return Response(200, body, content_type, {
             "Content-Security-Policy": "default-src 'self'; img-src 'self' data:; media-src 'self' blob:; "
-                                       "style-src 'self' 'unsafe-inline'; connect-src 'self'"})
+                                       "style-src 'self' 'unsafe-inline'; connect-src 'self'; "
+                                       "frame-ancestors 'none'"})
 
     async def _metrics_page(self, request: Request) -> Response:
+        self._authorise_unless_local(request)
         return Response(200, self._metrics.render().encode(), "text/plain; version=0.0.4; charset=utf-8")
 
     async def _offer(self, request: Request) -> Response:
+        self._authorise_unless_local(request)
         data = request.json()
         try:
             answer = await self._webrtc.answer(data.get("sdp"), data.get("type"))

@@ -19,7 +19,7 @@ from script.director import (MODES, ApproveReply, EmergencyStop, OperatorSay, Pa
                              RejectReply, ResumeShow, SetMode)
 
 from .catalog_edits import EditRefused, set_price_and_stock
-from .persona_bundle import PersonaError, prepare_persona
+from .persona_bundle import PersonaError, prepare_persona, shipped_personas
 from .show import ShowProducer, StagedPersona
 
 audit = logging.getLogger("livehost.audit")
@@ -164,6 +164,10 @@ class ShowControl:
 
     async def _persona(self, operator: str, data: dict) -> dict:
         persona_id = _text(data, "persona", 100)
+        known = shipped_personas()
+        if persona_id not in known:  # never a path: the console must not load files it names
+            raise ControlError(f"unknown persona {persona_id[:40]!r}, the show keeps its current persona; "
+                               f"choose one of {', '.join(known)}")
         if self.persona_loading is not None:
             raise ControlError(f"persona {self.persona_loading!r} is still loading")
         self.persona_loading = persona_id

@@ -2,7 +2,8 @@
 
 The encoder runs on one worker thread; each output writes on its own thread from a bounded
 queue, so a peer that stops reading never freezes the recording, the live view or the show.
-A network output (RTMP) that fails or stalls is closed and reopened with backoff; timestamps
+A network output (RTMP) that fails or stalls is closed and reopened with backoff, and one that
+cannot be reached when the show starts is retried the same way from the start; timestamps
 keep counting from the show's frame index, so the new session continues them monotonically
 and starts at the next keyframe. Other outputs are dropped when they fail.
 """
@@ -40,7 +41,7 @@ class OutputSpec:
 class _OutputWorker:
     def __init__(self, output: MuxOutput, fail: Callable[[str, str], None],
                  reopen: Callable[[], MuxOutput] | None = None,
-                 on_reconnect: Callable[[str], None] | None = None) -> None:
+                 on_reconnect: Callable[[str], None] | None = None, connected: bool = True) -> None:
         self.output = output
         self._fail = fail
         self._reopen = reopen  # None: a failure drops the output for good
@@ -48,11 +49,11 @@ class _OutputWorker:
         self._queue: queue.Queue[list[EncodedPacket] | None] = queue.Queue(maxsize=_OUTPUT_BACKLOG_FRAMES)
         self._thread = threading.Thread(target=self._run, name=f"livehost-output-{output.name}", daemon=True)
         self.failed = False
-        self.connected = True
+        self.connected = connected  # False: not reached yet, the first write retries
         self.reconnects = 0
         self.dropped_batches = 0
         self._attempt = 0
-        self._retry_at = 0.0
+        self._retry_at = 0.0 if connected else time.monotonic() + RECONNECT_BACKOFF_S[0]
         self._need_keyframe = False
         self._thread.start()
 
@@ -175,15 +176,20 @@ class Fanout:
         self.frames_written = 0
 
     def open(self) -> None:
-        """Open every output; those that fail are reported and skipped."""
+        """Open every output. A network push that cannot be reached yet is retried with backoff
+        for as long as the show runs; any other output that fails is reported and skipped."""
         for spec in self._specs:
             output = self._make_output(spec)
+            reopen = (lambda spec=spec: self._make_output(spec)) if reconnects(spec.target) else None
             try:
                 output.open()
             except OutputError as exc:
-                self._fail(spec.name, str(exc))
+                if reopen is None:
+                    self._fail(spec.name, str(exc))
+                    continue
+                log.warning("output %s unreachable at start (%s); retrying with backoff", spec.name, exc)
+                self._workers.append(_OutputWorker(output, self._fail, reopen, self._on_reconnect, connected=False))
                 continue
-            reopen = (lambda spec=spec: self._make_output(spec)) if reconnects(spec.target) else None
             self._workers.append(_OutputWorker(output, self._fail, reopen, self._on_reconnect))
         self._thread.start()
 

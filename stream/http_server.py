@@ -1,8 +1,16 @@
 """A small HTTP/1.1 server on asyncio streams for the console, control API, signalling and
-metrics. One request per connection; bounded headers and bodies; handlers are async."""
+metrics. One request per connection; bounded headers and bodies; handlers are async.
+
+Every request must name this server in its Host header: an IP address, localhost or a name the
+operator allowed. A page on another site whose name was re-pointed at this machine (DNS
+rebinding) names its own host and is refused. A POST must carry a JSON body and, when the
+browser says where it comes from (Origin), come from this server's own pages: another site's
+page can neither send a form here nor pass a CORS preflight (OPTIONS is never allowed).
+"""
 from __future__ import annotations
 
 import asyncio
+import ipaddress
 import json
 import logging
 from collections.abc import AsyncIterator, Awaitable, Callable
@@ -14,8 +22,11 @@ from script.bounded_input import JsonLimitError, loads
 log = logging.getLogger("livehost.http")
 MAX_HEADER_BYTES = 16 * 1024
 MAX_BODY_BYTES = 64 * 1024
-_REASONS = {200: "OK", 400: "Bad Request", 401: "Unauthorized", 404: "Not Found", 405: "Method Not Allowed",
-            409: "Conflict", 413: "Payload Too Large", 503: "Service Unavailable"}
+_REASONS = {200: "OK", 400: "Bad Request", 401: "Unauthorized", 403: "Forbidden", 404: "Not Found",
+            405: "Method Not Allowed", 409: "Conflict", 413: "Payload Too Large", 415: "Unsupported Media Type",
+            421: "Misdirected Request", 503: "Service Unavailable"}
+_SECURITY_HEADERS = {"X-Content-Type-Options": "nosniff", "X-Frame-Options": "DENY",
+                     "Content-Security-Policy": "frame-ancestors 'none'", "Referrer-Policy": "no-referrer"}
 
 
 @dataclass(frozen=True)
@@ -25,6 +36,11 @@ class Request:
     query: dict[str, str]
     headers: dict[str, str]  # lower-case names
     body: bytes
+    client: str = ""  # the peer's IP address
+
+    @property
+    def from_loopback(self) -> bool:
+        return is_loopback(self.client)
 
     def json(self) -> dict:
         try:
@@ -52,6 +68,29 @@ class HttpError(Exception):
         self.message = message
 
 
+def is_loopback(address: str) -> bool:
+    try:
+        return ipaddress.ip_address(address.split("%")[0]).is_loopback
+    except ValueError:
+        return address == "localhost"
+
+
+def host_name(header: str) -> str:
+    """The name part of a Host header: "[::1]:8090" -> "::1", "example.com:80" -> "example.com"."""
+    header = header.strip().lower()
+    if header.startswith("["):
+        return header[1:].partition("]")[0]
+    return header.rpartition(":")[0] if header.count(":") == 1 else header
+
+
+def _is_ip(name: str) -> bool:
+    try:
+        ipaddress.ip_address(name)
+    except ValueError:
+        return False
+    return True
+
+
 def json_response(data: object, status: int = 200) -> Response:
     return Response(status, json.dumps(data, ensure_ascii=False).encode("utf-8"))
 
@@ -60,9 +99,10 @@ Handler = Callable[[Request], Awaitable[Response]]
 
 
 class HttpServer:
-    def __init__(self, host: str = "127.0.0.1", port: int = 0) -> None:
+    def __init__(self, host: str = "127.0.0.1", port: int = 0, allowed_hosts: frozenset[str] = frozenset()) -> None:
         self._host = host
         self._port = port
+        self._allowed_hosts = frozenset({"localhost", host.lower(), *(h.lower() for h in allowed_hosts)})
         self._routes: dict[tuple[str, str], Handler] = {}
         self._server: asyncio.base_events.Server | None = None
         self._streams: set[asyncio.Task] = set()
@@ -98,6 +138,10 @@ class HttpServer:
         task = asyncio.current_task()
         try:
             request = await asyncio.wait_for(self._read_request(reader), timeout=10)
+            peer = writer.get_extra_info("peername")
+            request = Request(request.method, request.path, request.query, request.headers, request.body,
+                              str(peer[0]) if peer else "")
+            self._check_origin(request)
             response = await self._dispatch(request)
             if response.stream is not None and task is not None:
                 self._streams.add(task)
@@ -132,6 +176,24 @@ class HttpServer:
         query = {k: v[0] for k, v in parse_qs(url.query).items()}
         return Request(method.upper(), url.path, query, headers, body)
 
+    def _check_origin(self, request: Request) -> None:
+        host = request.headers.get("host", "")
+        name = host_name(host)
+        if not name:
+            raise HttpError(400, "a Host header is required")
+        if name not in self._allowed_hosts and not _is_ip(name):
+            log.warning("refused %s %s for Host %r (not this server's name)", request.method, request.path, host[:80])
+            raise HttpError(421, "this server does not answer to that Host name")
+        if request.method == "POST":
+            content_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
+            if content_type != "application/json":
+                raise HttpError(415, "a POST body must be application/json")
+            origin = request.headers.get("origin")
+            if origin is not None and origin.lower() != f"http://{host.lower()}":
+                log.warning("refused %s %s from another site's page (Origin %r)", request.method, request.path,
+                            origin[:80])
+                raise HttpError(403, "requests from another site's pages are refused")
+
     async def _dispatch(self, request: Request) -> Response:
         handler = self._routes.get((request.method, request.path))
         if handler is None:
@@ -142,8 +204,8 @@ class HttpServer:
     @staticmethod
     async def _write(writer: asyncio.StreamWriter, response: Response) -> None:
         reason = _REASONS.get(response.status, "Error")
-        headers = {"Content-Type": response.content_type, "Cache-Control": "no-store",
-                   "X-Content-Type-Options": "nosniff", "Connection": "close", **response.headers}
+        headers = {"Content-Type": response.content_type, "Cache-Control": "no-store", **_SECURITY_HEADERS,
+                   "Connection": "close", **response.headers}
         if response.stream is None:
             headers["Content-Length"] = str(len(response.body))
         head = f"HTTP/1.1 {response.status} {reason}\r\n" + "".join(f"{k}: {v}\r\n" for k, v in headers.items())

@@ -33,7 +33,7 @@ from .holding import SILENCE, RuntimeFrames
 from .live_view import LiveViewServer, TsBroadcast
 from .media import FPS, SAMPLE_RATE, AVChunk
 from .metrics import ShowMetrics
-from .persona_bundle import PERSONAS_DIR
+from .persona_bundle import shipped_personas
 from .reply_announcer import ReplyAnnouncer
 from .show import OnAirRecord, ShowProducer
 from .supervisor import FRAME_MS, RenderStage
@@ -210,8 +210,7 @@ class LiveShow:
     def console_state(self) -> dict:
         producer = self.stage.producer
         director = producer.director
-        personas = sorted(p.name for p in PERSONAS_DIR.iterdir() if (p / "persona.yaml").is_file()) \
-            if PERSONAS_DIR.is_dir() else []
+        personas = shipped_personas()
         return {
             "mode": director.mode, "stopped": self._holding, "paused": self._console_feed.settings.paused,
             "pinned": self._console_feed.settings.pinned,

@@ -81,6 +81,13 @@ class PreparedPersona:
     renderer: FrameRenderer
 
 
+def shipped_personas(personas_dir: Path = PERSONAS_DIR) -> list[str]:
+    """The persona ids an operator may switch to from the console."""
+    if not personas_dir.is_dir():
+        return []
+    return sorted(p.name for p in personas_dir.iterdir() if (p / "persona.yaml").is_file())
+
+
 def load_persona(name_or_path: str | Path, personas_dir: Path = PERSONAS_DIR) -> PersonaBundle:
     """Load `personas/<id>/persona.yaml` by id, or a bundle folder given as a path.
     A real likeness (appearance.mode photo or video) needs its consent record and its file."""
@@ -89,8 +96,7 @@ def load_persona(name_or_path: str | Path, personas_dir: Path = PERSONAS_DIR) ->
         folder = personas_dir / str(name_or_path)
     path = folder / "persona.yaml"
     if not path.is_file():
-        available = sorted(p.name for p in personas_dir.iterdir() if (p / "persona.yaml").is_file()) \
-            if personas_dir.is_dir() else []
+        available = shipped_personas(personas_dir)
         raise PersonaError(f"persona {name_or_path!r}: no {path}; available: {', '.join(available) or 'none'}")
     try:
         data = load_yaml(path.read_text(encoding="utf-8"))

@@ -17,6 +17,7 @@ from .jsonlog import SECRETS, use_json_logs
 from .live import LiveConfig, LiveShow
 from .outputs import _stream_key
 from .persona_bundle import PersonaBundle, load_persona
+from .preflight import check_machine, warn_if_exposed
 from .show import ShowProducer
 from .show_config import ShowConfig
 from .supervisor import SupervisedSpeech
@@ -59,6 +60,8 @@ def run_show(config: ShowConfig, producer: ShowProducer | None = None,
         use_json_logs()
     for url in config.rtmp_urls:
         SECRETS.add(_stream_key(url))
+    check_machine(config)
+    warn_if_exposed(config)
     engine_for = engine_for or supervised_engine_factory(config.speech_timeout_s)
     if producer is None:
         catalog = load_catalog_file(config.catalog) if config.catalog else default_catalog()

@@ -23,6 +23,7 @@ VIDEO_CLOCK = Fraction(1, 90_000)
 AUDIO_CLOCK = Fraction(1, SAMPLE_RATE)
 PEER_QUEUE_FRAMES = 8  # 320 ms: a peer further behind than this loses its oldest frames
 MAX_PEERS = 8
+CONNECT_TIMEOUT_S = 15.0  # an offer whose peer never connects gives its slot back
 PREVIEW_STEP = 2  # the preview is sent at half size: one VP8 encode per peer must stay cheap
 
 
@@ -101,10 +102,12 @@ class OfferError(ValueError):
 
 
 class WebRtcHub:
-    def __init__(self, broadcast: RawBroadcast, metrics: ShowMetrics, max_peers: int = MAX_PEERS) -> None:
+    def __init__(self, broadcast: RawBroadcast, metrics: ShowMetrics, max_peers: int = MAX_PEERS,
+                 connect_timeout_s: float = CONNECT_TIMEOUT_S) -> None:
         self._broadcast = broadcast
         self._metrics = metrics
         self._max_peers = max_peers
+        self._connect_timeout_s = connect_timeout_s
         self._peers: dict[RTCPeerConnection, PeerFeed] = {}
 
     @property
@@ -137,7 +140,14 @@ class WebRtcHub:
             await self._drop(pc)
             raise OfferError(f"cannot answer the offer: {exc}") from None
         log.info("webrtc viewer joined (%d connected)", len(self._peers))
+        asyncio.get_running_loop().call_later(self._connect_timeout_s,
+                                              lambda: asyncio.ensure_future(self._drop_if_unconnected(pc)))
         return pc.localDescription
+
+    async def _drop_if_unconnected(self, pc: RTCPeerConnection) -> None:
+        if pc in self._peers and pc.connectionState != "connected":
+            log.info("webrtc offer never connected within %g s; slot freed", self._connect_timeout_s)
+            await self._drop(pc)
 
     async def _drop(self, pc: RTCPeerConnection) -> None:
         feed = self._peers.pop(pc, None)

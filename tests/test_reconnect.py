@@ -51,3 +51,23 @@ def test_rtmp_push_resumes_after_nginx_is_killed_and_restarted(tmp_path, restart
     # The recording never noticed: every frame, from pts 0, no gap.
     video = ffprobe_json(str(recording), "-count_packets", "-show_streams", "-select_streams", "v")["streams"][0]
     assert int(video["nb_read_packets"]) == frames_sent and float(video["start_time"]) == 0.0
+
+
+def test_rtmp_down_when_the_show_starts_is_retried_until_it_comes_up(tmp_path):
+    from conftest import NginxRtmp, _require_nginx_rtmp
+    _require_nginx_rtmp()
+    server = NginxRtmp(tmp_path / "nginx")  # its port is chosen, nothing listens yet
+    url = f"{server.url}/latekey"
+    config = LiveConfig(outputs=[OutputSpec("rtmp", url, "flv")], chat_port=0, live_view=False, max_seconds=60)
+    try:
+        with ShowThread(tmp_path, config) as running:
+            show = running.show
+            poll_until(lambda: show.frames > 50, 20, "the show on air without its push")
+            assert show.fanout.connected == {"rtmp": False} and show.active_outputs == ["rtmp"]
+            server.start()
+            poll_until(lambda: show.fanout.connected["rtmp"], 30, "the push connected once the server came up")
+            assert show.metrics.rtmp_reconnects >= 1
+            poll_until(lambda: {s.get("codec_type") for s in ffprobe_json(url, "-show_streams").get("streams", [])}
+                       == {"video", "audio"}, 30, "ffprobe reading the stream", interval=0.5)
+    finally:
+        server.stop()

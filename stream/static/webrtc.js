@@ -14,8 +14,12 @@ async function startPreview(video, onState) {
     pc.addEventListener("icegatheringstatechange", done);
     setTimeout(resolve, 2000);  // host candidates are enough on a local network
   });
+  // From this machine no token is needed; from elsewhere, the one entered on the console page.
+  const token = sessionStorage.getItem("livehost-token");
+  const headers = { "Content-Type": "application/json" };
+  if (token) headers["Authorization"] = "Bearer " + token;
   const response = await fetch("/offer", {
-    method: "POST", headers: { "Content-Type": "application/json" },
+    method: "POST", headers,
     body: JSON.stringify({ sdp: pc.localDescription.sdp, type: pc.localDescription.type }),
   });
   if (!response.ok) throw new Error("offer refused: " + (await response.text()));

@@ -1,0 +1,78 @@
+"""What a show needs from this machine, checked before any model loads: its ports free, its
+recording paths and state folder writable. Each problem is one line naming what and how to fix
+it, instead of a traceback after a minute of loading."""
+from __future__ import annotations
+
+import logging
+import os
+import socket
+import tempfile
+from pathlib import Path
+
+from .fanout import reconnects
+from .http_server import is_loopback
+from .show_config import ShowConfig
+
+
+log = logging.getLogger("livehost")
+
+
+class StartupError(RuntimeError):
+    """The show cannot start on this machine as configured; the message lists why."""
+
+
+def _port_problem(what: str, host: str, port: int, option: str) -> str | None:
+    if port == 0:
+        return None  # the system picks a free one
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    with socket.socket(family, socket.SOCK_STREAM) as probe:
+        # The servers set SO_REUSEADDR too: a port held only by TIME_WAIT connections is free for them.
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            probe.bind((host, port))
+        except OSError as exc:
+            reason = "in use (is another show running?)" if exc.errno == 98 else exc.strerror
+            return f"{what} port {port} on {host} is {reason}: choose another with {option}"
+    return None
+
+
+def _folder_problem(what: str, path: Path) -> str | None:
+    folder = path if path.is_dir() else path.parent
+    while not folder.exists() and folder != folder.parent:
+        folder = folder.parent  # the show creates missing folders below the first existing one
+    try:
+        with tempfile.NamedTemporaryFile(dir=folder, prefix=".livehost-check-"):
+            pass
+    except OSError as exc:
+        return f"{what} {path} cannot be written ({exc.strerror} in {folder})"
+    return None
+
+
+def warn_if_exposed(config: ShowConfig) -> None:
+    """Said once at start: what listens beyond this machine and what protects it."""
+    if not is_loopback(config.chat_host):
+        log.warning("chat websocket listens on %s: anyone who reaches it can post chat (the rate limits and "
+                    "the guard apply; replies carry no viewer ids to other clients)", config.chat_host)
+    if config.console and not is_loopback(config.console_host):
+        log.warning("console listens on %s over plain HTTP: its token can be read on the network; "
+                    "put it behind a TLS proxy", config.console_host)
+
+
+def check_machine(config: ShowConfig) -> None:
+    problems = [
+        _port_problem("chat", config.chat_host, config.chat_port, "--chat-port"),
+        _port_problem("live view", config.view_host, config.view_port, "--view-port") if config.live_view else None,
+        _port_problem("console", config.console_host, config.console_port, "--console-port")
+        if config.console else None,
+        _folder_problem("console state folder", Path(config.state_dir)) if config.console else None,
+    ]
+    for output in config.outputs:
+        if isinstance(output.target, (str, os.PathLike)) and not reconnects(output.target):
+            path = Path(output.target)
+            if path.is_dir():
+                problems.append(f"recording {path} is a folder: give a file name such as show.mp4")
+            else:
+                problems.append(_folder_problem("recording", path))
+    found = [p for p in problems if p]
+    if found:
+        raise StartupError("cannot start the show:\n" + "\n".join(f"  - {p}" for p in found))
