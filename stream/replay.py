@@ -22,6 +22,7 @@ from script.persona import PersonaStyle
 
 from .media import SAMPLE_RATE
 from .playout import CUT_FADE, MAX_CUT_WAIT
+from .time_budget import BudgetExceeded, time_budget
 
 _WORD = re.compile(r"[A-Za-z0-9.%]+|[\u4e00-\u9fff]|[^\s]")
 _PAUSES = {"，": 0.2, ",": 0.2, "、": 0.15, "。": 0.35, "！": 0.35, "？": 0.35, "!": 0.35, "?": 0.35, "；": 0.25}
@@ -149,11 +150,13 @@ class ReplaySimulator:
     def __init__(self, catalog: Catalog, style: PersonaStyle, *, seed: int = 0,
                  started_at: datetime | None = None, checker: LineChecker | None = None,
                  speech: SpeechModel = SpeechModel(), config: DirectorConfig | None = None,
-                 reader=None, answerer: Answerer | None = None) -> None:
+                 reader=None, answerer: Answerer | None = None, event_budget_s: float | None = None) -> None:
+        """`event_budget_s`: the most one chat event may take (see stream.time_budget)."""
         config = config or DirectorConfig(seed=seed)
         kwargs = {"reader": reader} if reader is not None else {}
         self.director = Director(catalog, style, config=config, checker=checker, answerer=answerer, **kwargs)
         self._style = style
+        self._event_budget_s = event_budget_s
         self._speech = speech
         self._seed = seed
         self._started_at = started_at
@@ -207,7 +210,11 @@ class ReplaySimulator:
                                      shown_sku=self.director.shown_sku)
                 self._records.append(record)
                 self._by_event[id(event)] = record
-                self._apply(self.director.feed(ChatReceived(event), self._now))
+                try:
+                    with time_budget(self._event_budget_s, f"line {number}"):
+                        self._apply(self.director.feed(ChatReceived(event), self._now))
+                except BudgetExceeded as exc:
+                    record.kind, record.error = "error", str(exc)
             else:
                 self._finish(interrupted=False)
         if self._playing is not None:

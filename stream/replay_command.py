@@ -42,7 +42,7 @@ def cmd_replay(args: argparse.Namespace) -> int:
     answerer = make_answerer(catalog, embeddings=not args.no_embeddings)
     started = time.perf_counter()
     simulator = ReplaySimulator(catalog, persona.style, seed=args.seed, started_at=_start_time(args.start),
-                                checker=checker, answerer=answerer)
+                                checker=checker, answerer=answerer, event_budget_s=args.event_budget)
     result = simulator.run(chat, until=args.seconds)
     elapsed = time.perf_counter() - started
     violations = audit_aired(result, catalog, checker)
@@ -70,5 +70,7 @@ def add_replay_parser(sub: argparse._SubParsersAction) -> None:
                                         "decides which promotions have expired")
     replay.add_argument("--seconds", type=float, help="simulate this long (default: last event + 30 s)")
     replay.add_argument("--guard-rules", help="your own guard rules (YAML), added to the default rules")
+    replay.add_argument("--event-budget", type=float, default=10.0,
+                        help="seconds one chat event may take before it is recorded as an error and skipped")
     replay.add_argument("--no-embeddings", action="store_true", help="lexical retrieval only (faster, no e5 model)")
     replay.set_defaults(func=cmd_replay)

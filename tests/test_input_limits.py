@@ -111,3 +111,29 @@ def test_a_replay_of_hostile_lines_ends_with_error_records(tmp_path):
     events = json.loads((out / "report.json").read_text(encoding="utf-8"))["events"]
     assert [e["kind"] for e in events[:3]] == ["error"] * 3
     assert events[3]["kind"] == "question" and events[3]["reply"]
+
+
+def test_a_chat_event_that_never_finishes_becomes_an_error_record_and_the_replay_goes_on():
+    from script.answers import Answerer
+    from script.chat import ChatEvent
+    from stream.persona_bundle import load_persona
+    from stream.replay import ReplaySimulator
+
+    catalog = load_catalog_file("tests/data/three_products.yaml")
+
+    class StuckOnOneQuestion(Answerer):
+        def answer(self, text, *args, **kwargs):
+            while "卡住" in text:  # a future bug: a loop that never ends on one kind of question
+                pass
+            return super().answer(text, *args, **kwargs)
+
+    base = Answerer.build(catalog)
+    answerer = StuckOnOneQuestion(catalog, base.index)
+    simulator = ReplaySimulator(catalog, load_persona("default").style, seed=1, answerer=answerer,
+                                event_budget_s=0.5)
+    chat = [(1, ChatEvent(2.0, "comment", "u1", "卡住了吗 这个茶多少钱"), None),
+            (2, ChatEvent(4.0, "comment", "u2", "这个茶多少钱"), None)]
+    result = simulator.run(chat)
+    stuck, fine = result.events
+    assert stuck.kind == "error" and "line 1 took longer than 0.5 s" in stuck.error
+    assert fine.kind == "question" and fine.reply is not None
