@@ -69,6 +69,7 @@ class ShowMetrics:
         self.dropped_frames = 0  # frames never sent (the pacer fell a whole frame behind)
         self.late_frames = 0
         self.fps = 0.0
+        self.cpu_slowdown = 1.0  # how oversubscribed the CPUs are (stream.cpu_load); speech deadlines stretch by it
         self.av_offset_ms = 0.0  # audio minus video duration sent, by construction of the chunks
         self.rtmp_reconnects = 0
         self.stage_restarts: dict[str, int] = {}
@@ -116,6 +117,8 @@ class ShowMetrics:
                 lines.append(f"livehost_{name}_count {h.count}")
 
             metric("fps", "gauge", "Frames sent per second over the last second.", [("", self.fps)])
+            metric("cpu_slowdown", "gauge", "How oversubscribed the CPUs are: 1 idle enough, 4 work takes 4x as long.",
+                   [("", round(self.cpu_slowdown, 2))])
             metric("frames_sent_total", "counter", "Frames sent to the outputs.", [("", self.frames_sent)])
             metric("idle_frames_total", "counter", "Idle frames sent because the render stage was late.",
                    [("", self.idle_frames)])

@@ -26,6 +26,7 @@ from script.lines import LineKind
 from script.writer import live_promotions
 from speech.types import SpeechEngine
 
+from .cpu_load import overloaded
 from .inbox import CatalogEdit, ShowInbox
 from .media import FPS, SAMPLE_RATE, SAMPLES_PER_FRAME, AVChunk
 from .persona_bundle import PersonaBundle
@@ -310,7 +311,7 @@ class ShowProducer:
         for done in audio.finished:
             self._finished(done, now + done.at_sample / SAMPLE_RATE)
         self._playout.prefetch()
-        if self._warm_cache is not None and self._index % FPS == 0:
+        if self._warm_cache is not None and self._index % FPS == 0 and not overloaded():  # answers first
             self._warm_cache(self._playout.upcoming_texts(5)[2:])  # prefetch already has the first two
         for text in self._playout.upcoming_texts():  # build subtitle overlays before they are due
             self._renderer.prepare(self._card, text)

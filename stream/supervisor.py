@@ -9,6 +9,9 @@ fresh producer is built (threads cannot be killed; the stuck one's output is dis
 
 SupervisedSpeech runs a speech engine on its own worker with a deadline per sentence: a hung
 engine costs a second of silence, is rebuilt, and a filler line is said when speech is back.
+The deadline stretches with how oversubscribed the CPUs are (stream.cpu_load): on a machine
+busy with other work, synthesis is slow, not hung, and rebuilding the engine there would only
+lose the sentences in flight and spend more CPU loading the model again.
 """
 from __future__ import annotations
 
@@ -28,6 +31,7 @@ from speech.priority import SynthesisInterrupted
 from speech.thread_priority import lower_this_thread
 from speech.types import SpeechEngine, SpeechEngineError, Utterance
 
+from .cpu_load import slowdown as cpu_slowdown
 from .frame_buffer import FrameBuffer
 from .media import FPS, AVChunk
 from .metrics import ShowMetrics
@@ -45,9 +49,11 @@ class SupervisedSpeech:
     """A SpeechEngine whose synthesize() never blocks longer than `timeout_s`."""
 
     def __init__(self, build: Callable[[], SpeechEngine], timeout_s: float = 3.0,
-                 metrics: ShowMetrics | None = None, max_failures: int = 3) -> None:
+                 metrics: ShowMetrics | None = None, max_failures: int = 3,
+                 slowdown: Callable[[], float] = cpu_slowdown) -> None:
         self._build = build
         self._timeout_s = timeout_s
+        self._slowdown = slowdown
         self._metrics = metrics or ShowMetrics()
         self._max_failures = max_failures
         self._engine = build()
@@ -81,10 +87,11 @@ class SupervisedSpeech:
     def _deadline(self, text: str) -> float:
         # Kokoro makes about 0.6 s of work per second of speech on 2 cores (~0.13 s a character):
         # a long sentence is slow, not stalled.
-        return self._timeout_s + 0.3 * len(text)
+        return (self._timeout_s + 0.3 * len(text)) * self._metrics.cpu_slowdown
 
     def synthesize(self, text: str) -> Utterance:
         started = time.perf_counter()
+        self._metrics.cpu_slowdown = max(1.0, self._slowdown())
         # The copied context carries urgent_speech() into the worker thread.
         future = self._pool.submit(contextvars.copy_context().run, self._engine.synthesize, text)
         try:

@@ -3,6 +3,7 @@ restarted while the stream goes on."""
 import asyncio
 import re
 import threading
+import time
 
 import av
 import numpy as np
@@ -14,6 +15,7 @@ from stream.clock import FakeClock
 from stream.fanout import OutputSpec
 from stream.live import LiveConfig, LiveShow
 from stream.media import FPS, SAMPLE_RATE, SAMPLES_PER_FRAME, AVChunk
+from stream.metrics import ShowMetrics
 from stream.supervisor import RenderStage, SupervisedSpeech
 from stream.playout import CUT_FADE, MAX_CUT_WAIT
 
@@ -113,7 +115,7 @@ def test_a_hung_speech_engine_is_abandoned_rebuilt_and_asks_for_a_filler():
         builds.append(1)
         return HangingEngine("hang", release)
 
-    speech = SupervisedSpeech(build, timeout_s=0.2)
+    speech = SupervisedSpeech(build, timeout_s=0.2, slowdown=lambda: 1.0)
     try:
         assert speech.synthesize("hello").pcm.size == 4800
         with pytest.raises(SpeechEngineError, match="stalled"):
@@ -122,6 +124,29 @@ def test_a_hung_speech_engine_is_abandoned_rebuilt_and_asks_for_a_filler():
         assert speech.synthesize("again").text == "again"
     finally:
         release.set()
+
+
+class SlowEngine:
+    """Synthesis that takes a second: a model on a machine busy with other work."""
+
+    def load(self) -> None:
+        pass
+
+    def synthesize(self, text: str) -> Utterance:
+        time.sleep(1.0)
+        return Utterance(text, text, np.ones(4800, np.int16), ())
+
+
+@pytest.mark.parametrize("slowdown, restarts", [(1.0, 1), (4.0, 0)])
+def test_speech_deadlines_stretch_with_cpu_oversubscription_so_slow_is_not_taken_for_hung(slowdown, restarts):
+    metrics = ShowMetrics()
+    speech = SupervisedSpeech(SlowEngine, timeout_s=0.2, metrics=metrics, slowdown=lambda: slowdown)
+    try:
+        speech.synthesize("x")  # deadline (0.2 + 0.3) s times the slowdown: 0.5 s idle, 2.0 s busy
+    except SpeechEngineError:
+        pass
+    assert speech.restarts == restarts and metrics.cpu_slowdown == slowdown
+    assert f"livehost_cpu_slowdown {slowdown:g}" in metrics.render()
 
 
 class StallingShowProducer:
