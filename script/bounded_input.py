@@ -14,6 +14,7 @@ import re
 import yaml
 
 MAX_DEPTH = 32  # no contract nests deeper than 4; 32 leaves room and stays far from recursion limits
+MAX_VALUES = 5_000_000  # values a document may expand to (YAML aliases repeat a value): a 100,000-product catalog fits
 _STRUCTURE = re.compile(r'"(?:[^"\\]|\\.)*"|[\[\]{}]')
 
 
@@ -62,10 +63,13 @@ def loads(text: str, max_depth: int = MAX_DEPTH) -> object:
 
 def data_depth(data: object) -> int:
     """Deepest nesting of lists and mappings in parsed data (iterative: depth cannot hurt it)."""
-    deepest = 0
+    deepest = seen = 0
     stack: list[tuple[object, int]] = [(data, 1)]
     while stack:
         item, depth = stack.pop()
+        seen += 1
+        if seen > MAX_VALUES:  # aliases of aliases ("billion laughs"), or one that contains itself
+            raise JsonLimitError(f"expands to more than {MAX_VALUES:,} values (YAML aliases?)")
         if isinstance(item, dict):
             children = list(item.values())
         elif isinstance(item, list):
@@ -86,6 +90,10 @@ def load_yaml(text: str, max_depth: int = MAX_DEPTH) -> object:
         data = yaml.safe_load(text)
     except RecursionError:
         raise JsonLimitError(f"nested deeper than Python can parse, limit {max_depth}") from None
+    except yaml.YAMLError:
+        raise
+    except ValueError as exc:  # a value PyYAML cannot build, such as an integer of 5,000 digits
+        raise JsonLimitError(f"unreadable value: {exc}") from None
     depth = data_depth(data)
     if depth > max_depth:
         raise JsonLimitError(f"nested {depth}+ levels deep, limit {max_depth}")

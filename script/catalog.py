@@ -144,7 +144,10 @@ class _Checker:
                 self.add(where, key, "is required")
             return None
         if isinstance(value, (int, float)) and not isinstance(value, bool):
-            return str(value)
+            if isinstance(value, int) and value.bit_length() > 64:
+                self.add(where, key, "is a number too long to be text: quote it")
+                return None
+            return self.capped(str(value), limit_key or key, where, key)
         if not isinstance(value, str):
             self.add(where, key, f"must be text, got {type(value).__name__}")
             return None
@@ -165,6 +168,9 @@ class _Checker:
                 return None
         if isinstance(value, bool) or not isinstance(value, (int, float)):
             self.add(where, key, f"must be a number, got {type(value).__name__}")
+            return None
+        if isinstance(value, int) and value.bit_length() > 64:
+            self.add(where, key, "is out of range")
             return None
         if not math.isfinite(value):
             self.add(where, key, f"must be a finite number, got {value}")

@@ -74,7 +74,7 @@ class PersonaStyle:
         if not isinstance(objections, Mapping) or not objections:
             raise ValueError(f"persona {persona_id}: style.objections: must map concerns "
                              f"({', '.join(OBJECTION_CONCERNS)}) to lists of phrases")
-        unknown = sorted(set(objections) - set(OBJECTION_CONCERNS))
+        unknown = sorted(map(str, set(objections) - set(OBJECTION_CONCERNS)))
         if unknown:
             raise ValueError(f"persona {persona_id}: style.objections: unknown concern(s) {unknown}; "
                              f"known: {', '.join(OBJECTION_CONCERNS)}")
@@ -101,4 +101,8 @@ def _phrase_list(persona_id: str, where: str, value: Any, placeholders: frozense
             expected = ", ".join("{" + p + "}" for p in sorted(placeholders)) or "no placeholders"
             raise ValueError(f"persona {persona_id}: {where}[{i}]: may use only {expected}, "
                              f"got {sorted(fields)}")
+        try:  # a format spec ({name:d}) or an index would only fail on air
+            phrase.format(**{name: "样例" for name in placeholders})
+        except (ValueError, IndexError, KeyError, AttributeError) as exc:
+            raise ValueError(f"persona {persona_id}: {where}[{i}]: {phrase[:40]!r} cannot be filled in: {exc}") from None
     return tuple(v.strip() for v in value)

@@ -36,7 +36,8 @@ def _pairs(cell: str, where: str, column: str, problems: list[CatalogProblem], s
 def catalog_data_from_csv(text: str, source: str) -> tuple[dict[str, Any], list[CatalogProblem]]:
     """Catalog data as catalog_from_data expects it, plus the problems found in the cells."""
     problems: list[CatalogProblem] = []
-    reader = csv.DictReader(io.StringIO(text.lstrip("\ufeff")))  # Excel writes a BOM
+    # newline="": line ends inside quoted cells stay text, and a lone \r ends a row as Excel's does
+    reader = csv.DictReader(io.StringIO(text.lstrip("\ufeff"), newline=""))  # Excel writes a BOM
     header = [h.strip() for h in (reader.fieldnames or [])]
     unknown = [h for h in header if h not in COLUMNS]
     if unknown:

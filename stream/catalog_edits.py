@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import fields, replace
 
 from script.catalog import Catalog, Product
+from script.catalog_limits import MAX_PRICE, MAX_STOCK
 
 from .inbox import CatalogEdit
 
@@ -24,12 +25,12 @@ def set_price_and_stock(sku: str, price: float | None, stock: float | None) -> C
     changes: dict[str, object] = {}
     if price is not None:
         rounded = round(price, 2)  # what the host would say: 0.001 would air as 0元
-        if not rounded > 0:
-            raise EditRefused("'price' must be at least 0.01")
+        if not 0 < rounded <= MAX_PRICE:
+            raise EditRefused(f"'price' must be 0.01 to {MAX_PRICE:,.0f}")
         changes["price"] = rounded
     if stock is not None:
-        if stock < 0 or stock != int(stock):
-            raise EditRefused("'stock' must be a whole number >= 0")
+        if not 0 <= stock <= MAX_STOCK or stock != int(stock):
+            raise EditRefused(f"'stock' must be a whole number, 0 to {MAX_STOCK:,}")
         changes["stock"] = int(stock)
     if not changes:
         raise EditRefused("give 'price' and/or 'stock'")

@@ -104,7 +104,14 @@ def load_persona(name_or_path: str | Path, personas_dir: Path = PERSONAS_DIR) ->
         raise PersonaError(f"{path}: cannot be read: {exc}") from None
     if not isinstance(data, dict):
         raise PersonaError(f"{path}: must be a mapping")
-    persona_id = str(data.get("id") or folder.name)
+    persona_id = str(data.get("id") or folder.name)[:100]
+    for key, kind, name in (("voice", dict, "a mapping"), ("appearance", dict, "a mapping"),
+                            ("consent", dict, "a mapping"), ("categories", list, "a list of category names")):
+        if data.get(key) is not None and not isinstance(data[key], kind):
+            raise PersonaError(f"{path}: {key}: must be {name}, got {type(data[key]).__name__}")
+    for key in ("appearance", "voice", "consent", "style"):
+        if isinstance(data.get(key), dict) and not all(isinstance(k, str) for k in data[key]):
+            raise PersonaError(f"{path}: {key}: every field name must be text")
     try:
         appearance = Appearance.from_dict(data.get("appearance") or {}, folder)
         consent = None
@@ -128,8 +135,10 @@ def load_persona(name_or_path: str | Path, personas_dir: Path = PERSONAS_DIR) ->
             categories=tuple(data.get("categories") or ()),
             consent=consent,
         )
-    except ValueError as exc:  # AssetError included
+    except (ValueError, OSError) as exc:  # AssetError included; OSError: a path the system refuses
         raise PersonaError(f"{path}: {exc}") from None
+    except (TypeError, AttributeError, RuntimeError) as exc:  # a value of a shape no check above foresaw
+        raise PersonaError(f"{path}: a field has the wrong kind of value: {exc}") from None
 
 
 def prepare_persona(name_or_path: str | Path, size: tuple[int, int] = (1280, 720),

@@ -36,7 +36,7 @@ ROOT = Path(__file__).resolve().parent.parent
 THREE_PRODUCTS = ROOT / "tests" / "data" / "three_products.yaml"
 DEFAULT_PERSONA = yaml.safe_load((ROOT / "personas" / "default" / "persona.yaml").read_text(encoding="utf-8"))
 
-# No explain phase: it re-runs a failure under a tracer, slow for the (xfail) bugs this file documents.
+# No explain phase: it re-runs a failure under a tracer, which is slow.
 FUZZ = settings(derandomize=True, deadline=None, database=None, max_examples=60,
                 phases=(Phase.explicit, Phase.generate, Phase.shrink),
                 suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large, HealthCheck.filter_too_much])
@@ -71,7 +71,7 @@ YAML_VALUES = st.recursive(
     lambda children: st.lists(children, max_size=3) | st.dictionaries(YAML_KEYS, children, max_size=3),
     max_leaves=8)
 # Integers no float can hold: a YAML file (not JSON, which refuses them) yields them as Python ints.
-HUGE_INTS = st.integers(309, 5000).flatmap(
+HUGE_INTS = (st.integers(309, 5000) | st.sampled_from([309, 4300, 4301, 5000])).flatmap(
     lambda digits: st.sampled_from([10**digits, -10**digits, 10**digits - 1]))
 
 
@@ -85,11 +85,17 @@ def nested_text(max_depth: int) -> st.SearchStrategy[str]:
 
 def json_text(values: st.SearchStrategy = JSON_VALUES) -> st.SearchStrategy[str]:
     """JSON as a careless producer writes it: NaN and Infinity allowed, ASCII-escaped or not."""
-    return st.builds(lambda v, ascii_only: json.dumps(v, allow_nan=True, ensure_ascii=ascii_only), values, st.booleans())
+    return st.builds(lambda v, ascii_only: json.dumps(v, allow_nan=True, ensure_ascii=ascii_only),
+                     values, st.booleans())
 
 
 JSONISH_TEXT = st.text(alphabet='[]{}",:0123456789.eE+-truefalsnNI \\', max_size=80)
 BIG_NUMBER_TEXT = st.builds(lambda n, sign: sign + "1" + "0" * n, st.integers(1, 400), st.sampled_from(["", "-"]))
+
+
+def mostly(valid, others: st.SearchStrategy) -> st.SearchStrategy:
+    """`valid` three times in four: records with one bad field, not all bad."""
+    return st.integers(0, 3).flatmap(lambda n: others if n == 0 else st.just(valid))
 
 
 def fill(template: dict, overrides: dict) -> dict:
@@ -124,10 +130,10 @@ CHAT_HOSTILE = st.one_of(JSON_SCALARS, BOUNDARY_NUMBERS, LONG_TEXT, WHITESPACE, 
 
 @st.composite
 def chat_frames_with_hostile_fields(draw) -> str | bytes:
-    event = {"t": draw(st.floats(0, 7200)), "type": draw(st.sampled_from(EVENT_TYPES)), "user": "u1",
-             "text": "这个多少钱?", "nick": "小鹿", "platform": "douyin"}
+    fields = {"t": draw(st.floats(0, 7200)), "type": draw(st.sampled_from(EVENT_TYPES)), "user": "u1",
+              "text": "这个多少钱?", "nick": "小鹿", "platform": "douyin"}
     overrides = draw(st.dictionaries(st.sampled_from(CHAT_FIELDS), CHAT_HOSTILE, max_size=4))
-    frame = json.dumps(fill(event, overrides), allow_nan=True, ensure_ascii=draw(st.booleans()))
+    frame = json.dumps(fill(fields, overrides), allow_nan=True, ensure_ascii=draw(st.booleans()))
     return frame.encode("utf-8") if draw(st.booleans()) else frame
 
 
@@ -150,18 +156,18 @@ def assert_event_in_bounds(event: ChatEvent) -> None:
 @settings(FUZZ, max_examples=150)
 @given(frame=ANY_FRAME, arrived_at=ARRIVED_AT)
 def test_parse_chat_event_accepts_or_refuses_any_frame_with_chat_format_error(frame, arrived_at):
-    event = outcome(lambda: parse_chat_event(frame, arrived_at), ChatFormatError)
-    if event is not None:
-        assert_event_in_bounds(event)
+    parsed = outcome(lambda: parse_chat_event(frame, arrived_at), ChatFormatError)
+    if parsed is not None:
+        assert_event_in_bounds(parsed)
 
 
 @settings(FUZZ, max_examples=150)
 @given(frame=chat_frames_with_hostile_fields())
 def test_accepted_chat_event_has_finite_time_known_type_and_bounded_text(frame):
-    event = outcome(lambda: parse_chat_event(frame), ChatFormatError)
-    if event is not None:
-        assert_event_in_bounds(event)
-        assert event.t <= MAX_EVENT_T
+    parsed = outcome(lambda: parse_chat_event(frame), ChatFormatError)
+    if parsed is not None:
+        assert_event_in_bounds(parsed)
+        assert parsed.t <= MAX_EVENT_T
 
 
 # ---- 2. catalogs --------------------------------------------------------------------------------
@@ -291,8 +297,6 @@ def test_catalog_from_data_refuses_arbitrary_nested_data_with_catalog_error(data
         assert_prices_in_bounds(catalog)
 
 
-@pytest.mark.xfail(strict=True, reason="an int beyond float range crashes _Checker.number (math.isfinite "
-                                       "OverflowError) and one over 4300 digits crashes _Checker.text (str ValueError)")
 @settings(FUZZ, max_examples=100)
 @given(data=mutated_catalogs(hostile_value(HUGE_INTS | INT64)))
 def test_catalog_from_data_with_mutated_products_ends_in_catalog_or_catalog_error(data):
@@ -307,8 +311,6 @@ def test_accepted_catalog_prices_are_finite_positive_and_capped(data):
         assert_prices_in_bounds(catalog)
 
 
-@pytest.mark.xfail(strict=True, reason="a number in a text field (sku, title, name, image...) becomes str(value) "
-                                       "without the TEXT_CHARS cap (_Checker.text)")
 @settings(FUZZ, max_examples=120)
 @given(data=BOUNDED_CATALOGS)
 def test_accepted_catalog_text_fields_fit_their_limits(data):
@@ -355,14 +357,12 @@ def test_parse_catalog_text_yaml_ends_in_catalog_or_catalog_error(text):
         assert_prices_in_bounds(catalog)
 
 
-@pytest.mark.xfail(strict=True, reason="a YAML integer beyond float range crashes the catalog check (OverflowError), "
-                                       "one over 4300 digits escapes load_yaml as a plain ValueError")
 @settings(FUZZ, max_examples=40)
-@given(field=st.sampled_from(["price", "list_price", "stock", "link", "title", "sku"]), number=HUGE_INTS)
-def test_parse_catalog_text_refuses_yaml_numbers_beyond_float_range(field, number):
-    digits = str(abs(number)) if abs(number) < 10**4000 else "9" * 4500  # str() of more digits itself fails
+@given(field=st.sampled_from(["price", "list_price", "stock", "link", "title", "sku"]),
+       digits=st.integers(309, 6000) | st.sampled_from([309, 4300, 4301, 6000]), sign=st.sampled_from(["", "-"]))
+def test_parse_catalog_text_refuses_yaml_numbers_beyond_float_range(field, digits, sign):
     text = (f"shop: {{name: 山野优选}}\nproducts:\n  - {{sku: A1, title: 乌龙茶, category: food, price: 89, "
-            f"{field}: {'-' if number < 0 else ''}{digits}}}\n")
+            f"{field}: {sign}{'9' * digits}}}\n")
     outcome(lambda: parse_catalog_text(text, "fuzz.yaml"), CatalogError)
 
 
@@ -416,8 +416,6 @@ def test_parse_catalog_csv_of_spreadsheet_rows_ends_in_catalog_or_catalog_error(
         assert_texts_in_bounds(catalog)
 
 
-@pytest.mark.xfail(strict=True, reason="a bare \\r in an unquoted CSV cell (old Mac line ends) escapes "
-                                       "parse_catalog_csv as _csv.Error, not CatalogError")
 @settings(FUZZ, max_examples=120)
 @given(lines=st.lists(st.lists(CSV_CELLS | st.text(alphabet=',"\r\n;=|:@ a1', max_size=8), max_size=5)
                       .map(",".join), min_size=1, max_size=5),
@@ -433,6 +431,7 @@ def test_parse_catalog_csv_of_raw_text_ends_in_catalog_or_catalog_error(lines, l
 
 PATHS = st.sampled_from(["persona.yaml", "missing.png", "", " ", ".", "/", "~", "~/x.png", "~nosuchuser_fz/x.png",
                          "~root/x.png", "~ghost", "../x.png", "a\x00b", "/dev/null", "x" * 300])
+PATH_VALUES = PATHS | st.text(alphabet="~/.ax\x00 ", max_size=12) | LONG_TEXT
 PHRASES = st.lists(st.one_of(
     SHORT_TEXT, WHITESPACE,
     st.sampled_from(["{title}", "{nick}", "{gift}", "{scene}", "{name}", "来看{title}", "{", "}", "{{title}}", "{}",
@@ -450,7 +449,7 @@ APPEARANCE_FIELDS = {
     "outfit_style": st.sampled_from(["blazer", "apron", "cape"]) | PERSONA_VALUES,
     "accessories": st.lists(st.sampled_from(["bow", "glasses", "hat", ""]), max_size=3) | PERSONA_VALUES,
     "mode": st.sampled_from(["drawn", "photo", "video", "3d"]) | PERSONA_VALUES,
-    "portrait": PATHS | PERSONA_VALUES, "background_image": PATHS | PERSONA_VALUES,
+    "portrait": YAML_VALUES, "background_image": YAML_VALUES,  # path strings: their own test below
     "background_blur": BOUNDARY_NUMBERS | ANY_FLOATS | PERSONA_VALUES,
 }
 APPEARANCES = st.lists(st.sampled_from(sorted(APPEARANCE_FIELDS)).flatmap(
@@ -458,9 +457,12 @@ APPEARANCES = st.lists(st.sampled_from(sorted(APPEARANCE_FIELDS)).flatmap(
 # Unknown fields, sometimes of mixed key types (YAML allows any scalar as a key).
 UNKNOWN_FIELDS = st.just({}) | st.dictionaries(st.sampled_from(["unknown", "Skin", 3, None, True]), YAML_SCALARS,
                                                min_size=1, max_size=2)
-CONSENT = st.fixed_dictionaries({}, optional={
-    "subject": PERSONA_VALUES, "granted_by": PERSONA_VALUES, "date": PERSONA_VALUES | st.sampled_from(
-        ["2024-01-01", " 2024-02-30 ", "20240101"]), "purpose": PERSONA_VALUES, "document": PATHS})
+
+
+CONSENT_FIELDS = {key: mostly(valid, PERSONA_VALUES) for key, valid in
+                  {"subject": "王女士", "granted_by": "王女士", "date": "2026-01-05", "purpose": "直播带货"}.items()}
+CONSENT = st.fixed_dictionaries(CONSENT_FIELDS)
+CONSENT_WITH_DOCUMENT = st.fixed_dictionaries(CONSENT_FIELDS, optional={"document": PATH_VALUES})
 
 
 @pytest.fixture(scope="module")
@@ -474,7 +476,6 @@ def load_persona_text(folder: Path, text: str) -> PersonaBundle | None:
     if bundle is not None:
         assert isinstance(bundle, PersonaBundle)
         assert all(bundle.style.openers) and 0.5 <= bundle.style.pace <= 2.0 and 0.5 <= bundle.voice.speed <= 2.0
-        assert all(isinstance(c, str) for c in bundle.categories)
     return bundle
 
 
@@ -485,17 +486,21 @@ def persona_with(**sections) -> dict:
     return data
 
 
-@pytest.mark.xfail(strict=True, reason="load_persona lets a non-mapping voice (AttributeError in "
-                                       "VoiceSettings.from_dict) and non-iterable categories (TypeError) through")
+TOP_LEVEL_FIELDS = {
+    "id": PERSONA_VALUES, "display_name": PERSONA_VALUES, "industry": PERSONA_VALUES,
+    "categories": st.lists(st.sampled_from(["food", "beauty", "toys"]) | YAML_SCALARS, max_size=3) | YAML_SCALARS,
+    # text keys only in whole sections: mixed-type keys have their own tests below
+    "consent": JSON_VALUES, "style": JSON_VALUES, "appearance": JSON_VALUES, "unknown": PERSONA_VALUES,
+}
+
+
 @settings(FUZZ, max_examples=80)
-@given(overrides=st.dictionaries(st.sampled_from(["id", "display_name", "industry", "categories", "voice", "consent",
-                                                  "style", "appearance", "unknown"]), PERSONA_OVERRIDES, max_size=3))
+@given(overrides=st.lists(st.sampled_from(sorted(TOP_LEVEL_FIELDS)).flatmap(
+    lambda name: st.tuples(st.just(name), TOP_LEVEL_FIELDS[name] | st.just(MISSING))), max_size=3).map(dict))
 def test_load_persona_with_fuzzed_top_level_fields_ends_in_bundle_or_persona_error(persona_folder, overrides):
     load_persona_text(persona_folder, yaml_dump(fill(DEFAULT_PERSONA, overrides)))
 
 
-@pytest.mark.xfail(strict=True, reason="PersonaStyle.from_dict sorts unknown objection concerns of mixed key types "
-                                       "(TypeError: '<' not supported)")
 @settings(FUZZ, max_examples=80)
 @given(style=st.dictionaries(st.sampled_from(STYLE_KEYS), PERSONA_OVERRIDES, max_size=3),
        objections=st.dictionaries(st.sampled_from(["price", "quality", "after_sales", "other"]) | YAML_KEYS,
@@ -505,30 +510,43 @@ def test_load_persona_with_fuzzed_style_ends_in_bundle_or_persona_error(persona_
     load_persona_text(persona_folder, yaml_dump(data))
 
 
-@pytest.mark.xfail(strict=True, reason="appearance path '~unknownuser/...' raises RuntimeError from "
-                                       "Path.expanduser, and mixed-type unknown keys a TypeError from sorted()")
-@settings(FUZZ, max_examples=80)
-@given(appearance=APPEARANCES, unknown=UNKNOWN_FIELDS, consent=CONSENT | st.none())
-def test_load_persona_with_fuzzed_appearance_ends_in_bundle_or_persona_error(persona_folder, appearance, unknown,
-                                                                             consent):
-    data = persona_with(appearance={**appearance, **unknown}, consent=consent)
-    load_persona_text(persona_folder, yaml_dump(data))
+@settings(FUZZ, max_examples=100)
+@given(appearance=APPEARANCES, consent=CONSENT | st.none())
+def test_load_persona_with_fuzzed_appearance_ends_in_bundle_or_persona_error(persona_folder, appearance, consent):
+    load_persona_text(persona_folder, yaml_dump(persona_with(appearance=appearance, consent=consent)))
+
+
+@settings(FUZZ, max_examples=60)
+@given(paths=st.fixed_dictionaries({}, optional={"portrait": PATH_VALUES, "background_image": PATH_VALUES}),
+       mode=st.sampled_from(["drawn", "photo", "video"]))
+def test_load_persona_with_fuzzed_appearance_paths_ends_in_bundle_or_persona_error(persona_folder, paths, mode):
+    consent = {"subject": "王女士", "granted_by": "王女士", "date": "2026-01-05", "purpose": "直播带货"}
+    load_persona_text(persona_folder, yaml_dump(persona_with(appearance=dict(paths, mode=mode), consent=consent)))
+
+
+@settings(FUZZ, max_examples=40)
+@given(unknown=UNKNOWN_FIELDS)
+def test_load_persona_refuses_unknown_appearance_fields_with_persona_error(persona_folder, unknown):
+    load_persona_text(persona_folder, yaml_dump(persona_with(appearance=unknown)))
 
 
 @settings(FUZZ, max_examples=60)
 @given(voice=st.dictionaries(st.sampled_from(["engine", "voice", "speed", "unknown"]),
                              PERSONA_OVERRIDES | st.sampled_from(["kokoro", "espeak", "coqui", "jf_gongitsune"]),
-                             max_size=3),
-       consent=CONSENT, mode=st.sampled_from(["drawn", "photo", "video"]))
-def test_load_persona_with_fuzzed_voice_and_consent_ends_in_bundle_or_persona_error(persona_folder, voice, consent,
-                                                                                    mode):
-    # portrait: the persona file itself exists but is no image, so a likeness check must refuse it cleanly
-    data = persona_with(voice=voice, consent=consent, appearance={"mode": mode, "portrait": "persona.yaml"})
+                             max_size=3) | PERSONA_VALUES)
+def test_load_persona_with_fuzzed_voice_ends_in_bundle_or_persona_error(persona_folder, voice):
+    data = fill(DEFAULT_PERSONA, {"voice": voice}) if not isinstance(voice, dict) else persona_with(voice=voice)
     load_persona_text(persona_folder, yaml_dump(data))
 
 
-@pytest.mark.xfail(strict=True, reason="a YAML integer over 4300 digits escapes load_persona as a plain ValueError "
-                                       "(PyYAML int(), not caught as YAMLError)")
+@settings(FUZZ, max_examples=60)
+@given(consent=CONSENT_WITH_DOCUMENT, mode=st.sampled_from(["photo", "video"]))
+def test_load_persona_with_fuzzed_consent_ends_in_bundle_or_persona_error(persona_folder, consent, mode):
+    # portrait: the persona file itself exists but is no image, so a likeness check must refuse it cleanly
+    data = persona_with(consent=consent, appearance={"mode": mode, "portrait": "persona.yaml"})
+    load_persona_text(persona_folder, yaml_dump(data))
+
+
 @settings(FUZZ, max_examples=60)
 @given(text=st.one_of(
     st.lists(YAML_SNIPPETS | SHORT_TEXT, max_size=6).map("\n".join), nested_text(200), st.text(max_size=100),
@@ -559,8 +577,6 @@ def phrase_lists(draw, key: str) -> list[str]:
     return phrases
 
 
-@pytest.mark.xfail(strict=True, reason="PersonaStyle accepts phrases like '{title:d}', '{title!z}' or '{title:>{0}}' "
-                                       "that raise ValueError/IndexError when formatted on air")
 @settings(FUZZ, max_examples=80)
 @given(key_and_phrases=st.sampled_from(sorted(PLACEHOLDERS)).flatmap(
     lambda key: st.tuples(st.just(key), phrase_lists(key))))
@@ -730,23 +746,44 @@ JSON_BODIES = st.one_of(
     st.builds(lambda sdp: json.dumps({"type": "offer", "sdp": sdp}), st.sampled_from(["v=0", "v=0\r\nxx", "x"])))
 
 
+ACTION_VALUES = {
+    "mode": ["auto", "approve", "manual"], "text": ["大家好"], "line_id": ["line-1"],
+    "sku": ["A1001", "B2002", "NOPE", ""], "price": [79.0, 0.004, -3, 1e300], "stock": [5, 2.5, -1, 1e12],
+    "paused": [True, False], "reason": ["test"], "persona": ["no-such-persona", "../personas/default", "/"],
+}
+ACTIONS = st.fixed_dictionaries(
+    {"operator": mostly("Li Na", CHAT_HOSTILE | st.sampled_from([" ", "x" * 41])),
+     "action": mostly("pause", CHAT_HOSTILE) | st.sampled_from(
+         ["mode", "say", "approve", "reject", "pin", "product", "pause", "stop", "resume", "persona", "nope"])},
+    optional={key: st.sampled_from(values) | CHAT_HOSTILE for key, values in ACTION_VALUES.items()},
+).map(lambda action: {k: v for k, v in action.items() if v is not MISSING})
+
+
 @st.composite
 def raw_requests(draw) -> bytes:
     if draw(st.integers(0, 9)) == 0:
         return draw(st.binary(max_size=300))
-    method = draw(st.sampled_from(["GET", "POST", "PUT", "OPTIONS", "HEAD", "get", ""]) | st.text(max_size=6))
-    target = draw(st.sampled_from(TARGETS) | st.text(max_size=20))
-    version = draw(st.sampled_from(["HTTP/1.1", "HTTP/1.0", "HTTP/9", ""]))
-    line = draw(st.just(f"{method} {target} {version}") | st.text(max_size=40))
-    headers = draw(st.lists(st.one_of(
+    method = draw(mostly("GET", st.sampled_from(["POST", "POST", "PUT", "OPTIONS", "HEAD", "get", ""]) | SHORT_TEXT))
+    target = draw(st.sampled_from(TARGETS) | SHORT_TEXT)
+    version = draw(mostly("HTTP/1.1", st.sampled_from(["HTTP/1.0", "HTTP/9", ""])))
+    line = draw(mostly(f"{method} {target} {version}", st.text(max_size=40)))
+    # The usual headers, each usually present and usually right, then random ones.
+    headers = []
+    for name in ("Host", "Content-Length", "Content-Type", "Authorization", "Origin"):
+        if draw(st.integers(0, 3)) and (name != "Origin" or draw(st.booleans())):
+            values = HEADER_VALUES[name]
+            headers.append((name, draw(mostly(values[0], st.sampled_from(values) | SHORT_TEXT))))
+    headers += draw(st.lists(st.one_of(
         st.sampled_from(sorted(HEADER_VALUES)).flatmap(
             lambda name: st.tuples(st.just(name), st.sampled_from(HEADER_VALUES[name]) | SHORT_TEXT)),
-        st.tuples(SHORT_TEXT, SHORT_TEXT)), max_size=6))
-    body = draw(st.binary(max_size=200) | JSON_BODIES.map(str.encode))
+        st.tuples(SHORT_TEXT, SHORT_TEXT)), max_size=3))
+    headers = draw(st.permutations(headers))
+    body = draw(st.one_of(JSON_BODIES.map(str.encode), ACTIONS.map(lambda a: json.dumps(a).encode()),
+                          st.binary(max_size=200)))
     # The token is read-only here: a GET /api/events with it would stream (and so stay open) by design.
     if target.startswith("/api/events"):
         headers = [(n, v) for n, v in headers if "<TOKEN>" not in v]
-    eol = draw(st.sampled_from(["\r\n", "\r\n", "\n"]))
+    eol = draw(mostly("\r\n", st.sampled_from(["\n", "\r", "\n\r"])))
     head = line + eol + "".join(f"{n}: {v}{eol}" for n, v in headers) + eol
     head = head.replace("<LEN>", str(len(body)))
     return head.encode("utf-8", "surrogatepass") + body
@@ -757,33 +794,22 @@ def raw_requests(draw) -> bytes:
 def test_console_answers_any_raw_request_with_a_status_line_or_closes_and_keeps_serving(console, raw):
     raw = raw.replace(b"<HOST>", f"127.0.0.1:{console.port}".encode()).replace(b"<TOKEN>", console.TOKEN.encode())
     data, reset = console.exchange(raw)
-    check_http_reply(data, reset)
+    event(f"status {check_http_reply(data, reset)}")
     assert_still_serving(console)
 
 
-ACTION_FIELDS = st.fixed_dictionaries({}, optional={
-    key: CHAT_HOSTILE | st.sampled_from(values) for key, values in {
-        "operator": ["Li Na", " ", "x" * 41], "action": ["mode", "say", "approve", "reject", "pin", "product", "pause",
-                                                         "stop", "resume", "persona", "nope"],
-        "mode": ["auto", "approve", "manual"], "text": ["大家好"], "line_id": ["line-1"],
-        "sku": ["A1001", "B2002", "NOPE", ""], "price": [79.0, 0.004, -3, 1e300], "stock": [5, 2.5, -1, 1e12],
-        "paused": [True, False], "reason": ["test"], "persona": ["no-such-persona", "../personas/default", "/"],
-    }.items()})
-
-
 @settings(FUZZ, max_examples=100)
-@given(action=ACTION_FIELDS)
+@given(action=ACTIONS)
 def test_console_actions_with_fuzzed_fields_answer_200_or_400(console, action):
-    body = json.dumps({k: v for k, v in action.items() if v is not MISSING}, allow_nan=True).encode()
+    body = json.dumps(action, allow_nan=True).encode()
     status, reply = console.request("POST", "/api/action", body)
+    event(f"status {status}")
     assert status in (200, 400), (status, reply)
     assert json.loads(reply)["ok"] is (status == 200)
     console.settle()
     assert not console.unhandled, console.unhandled
 
 
-@pytest.mark.xfail(strict=True, reason="a console price/stock edit skips the catalog limits: price 1e300 or stock "
-                                       "1e12 is accepted (set_price_and_stock checks only > 0 / whole >= 0)")
 @settings(FUZZ, max_examples=60)
 @given(price=st.none() | FINITE_FLOATS | BOUNDARY_NUMBERS, stock=st.none() | FINITE_FLOATS | BOUNDARY_NUMBERS)
 def test_console_product_edit_keeps_prices_and_stock_within_catalog_limits(console, price, stock):
@@ -819,10 +845,10 @@ def test_read_chat_lines_never_raises_and_returns_an_event_or_error_per_nonblank
     lines = read_chat_lines(text)
     numbers = [number for number, _, _ in lines]
     assert numbers == sorted(set(numbers)) and all(1 <= n <= len(text.splitlines()) for n in numbers)
-    for _, event, error in lines:
-        assert (event is None) != (error is None)
-        if event is not None:
-            assert_event_in_bounds(event)
+    for _, parsed, error in lines:
+        assert (parsed is None) != (error is None)
+        if parsed is not None:
+            assert_event_in_bounds(parsed)
 
 
 @pytest.fixture(scope="module")

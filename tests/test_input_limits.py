@@ -137,3 +137,12 @@ def test_a_chat_event_that_never_finishes_becomes_an_error_record_and_the_replay
     stuck, fine = result.events
     assert stuck.kind == "error" and "line 1 took longer than 0.5 s" in stuck.error
     assert fine.kind == "question" and fine.reply is not None
+
+
+def test_yaml_aliases_that_expand_without_end_are_refused():
+    levels = ["a0: &a0 [x, x, x, x, x, x, x, x, x]"]
+    levels += [f"a{i}: &a{i} [" + ", ".join([f"*a{i - 1}"] * 9) + "]" for i in range(1, 10)]
+    with pytest.raises(JsonLimitError, match="expands to more than"):
+        load_yaml("\n".join(levels) + "\n")
+    with pytest.raises(JsonLimitError, match="nested 33"):
+        load_yaml("&loop [*loop]")  # a list that contains itself: endlessly deep
