@@ -36,8 +36,8 @@ def test_a_price_edit_changes_only_that_price_and_a_stock_edit_only_that_stock()
 
 
 @pytest.mark.parametrize("sku, price, stock, reason", [
-    ("A1001", 0.001, None, "at least 0.01"),  # would air as 0元
-    ("A1001", -3, None, "at least 0.01"),
+    ("A1001", 0.001, None, "must be 0.01 to"),  # would air as 0元
+    ("A1001", -3, None, "must be 0.01 to"),
     ("A1001", None, 2.5, "whole number"),
     ("A1001", None, None, "give 'price' and/or 'stock'"),
 ])
