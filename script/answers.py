@@ -30,6 +30,8 @@ __all__ = ["Answer", "Answerer", "ViewerContext", "answer_question"]
 
 _MAX_LISTED = 4
 
+LIKELY_ANSWER_PRODUCTS = 60  # the first products of the rundown; a huge catalog's others are synthesized when asked
+
 
 class Answerer:
     """Grounded answers over one catalog; rebuilt (cheaply, lexical part) when the catalog changes."""
@@ -94,12 +96,14 @@ class Answerer:
         price, stock, policies, and every catalog fact answered from the index (specs, FAQ).
         The live show synthesizes these ahead so most answers start the moment they are due."""
         answers: list[Answer] = []
-        for product in self.catalog.products:
+        products = self.catalog.products[:LIKELY_ANSWER_PRODUCTS]
+        for product in products:
             answers += [self.say.price(product, now), self.say.promotion(product, now, ""),
                         self.say.list_price(product), self.say.stock(product)]
             answers += [self.say.policy(product, key) for key in product.policies]
+        skus = {p.sku for p in products}
         for fact in self.index.facts:
-            product = self.catalog.product(fact.sku)
+            product = self.catalog.product(fact.sku) if fact.sku in skus else None
             if product is not None:
                 answers.append(self.say.from_fact(fact, product, now, ""))
         unique: dict[tuple[str, ...], Answer] = {}

@@ -11,11 +11,10 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-import numpy as np
 
 from .catalog import Catalog, Product
 from .facts import CATEGORY_WORDS
-from .retrieval import PASSAGE_PREFIX, QUERY_PREFIX, Embedder, FactIndex
+from .retrieval import PASSAGE_PREFIX, QUERY_PREFIX, Embedder, FactIndex, LazyVectors
 from .text_variants import syllable
 from .textmatch import STOP_CHARS, normalize
 from .variant_adjectives import chosen_by_adjective
@@ -65,7 +64,9 @@ class ProductResolver:
                                                         *(f.q for f in p.faq)])) for p in products}
         self._listings = {p.sku: fold_question(" ".join([p.title, *p.selling_points, *p.scenes,
                                                          *(f"{k}{v}" for k, v in p.specs.items())])) for p in products}
-        self._profile_vectors: np.ndarray | None = None
+        self._profile_skus = list(self._profiles)
+        self._profile_vectors = LazyVectors(embedder, [PASSAGE_PREFIX + self._profiles[s] for s in self._profile_skus]
+                                            if embedder else [], "product listings")
 
     # ---- building ---------------------------------------------------------------------------
     # ---- resolving --------------------------------------------------------------------------
@@ -364,9 +365,9 @@ class ProductResolver:
         if lexical_best == 0:
             return None
         leaders = [s for s, v in overlap.items() if v == lexical_best]
-        if self._embedder is None:
-            return leaders[0] if len(leaders) == 1 and lexical_best >= 2 else None
         similarity = self._similarities(text)
+        if similarity is None:
+            return leaders[0] if len(leaders) == 1 and lexical_best >= 2 else None
         order = sorted(similarity, key=lambda s: -similarity[s])
         first, second = order[0], order[1] if len(order) > 1 else None
         margin = similarity[first] - (similarity[second] if second else 0.0)
@@ -376,9 +377,9 @@ class ProductResolver:
 
     def closest(self, text: str, count: int) -> list[Product]:
         """The products whose listing e5 finds closest to the question (none without an embedder)."""
-        if self._embedder is None:
-            return []
         similarity = self._similarities(text)
+        if similarity is None:
+            return []
         return [self.catalog.product(s) for s in sorted(similarity, key=lambda s: -similarity[s])[:count]]
 
     def _fit(self, text: str, sku: str) -> int:
@@ -386,9 +387,11 @@ class ProductResolver:
         asked = {folded[i:i + 2] for run in cjk_runs(folded) for i in range(len(run) - 1)} - QUESTION_BIGRAMS
         return sum(1 for g in asked if g in self._profiles.get(sku, ""))
 
-    def _similarities(self, text: str) -> dict[str, float]:
-        skus = list(self._profiles)
-        if self._profile_vectors is None:
-            self._profile_vectors = self._embedder.embed([PASSAGE_PREFIX + self._profiles[s] for s in skus])
+    def _similarities(self, text: str) -> dict[str, float] | None:
+        """e5 similarity of the question to each product's listing; None without an embedder or
+        while a large catalog's listings are still being embedded."""
+        vectors = self._profile_vectors.ready()
+        if vectors is None or self._embedder is None:
+            return None
         query = self._embedder.embed([QUERY_PREFIX + text])[0]
-        return dict(zip(skus, (self._profile_vectors @ query).tolist()))
+        return dict(zip(self._profile_skus, (vectors @ query).tolist()))

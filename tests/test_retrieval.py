@@ -291,3 +291,32 @@ def test_e5_fused_search_still_says_no_fact(e5_index, question, sku):
 
 def test_e5_keeps_the_power_banks_apart(e5_index):
     assert top(e5_index, "两万毫安那款多少钱", "B2002") == "B2003.price"
+
+
+def test_a_large_catalog_is_embedded_in_the_background_and_searched_lexically_until_then():
+    from concurrent.futures import Future
+
+    from script.retrieval import EAGER_EMBEDDINGS, LazyVectors
+
+    class LaterEmbedder(KeywordEmbedder):
+        def __init__(self) -> None:
+            super().__init__()
+            self.later: list[tuple[Future, list[str]]] = []
+
+        def embed_later(self, texts, what):
+            future: Future = Future()
+            self.later.append((future, list(texts)))
+            return future
+
+    embedder = LaterEmbedder()
+    few = LazyVectors(embedder, ["passage: 保质期"] * 3, "facts")
+    assert few.ready() is not None and not embedder.later  # a small catalog: at once
+    many_texts = ["passage: 保质期"] * (EAGER_EMBEDDINGS + 1)
+    many = LazyVectors(embedder, many_texts, "facts")
+    assert many.ready() is None and len(embedder.later) == 1  # not yet: lexical scoring meanwhile
+    future, texts = embedder.later[0]
+    future.set_result(KeywordEmbedder().embed(texts))
+    assert many.ready().shape == (EAGER_EMBEDDINGS + 1, 4)
+    failed = LazyVectors(embedder, many_texts, "facts")
+    embedder.later[-1][0].set_exception(RuntimeError("model crashed"))
+    assert failed.ready() is None  # lexical for good, never an exception on air
