@@ -118,7 +118,7 @@ class HostRenderer:
         return self.layout.height
 
     def render(self, state: FrameState) -> np.ndarray:
-        phase = idle_phase(state.index, IDLE_PHASES)
+        phase = 0 if state.lean else idle_phase(state.index, IDLE_PHASES)  # one phase: its patches stay cached
         frame = self._bases[phase].copy()
         target = 1.0 if state.pointing else 0.0  # eases over a quarter second, both ways
         self._gesture += max(-0.2, min(0.2, target - self._gesture))

@@ -34,6 +34,7 @@ class FrameState:
     speaking: bool = False
     mouth: MouthShape | None = None  # the viseme blend; None = a plain opening of mouth_open
     pointing: bool = False  # gesture toward the product card (the call to action is being said)
+    lean: bool = False  # a busy machine: skip what costs time and is not the mouth (idle sway)
 
 
 @dataclass(frozen=True)

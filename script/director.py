@@ -28,7 +28,7 @@ from .director_rundown import Rundown, Visit
 from .director_messages import (  # noqa: F401  (re-exported: callers import them from here)
     MODES, ShowStarted, ChatReceived, PlaybackFinished, CatalogUpdated, PersonaChanged, OperatorSay,
     PinProduct, PauseRundown, SetMode, ApproveReply, RejectReply, EmergencyStop, ResumeShow,
-    DirectorEvent, ShowProduct, Say, CutAtWordBoundary, LineDropped, Reply, ChatClassified,
+    MachineLoad, NO_FILLERS, ANSWERS_ONLY, DirectorEvent, ShowProduct, Say, CutAtWordBoundary, LineDropped, Reply, ChatClassified,
     ProposeReply, GuardBlocked, StopShow, OperatorLogged, DirectorAction, LineVerdict, LineChecker,
     LinePolisher, pass_all, DirectorConfig)
 
@@ -68,6 +68,7 @@ class Director(AnswerDesk, Rundown):
         self._last_reaction = float("-inf")
         self._mode = "auto"
         self._paused = False
+        self._load = 0  # MachineLoad level
         self._pinned: str | None = None
         self._stopped = False
         self._filler_turn = 0
@@ -187,6 +188,10 @@ class Director(AnswerDesk, Rundown):
         self._paused = event.paused
         actions: list[DirectorAction] = [self._log(event.operator, "pause" if event.paused else "unpause")]
         return actions + (self._advance() if self._on_air is None else [])
+
+    def _on_load(self, event: MachineLoad) -> list[DirectorAction]:
+        self._load = event.level
+        return self._advance() if self._on_air is None else []  # lighter again: the rundown goes on
 
     def _on_mode(self, event: SetMode) -> list[DirectorAction]:
         if event.mode not in MODES:
@@ -367,7 +372,11 @@ class Director(AnswerDesk, Rundown):
             line = Line(self._new_id("disclosure-"), Priority.RUNDOWN, (text.format(name=self._style.display_name),),
                         kind=LineKind.DISCLOSURE)
             return self._start(line)
+        if self._load >= ANSWERS_ONLY:
+            return []
         line = self._next_rundown_line(actions)
+        if line.kind == LineKind.FILLER and self._load >= NO_FILLERS:
+            return actions
         return actions + self._start(line)
 
 _HANDLERS: dict[type, Callable[[Director, object], list[DirectorAction]]] = {
@@ -379,6 +388,7 @@ _HANDLERS: dict[type, Callable[[Director, object], list[DirectorAction]]] = {
     OperatorSay: Director._on_operator_say,
     PinProduct: Director._on_pin,
     PauseRundown: Director._on_pause,
+    MachineLoad: Director._on_load,
     SetMode: Director._on_mode,
     ApproveReply: Director._on_approve,
     RejectReply: Director._on_reject,

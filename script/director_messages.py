@@ -68,6 +68,16 @@ class PauseRundown:
     operator: str
 
 
+NO_FILLERS, ANSWERS_ONLY = 2, 3  # load levels at which the director sheds lines (1 sheds render detail)
+
+
+@dataclass(frozen=True)
+class MachineLoad:
+    """The machine is too busy to do everything: from NO_FILLERS no filler lines, from
+    ANSWERS_ONLY no selling lines either (AI disclosures go on), so answers get the CPU."""
+    level: int  # 0 normal .. 3
+
+
 @dataclass(frozen=True)
 class SetMode:
     mode: str  # one of MODES
@@ -98,7 +108,8 @@ class ResumeShow:
 
 
 DirectorEvent = Union[ShowStarted, ChatReceived, PlaybackFinished, CatalogUpdated, PersonaChanged, OperatorSay,
-                      PinProduct, PauseRundown, SetMode, ApproveReply, RejectReply, EmergencyStop, ResumeShow]
+                      PinProduct, PauseRundown, SetMode, ApproveReply, RejectReply, EmergencyStop, ResumeShow,
+                      MachineLoad]
 
 
 # --- outputs ------------------------------------------------------------------------------

@@ -22,6 +22,7 @@ from .demo import render_demo, scripted_question
 from .fanout import OutputSpec
 from .outputs import redact_url
 from .persona_bundle import PersonaError, prepare_persona
+from .cpu_load import slowdown as cpu_slowdown
 from .preflight import StartupError
 from .replay_command import add_replay_parser
 from .say_command import add_say_parser
@@ -58,7 +59,8 @@ def _producer(args: argparse.Namespace, engine_for=None, first_frame: int = 0,
         polisher = BackgroundPolisher(rewriter, prepared.bundle.style.energy) if rewriter else None
     producer = ShowProducer(catalog, prepared.bundle, engine, started_at=datetime.now(timezone.utc), answerer=answerer,
                         checker=make_checker(getattr(args, "guard_rules", None)), renderer=prepared.renderer,
-                        polisher=polisher, first_frame=first_frame, synthesize_in_background=live)
+                        polisher=polisher, first_frame=first_frame, synthesize_in_background=live,
+                        machine_load=cpu_slowdown if live else None)
     if isinstance(engine, SupervisedSpeech):  # a filler line covers the gap once speech is back
         engine.on_restart = lambda: producer.submit_control(lambda p: p.say_filler())
     return producer

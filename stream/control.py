@@ -20,7 +20,8 @@ from script.director import (MODES, ApproveReply, EmergencyStop, OperatorSay, Pa
 
 from .catalog_edits import EditRefused, set_price_and_stock
 from .persona_bundle import PersonaError, prepare_persona, shipped_personas
-from .show import ShowProducer, StagedPersona
+from .show import ShowProducer
+from .show_messages import StagedPersona
 
 audit = logging.getLogger("livehost.audit")
 MAX_OPERATOR_NAME = 40

@@ -11,7 +11,8 @@ import os
 from pathlib import Path
 
 _PRESSURE = Path("/proc/pressure/cpu")
-OVERLOADED = 2.0  # from here the show sheds work ahead of air time so answers get the CPU
+LEVEL_FROM = (1.5, 2.5, 4.0)  # slowdown at which load levels 1 (lean render), 2 (no fillers), 3 (answers only) start
+CALM_SAMPLES = 10  # a level is left only after this many samples below it: no flapping
 MAX_FACTOR = 8.0  # beyond this the machine is not slow but stuck: a hung engine must still be noticed
 
 
@@ -42,5 +43,22 @@ def slowdown() -> float:
     return min(max(factors, default=1.0), MAX_FACTOR)
 
 
-def overloaded() -> bool:
-    return slowdown() >= OVERLOADED
+class LoadLevels:
+    """Slowdown samples (one a second) to a load level 0-3: up at once, down one step after
+    CALM_SAMPLES calm samples."""
+
+    def __init__(self) -> None:
+        self.level = 0
+        self._calm = 0
+
+    def sample(self, factor: float) -> int:
+        wanted = sum(1 for start in LEVEL_FROM if factor >= start)
+        if wanted > self.level:
+            self.level, self._calm = wanted, 0
+        elif wanted < self.level:
+            self._calm += 1
+            if self._calm >= CALM_SAMPLES:
+                self.level, self._calm = self.level - 1, 0
+        else:
+            self._calm = 0
+        return self.level

@@ -9,7 +9,8 @@ from script.chat import ChatEvent
 
 from .fanout import Fanout, OutputSpec
 from .media import FPS
-from .show import OnAirRecord, ShowProducer
+from .show import ShowProducer
+from .show_messages import OnAirRecord
 
 
 @dataclass

@@ -35,7 +35,8 @@ from .media import FPS, SAMPLE_RATE, AVChunk
 from .metrics import ShowMetrics
 from .persona_bundle import shipped_personas
 from .reply_announcer import ReplyAnnouncer
-from .show import OnAirRecord, ShowProducer
+from .show import ShowProducer
+from .show_messages import OnAirRecord
 from .supervisor import FRAME_MS, RenderStage
 from .webrtc import RawBroadcast, WebRtcHub
 

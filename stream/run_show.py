@@ -13,6 +13,7 @@ from speech.cache import default_tts_cache_dir
 from speech.voice import VoiceSettings, make_engine
 
 from .catalog_file import default_catalog, load_catalog_file, log_warnings
+from .cpu_load import slowdown as cpu_slowdown
 from .jsonlog import SECRETS, use_json_logs
 from .live import LiveConfig, LiveShow
 from .outputs import _stream_key
@@ -37,7 +38,8 @@ def supervised_engine_factory(timeout_s: float) -> Callable[[VoiceSettings], Spe
 
 def build_producer(catalog: Catalog, persona: PersonaBundle, engine_for: Callable, first_frame: int = 0) -> ShowProducer:
     engine = engine_for(persona.voice)
-    producer = ShowProducer(catalog, persona, engine, first_frame=first_frame, synthesize_in_background=True)
+    producer = ShowProducer(catalog, persona, engine, first_frame=first_frame, synthesize_in_background=True,
+                            machine_load=cpu_slowdown)
     if isinstance(engine, SupervisedSpeech):
         engine.on_restart = lambda: producer.submit_control(lambda p: p.say_filler())
     return producer

@@ -7,7 +7,7 @@ thread (stream.inbox: controls before chat, chat bounded, edits as transactions)
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from datetime import datetime, timedelta
 from typing import Callable
 
@@ -21,49 +21,19 @@ from script.chat import ChatEvent
 from script.chat_understanding import redact
 from script.director import (CatalogUpdated, ChatClassified, ChatReceived, CutAtWordBoundary, Director, DirectorAction,
                              DirectorEvent, GuardBlocked, LineChecker, LineDropped, LinePolisher, PersonaChanged,
-                             PlaybackFinished, Reply, Say, ShowProduct, ShowStarted, StopShow)
+                             PlaybackFinished, Reply, Say, ShowProduct, ShowStarted, StopShow, MachineLoad)
 from script.lines import LineKind
-from script.writer import live_promotions
 from speech.types import SpeechEngine
 
-from .cpu_load import overloaded
+from .cpu_load import LoadLevels
 from .inbox import CatalogEdit, ShowInbox
 from .media import FPS, SAMPLE_RATE, SAMPLES_PER_FRAME, AVChunk
 from .persona_bundle import PersonaBundle
+from .product_card import product_card
+from .show_messages import OnAirRecord, StagedPersona
 from .playout import LineFinished, Playout, likely_speech
 
 log = logging.getLogger("livehost.show")
-
-
-@dataclass(frozen=True)
-class OnAirRecord:
-    """A reply and when it happened, in show seconds (for logs, tests and reports)."""
-
-    event: ChatEvent
-    reply_text: str | None
-    sku: str | None
-    sources: tuple[str, ...]
-    t_decided: float
-    t_on_air: float | None = None
-
-
-def product_card(catalog: Catalog, sku: str, now: datetime | None = None) -> ProductCard | None:
-    product = catalog.product(sku)
-    if product is None:
-        return None
-    running = live_promotions(product, now)
-    badge = "已售罄" if product.sold_out else (running[0][1].text if running else None)
-    return ProductCard(product.title, product.price, product.list_price, badge, product.image)
-
-
-@dataclass(frozen=True)
-class StagedPersona:
-    """A persona fully loaded off the show's thread (voice too): swapping it in cannot fail or stall."""
-
-    bundle: PersonaBundle
-    engine: SpeechEngine
-    renderer: FrameRenderer
-    operator: str = ""
 
 
 ControlFn = Callable[["ShowProducer"], None]
@@ -76,10 +46,12 @@ class ShowProducer:
                  started_at: datetime | None = None, answerer: Answerer | None = None,
                  checker: LineChecker | None = None, size: tuple[int, int] = (1280, 720),
                  renderer: FrameRenderer | None = None, polisher: LinePolisher | None = None,
-                 first_frame: int = 0, synthesize_in_background: bool = False) -> None:
+                 first_frame: int = 0, synthesize_in_background: bool = False,
+                 machine_load: Callable[[], float] | None = None) -> None:
         """`size` is (width, height): 1280x720, or 720x1280 for phone apps. `renderer` may be one
         already built for `persona` (see persona_bundle.prepare_persona). `first_frame` > 0 when a
-        restarted render stage takes over a running show."""
+        restarted render stage takes over a running show. `machine_load` (live shows: the CPU
+        slowdown, stream.cpu_load) lets a busy machine shed work; off the clock it means nothing."""
         self._catalog = catalog  # the one the director has; the inbox's head may be newer
         self._started_at = started_at  # wall clock at frame 0: promotions end in wall time
         answerer = answerer or Answerer.build(catalog)
@@ -112,6 +84,8 @@ class ShowProducer:
         self._card: ProductCard | None = None
         self._index = first_frame
         self._started = False
+        self._load = LoadLevels()
+        self._machine_load = machine_load
         self.last_subtitle = ""
         self._background = synthesize_in_background
         if synthesize_in_background:
@@ -311,16 +285,26 @@ class ShowProducer:
         for done in audio.finished:
             self._finished(done, now + done.at_sample / SAMPLE_RATE)
         self._playout.prefetch()
-        if self._warm_cache is not None and self._index % FPS == 0 and not overloaded():  # answers first
+        if self._machine_load is not None and self._index % FPS == 0:
+            self._sense_load(self._machine_load())
+        if self._warm_cache is not None and self._index % FPS == 0 and self._load.level == 0:  # answers first
             self._warm_cache(self._playout.upcoming_texts(5)[2:])  # prefetch already has the first two
         for text in self._playout.upcoming_texts():  # build subtitle overlays before they are due
             self._renderer.prepare(self._card, text)
         self.last_subtitle = audio.subtitle
         frame = self._renderer.render(FrameState(self._index, audio.mouth_open, audio.subtitle, self._card,
-                                                 audio.speaking, audio.mouth_shape, audio.pointing))
+                                                 audio.speaking, audio.mouth_shape, audio.pointing,
+                                                 lean=self._load.level >= 1))
         chunk = AVChunk(self._index, frame, audio.pcm)
         self._index += 1
         return chunk
+
+    def _sense_load(self, slowdown: float) -> None:
+        """A busy machine sheds render detail, then fillers, then selling lines (MachineLoad)."""
+        before = self._load.level
+        if self._load.sample(slowdown) != before:
+            log.warning("machine load level %d -> %d (CPU slowdown %.1fx)", before, self._load.level, slowdown)
+            self._feed(MachineLoad(self._load.level), self._index / FPS)
 
     def _withdraw_before_cut(self, line_id: str) -> None:
         """A cut lands at the next word boundary after what is on air, not after what was
