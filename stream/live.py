@@ -60,6 +60,7 @@ class LiveConfig:
     max_seconds: float | None = None  # stop by itself after this long (tests, timed shows)
     console: bool = False
     console_host: str = "127.0.0.1"
+    console_allowed_hosts: tuple[str, ...] = ()
     console_port: int = 8090
     console_token_file: str | None = None
     state_dir: str = ".livehost"
@@ -233,7 +234,7 @@ class LiveShow:
             self.console_token = resolve_token(self._config.console_token_file, Path(self._config.state_dir))
             self.console = ConsoleServer(self.console_token, self.control, self.events, self.webrtc,
                                          self.metrics, self.console_state, self._config.console_host,
-                                         self._config.console_port)
+                                         self._config.console_port, frozenset(self._config.console_allowed_hosts))
             await self.console.start()
         await asyncio.to_thread(self._fanout.open)
         self.stage.start()

@@ -50,6 +50,7 @@ def live_config(config: ShowConfig) -> LiveConfig:
                       chat_limits=config.chat_limits,
                       view_host=config.view_host, view_port=config.view_port, live_view=config.live_view,
                       max_seconds=config.seconds, console=config.console, console_host=config.console_host,
+                      console_allowed_hosts=config.console_allowed_hosts,
                       console_port=config.console_port, console_token_file=config.console_token_file,
                       state_dir=config.state_dir, stall_s=config.stall_s, catalog_path=config.catalog)
 

@@ -35,6 +35,7 @@ class ShowConfig:
     view_port: int = 8080
     console: bool = True
     console_host: str = "127.0.0.1"
+    console_allowed_hosts: tuple[str, ...] = ()  # names besides IP addresses and localhost (behind a proxy)
     console_port: int = 8090
     console_token_file: str | None = None
     state_dir: str = ".livehost"
@@ -132,7 +133,11 @@ def parse_show_config(data: Any, source: str = "<config>", base: Path = Path("."
     layout = r.string(top, "layout", "", "landscape")
     if layout not in LAYOUTS:
         raise r.fail("layout", f"must be one of {', '.join(LAYOUTS)}, got {layout!r}")
-    console = r.mapping(top.get("console"), "console", {"enabled", "host", "port", "token_file", "state_dir"})
+    console = r.mapping(top.get("console"), "console",
+                        {"enabled", "host", "port", "token_file", "state_dir", "allowed_hosts"})
+    allowed_hosts = console.get("allowed_hosts") or []
+    if not isinstance(allowed_hosts, list) or not all(isinstance(h, str) and h.strip() for h in allowed_hosts):
+        raise r.fail("console.allowed_hosts", "must be a list of host names the console is reached by")
     chat = r.mapping(top.get("chat"), "chat", {"host", "port", *_CHAT_LIMITS})
     supervisor = r.mapping(top.get("supervisor"), "supervisor", {"stall_s", "speech_timeout_s"})
     logging_ = r.mapping(top.get("logging"), "logging", {"format"})
@@ -152,6 +157,7 @@ def parse_show_config(data: Any, source: str = "<config>", base: Path = Path("."
         console=r.boolean(console, "enabled", "console.", True),
         console_host=r.string(console, "host", "console.", "127.0.0.1"),
         console_port=r.port(console, "port", "console.", 8090),
+        console_allowed_hosts=tuple(h.strip().lower() for h in allowed_hosts),
         console_token_file=r.path(console, "token_file", "console."),
         state_dir=r.path(console, "state_dir", "console.") or ".livehost",
         chat_host=r.string(chat, "host", "chat.", "127.0.0.1"),

@@ -179,3 +179,15 @@ def test_host_opens_chat_and_live_view_only_never_the_console(monkeypatch):
     main(["run", "--host", "0.0.0.0", "--seconds", "1"])
     config = seen["config"]
     assert config.chat_host == config.view_host == "0.0.0.0" and config.console_host == "127.0.0.1"
+
+
+def test_a_name_the_operator_allows_is_answered(tmp_path):
+    token_file = tmp_path / "console.token"
+    token_file.write_text(TOKEN)
+    config = LiveConfig(chat_port=0, live_view=False, console=True, console_port=0,
+                        console_allowed_hosts=("console.shop.example",),
+                        console_token_file=str(token_file), state_dir=str(tmp_path))
+    with ShowThread(tmp_path, config) as running:
+        port = running.base_url.rsplit(":", 1)[1]
+        assert raw_request(running.base_url, "GET", "/", {"Host": f"console.shop.example:{port}"})[0] == 200
+        assert raw_request(running.base_url, "GET", "/", {"Host": f"other.example:{port}"})[0] == 421
