@@ -6,23 +6,32 @@ rate limit (stream.admission): a valid event over it is refused with {"ok": fals
 "rate limited: ...", "retry_after_s": ...} and never reaches the show. Replies the host puts on
 air are broadcast to every connected client; only the connection that sent the question gets it
 back with the viewer's id and words (other clients get what was said on air, which everyone
-heard anyway).
+heard anyway). With a chat token (LIVEHOST_CHAT_TOKEN or the show config's chat token_file)
+a client must present it at the handshake (`Authorization: Bearer <token>` or `?token=`), else
+it is refused with 401 before any frame is read.
 """
 from __future__ import annotations
 
 import asyncio
+import hmac
 import json
 import logging
+import os
 from collections import OrderedDict
+from http import HTTPStatus
+from pathlib import Path
+from urllib.parse import parse_qs, urlsplit
 from typing import Callable
 
 from websockets.asyncio.server import Server, ServerConnection, serve
+from websockets.http11 import Request, Response
 from websockets.exceptions import ConnectionClosed
 
 from script.chat import MAX_FRAME_CHARS, ChatEvent, ChatFormatError, parse_chat_event
 
 from .admission import Admission, ChatLimits
 from .clock import MediaClock, RealClock
+from .jsonlog import SECRETS
 
 
 log = logging.getLogger("livehost.chat")
@@ -33,16 +42,34 @@ _REMEMBERED_ASKERS = 4096  # which connection each recent viewer asked from
 _PRIVATE_FIELDS = ("user", "question")
 
 
+CHAT_TOKEN_ENV = "LIVEHOST_CHAT_TOKEN"
+
+
+def chat_token(token_file: str | None) -> str | None:
+    """The chat token from the environment or a file; None means chat needs no login."""
+    value = os.environ.get(CHAT_TOKEN_ENV) or (Path(token_file).read_text(encoding="utf-8") if token_file else "")
+    value = value.strip()
+    if not value:
+        return None
+    if len(value) < 16:
+        raise ValueError(f"chat token from {CHAT_TOKEN_ENV if os.environ.get(CHAT_TOKEN_ENV) else token_file} "
+                         "is shorter than 16 characters")
+    SECRETS.add(value)
+    return value
+
+
 class ChatServer:
     def __init__(self, submit: Callable[[ChatEvent], None], show_time: Callable[[], float],
                  host: str = "127.0.0.1", port: int = 8765, limits: ChatLimits | None = None,
-                 clock: MediaClock | None = None) -> None:
+                 clock: MediaClock | None = None, token: str | None = None) -> None:
         self._submit = submit
         self._show_time = show_time  # seconds since the show's first frame (DESIGN.md chat `t`)
         self.admission = Admission(limits)
         self._clock = clock or RealClock()  # the rate limits' time
         self._host = host
         self._port = port
+        self._token = token
+        self.refused_logins = 0
         self._server: Server | None = None
         self._clients: set[ServerConnection] = set()
         self.malformed = 0
@@ -62,12 +89,25 @@ class ChatServer:
 
     async def start(self) -> None:
         self._server = await serve(self._handle, self._host, self._port, max_size=_MAX_FRAME_BYTES,
-                                   max_queue=64)
+                                   max_queue=64, process_request=self._login if self._token else None)
 
     async def close(self) -> None:
         if self._server is not None:
             self._server.close()
             await self._server.wait_closed()
+
+    def _login(self, connection: ServerConnection, request: Request) -> Response | None:
+        scheme, _, given = request.headers.get("Authorization", "").partition(" ")
+        if scheme.lower() != "bearer":
+            given = parse_qs(urlsplit(request.path).query).get("token", [""])[0]
+        assert self._token is not None
+        if hmac.compare_digest(given.strip().encode(), self._token.encode()):
+            return None
+        self.refused_logins += 1
+        if self.refused_logins <= _LOGGED_MALFORMED or self.refused_logins % 1000 == 0:
+            log.warning("chat connection from %s refused: %s chat token", connection.remote_address,
+                        "wrong" if given else "no")
+        return connection.respond(HTTPStatus.UNAUTHORIZED, "a valid chat token is required\n")
 
     async def _handle(self, connection: ServerConnection) -> None:
         self._clients.add(connection)

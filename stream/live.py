@@ -54,6 +54,7 @@ class LiveConfig:
     chat_host: str = "127.0.0.1"
     chat_port: int = 8765
     chat_limits: ChatLimits = field(default_factory=ChatLimits)  # per connection and for the room
+    chat_token: str | None = None  # clients must present it (see stream.chat_server)
     view_host: str = "127.0.0.1"
     view_port: int = 8080
     live_view: bool = True
@@ -96,7 +97,7 @@ class LiveShow:
                                  on_new_producer=self._rebuilt)
         self.stage.next_take_in = self._next_take_in
         self.chat = ChatServer(self._submit_chat, self.show_time, config.chat_host, config.chat_port,
-                               config.chat_limits, self._clock)
+                               config.chat_limits, self._clock, config.chat_token)
         self.view = LiveViewServer(self._broadcast, self.chat.url, config.view_host, config.view_port)
         self.raw = RawBroadcast(self.metrics)
         self.webrtc = WebRtcHub(self.raw, self.metrics)

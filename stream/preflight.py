@@ -9,6 +9,7 @@ import socket
 import tempfile
 from pathlib import Path
 
+from .chat_server import CHAT_TOKEN_ENV, chat_token
 from .fanout import reconnects
 from .http_server import is_loopback
 from .show_config import ShowConfig
@@ -50,9 +51,9 @@ def _folder_problem(what: str, path: Path) -> str | None:
 
 def warn_if_exposed(config: ShowConfig) -> None:
     """Said once at start: what listens beyond this machine and what protects it."""
-    if not is_loopback(config.chat_host):
-        log.warning("chat websocket listens on %s: anyone who reaches it can post chat (the rate limits and "
-                    "the guard apply; replies carry no viewer ids to other clients)", config.chat_host)
+    if not is_loopback(config.chat_host) and not (os.environ.get(CHAT_TOKEN_ENV) or config.chat_token_file):
+        log.warning("chat websocket listens on %s without a chat token: anyone who reaches it can post chat "
+                    "(set %s or chat.token_file)", config.chat_host, CHAT_TOKEN_ENV)
     if config.console and not is_loopback(config.console_host):
         log.warning("console listens on %s over plain HTTP: its token can be read on the network; "
                     "put it behind a TLS proxy", config.console_host)
@@ -66,6 +67,10 @@ def check_machine(config: ShowConfig) -> None:
         if config.console else None,
         _folder_problem("console state folder", Path(config.state_dir)) if config.console else None,
     ]
+    try:
+        chat_token(config.chat_token_file)
+    except (OSError, UnicodeDecodeError, ValueError) as exc:
+        problems.append(f"chat token: {exc}")
     for output in config.outputs:
         if isinstance(output.target, (str, os.PathLike)) and not reconnects(output.target):
             path = Path(output.target)

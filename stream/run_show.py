@@ -13,6 +13,7 @@ from speech.cache import default_tts_cache_dir
 from speech.voice import VoiceSettings, make_engine
 
 from .catalog_file import default_catalog, load_catalog_file, log_warnings
+from .chat_server import chat_token
 from .cpu_load import slowdown as cpu_slowdown
 from .jsonlog import SECRETS, use_json_logs
 from .live import LiveConfig, LiveShow
@@ -47,7 +48,7 @@ def build_producer(catalog: Catalog, persona: PersonaBundle, engine_for: Callabl
 
 def live_config(config: ShowConfig) -> LiveConfig:
     return LiveConfig(outputs=list(config.outputs), chat_host=config.chat_host, chat_port=config.chat_port,
-                      chat_limits=config.chat_limits,
+                      chat_limits=config.chat_limits, chat_token=chat_token(config.chat_token_file),
                       view_host=config.view_host, view_port=config.view_port, live_view=config.live_view,
                       max_seconds=config.seconds, console=config.console, console_host=config.console_host,
                       console_allowed_hosts=config.console_allowed_hosts,

@@ -42,6 +42,7 @@ class ShowConfig:
     chat_host: str = "127.0.0.1"
     chat_port: int = 8765
     chat_limits: ChatLimits = field(default_factory=ChatLimits)
+    chat_token_file: str | None = None  # or LIVEHOST_CHAT_TOKEN: clients must present it
     stall_s: float = 3.0
     speech_timeout_s: float = 3.0
     log_format: str = "json"
@@ -138,7 +139,7 @@ def parse_show_config(data: Any, source: str = "<config>", base: Path = Path("."
     allowed_hosts = console.get("allowed_hosts") or []
     if not isinstance(allowed_hosts, list) or not all(isinstance(h, str) and h.strip() for h in allowed_hosts):
         raise r.fail("console.allowed_hosts", "must be a list of host names the console is reached by")
-    chat = r.mapping(top.get("chat"), "chat", {"host", "port", *_CHAT_LIMITS})
+    chat = r.mapping(top.get("chat"), "chat", {"host", "port", "token_file", *_CHAT_LIMITS})
     supervisor = r.mapping(top.get("supervisor"), "supervisor", {"stall_s", "speech_timeout_s"})
     logging_ = r.mapping(top.get("logging"), "logging", {"format"})
     log_format = r.string(logging_, "format", "logging.", "json")
@@ -162,6 +163,7 @@ def parse_show_config(data: Any, source: str = "<config>", base: Path = Path("."
         state_dir=r.path(console, "state_dir", "console.") or ".livehost",
         chat_host=r.string(chat, "host", "chat.", "127.0.0.1"),
         chat_port=r.port(chat, "port", "chat.", 8765),
+        chat_token_file=r.path(chat, "token_file", "chat."),
         chat_limits=ChatLimits(**{key: r.number(chat, key, "chat.", default, *bounds)
                                   for key, (default, *bounds) in _CHAT_LIMITS.items()}),
         stall_s=r.number(supervisor, "stall_s", "supervisor.", 3.0, 0.2, 60),

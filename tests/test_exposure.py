@@ -191,3 +191,32 @@ def test_a_name_the_operator_allows_is_answered(tmp_path):
         port = running.base_url.rsplit(":", 1)[1]
         assert raw_request(running.base_url, "GET", "/", {"Host": f"console.shop.example:{port}"})[0] == 200
         assert raw_request(running.base_url, "GET", "/", {"Host": f"other.example:{port}"})[0] == 421
+
+
+def test_with_a_chat_token_only_clients_presenting_it_may_post(tmp_path):
+    from websockets.exceptions import InvalidStatus
+
+    token = "chat-token-0123456789abcdef"
+    config = LiveConfig(chat_port=0, live_view=False, chat_token=token)
+    with ShowThread(tmp_path, config) as running:
+        url = running.show.chat.url
+
+        async def scenario():
+            refused = []
+            for attempt in (url, url + "?token=wrong-wrong-wrong-wrong"):
+                try:
+                    async with connect(attempt) as ws:
+                        await ws.send(json.dumps({"type": "comment", "user": "x", "text": "hi"}))
+                        refused.append(False)
+                except InvalidStatus as exc:
+                    refused.append(exc.response.status_code == 401)
+            async with connect(url, additional_headers={"Authorization": f"Bearer {token}"}) as ws:
+                await ws.send(json.dumps({"type": "comment", "user": "u1", "text": "这个茶多少钱?"}, ensure_ascii=False))
+                ok = json.loads(await asyncio.wait_for(ws.recv(), timeout=30))
+            async with connect(f"{url}/?token={token}") as ws:
+                await ws.send(json.dumps({"type": "like", "user": "u2"}))
+                ok_query = json.loads(await asyncio.wait_for(ws.recv(), timeout=30))
+            return refused, ok, ok_query
+        refused, ok, ok_query = asyncio.run(scenario())
+        assert refused == [True, True] and running.show.chat.refused_logins == 2
+    assert ok["ok"] is True and ok_query["ok"] is True
