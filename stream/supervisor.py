@@ -95,7 +95,7 @@ class SupervisedSpeech:
         # The copied context carries urgent_speech() into the worker thread.
         future = self._pool.submit(contextvars.copy_context().run, self._engine.synthesize, text)
         try:
-            utterance = future.result(timeout=self._deadline(text))
+            utterance = self._wait(future, text, started)
         except FutureTimeout:
             self._restart(f"stalled for more than {self._deadline(text):g} s")
             raise SpeechEngineError(f"speech stalled for more than {self._deadline(text):g} s") from None
@@ -109,6 +109,18 @@ class SupervisedSpeech:
         self._failures = 0
         self._metrics.observe(self._metrics.tts_seconds, time.perf_counter() - started)
         return utterance
+
+    def _wait(self, future, text: str, started: float) -> Utterance:
+        """The result within the deadline; a load that arrives while waiting stretches it."""
+        while True:
+            left = self._deadline(text) - (time.perf_counter() - started)
+            try:
+                return future.result(timeout=max(left, 0.0))
+            except FutureTimeout:
+                busier = max(1.0, self._slowdown())
+                if busier <= self._metrics.cpu_slowdown:
+                    raise
+                self._metrics.cpu_slowdown = busier
 
     def _restart(self, reason: str) -> None:
         log.error("speech stage %s; restarting it", reason)
