@@ -42,8 +42,8 @@ def _catalog(path: str | None) -> Catalog:
 
 
 def _producer(args: argparse.Namespace, engine_for=None, first_frame: int = 0,
-              persona: str | None = None, live: bool = False) -> ShowProducer:
-    catalog = _catalog(args.catalog)
+              persona: str | None = None, live: bool = False, catalog: Catalog | None = None) -> ShowProducer:
+    catalog = catalog or _catalog(args.catalog)
     prepared = prepare_persona(persona or args.persona, LAYOUTS[args.layout])  # a bad portrait or clip fails here
     if engine_for is not None:
         engine = engine_for(prepared.bundle.voice)
@@ -126,8 +126,9 @@ def _run_with(args: argparse.Namespace, config: ShowConfig) -> int:
 
     def rebuild(old: ShowProducer) -> ShowProducer:
         # A stuck stage is replaced by a fresh producer on the live catalog and persona.
-        fresh = _producer(args, engine_for, first_frame=old.frame_index, persona=old.persona.persona_id, live=True)
-        fresh.update_catalog(old.catalog)
+        # The catalog on air, never the file again: it may be mid-edit or broken right now.
+        fresh = _producer(args, engine_for, first_frame=old.frame_index, persona=old.persona.persona_id, live=True,
+                          catalog=old.catalog)
         producers.append(fresh)
         return fresh
 

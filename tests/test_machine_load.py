@@ -9,7 +9,9 @@ from script.director import (ANSWERS_ONLY, NO_FILLERS, ChatReceived, Director, M
                              ShowStarted)
 from script.lines import LineKind
 from stream.catalog_file import load_catalog_file
-from stream.cpu_load import CALM_SAMPLES, LoadLevels
+from stream.cpu_load import CALM_SAMPLES, LEVEL_FROM, LoadLevels
+
+LEVEL_FROM_NO_FILLERS = LEVEL_FROM[1]
 from stream.persona_bundle import load_persona
 
 CATALOG = load_catalog_file("tests/data/three_products.yaml")
@@ -88,3 +90,28 @@ def test_a_producer_on_a_busy_machine_answers_and_says_no_selling_line():
         producer.next_chunk()
     assert LineKind.ANSWER in kinds
     assert set(kinds) <= {LineKind.DISCLOSURE, LineKind.ANSWER, LineKind.OPENER}, kinds
+
+
+def test_the_shows_own_busy_threads_never_count_as_overload_but_other_processes_do():
+    import subprocess
+    import sys
+    import time
+
+    from stream.cpu_load import OthersShare
+
+    share = OthersShare()
+    share.read()
+    until = time.monotonic() + 1.0
+    while time.monotonic() < until:  # this process keeps a core busy: the show's own work
+        pass
+    assert share.read() < 1.5
+    hogs = [subprocess.Popen([sys.executable, "-c", "while True: pass"]) for _ in range(4)]
+    try:
+        time.sleep(1.0)
+        share.read()
+        time.sleep(1.0)
+        assert share.read() >= LEVEL_FROM_NO_FILLERS
+    finally:
+        for hog in hogs:
+            hog.kill()
+            hog.wait()
