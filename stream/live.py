@@ -37,7 +37,7 @@ from .persona_bundle import shipped_personas
 from .reply_announcer import ReplyAnnouncer
 from .show import ShowProducer
 from .show_messages import OnAirRecord
-from .supervisor import FRAME_MS, RenderStage
+from .supervisor import FRAME_MS, RenderStage, SupervisedSpeech
 from .webrtc import RawBroadcast, WebRtcHub
 
 log = logging.getLogger("livehost.live")
@@ -157,6 +157,8 @@ class LiveShow:
         self.stage.producer.submit_chat(event)
 
     def _listen(self, producer: ShowProducer) -> None:
+        if isinstance(producer.engine, SupervisedSpeech):
+            producer.engine.report_to(self.metrics)
         producer.add_reply_listener(self.on_reply)
         producer.add_action_listener(self._console_feed.on_action)
         producer.add_persona_listener(self._on_persona)

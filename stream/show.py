@@ -124,6 +124,11 @@ class ShowProducer:
         return self._director
 
     @property
+    def engine(self) -> SpeechEngine:
+        """The voice the show started with (a persona switch brings its own)."""
+        return self._engine
+
+    @property
     def frame_size(self) -> tuple[int, int]:
         return (self._renderer.width, self._renderer.height)
 

@@ -69,6 +69,10 @@ class SupervisedSpeech:
         # At background priority: synthesis runs ahead of air time, frames must not wait for it.
         return ThreadPoolExecutor(2, thread_name_prefix="livehost-speech", initializer=lower_this_thread)
 
+    def report_to(self, metrics: ShowMetrics) -> None:
+        """Count restarts and synthesis times in the show's /metrics."""
+        self._metrics = metrics
+
     def load(self) -> None:
         self._engine.load()
 

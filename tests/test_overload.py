@@ -62,7 +62,9 @@ def test_answers_air_beside_a_cpu_hog_without_a_speech_restart():
             finally:
                 show.stop()
                 await asyncio.wait_for(task, timeout=60)
+            measured.update(tts=show.metrics.tts_seconds.count, slowdown=show.metrics.cpu_slowdown)
             return replies
+        measured: dict = {}
         replies = asyncio.run(scenario())
     finally:
         for hog in hogs:
@@ -71,3 +73,4 @@ def test_answers_air_beside_a_cpu_hog_without_a_speech_restart():
     assert len(replies) == len(QUESTIONS) and all(r["t_on_air"] is not None for r in replies)
     assert "89元" in replies[0]["text"]
     assert speech.restarts == 0
+    assert measured["tts"] > 0 and measured["slowdown"] >= 1.5  # the voice reports to the show's /metrics
