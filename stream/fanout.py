@@ -142,11 +142,11 @@ class _OutputWorker:
                         self.output.name, self._attempt, exc, delay)
             return False
         self.output = output
-        self.connected = True
         self._need_keyframe = True
         self.reconnects += 1
         log.info("output %s reconnected (reconnect #%d)", output.name, self.reconnects)
         self._on_reconnect(output.name)
+        self.connected = True  # last: whoever sees it connected sees it counted too
         return True
 
     def _from_keyframe(self, packets: list[EncodedPacket]) -> list[EncodedPacket]:
