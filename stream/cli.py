@@ -28,7 +28,7 @@ from .replay_command import add_replay_parser
 from .say_command import add_say_parser
 from .memory import fix_mmap_threshold, freeze_startup_objects, limit_malloc_arenas
 from .run_show import run_show, supervised_engine_factory
-from .supervisor import SupervisedSpeech
+from .supervisor import cover_restarts
 from .show import ShowProducer
 from .show_config import ConfigError, ShowConfig, load_show_config
 
@@ -61,8 +61,7 @@ def _producer(args: argparse.Namespace, engine_for=None, first_frame: int = 0,
                         checker=make_checker(getattr(args, "guard_rules", None)), renderer=prepared.renderer,
                         polisher=polisher, first_frame=first_frame, synthesize_in_background=live,
                         machine_load=cpu_slowdown if live else None)
-    if isinstance(engine, SupervisedSpeech):  # a filler line covers the gap once speech is back
-        engine.on_restart = lambda: producer.submit_control(lambda p: p.say_filler())
+    cover_restarts(engine, lambda: producer)
     return producer
 
 

@@ -21,7 +21,7 @@ from script.director import (MODES, ApproveReply, EmergencyStop, OperatorSay, Pa
 from .catalog_edits import EditRefused, set_price_and_stock
 from .persona_bundle import PersonaError, prepare_persona, shipped_personas
 from .show import ShowProducer
-from .supervisor import SupervisedSpeech
+from .supervisor import cover_restarts
 from .show_messages import StagedPersona
 
 audit = logging.getLogger("livehost.audit")
@@ -42,12 +42,6 @@ def build_persona(persona_id: str, make_engine: Callable, operator: str,
     engine = make_engine(prepared.bundle.voice)
     engine.load()
     return StagedPersona(prepared.bundle, engine, prepared.renderer, operator)
-
-
-def cover_restarts(engine: object, producer: Callable[[], ShowProducer]) -> None:
-    """A supervised voice that restarts asks for a filler line, as the first persona's does."""
-    if isinstance(engine, SupervisedSpeech):
-        engine.on_restart = lambda: producer().submit_control(lambda p: p.say_filler())
 
 
 def _operator(data: dict) -> str:

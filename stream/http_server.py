@@ -141,7 +141,7 @@ class HttpServer:
             peer = writer.get_extra_info("peername")
             request = Request(request.method, request.path, request.query, request.headers, request.body,
                               str(peer[0]) if peer else "")
-            self._check_origin(request)
+            self._check_sender(request)
             response = await self._dispatch(request)
             if response.stream is not None and task is not None:
                 self._streams.add(task)
@@ -176,7 +176,7 @@ class HttpServer:
         query = {k: v[0] for k, v in parse_qs(url.query).items()}
         return Request(method.upper(), url.path, query, headers, body)
 
-    def _check_origin(self, request: Request) -> None:
+    def _check_sender(self, request: Request) -> None:
         host = request.headers.get("host", "")
         name = host_name(host)
         if not name:

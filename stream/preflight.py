@@ -49,9 +49,9 @@ def _folder_problem(what: str, path: Path) -> str | None:
     return None
 
 
-def warn_if_exposed(config: ShowConfig) -> None:
+def warn_if_exposed(config: ShowConfig, chat_login: bool) -> None:
     """Said once at start: what listens beyond this machine and what protects it."""
-    if not is_loopback(config.chat_host) and not (os.environ.get(CHAT_TOKEN_ENV) or config.chat_token_file):
+    if not is_loopback(config.chat_host) and not chat_login:
         log.warning("chat websocket listens on %s without a chat token: anyone who reaches it can post chat "
                     "(set %s or chat.token_file)", config.chat_host, CHAT_TOKEN_ENV)
     if config.console and not is_loopback(config.console_host):
@@ -59,7 +59,8 @@ def warn_if_exposed(config: ShowConfig) -> None:
                     "put it behind a TLS proxy", config.console_host)
 
 
-def check_machine(config: ShowConfig) -> None:
+def check_machine(config: ShowConfig) -> str | None:
+    """Raises StartupError listing every problem; returns the chat token (None: no chat login)."""
     problems = [
         _port_problem("chat", config.chat_host, config.chat_port, "--chat-port"),
         _port_problem("live view", config.view_host, config.view_port, "--view-port") if config.live_view else None,
@@ -67,8 +68,9 @@ def check_machine(config: ShowConfig) -> None:
         if config.console else None,
         _folder_problem("console state folder", Path(config.state_dir)) if config.console else None,
     ]
+    token = None
     try:
-        chat_token(config.chat_token_file)
+        token = chat_token(config.chat_token_file)
     except (OSError, UnicodeDecodeError, ValueError) as exc:
         problems.append(f"chat token: {exc}")
     for output in config.outputs:
@@ -81,3 +83,4 @@ def check_machine(config: ShowConfig) -> None:
     found = [p for p in problems if p]
     if found:
         raise StartupError("cannot start the show:\n" + "\n".join(f"  - {p}" for p in found))
+    return token

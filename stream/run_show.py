@@ -13,7 +13,6 @@ from speech.cache import default_tts_cache_dir
 from speech.voice import VoiceSettings, make_engine
 
 from .catalog_file import default_catalog, load_catalog_file, log_warnings
-from .chat_server import chat_token
 from .cpu_load import slowdown as cpu_slowdown
 from .jsonlog import SECRETS, use_json_logs
 from .live import LiveConfig, LiveShow
@@ -22,7 +21,7 @@ from .persona_bundle import PersonaBundle, load_persona
 from .preflight import check_machine, warn_if_exposed
 from .show import ShowProducer
 from .show_config import ShowConfig
-from .supervisor import SupervisedSpeech
+from .supervisor import SupervisedSpeech, cover_restarts
 
 log = logging.getLogger("livehost")
 
@@ -41,14 +40,13 @@ def build_producer(catalog: Catalog, persona: PersonaBundle, engine_for: Callabl
     engine = engine_for(persona.voice)
     producer = ShowProducer(catalog, persona, engine, first_frame=first_frame, synthesize_in_background=True,
                             machine_load=cpu_slowdown)
-    if isinstance(engine, SupervisedSpeech):
-        engine.on_restart = lambda: producer.submit_control(lambda p: p.say_filler())
+    cover_restarts(engine, lambda: producer)
     return producer
 
 
-def live_config(config: ShowConfig) -> LiveConfig:
+def live_config(config: ShowConfig, chat_token: str | None = None) -> LiveConfig:
     return LiveConfig(outputs=list(config.outputs), chat_host=config.chat_host, chat_port=config.chat_port,
-                      chat_limits=config.chat_limits, chat_token=chat_token(config.chat_token_file),
+                      chat_limits=config.chat_limits, chat_token=chat_token,
                       view_host=config.view_host, view_port=config.view_port, live_view=config.live_view,
                       max_seconds=config.seconds, console=config.console, console_host=config.console_host,
                       console_allowed_hosts=config.console_allowed_hosts,
@@ -64,8 +62,8 @@ def run_show(config: ShowConfig, producer: ShowProducer | None = None,
         use_json_logs()
     for url in config.rtmp_urls:
         SECRETS.add(_stream_key(url))
-    check_machine(config)
-    warn_if_exposed(config)
+    token = check_machine(config)
+    warn_if_exposed(config, token is not None)
     engine_for = engine_for or supervised_engine_factory(config.speech_timeout_s)
     if producer is None:
         catalog = load_catalog_file(config.catalog) if config.catalog else default_catalog()
@@ -76,7 +74,7 @@ def run_show(config: ShowConfig, producer: ShowProducer | None = None,
             # A stuck stage is replaced by a fresh producer on the same catalog and persona.
             return build_producer(old.catalog, old.persona, engine_for, first_frame=old.frame_index)
 
-    return asyncio.run(_run_live(LiveShow(producer, live_config(config), rebuild=rebuild, make_engine=engine_for),
+    return asyncio.run(_run_live(LiveShow(producer, live_config(config, token), rebuild=rebuild, make_engine=engine_for),
                                  config))
 
 

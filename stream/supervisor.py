@@ -141,6 +141,13 @@ class SupervisedSpeech:
         self.on_restart()
 
 
+def cover_restarts(engine: object, producer: Callable[[], ShowProducer]) -> None:
+    """A supervised voice that restarts asks the show (the current producer) for a filler line,
+    said once speech is back."""
+    if isinstance(engine, SupervisedSpeech):
+        engine.on_restart = lambda: producer().submit_control(lambda p: p.say_filler())
+
+
 class RenderStage:
     def __init__(self, producer: ShowProducer, rebuild: Callable[[ShowProducer], ShowProducer] | None = None,
                  ahead_frames: int = 3, stall_s: float = 3.0, metrics: ShowMetrics | None = None,
