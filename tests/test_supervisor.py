@@ -298,8 +298,12 @@ def test_a_question_while_frames_wait_for_air_is_taken_at_once_and_the_cut_takes
                 break
             assert stage.take(10).index == taken
             taken += 1
+        withdrawals = []  # the inbox empties before the cut is worked out: wait for the cut's withdrawal
+        withdraw = producer.withdraw_unaired
+        producer.withdraw_unaired = lambda n: withdrawals.append(withdraw(n)) or withdrawals[-1]
         producer.submit_chat(ChatEvent(taken / FPS, "comment", "u1", "这个多少钱?"))
-        wait_until(lambda: not producer.has_input())  # handled while no frame was taken
+        wait_until(lambda: withdrawals)  # handled while no frame was taken
+        assert withdrawals == [withdrawn]
         kept = 4 - withdrawn  # the oldest frames stay: they air before the cut
         frames = [stage.take(10) for _ in range(kept + 1)]
         wait_until(lambda: cuts)
