@@ -18,10 +18,13 @@ from speech.priority import URGENT, SynthesisInterrupted, speech_priority
 from speech.streaming import stream_chunks
 from speech.types import Utterance
 
+from .covers import MAX_COVERS_PER_SENTENCE, STALLED_COVER_FRAMES, Covers
 from .media import SAMPLE_RATE, SAMPLES_PER_FRAME
 
 log = logging.getLogger("livehost.playout")
-_SILENCE_ON_FAILURE = SAMPLE_RATE  # a failed sentence becomes a second of quiet, not a tight retry loop
+_SILENCE_ON_FAILURE = SAMPLE_RATE // 2  # a sentence the voice cannot make becomes a short quiet
+SYNTHESIS_ATTEMPTS = 3  # a failed sentence is asked for again: the supervisor restarts the engine after 2 failures
+HEDGE_AFTER_FRAMES = 8  # a due sentence not made within 0.32 s is asked for on the other worker too
 # A cut waits for the next word boundary only this long; a word still going on after that fades
 # out instead (a barge-in must take the old line off the air within 0.2 s, words last up to 1 s).
 # Up to 95 ms of frames are already out when a question lands (the encoder's lead, the frame
@@ -95,9 +98,12 @@ class _Sentence:
     cut: bool = False
     pointing: bool = False
     pending: Future | None = None  # background synthesis in flight
+    pending_urgent: bool = False  # `pending` runs on the urgent worker
+    hedge: Future | None = None  # the same sentence asked again on the other worker
+    failures: int = 0  # synthesis attempts that failed
     urgent: bool = False  # the room is waiting for this line (an answer): synthesized before anything else
     waited_frames: int = 0  # frames this sentence has held up while due
-    covered: bool = False  # an acknowledgement was said while it was being synthesized
+    covers: int = 0  # covers said while it was being synthesized
     fade_from: int | None = None  # a cut mid-word fades out from here to `end`
     part: int = 0  # an urgent line's first sentence is spoken clause by clause, so it starts sooner
     parts: int = 1
@@ -123,8 +129,7 @@ class Playout:
         # Urgent lines get their own worker, so they never queue behind synthesis done ahead.
         self._urgent_worker = ThreadPoolExecutor(1, thread_name_prefix="synth-urgent") if background else None
         self._next_synthesize: Callable[[str], Utterance] | None = None
-        self._covers: list[Future] = []
-        self._cover_count = 0
+        self._covers = Covers()
         self.voice_switched = False  # set by the frame in which a pending voice took over
 
     def close(self) -> None:
@@ -133,11 +138,14 @@ class Playout:
             if worker is not None:
                 worker.shutdown(wait=True, cancel_futures=True)
 
-    def prepare_covers(self, texts: tuple[str, ...]) -> None:
-        """Short acknowledgements, synthesized now, said when the room would otherwise wait in
-        silence for an answer being synthesized (background mode only)."""
+    def prepare_covers(self, acknowledgements: tuple[str, ...], fillers: tuple[str, ...] = ()) -> None:
+        """Short phrases, synthesized now, said when the room would otherwise wait in silence:
+        acknowledgements before a slow answer, fillers while the voice is late (background mode only)."""
         if self._worker is not None:
-            self._covers = [self._worker.submit(self._synthesize, text) for text in texts]
+            self._covers.prepare(lambda text: self._worker.submit(self._synthesize, text), acknowledgements, fillers)
+
+    def settle_covers(self, timeout: float = 30.0) -> None:
+        self._covers.settle(timeout)
 
     def switch_voice(self, synthesize: Callable[[str], Utterance]) -> None:
         """Use another voice from the next sentence boundary on (at once when nothing is playing).
@@ -238,17 +246,40 @@ class Playout:
         if sentence.utterance is not None or self._worker is None:
             return True
         if sentence.pending is None:
-            if sentence.urgent or waited_for:
-                sentence.pending = self._urgent_worker.submit(self._synthesize_urgently, sentence.text)
-            else:
-                sentence.pending = self._worker.submit(self._synthesize, sentence.text)
-        if not sentence.pending.done():
+            sentence.pending = self._submit(sentence, urgent=sentence.urgent or waited_for)
+        elif waited_for and not sentence.pending_urgent and sentence.pending.cancel():
+            sentence.pending = None  # due, and still queued behind synthesis done ahead: made urgently
+            sentence.pending = self._submit(sentence, urgent=True)
+        elif waited_for and sentence.hedge is None and sentence.waited_frames >= HEDGE_AFTER_FRAMES \
+                and not sentence.pending.done():
+            # The air waits and the engine has not answered: a hung call (or synthesis left at
+            # background priority) is asked again on the other worker; the first answer is taken.
+            sentence.hedge = self._submit(sentence, urgent=not sentence.pending_urgent)
+        calls = [f for f in (sentence.pending, sentence.hedge) if f is not None]
+        made = next((f for f in calls if f.done() and f.exception() is None), None)
+        if made is not None:
+            self._adopt(sentence, made.result)
+            return True
+        if not all(f.done() for f in calls):
             return False
-        if isinstance(sentence.pending.exception(), SynthesisInterrupted):
-            sentence.pending = None  # it made way for an urgent line: asked for again next frame
+        error = calls[0].exception()
+        sentence.pending = sentence.hedge = None
+        if isinstance(error, SynthesisInterrupted):
+            return False  # it made way for an urgent line: asked for again next frame
+        sentence.failures += 1
+        if sentence.failures < SYNTHESIS_ATTEMPTS:  # the supervisor may have a fresh engine by now
+            log.warning("speech failed on line %s sentence %d (%s); asking again", sentence.line_id,
+                        sentence.index, error)
             return False
-        self._prepare(sentence)
+        self._adopt(sentence, calls[0].result)
         return True
+
+    def _submit(self, sentence: _Sentence, urgent: bool) -> Future:
+        if sentence.pending is None:
+            sentence.pending_urgent = urgent
+        if urgent:
+            return self._urgent_worker.submit(self._synthesize_urgently, sentence.text)
+        return self._worker.submit(self._synthesize, sentence.text)
 
     def _synthesize_urgently(self, text: str) -> Utterance:
         with speech_priority(URGENT):
@@ -275,19 +306,20 @@ class Playout:
         return np.rint(samples * gain).astype(np.int16)
 
     def _cover(self, sentence: _Sentence) -> bool:
-        """Put a ready acknowledgement in front of an answer the room has waited for too long."""
-        if not (sentence.urgent and sentence.opens_line and not sentence.covered
-                and sentence.waited_frames > COVER_AFTER_FRAMES):
+        """Put a ready cover in front of a sentence the air has waited for too long: an answer the
+        room asked for gets an acknowledgement soon; any sentence a late voice holds up, fillers."""
+        answer_opening = sentence.urgent and sentence.opens_line
+        due = COVER_AFTER_FRAMES if answer_opening and not sentence.covers else STALLED_COVER_FRAMES
+        if sentence.waited_frames <= due or sentence.covers >= MAX_COVERS_PER_SENTENCE:
             return False
-        ready = [f for f in self._covers if f.done() and f.exception() is None]
-        if not ready:
+        cover = self._covers.next(answer=sentence.urgent)
+        if cover is None:
             return False
-        sentence.covered = True
-        self._cover_count += 1
-        utterance = ready[self._cover_count % len(ready)].result()
-        cover = _Sentence(f"filler-ack-{self._cover_count}", 0, 1, utterance.text, utterance=utterance,
-                          track=VisemeTrack.from_utterance(utterance), end=utterance.num_samples)
-        self._queue.appendleft(cover)
+        number, utterance = cover
+        sentence.covers += 1
+        sentence.waited_frames = 0  # the next cover only after as long a wait again
+        self._queue.appendleft(_Sentence(f"filler-ack-{number}", 0, 1, utterance.text, utterance=utterance,
+                                         track=VisemeTrack.from_utterance(utterance), end=utterance.num_samples))
         return True
 
     def upcoming_texts(self, count: int = 2) -> list[str]:

@@ -93,7 +93,7 @@ class ShowProducer:
 
     def _prepare_speech_ahead(self) -> None:
         """Live: acknowledgements ready to cover a slow answer, and the cache warmed for this persona."""
-        self._playout.prepare_covers(self.persona.style.acknowledgements)
+        self._playout.prepare_covers(self.persona.style.acknowledgements, self.persona.style.fillers)
         self._warm_likely_speech(self._inbox.head[1])
 
     def _warm_likely_speech(self, answerer: Answerer) -> None:

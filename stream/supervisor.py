@@ -49,7 +49,7 @@ class SupervisedSpeech:
     """A SpeechEngine whose synthesize() never blocks longer than `timeout_s`."""
 
     def __init__(self, build: Callable[[], SpeechEngine], timeout_s: float = 3.0,
-                 metrics: ShowMetrics | None = None, max_failures: int = 3,
+                 metrics: ShowMetrics | None = None, max_failures: int = 2,
                  slowdown: Callable[[], float] = cpu_slowdown) -> None:
         self._build = build
         self._timeout_s = timeout_s

@@ -219,7 +219,7 @@ def test_an_answer_not_ready_in_time_is_covered_by_an_acknowledgement(engine):
     synthesize, release = blocked_engine(engine, {answer})
     playout = Playout(synthesize, background=True)
     playout.prepare_covers(("稍等，我看一下。",))
-    playout._covers[0].result(timeout=30)
+    playout.settle_covers()
     playout.say("a1", (answer,), urgent=True)
     frames = []
     for _ in range(200):
