@@ -274,6 +274,8 @@ class Guard:
             if folded[start:end] in sold_out_words and any(quoted in _folded(str(v)) for p in ctx.products
                                                            for v in p.specs.values()):
                 continue  # "湖蓝已售罄" quotes the product's own spec: one variant is gone
+            if _inside_spec_name(folded, start, end, ctx.products):
+                continue  # "库存说明是…" names the product's own spec field
             if not stocks:
                 why = "商品资料没有库存数"
             elif not stated:
@@ -364,3 +366,14 @@ def _structural(text: str, m: NumberMention, unit: str | None, options: Mapping[
     if before.endswith("第") and any(after.startswith(_folded(n)) for n in options.get("ordinal_nouns", ())):
         return False
     return True
+
+
+def _inside_spec_name(folded: str, start: int, end: int, products) -> bool:
+    """Whether folded[start:end] lies inside a spec field's name quoted in the line."""
+    for product in products:
+        for key in product.specs:
+            name = _folded(str(key))
+            at = folded.find(name, max(0, end - len(name)))
+            if 0 <= at <= start and at + len(name) >= end:
+                return True
+    return False

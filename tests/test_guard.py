@@ -157,6 +157,12 @@ def test_a_variant_sold_out_may_be_quoted_from_the_products_own_spec(guard):
     assert "stock_urgency" in check(guard, "云白也快售罄了", specs=specs).rule_ids  # not what the spec says
 
 
+def test_a_spec_field_whose_name_speaks_of_stock_may_be_read_out(guard):
+    specs = {"库存说明": "XXL荧光黄已售罄，XXL黑色有货"}
+    assert check(guard, "库存说明是XXL荧光黄已售罄，XXL黑色有货。", specs=specs).ok
+    assert "stock_urgency" in check(guard, "库存不多了，库存说明里写着呢", specs=specs).rule_ids
+
+
 def test_big_numbers_trace_however_they_are_written(guard):
     power_bank = dict(category="electronics", title="充电宝", specs={"电池容量": "12000mAh"}, price=129.0,
                       list_price=None, promotions=[], policies={})
