@@ -21,7 +21,8 @@ from dataclasses import dataclass, replace
 from typing import Any, Mapping
 
 from .chat import ChatEvent
-from .contact import find_contacts, redact  # noqa: F401  (redact is part of this module's API)
+from .contact import find_contacts, redact
+from .dialect import to_mandarin  # noqa: F401  (redact is part of this module's API)
 from .text_variants import View, compact, normalize, syllable
 
 KINDS = ("question", "greeting", "gift", "spam", "abuse", "other")
@@ -34,6 +35,7 @@ class ChatReading:
     kind: str  # one of KINDS
     flags: frozenset[str]  # subset of FLAGS
     redacted_text: str  # the text with contact details replaced by [电话], [微信], ...
+    plain_text: str = ""  # the text as plain Mandarin (dialect and shorthand rewritten), to answer from
 
     @property
     def answerable(self) -> bool:
@@ -161,6 +163,9 @@ class ChatUnderstanding:
         view = normalize(text)
         tight = compact(view)
         folded = tight.text
+        plain = to_mandarin(text)
+        # Read as typed (contacts, ads, abuse hide in the raw form) and as plain Mandarin ("系唔系真人").
+        plain_folded = compact(normalize(plain)).text if plain != text else folded
         contacts = find_contacts(text, view, tight)
         flags: set[str] = set()
         if contacts:
@@ -170,13 +175,13 @@ class ChatUnderstanding:
         checks = (("ad", "ads"), ("repeated", "repeated"), ("injection", "injection"),
                   ("asks_if_human", "asks_if_human"), ("wants_purchase", "wants_purchase"))
         for flag, name in checks:
-            if self._re[name].search(folded):
+            if self._re[name].search(folded) or self._re[name].search(plain_folded):
                 flags.add(flag)
         if self._re["abuse"].search(folded) or self._abusive_sound(tight):
             flags.add("abusive")
         # Clauses are read apart too: "还有不 我190" ends its question before the space.
-        clauses = (compact(normalize(c)).text for c in re.split(r"[\s,，。!！~～;；]+", text) if c)
-        question = "?" in view.text or self._re["questions"].search(folded) or \
+        clauses = (compact(normalize(c)).text for c in re.split(r"[\s,，。!！~～;；]+", plain) if c)
+        question = "?" in view.text or self._re["questions"].search(plain_folded) or \
             any(self._re["questions"].search(c) for c in clauses)
         if flags & {"contact_info", "link", "ad", "repeated", "injection"}:
             kind = "spam"
@@ -188,7 +193,7 @@ class ChatUnderstanding:
             kind = "greeting"
         else:
             kind = "other"
-        return ChatReading(kind, frozenset(flags), redact(text, contacts))
+        return ChatReading(kind, frozenset(flags), redact(text, contacts), plain)
 
     def _abusive_sound(self, tight: View) -> bool:
         if tight.text.isascii():

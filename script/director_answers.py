@@ -48,8 +48,9 @@ class AnswerDesk:
             return Answer((f"我是AI数字人主播{style.display_name}，不是真人。",
                            "有需要人工帮忙的，可以联系店铺客服。"), None, ()), ("human",)
         context = self._viewers.context(event.user, self._shown_sku, self._now)
-        answer = self._answerer.answer(event.text, self._shown_sku, self.wall_time(self._now), context)
-        self._viewers.remember(event.user, answer.about or ((answer.sku,) if answer.sku else ()), event.text, self._now,
+        text = reading.plain_text or event.text
+        answer = self._answerer.answer(text, self._shown_sku, self.wall_time(self._now), context)
+        self._viewers.remember(event.user, answer.about or ((answer.sku,) if answer.sku else ()), text, self._now,
                                answer.sources)
         if answer is None:
             return None

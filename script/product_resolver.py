@@ -20,7 +20,7 @@ from .textmatch import STOP_CHARS, normalize
 from .variant_adjectives import chosen_by_adjective
 from .product_words import (COUNTED, LINK, NOT_NAMING, PRODUCT_WORDS, QUESTION_BIGRAMS, cjk_runs,
                             distinct_title_words, families_of,
-                            fold_question, small_number, sound_grams, title_initials, title_pinyin,
+                            fold_question, small_number, sound_grams, spelled_as_titles, title_initials, title_pinyin,
                             title_words)
 
 
@@ -55,7 +55,7 @@ class ProductResolver:
         self._sounds = {p.sku: sound_grams(self._titles[p.sku]) for p in products}
         self._initials = {p.sku: title_initials(self._titles[p.sku]) for p in products}
         self._pinyin_words = {p.sku: title_pinyin(self._titles[p.sku]) for p in products}
-        self._all_titles = "\n".join(self._titles.values())  # one substring search instead of one per title
+        self._all_titles = self.titles_text = "\n".join(self._titles.values())  # one search, not one per title
         self.families = families_of(products)
         self._distinct = distinct_title_words(self._titles, self.families, frozenset(self.index.fact_phrases))
         self._profiles = {p.sku: fold_question(" ".join([p.title, *p.selling_points, *p.scenes,
@@ -332,7 +332,7 @@ class ProductResolver:
     def qualified_away(self, item: str, skus: list[str]) -> bool:
         """The item names these products plus a qualifier none of their listings has ("儿童" of
         儿童羽绒服 when the jackets are adult ones)."""
-        rest = self.without_names(item, skus)
+        rest = self.without_names(spelled_as_titles(item, self._all_titles), skus)
         grams = {rest[i:i + 2] for run in cjk_runs(rest) for i in range(len(run) - 1)}
         grams = {g for g in grams if not any(c in STOP_CHARS for c in g)}
         return bool(grams) and not any(g in self._listings[s] for s in skus for g in grams)

@@ -100,6 +100,23 @@ def sound_grams(text: str) -> set[tuple[str, str]]:
     return grams
 
 
+def spelled_as_titles(text: str, titles: str) -> str:
+    """`text` with each two-character word that sounds like a title word but is written otherwise
+    (良茶 for 凉茶) spelled as the title writes it."""
+    spelling: dict[tuple[str, str], str] = {}
+    for run in cjk_runs(titles):
+        for i in range(len(run) - 1):
+            spelling.setdefault((syllable(run[i]), syllable(run[i + 1])), run[i:i + 2])
+    out = list(text)
+    for start, run in ((m.start(), m.group(0)) for m in re.finditer(r"[\u3400-\u9fff]{2,}", text)):
+        for i in range(len(run) - 1):
+            word = run[i:i + 2]
+            heard = spelling.get((syllable(run[i]), syllable(run[i + 1])))
+            if heard and word not in titles and all(syllable(c) for c in word):
+                out[start + i:start + i + 2] = heard
+    return "".join(out)
+
+
 def head_noun(title: str) -> str:
     """The head noun of a title's first word: 充电宝 of 大容量充电宝, 方奶粉 of 婴儿配方奶粉, 领t恤."""
     first = normalize(title).split()[0] if title.split() else ""
@@ -117,6 +134,13 @@ PRODUCT_WORDS: tuple[tuple[str, ...], ...] = (
     ("奶粉", "配方奶"), ("坚果", "果仁"), ("咖啡", "挂耳"), ("护手霜", "护手"), ("口红", "唇膏"), ("大米", "米"),
     ("钓竿", "鱼竿", "鱼杆", "竿子", "杆子", "钓鱼竿", "钓杆"), ("移动电源", "户外电源", "充电站"), ("钓鱼椅", "钓椅", "椅子"),
 )
+
+
+def product_kind(item: str) -> tuple[str, ...] | None:
+    """The PRODUCT_WORDS group `item` names outright ("唇膏" -> the 口红 group), else None."""
+    return next((words for words in PRODUCT_WORDS if item in words), None)
+
+
 # Figures that say a price, a promotion, a body or an age, never which product ("满199减30", "165 110斤").
 NOT_NAMING = re.compile(r"满\d+(?:\.\d+)?减\d+(?:\.\d+)?|\d+(?:\.\d+)?\s*(?:元|块|折|%|斤|jin|kg|公斤|cm|岁|个月|天|号链|号)|直降\d+|立减\d+|(?:送|赠|换购)[\u4e00-\u9fff]{1,4}|"
                          r"第[二三2-3]件|买[一二两三\d]送[一二两三\d]|(?<![a-z\d#])1[4-9]\d(?=\s+\d{2,3}\s*(?:斤|kg|公斤)?)")

@@ -179,6 +179,13 @@ def body_measures(text: str) -> tuple[float | None, float | None]:
             tens = "零一二三四五六七八九".index(m.group(2))
             ones = "零一二三四五六七八九".index(m.group(3)) if m.group(3) else 0
             height = 100 + tens * 10 + ones
+    if m := re.search(r"(?:身高|高)\s*(\d{2,3}(?:\.\d)?)\s*(?:cm|厘米|公分)?(?![\d.]|\s*(?:kg|公斤|斤|米|mm))", folded):
+        height = height or float(m.group(1))  # "身高125": a child's height, named as one
+        folded = folded[:m.start()] + " " + folded[m.end():]
+    if m := re.search(r"体重\s*(\d{1,3}(?:\.\d)?)(?![\d.]|\s*(?:kg|公斤|斤|jin|cm|厘米))", folded):
+        value = float(m.group(1))
+        weight = value / 2 if value >= 90 else value  # "体重25" of a child is kg; "体重110" is jin
+        folded = folded[:m.start()] + " " + folded[m.end():]
     # A number glued to Latin letters is a model or a rating ("SPF30", "x30"), not a body.
     for number, unit in re.findall(r"(?<![a-z\d.])(\d+(?:\.\d+)?)\s*(cm|厘米|公分|kg|公斤|斤|jin|g|码|号|元|块|段|ml|w|米|%)?", folded):
         if unit in ("g", "码", "号", "元", "块", "段", "ml", "w", "米", "%"):

@@ -14,7 +14,7 @@ from typing import Protocol
 from .catalog import Catalog
 from .facts import POLICY_SYNONYMS
 from .product_resolver import ProductGuess, ProductResolver
-from .product_words import fold_question, small_number
+from .product_words import fold_question, product_kind, small_number
 from .answer_facts import mentioned_promotion
 from .spec_reading import body_measures
 from .question_words import (BARE_FOLLOW_UP, BARE_PRICE, BEST_DEAL, COMPARE, COUNT, DOSE, FOLLOW_UP, HAGGLE,
@@ -296,6 +296,9 @@ class Understanding:
                 if self.resolver.qualified_away(item, [s for s, _ in named]):
                     return item
                 continue
+            kind = product_kind(item)
+            if kind is not None and not any(word in self.resolver.titles_text for word in kind):
+                return item  # "口红有没有": no title is one, though a selling point says "口红大小"
             if names_a_product or self.resolver.listed(item, titles_only):
                 continue  # the question names a product the shop sells: the item is a piece of it
             return item

@@ -1,0 +1,91 @@
+"""Regional chat (Cantonese, northeastern colloquial, chat shorthand) is read as plain Mandarin, and
+Mandarin is left as it was; questions so typed get the answers their Mandarin twins get."""
+from __future__ import annotations
+
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+
+import pytest
+
+from script.answers import Answerer
+from script.chat_understanding import classify_text
+from script.dialect import to_mandarin
+from script.spec_reading import body_measures
+from stream.catalog_file import load_catalog_file, parse_catalog_text
+
+CATALOG = load_catalog_file(Path(__file__).parent / "data" / "variants_shop.yaml")
+NOW = datetime(2026, 3, 15, 20, 0, tzinfo=timezone(timedelta(hours=8)))
+
+
+@pytest.fixture(scope="module")
+def answerer() -> Answerer:
+    return Answerer.build(CATALOG)
+
+
+@pytest.mark.parametrize("typed, plain", [
+    ("洗发水仲有冇货", "洗发水还有没有货"),
+    ("毛巾同保温杯边个贵", "毛巾和保温杯哪个贵"),
+    ("主播系唔系真人嚟㗎", "主播是不是真人来的"),
+    ("鱼油一日食几粒", "鱼油一天吃几粒"),
+    ("买两罐可以食几耐", "买两罐可以吃多久"),
+    ("口红送咩", "口红送什么"),
+    ("两个都系65W咩", "两个都是65W吗"),
+    ("咁长袖嘅呢", "那长袖的呢"),
+    ("开咗封仲退得唔得", "开了封还退可不可以"),
+    ("喺边度落单", "在哪里下单"),
+    ("大号的多钱", "大号的多少钱"),
+    ("sm时候fh", "什么时候发货"),
+    ("洗过了还能推吗", "洗过了还能退吗"),
+    ("yhq有吗", "优惠券有吗"),
+])
+def test_regional_words_are_read_as_mandarin(typed, plain):
+    assert to_mandarin(typed) == plain
+
+
+@pytest.mark.parametrize("mandarin", ["这个系列多少钱", "零食有吗", "宝宝辅食能吃吗", "12月十一日发货吗", "同款有吗",
+                                      "合同", "快点拍", "整点秒杀", "推荐一下", "整个冬天都能穿吗", "联系客服",
+                                      "不同颜色价格一样吗", "食品安全", "点赞了"])
+def test_mandarin_is_left_as_it_was(mandarin):
+    assert to_mandarin(mandarin) == mandarin
+
+
+def test_a_cantonese_comment_is_a_question_and_keeps_its_own_words_for_the_report():
+    reading = classify_text("主播系唔系真人嚟㗎")
+    assert reading.kind == "question" and "asks_if_human" in reading.flags
+    assert reading.redacted_text == "主播系唔系真人嚟㗎" and reading.plain_text == "主播是不是真人来的"
+    assert classify_text("五年陈皮仲有冇货").kind == "question"
+
+
+def test_a_cantonese_price_question_gets_the_mandarin_answer(answerer):
+    typed = answerer.answer(to_mandarin("毛巾几钱"), None, NOW)
+    assert typed.sentences == answerer.answer("毛巾多少钱", None, NOW).sentences
+    assert "49" in "".join(typed.sentences)
+
+
+def test_a_homophone_of_a_title_word_is_that_product_not_a_product_the_shop_lacks(answerer):
+    answer = answerer.answer("毛斤有没有优惠", None, NOW)  # 毛斤 sounds as 毛巾
+    assert not answer.not_sold and answer.sku == "N801"
+
+
+def test_a_kind_of_product_no_title_is_is_not_sold_though_a_selling_point_names_it():
+    catalog = parse_catalog_text("""
+shop: {name: 小店}
+products:
+  - sku: PB5
+    title: 磁吸充电宝 5000mAh
+    category: electronics
+    price: 89
+    selling_points: [口红大小, 轻薄好揣兜]
+""", "inline")
+    answer = Answerer.build(catalog).answer("口红有没有", None, NOW)
+    assert answer.not_sold and "89" not in "".join(answer.sentences)
+
+
+@pytest.mark.parametrize("text, measures", [
+    ("儿子身高125 体重25公斤", (125.0, 25.0)),
+    ("身高125 体重25", (125.0, 25.0)),
+    ("身高165体重110", (165.0, 55.0)),
+    ("165 110斤", (165.0, 55.0)),
+])
+def test_a_childs_height_and_weight_named_as_such_are_read(text, measures):
+    assert body_measures(text) == measures
