@@ -72,9 +72,12 @@ class ShopFacts:
         data = yaml.safe_load(catalog_path.read_text(encoding="utf-8"))
         self.numbers = set(numbers_in(catalog_path.read_text(encoding="utf-8")))
         self.prices: dict[str, set[str]] = {}
+        self.own_amounts: dict[str, set[str]] = {}  # money written anywhere in a product's own entry
         for product in data.get("products", []):
             values = {product.get("price"), product.get("list_price")}
-            self.prices[str(product.get("sku"))] = {normalise(f"{v:g}") for v in values if isinstance(v, (int, float))}
+            sku = str(product.get("sku"))
+            self.prices[sku] = {normalise(f"{v:g}") for v in values if isinstance(v, (int, float))}
+            self.own_amounts[sku] = set(re.findall(r"(\d+(?:\.\d+)?)元", normalise(str(product))))
 
     def derivable(self, number: str, skus: list[str]) -> bool:
         """The number is one step of arithmetic on the catalog's numbers (a total, a saving, a unit
@@ -97,7 +100,8 @@ class ShopFacts:
 
     def foreign_price(self, text: str, skus: list[str], allowed: set[str]) -> bool:
         """The reply states as money a price of a product it was not asked about."""
-        own = set().union(*(self.prices.get(s, set()) for s in skus)) if skus else set()
+        # A variant price in the product's own specs ("宽4.0m：169元/片") is its own, whoever else costs 169.
+        own = set().union(*(self.prices.get(s, set()) | self.own_amounts.get(s, set()) for s in skus)) if skus else set()
         money = set(re.findall(r"(\d+(?:\.\d+)?)元", normalise(text)))
         for sku, prices in self.prices.items():
             if sku in skus:

@@ -17,6 +17,7 @@ from .product_words import cjk_runs, fold_question
 from .promotions import ended_rules, quote, rule_source, rules_for
 from .spec_reading import choose_specs
 from .text_variants import syllable
+from .variant_prices import named_variant, variant_prices
 
 
 @dataclass(frozen=True)
@@ -64,8 +65,13 @@ class FactSentences:
         """The promotions the product's basket gets now: its own and the shop-wide ones."""
         return rules_for(product, self.catalog.products, now)
 
-    def price(self, product: Product, now: datetime | None, prefix: str = "") -> Answer:
+    def price(self, product: Product, now: datetime | None, prefix: str = "", alone: bool = False) -> Answer:
+        """`alone`: this product was asked about by itself, so a sold-out one still gets its price (beside
+        its siblings it is not offered at one)."""
         name, sku = self.name_of(product), product.sku
+        if product.sold_out and alone:
+            return Answer((f"{prefix}{name}已经售罄了，标价{format_price(product.price)}。",), sku,
+                          (f"{sku}.stock", f"{sku}.price"), about=(sku,))
         if product.sold_out:
             return Answer((f"{prefix}{name}已经售罄了。",), sku, (f"{sku}.stock",), about=(sku,))
         # One short sentence: answers to several viewers must not queue behind long ones.
@@ -150,6 +156,20 @@ class FactSentences:
         """One spec said whole: "<name>的<key>是<value>。", cited as the product's spec."""
         return Answer((speakable(f"{self.name_of(product)}的{key}是{product.specs[key]}。"),), product.sku,
                       (f"{product.sku}.specs.{key}",), about=(product.sku,))
+
+    def variant_price(self, product: Product, text: str) -> Answer | None:
+        """A product priced per variant in a spec: the named variant's price, else every one (its
+        base price is only the cheapest variant's)."""
+        variants = variant_prices(product)
+        if not variants:
+            return None
+        sku, name = product.sku, self.name_of(product)
+        source = (f"{sku}.specs.{variants[0].spec}",)
+        chosen = named_variant(product, text)
+        if chosen is not None:
+            return Answer((f"{name}{chosen.label}：{chosen.detail}。",), sku, source, about=(sku,))
+        listed = "；".join(f"{v.label} {format_price(v.price)}" for v in variants)
+        return Answer((f"{name}按规格价格不同，{listed}。",), sku, source, about=(sku,))
 
     def variant_sold_out(self, product: Product, text: str) -> Answer | None:
         """"特辣的还有吗" when a spec says 特辣已售罄: that spec, which says so."""

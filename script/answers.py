@@ -160,7 +160,7 @@ class Answerer:
             if gone is not None:
                 return gone
         if intent == "price":
-            return self.say.price(product, now)
+            return self.say.variant_price(product, text) or self.say.price(product, now, alone=len(query.guess.skus) <= 1)
         if intent == "promotion":
             return self.say.promotion(product, now, text)
         if intent == "list_price":

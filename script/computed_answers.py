@@ -24,7 +24,8 @@ if TYPE_CHECKING:
 _BIGGER = {"power": "功率更大", "battery": "容量更大", "hours": "续航更长", "height": "更高", "diameter": "更粗",
            "length": "更长", "volume": "容量更大", "weight": "更重", "shelf_life": "保质期更长", "fill": "充绒更多",
            "spf": "防晒倍数更高", "temperature": "色温更高", "count": "数量更多", "dose_unit": "含量更高"}
-_UNIT = re.compile(r"(?:一|每|单)(片|粒|包|袋|颗|支|条|个|抽|卷|斤|克|罐|瓶|盒)")
+_UNIT = re.compile(r"(?:一|每|单|(?<![\d.])1)(公斤|片|粒|包|袋|颗|支|条|个|抽|卷|斤|克|罐|瓶|盒)")
+_PER_KG = {"斤": 2.0, "公斤": 1.0}  # units a net weight is priced per
 _DIFFERENCE = re.compile(r"贵多少|便宜多少|差多少钱|差价|差几块|贵几块|便宜几块")
 _VALUE = re.compile(r"划算|性价比|单价|一片|每片|实惠")
 
@@ -118,11 +119,26 @@ def _average_piece(a: "Answerer", item: tuple[Product, int], rules, text: str) -
                   worked.derived + (derivation(each, f"{format_amount(worked.total)}/{pieces}"),), about=(product.sku,))
 
 
-def _pack_count(product: Product, unit: str) -> int | None:
-    """How many `unit` one listing holds (片数: 64片, or "64片" in the title)."""
+def _pack_count(product: Product, unit: str) -> float | None:
+    """How many `unit` one listing holds (片数: 64片, or "64片" in the title; 斤 and 公斤 from its
+    net weight: a 5kg bag is 10斤)."""
+    if unit in _PER_KG:
+        weighed = _net_weight(product, unit)
+        return weighed[0] if weighed else None
     for text in (*product.specs.values(), product.title):
         if m := re.search(rf"(\d+)\s*{unit}", text):
             return int(m.group(1))
+    return None
+
+
+def _net_weight(product: Product, unit: str) -> tuple[float, str] | None:
+    """The listing's net weight in `unit` (斤 or 公斤) and the arithmetic from its written weight."""
+    for text in (product.title, *product.specs.values()):
+        if m := re.search(r"(?<![\d.×x*])(\d+(?:\.\d+)?)\s*(kg|公斤|千克|g|克)(?![a-z])", str(text), re.IGNORECASE):
+            grams = m.group(2).lower() in ("g", "克")
+            amount = float(m.group(1)) / (1000 if grams else 1) * _PER_KG[unit]
+            expression = f"{m.group(1)}{'/1000' if grams else ''}{'*2' if unit == '斤' else ''}"
+            return amount, expression
     return None
 
 
@@ -145,12 +161,16 @@ def unit_price(a: "Answerer", query: Query, now: datetime | None, unit: str | No
 
     def write(product: Product, q: Query, when: datetime | None) -> Answer:
         count = _pack_count(product, unit)
-        if not count or count < 2:
+        if not count or (count < 2 and unit not in _PER_KG):
+            return a.say.price(product, when)
+        if product.sold_out:
             return a.say.price(product, when)
         each = product.price / count
-        return Answer((f"{a.name_of(product)}是{format_price(product.price)}{count}{unit}，{'每' if unit.isascii() else '一'}{unit}合"
-                       f"{format_amount(each)}元。",), product.sku, (f"{product.sku}.price",),
-                      (derivation(each, f"{format_amount(product.price)}/{count}"),), about=(product.sku,))
+        weighed = _net_weight(product, unit) if unit in _PER_KG else None
+        derived = (derivation(count, weighed[1]),) if weighed else ()
+        derived += (derivation(each, f"{format_amount(product.price)}/{format_amount(count)}"),)
+        return Answer((f"{a.name_of(product)}是{format_price(product.price)}{format_amount(count)}{unit}，{'每' if unit.isascii() else '一'}{unit}合"
+                       f"{format_amount(each)}元。",), product.sku, (f"{product.sku}.price",), derived, about=(product.sku,))
     return a.per_product(query, now, write)
 
 

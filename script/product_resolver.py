@@ -18,7 +18,7 @@ from .retrieval import PASSAGE_PREFIX, QUERY_PREFIX, Embedder, FactIndex, LazyVe
 from .text_variants import syllable
 from .textmatch import STOP_CHARS, normalize
 from .variant_adjectives import chosen_by_adjective
-from .product_words import (COUNTED, LINK, NOT_NAMING, PRODUCT_WORDS, QUESTION_BIGRAMS, cjk_runs,
+from .product_words import (LINK, PRODUCT_WORDS, naming_words_only, QUESTION_BIGRAMS, cjk_runs,
                             distinct_title_words, families_of,
                             fold_question, small_number, sound_grams, spelled_as_titles, title_initials, title_pinyin,
                             title_words)
@@ -111,7 +111,7 @@ class ProductResolver:
 
     def scores(self, text: str) -> dict[str, float]:
         """How strongly the question names each product: title words, homophones, initials."""
-        folded = self._in_catalog_words(COUNTED.sub(" ", NOT_NAMING.sub(" ", self._from_pinyin(fold_question(text)))))
+        folded = self._in_catalog_words(naming_words_only(self._from_pinyin(fold_question(text)), self._all_titles))
         bare = re.sub(r"(?<![a-z\d.#])\d+(?:\.\d+)?(?![\d.]*\s*(?:[a-z%]|段|码|号|毫|克|斤|升|寸|片|粒|包|袋|支|件|罐|盒|瓶|层|代|档|款))",
                       " ", folded)  # "保温杯350和500": a bare figure names no product by itself
         scores = {h.sku: h.score for h in self.index.rank_products(bare)}
@@ -147,7 +147,7 @@ class ProductResolver:
         """Products the question names, best first. A variant named by its own words (大容量, 3段)
         stands for its family; a family named only by its head noun keeps every member."""
         threshold = self.index.settings.min_product_score
-        folded = self._in_catalog_words(COUNTED.sub(" ", NOT_NAMING.sub(" ", self._from_pinyin(fold_question(text)))))
+        folded = self._in_catalog_words(naming_words_only(self._from_pinyin(fold_question(text)), self._all_titles))
         scores = self.scores(text)
         named_by_own_words = set()
         for sku in self._distinct:

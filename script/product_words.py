@@ -147,6 +147,15 @@ NOT_NAMING = re.compile(r"满\d+(?:\.\d+)?减\d+(?:\.\d+)?|\d+(?:\.\d+)?\s*(?:�
 COUNTED = re.compile(r"(?<![\d.第])(?:\d{1,2}|[一两二三四五六七八九十])\s*(?:件(?!套)|个|罐|盒|瓶|包|袋|支|条|桶|箱|份|只|台|提)")
 
 
+def naming_words_only(folded: str, titles: str) -> str:
+    """`folded` without prices, promotions, bodies and counts, except a figure some title carries
+    ("10kg的大米", also typed "10公斤": the 10kg bag, not a body weight)."""
+    def kept(match: re.Match) -> str:
+        token = re.sub(r"\s+", "", match.group(0)).replace("公斤", "kg")
+        return token if re.match(r"\d", token) and token in titles else " "
+    return COUNTED.sub(" ", NOT_NAMING.sub(kept, folded))
+
+
 # Bigrams that ask a question rather than describe a product.
 QUESTION_BIGRAMS = frozenset({"多少", "少钱", "什么", "怎么", "有没", "没有", "可以", "能不", "不能", "这个", "那个",
                                "一下", "还有", "现在", "直播", "主播", "今天", "价格", "链接", "哪个", "一个", "推荐",

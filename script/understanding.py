@@ -19,7 +19,8 @@ from .answer_facts import mentioned_promotion
 from .spec_reading import body_measures
 from .question_words import (BARE_FOLLOW_UP, BARE_PRICE, BEST_DEAL, COMPARE, COUNT, DOSE, FOLLOW_UP, HAGGLE,
                              HOW_TO_BUY, INTENT_PATTERNS, INVENTED_PROMO, MEDICAL, MONEY_CLAIM, NOT_ITEMS, PAST, PII,
-                             POINTING, RECOMMEND, SELLS, SERVICE_HOURS, SHOP_SALE, SIZE, SIZE_WORDS, SUPERLATIVE,
+                             POINTING, PRICE_NOT_SIZE, RECOMMEND, SELLS, SERVICE_HOURS, SHOP_SALE, SIZE, SIZE_CHOICE,
+                             SIZE_WORDS, SUPERLATIVE,
                              TOTAL, UNIT_PRICE)
 from .textmatch import normalize
 
@@ -147,7 +148,9 @@ class Understanding:
             return "service_hours"
         if unknown is not None:
             return "not_sold"
-        if (height or weight) and SIZE_WORDS.search(folded):
+        # "宠物窝大号多少钱 我家金毛30斤": the price of a size the viewer chose, not a size to choose
+        asks_price = PRICE_NOT_SIZE.search(folded) and not SIZE_CHOICE.search(folded)
+        if (height or weight) and SIZE_WORDS.search(folded) and not asks_price:
             return "size"  # "我家金毛60斤 选哪个规格": a size from a measure, not a recommendation
         if RECOMMEND.search(folded) and guess.how not in ("link", "previous") and (not named or "推荐" in folded):
             return "recommend"  # "给我妈买点啥 她血脂有点高": a product to suggest, medical words or not
@@ -164,8 +167,9 @@ class Understanding:
             return "shop_sale"
         if RECOMMEND.search(folded) and len(set(named)) <= 1 and not COMPARE.search(folded):
             return "recommend"
-        if SIZE.search(folded) or (height and weight and re.search(r"cm|kg|斤|jin|公斤|米|身高|体重|穿", folded)) or (
-                (height or weight) and re.search(r"合适|适合|选哪|规格|码|穿", folded)):
+        if not asks_price and (SIZE.search(folded) or (
+                height and weight and re.search(r"cm|kg|斤|jin|公斤|米|身高|体重|穿", folded)) or (
+                (height or weight) and re.search(r"合适|适合|选哪|规格|码|穿", folded))):
             return "size"
         if DOSE.search(folded):
             return "dose"

@@ -1,0 +1,94 @@
+"""Prices that depend on the variant: sizes priced in a spec, net weights priced per 斤, a bag size named in
+kg or 公斤, and a sold-out product asked about by itself."""
+from __future__ import annotations
+
+from datetime import datetime, timedelta, timezone
+
+import pytest
+
+from script.answers import Answerer
+from script.variant_prices import named_variant, variant_prices
+from stream.catalog_file import parse_catalog_text
+
+NOW = datetime(2026, 12, 7, 20, 30, tzinfo=timezone(timedelta(hours=8)))
+SHOP = parse_catalog_text("""
+shop: {name: 冰城小店}
+products:
+  - sku: BED
+    title: 加厚保暖宠物窝 猫狗通用
+    category: other
+    price: 59
+    specs:
+      规格与价格: "S：直径45cm，适合5kg以内，59元；M：直径55cm，适合5-10kg，79元；L：直径65cm，适合10-18kg，99元"
+  - sku: CUR
+    title: 加厚保温遮光窗帘
+    category: home
+    price: 89
+    specs:
+      尺寸与价格: "宽2.0m×高2.5m：89元/片；宽3.0m×高2.7m：129元/片；宽4.0m×高2.7m：169元/片"
+  - sku: R25
+    title: 五常稻花香大米 2.5kg
+    category: food
+    price: 35.9
+  - sku: R5
+    title: 五常稻花香大米 5kg
+    category: food
+    price: 65.9
+  - sku: R10
+    title: 五常稻花香大米 10kg
+    category: food
+    price: 119
+    stock: 0
+""", "inline")
+
+
+@pytest.fixture(scope="module")
+def answerer() -> Answerer:
+    return Answerer.build(SHOP)
+
+
+def said(answerer, text: str) -> str:
+    return "".join(answerer.answer(text, None, NOW).sentences)
+
+
+def test_a_spec_that_prices_each_variant_is_read_as_variants():
+    bed = SHOP.product("BED")
+    assert [(v.label, v.price) for v in variant_prices(bed)] == [("S", 59), ("M", 79), ("L", 99)]
+    assert named_variant(bed, "宠物窝m号多钱").label == "M"
+    assert named_variant(bed, "大号的多少钱").label == "L"
+    assert named_variant(SHOP.product("CUR"), "3米宽的多少钱一片").label == "宽3.0m×高2.7m"
+    assert named_variant(bed, "宠物窝多少钱") is None
+    assert variant_prices(SHOP.product("R5")) == []
+
+
+@pytest.mark.parametrize("question, price, never", [
+    ("宠物窝M号多少钱", "79元", "59元"),
+    ("宠物窝大号多少钱 我家金毛30斤", "99元", "59元"),  # a price beside a measure is still a price
+    ("窗帘4米的多少钱", "169元", "89元"),
+])
+def test_a_named_variant_gets_its_own_price_not_the_base_price(answerer, question, price, never):
+    reply = said(answerer, question)
+    assert price in reply and never not in reply
+
+
+def test_a_product_priced_per_variant_lists_every_price_when_none_is_named(answerer):
+    reply = said(answerer, "宠物窝多少钱")
+    assert all(p in reply for p in ("59", "79", "99"))
+
+
+def test_a_bag_size_typed_in_kg_or_gongjin_names_that_bag(answerer):
+    assert "35.9元" in said(answerer, "大米2.5公斤的多少钱") and "65.9" not in said(answerer, "大米2.5公斤的多少钱")
+    assert "65.9元" in said(answerer, "5kg的大米多少钱")
+
+
+def test_a_sold_out_product_asked_alone_keeps_its_price_but_not_beside_its_siblings(answerer):
+    alone = said(answerer, "10kg的大米多少钱")
+    assert "售罄" in alone and "119元" in alone
+    family = said(answerer, "大米多少钱")
+    assert "售罄" in family and "119" not in family
+
+
+def test_a_price_per_jin_is_worked_out_from_the_net_weight(answerer):
+    answer = answerer.answer("5kg大米合多少钱一斤", None, NOW)
+    assert "10斤" in "".join(answer.sentences) and "6.59元" in "".join(answer.sentences)
+    assert any(d.startswith("6.59=") for d in answer.derived)
