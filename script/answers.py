@@ -206,6 +206,15 @@ class Answerer:
         return self.say.title_feature(product, query.text) or self.say.colours(product, query.text) or \
             Answer((), product.sku, (), about=(product.sku,))
 
+    def _identify(self, query: Query, now: datetime | None) -> Answer:
+        """"11号链接是啥": the product at that link, and its price."""
+        def write(product: Product, q: Query, when: datetime | None) -> Answer:
+            price = self.say.price(product, when, alone=True)
+            link = self.catalog.link_of(product)
+            return Answer((f"{link}号链接是{self.name_of(product)}。", *price.sentences), product.sku,
+                          (f"{product.sku}.link", *price.sources), (str(link), *price.derived), about=(product.sku,))
+        return self.per_product(query, now, write)
+
     def _not_sold(self, query: Query, now: datetime | None) -> Answer:
         return Answer((), None, (), not_sold=True)
 
@@ -294,7 +303,7 @@ def _without_name(text: str, product: Product) -> str:
 
 
 _WRITERS = {
-    "not_sold": Answerer._not_sold, "medical": Answerer._medical, "superlative": Answerer._superlative,
+    "identify": Answerer._identify, "not_sold": Answerer._not_sold, "medical": Answerer._medical, "superlative": Answerer._superlative,
     "haggle": Answerer._haggle, "price_claim": Answerer._price_claim, "promotion_claim": Answerer._promotion_claim,
     "compute": computed.basket, "compare": computed.compare, "size": size_answers.size, "dose": dose_answers.dose,
     "unit_price": computed.unit_price,

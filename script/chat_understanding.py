@@ -81,7 +81,7 @@ class ChatLexicon:
         "(?:是|用)?(?:ai|人工智能|机器|电脑|程序|软件)(?:合成|生成|做的|配音|声音|说话|念的|读的)", "合成的(?:声音|人|吧|吗)",
         "(?:有|是)(?:人|活人)(?:在|吗|吧|么)", "人在(?:吗|不|播)", "(?:^|是|你)(?:ai|bot|robot)(?:吧|吗|么|\\?|$)",
         "robot", "(?:^|你|主播)(?:是)?机器(?:吧|吗|么|人)", "数字人(?:吧|吗|么|主播)", "虚拟(?:人|主播|的|吧|吗)", "录(?:的|好)(?:吧|吗|么|的)",
-        "(?:isthis|areyou|youare|realorai|humanorai)", "真的还是假的人", "主播是真的吗",
+        "(?:isthis|areyou|youare|ru|areu)a?n?(?:real|human|bot|robot|ai|person|live|recording|recorded)(?![a-z])", "realorai|humanorai", "真的还是假的人", "主播是真的吗",
         "(?:ru|areu|areyou)(?:a)?(?:real|human|bot|robot|ai)", "(?:是不是|是)(?:机器|电脑|程序|ai)(?:在|说|念|回)", "chatgpt|gpt|大模型", "zhenren|jiqiren|shuziren|xuniren|rengongzhineng|lubo", "本人出镜|真人出镜|是本人|本人吗|真人出境",
         "(?:主播|你)(?:是)?(?:个|一个)?(?:程序|软件|机器|ai)(?:吧|吗|么|\\?|$)", "(?:^|主播|你)(?:是)?真的(?:吗|么|吧)$",
         "主播(?:是不是|是)假的", "不是人", "是不是人", "是人工(?:在|回|吗)", "^ai主播", "(?:会|不会)累吗",
@@ -98,6 +98,8 @@ class ChatLexicon:
         # A price the viewer heard elsewhere is a claim to answer ("朋友说...才卖29.9", "上回69买的").
         "(?:才|只要|只卖|就卖)[0-9]+", "(?:上周|上回|上个月|群里|朋友|隔壁|屏幕|写的|写着|别人).{0,12}[0-9]+",
         "真的假的", "真的吗", "duoshao", "duoshaoqian",
+        "^(?:isthis|isit|isthere|arethere|arethey|doesit|doesthis|doyou|canit|cani|canyou|willit|how|what(?!ever)|which|where|"
+        "when|why)",
     )
     greetings: tuple[str, ...] = (
         "主播好", "大家好", "你好", "您好", "晚上好", "早上好", "早安", "中午好", "下午好", "哈喽", "hello",

@@ -15,12 +15,11 @@ from dataclasses import dataclass
 from .catalog import Catalog, Product
 from .facts import CATEGORY_WORDS
 from .retrieval import PASSAGE_PREFIX, QUERY_PREFIX, Embedder, FactIndex, LazyVectors
-from .text_variants import syllable
 from .textmatch import STOP_CHARS, normalize
 from .variant_adjectives import chosen_by_adjective
 from .product_words import (LINK, PRODUCT_WORDS, naming_words_only, QUESTION_BIGRAMS, cjk_runs,
                             distinct_title_words, families_of,
-                            fold_question, small_number, sound_grams, spelled_as_titles, title_initials, title_pinyin,
+                            bigrams_with_sound, fold_question, slip_for, small_number, sound, sound_grams, spelled_as_titles, title_initials, title_pinyin,
                             title_words)
 
 
@@ -89,13 +88,13 @@ class ProductResolver:
                 if word in folded and used not in folded:
                     folded = folded.replace(word, used)
                     break
-                sounds = [syllable(c) for c in word]
-                heard = [syllable(c) for c in folded]
+                sounds = [sound(c) for c in word]
+                heard = [sound(c) for c in folded]
                 for i in range(len(folded) - len(word) + 1):
                     span = folded[i:i + len(word)]
                     if span in self._all_titles:
                         continue  # "鱼干" is a title word here, not a slip for 鱼竿
-                    if heard[i:i + len(word)] == sounds and span != used:
+                    if heard[i:i + len(word)] == sounds and span != used and slip_for(span, word):
                         folded = folded[:i] + used + folded[i + len(word):]
                         break
         return folded
@@ -123,9 +122,9 @@ class ProductResolver:
             heard = [g for g in sounds & asked_sounds if not self._written_in_catalog(folded, g)]
             extra = 0.0
             for gram in heard:
-                chars = [run[i:i + 2] for run in cjk_runs(title) for i in range(len(run) - 1)
-                         if (syllable(run[i]), syllable(run[i + 1])) == gram]
-                if chars and not any(c in folded for c in chars):
+                chars = bigrams_with_sound(title, gram)
+                if chars and not any(c in folded for c in chars) and \
+                        any(slip_for(typed, chars[0]) for typed in bigrams_with_sound(folded, gram)):
                     extra += 1.5
             if latin & self._initials[sku]:
                 extra += 2.0
@@ -136,12 +135,7 @@ class ProductResolver:
     def _written_in_catalog(self, folded: str, sounds: tuple[str, str]) -> bool:
         """The question writes this sound pair with characters the catalog itself uses (绒量 of
         含绒量): then it is that word, not a slip for a title word (容量)."""
-        for run in cjk_runs(folded):
-            for i in range(len(run) - 1):
-                if (syllable(run[i]), syllable(run[i + 1])) == sounds and \
-                        any(run[i:i + 2] in p for p in self._profiles.values()):
-                    return True
-        return False
+        return any(word in p for word in bigrams_with_sound(folded, sounds) for p in self._profiles.values())
 
     def named(self, text: str) -> list[tuple[str, float]]:
         """Products the question names, best first. A variant named by its own words (大容量, 3段)
@@ -277,6 +271,9 @@ class ProductResolver:
             for number in {m for w in self._distinct.get(sku, ()) for m in re.findall(r"\d{2,}", w)}:
                 folded = re.sub(rf"(?<![\d.]){number}(?![\d.])", " ", folded)  # "357的" named 357g
         return folded
+
+    def titles_of(self, skus) -> str:
+        return "\n".join(self._titles[s] for s in skus if s in self._titles)
 
     def by_adjective(self, text: str, candidates: tuple[str, ...]) -> str | None:
         """"大的", "小的那个": see variant_adjectives.chosen_by_adjective."""

@@ -7,6 +7,8 @@ from __future__ import annotations
 import re
 from collections import Counter
 
+from functools import lru_cache
+
 from .text_variants import syllable
 from .catalog import Product
 from .textmatch import STOP_CHARS, normalize
@@ -47,6 +49,47 @@ _ANYWHERE = sorted([pair for pair in _SPELLINGS if not pair[0].isascii()] + list
 
 _SYLLABLE = r"(?:[bpmfdtnlgkhjqxrzcsyw]|zh|ch|sh)?(?:[aeiouv]+(?:ng|n|r)?)"
 _PINYIN_RUN = re.compile(rf"(?<![a-z]){_SYLLABLE}(?: {_SYLLABLE}){{1,5}}(?![a-z])")
+
+
+# The sounds southern and southwestern speakers (and their input methods) do not keep apart:
+# zh/z, ch/c, sh/s, n/l, and -ng/-n (嗮 for 晒, 留 for 牛). Homophones are compared on these.
+_FUZZY_SOUNDS = tuple((re.compile(a), b) for a, b in (
+    (r"^zh", "z"), (r"^ch", "c"), (r"^sh", "s"), (r"^l(?=[aeiouv])", "n"), (r"ang$", "an"), (r"eng$", "en"),
+    (r"ing$", "in")))
+
+
+@lru_cache(maxsize=20_000)
+def sound(char: str) -> str:
+    """The character's toneless pinyin with the sounds often confused folded together ("" if none)."""
+    heard = syllable(char)
+    for pattern, folded in _FUZZY_SOUNDS:
+        heard = pattern.sub(folded, heard)
+    return heard
+
+
+@lru_cache(maxsize=1)
+def _common_words() -> frozenset[str]:
+    """Two-character words of jieba's dictionary (a dependency of the Mandarin voice), to tell a
+    word a viewer meant from a slip of the input method."""
+    from importlib.resources import files
+    try:
+        lines = (files("jieba") / "dict.txt").read_text(encoding="utf-8").splitlines()
+    except (ModuleNotFoundError, OSError):
+        return frozenset()
+    return frozenset(word for word, *_ in (line.split() for line in lines if line) if len(word) == 2)
+
+
+def slip_for(written: str, meant: str) -> bool:
+    """Whether `written` may be `meant` mistyped: an exact homophone always; a near one (zh/z, n/l,
+    -ng/-n) only when what was typed is not a word of its own (防嗮 is 防晒; 儿子 is not 儿纸)."""
+    if [syllable(c) for c in written] == [syllable(c) for c in meant]:
+        return True
+    return written not in _common_words()
+
+
+def bigrams_with_sound(text: str, sounds: tuple[str, str]) -> list[str]:
+    return [run[i:i + 2] for run in cjk_runs(text) for i in range(len(run) - 1)
+            if (sound(run[i]), sound(run[i + 1])) == sounds]
 
 
 def small_number(word: str) -> int | None:
@@ -95,7 +138,7 @@ def cjk_runs(text: str) -> list[str]:
 def sound_grams(text: str) -> set[tuple[str, str]]:
     grams: set[tuple[str, str]] = set()
     for run in cjk_runs(text):
-        sounds = [syllable(c) for c in run]
+        sounds = [sound(c) for c in run]
         grams |= {(sounds[i], sounds[i + 1]) for i in range(len(run) - 1) if sounds[i] and sounds[i + 1]}
     return grams
 
@@ -106,13 +149,13 @@ def spelled_as_titles(text: str, titles: str) -> str:
     spelling: dict[tuple[str, str], str] = {}
     for run in cjk_runs(titles):
         for i in range(len(run) - 1):
-            spelling.setdefault((syllable(run[i]), syllable(run[i + 1])), run[i:i + 2])
+            spelling.setdefault((sound(run[i]), sound(run[i + 1])), run[i:i + 2])
     out = list(text)
     for start, run in ((m.start(), m.group(0)) for m in re.finditer(r"[\u3400-\u9fff]{2,}", text)):
         for i in range(len(run) - 1):
             word = run[i:i + 2]
-            heard = spelling.get((syllable(run[i]), syllable(run[i + 1])))
-            if heard and word not in titles and all(syllable(c) for c in word):
+            heard = spelling.get((sound(run[i]), sound(run[i + 1])))
+            if heard and word not in titles and all(sound(c) for c in word) and slip_for(word, heard):
                 out[start + i:start + i + 2] = heard
     return "".join(out)
 

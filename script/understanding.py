@@ -14,11 +14,11 @@ from typing import Protocol
 from .catalog import Catalog
 from .facts import POLICY_SYNONYMS
 from .product_resolver import ProductGuess, ProductResolver
-from .product_words import fold_question, product_kind, small_number
+from .product_words import fold_question, product_kind, small_number, spelled_as_titles
 from .answer_facts import mentioned_promotion
 from .spec_reading import body_measures
 from .question_words import (BARE_FOLLOW_UP, BARE_PRICE, BEST_DEAL, COMPARE, COUNT, DOSE, FOLLOW_UP, HAGGLE,
-                             HOW_TO_BUY, INTENT_PATTERNS, INVENTED_PROMO, MEDICAL, MONEY_CLAIM, NOT_ITEMS, PAST, PII,
+                             HOW_TO_BUY, IDENTIFY, INTENT_PATTERNS, INVENTED_PROMO, MEDICAL, MONEY_CLAIM, NOT_ITEMS, PAST, PII,
                              POINTING, PRICE_NOT_SIZE, RECOMMEND, SELLS, SERVICE_HOURS, SHOP_SALE, SIZE, SIZE_CHOICE,
                              SIZE_WORDS, SUPERLATIVE,
                              TOTAL, UNIT_PRICE)
@@ -59,7 +59,7 @@ def _count_of(word: str) -> int | None:
 
 INTENTS = ("price", "promotion", "list_price", "stock", "fact", "not_sold", "medical", "superlative", "haggle",
            "price_claim", "promotion_claim", "compute", "compare", "size", "dose", "unit_price", "how_to_buy",
-           "shop_sale", "recommend", "private", "service_hours", *(f"policy:{k}" for k in POLICY_SYNONYMS))
+           "shop_sale", "recommend", "private", "service_hours", "identify", *(f"policy:{k}" for k in POLICY_SYNONYMS))
 
 
 class QueryProposer(Protocol):
@@ -146,6 +146,8 @@ class Understanding:
             return "private"
         if SERVICE_HOURS.search(folded):
             return "service_hours"
+        if guess.how == "link" and IDENTIFY.search(folded):
+            return "identify"  # "3号链接是啥 充电器吗": the link says which, whatever the viewer guesses
         if unknown is not None:
             return "not_sold"
         # "宠物窝大号多少钱 我家金毛30斤": the price of a size the viewer chose, not a size to choose
@@ -200,7 +202,9 @@ class Understanding:
                 n.startswith("policy:") and p.search(folded) for n, p in INTENT_PATTERNS):
             return "price"  # "怎么涨到399了": today's price, said plainly
         plain = next((name for name, pattern in INTENT_PATTERNS if pattern.search(folded)), None)
-        bare = re.sub(r"\d+\s*号\s*链接?|链接\s*\d+|小黄车", " ", self.resolver.without_names(folded, named or guess.skus))
+        asked = named or guess.skus  # "顿盅多少" is 炖盅's price: its own title's homophones go too
+        named_away = self.resolver.without_names(spelled_as_titles(folded, self.resolver.titles_of(asked)), asked)
+        bare = re.sub(r"\d+\s*号\s*(?:链接|链)?|链接\s*\d+|小黄车", " ", named_away)  # "15号多少", "顿盅多少"
         if plain is None and BARE_PRICE.search(bare):
             return "price"
         return plain

@@ -89,3 +89,26 @@ products:
 ])
 def test_a_childs_height_and_weight_named_as_such_are_read(text, measures):
     assert body_measures(text) == measures
+
+
+def test_a_near_homophone_typed_by_accent_or_input_method_names_the_product(answerer):
+    answer = answerer.answer("洗发随多少钱", None, NOW)  # sui for shui: s/sh run together
+    assert answer.sku == "Q901" and "洗发水" in "".join(answer.sentences)
+
+
+def test_a_word_of_its_own_is_not_taken_for_a_near_homophone_of_a_title(answerer):
+    query = answerer.understanding.read("儿子身高125 体重25公斤")  # 儿子 is not 婴儿纸(尿裤)
+    assert not {"D111", "D112", "D113"} & set(query.guess.skus)
+
+
+def test_a_cart_link_asked_about_is_named_with_its_price_whatever_the_viewer_guesses(answerer):
+    reply = "".join(answerer.answer("21号链接是啥 充电器吗", None, NOW).sentences)
+    assert reply.startswith("21号链接是磁吸无线充电宝") and "159元" in reply
+    assert "".join(answerer.answer("21号多少", None, NOW).sentences).count("159元") == 1
+
+
+@pytest.mark.parametrize("text, human", [("Is this jacket waterproof 羽绒服", False), ("is this a real person", True),
+                                         ("are you a bot?", True), ("r u human", True)])
+def test_english_questions_are_questions_and_only_some_ask_if_the_host_is_human(text, human):
+    reading = classify_text(text)
+    assert reading.kind == "question" and ("asks_if_human" in reading.flags) == human
