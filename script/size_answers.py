@@ -91,6 +91,8 @@ def size(a: "Answerer", query: Query, now: datetime | None) -> Answer:
         # or one picked by an adjective ("脚宽" -> 宽楦).
         foot = foot_length_mm(query.text) is not None or bool(re.search(r"脚|鞋|穿哪双|几双", query.text))
         charted = [p for p in a.catalog.products if size_chart(p) and (size_chart(p)[1][0].foot_mm is not None) == foot]
+        if height:  # a person's height: not the pet bed's chart by the dog's weight
+            charted = [p for p in charted if any(row.height for row in size_chart(p)[1])] or charted
         picked = a.resolver.by_adjective(query.text, tuple(p.sku for p in charted))
         if picked is not None:
             candidates = [a.catalog.product(picked)]

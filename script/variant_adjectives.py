@@ -13,9 +13,32 @@ _OPPOSITE = dict(zip("大小长短高矮宽窄厚薄重轻", "小大短长矮高
 _MORE = "大长高宽厚重"
 
 
+# Who the viewer buys for says which of a 女款 / 男款 pair ("165 110斤 女", "给我老公买").
+_WOMAN = re.compile(r"女(?!儿|童|孩|宝)|老婆|媳妇|我妈|妈妈|老妈|婆婆|闺蜜|姐姐|妹妹|奶奶|外婆|姥姥|她")
+_MAN = re.compile(r"男(?!孩|童|宝)|老公|我爸|爸爸|老爸|公公|哥哥|弟弟|爷爷|外公|姥爷|他(?!们)")
+_GENDER_WORDS = {"女": re.compile(r"女款|女士|女式|女装|女性|女生|女子"), "男": re.compile(r"男款|男士|男式|男装|男性|男生|男子")}
+
+
+def chosen_by_gender(folded: str, distinct_words: Mapping[str, tuple[str, ...]]) -> str | None:
+    """The one candidate made for the woman or the man the question speaks of, or None (both or
+    neither spoken of, or no candidate marked so)."""
+    woman, man = bool(_WOMAN.search(folded)), bool(_MAN.search(folded))
+    if woman == man or re.search(r"还是|和|跟|比|区别", folded):
+        return None
+    def marked(sku: str, gender: str) -> bool:
+        return any(_GENDER_WORDS[gender].search(w) for w in distinct_words[sku])
+    if not all(marked(s, "女") or marked(s, "男") for s in distinct_words):
+        return None  # not a 女款/男款 family: a chair beside men's trousers is not chosen by 爸爸
+    holding = [s for s in distinct_words if marked(s, "女" if woman else "男")]
+    return holding[0] if len(holding) == 1 else None
+
+
 def chosen_by_adjective(folded: str, distinct_words: Mapping[str, tuple[str, ...]]) -> str | None:
     """`folded`: the question, folded; `distinct_words`: each candidate's own words (those that
-    tell it from its siblings). The candidate the adjective picks, or None."""
+    tell it from its siblings). The candidate the adjective (or the wearer's gender) picks, or None."""
+    by_gender = chosen_by_gender(folded, distinct_words)
+    if by_gender is not None:
+        return by_gender
     comparing = re.search(r"哪个|哪款|还是|和|跟|比", folded)  # "哪个容量大" asks, it does not choose
     tail = r"(?:的|号|款|杯|瓶)" if comparing else r"(?:的|号|款|一点|点|些|杯|瓶|容量|尺寸|那|$|\s|，|,|穿|用)"
     m = re.search(rf"([大小长短高矮宽窄厚薄重轻]){tail}", folded)

@@ -92,3 +92,41 @@ def test_a_price_per_jin_is_worked_out_from_the_net_weight(answerer):
     answer = answerer.answer("5kg大米合多少钱一斤", None, NOW)
     assert "10斤" in "".join(answer.sentences) and "6.59元" in "".join(answer.sentences)
     assert any(d.startswith("6.59=") for d in answer.derived)
+
+
+JACKETS = parse_catalog_text("""
+shop: {name: 冰城小店}
+products:
+  - sku: W1
+    title: 女款加厚长款羽绒服
+    category: apparel
+    price: 599
+    specs: {尺码建议: "S：155-160cm，45-52kg；M：160-165cm，52-58kg；L：165-170cm，58-65kg；XL：170-175cm，65-72kg"}
+  - sku: M1
+    title: 男款加厚短款羽绒服
+    category: apparel
+    price: 729
+    specs: {尺码建议: "M：165-170cm，55-62kg；L：170-175cm，62-70kg；XL：175-180cm，70-78kg"}
+  - sku: PET
+    title: 加厚保暖宠物窝
+    category: other
+    price: 59
+    specs: {尺码: "S：适合5kg以内；M：适合5-10kg；L：适合10-18kg"}
+""", "inline")
+
+
+@pytest.mark.parametrize("question, sku, size", [
+    ("165 110斤 女 羽绒服穿啥码", "W1", "M码"),
+    ("主播我170 65kg 男 穿多大的羽绒服", "M1", "L码"),
+    ("女 172 63kg 穿哪个码", "W1", "XL码"),  # no product named: the women's chart, not the pet bed's
+])
+def test_the_wearer_named_as_a_woman_or_a_man_picks_the_womens_or_mens_variant(question, sku, size):
+    answer = Answerer.build(JACKETS).answer(question, None, NOW)
+    assert answer.sku == sku and size in "".join(answer.sentences)
+
+
+def test_a_family_not_made_in_womens_and_mens_variants_is_not_chosen_by_gender():
+    from script.variant_adjectives import chosen_by_gender
+    assert chosen_by_gender("送爸爸啥好", {"PANTS": ("男款",), "CHAIR": ("钓鱼椅",)}) is None
+    assert chosen_by_gender("给我老公买", {"W1": ("女款",), "M1": ("男款",)}) == "M1"
+    assert chosen_by_gender("男女款哪个暖和", {"W1": ("女款",), "M1": ("男款",)}) is None
