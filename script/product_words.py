@@ -19,7 +19,7 @@ LINK = re.compile(r"(?:小黄车|购物车)?(?:第)?(\d{1,2}|[一二三四五六
                    r"|(?:链接|link)\s*(\d{1,2})(?!\d)|^(\d{1,2})号(?![\d码])"
                    r"|(?<![\d.])(\d{1,2})号(?=的|呢|吗|多少|怎么|是|还|有|能|适合|和|跟|与|哪)")
 # "二段", "2-stage", "stage 2" all read as "2段"; sizes and generations likewise.
-_VARIANT_NUMERAL = re.compile(r"([一二两三四五六七八九十])(?=段|码|号|代|层|寸|档|款)")
+_VARIANT_NUMERAL = re.compile(r"([一二两三四五六七八九十])(?=段|码|号|代|层|寸|档|款|年陈|年份)")
 _STAGE_EN = re.compile(r"(\d)\s*-?\s*stage|stage\s*(\d)")
 # Latin chat abbreviations that are not product initials.
 NOT_INITIALS = frozenset({"jg", "yyds", "xswl", "sb", "ok", "hi", "nb", "dd", "xdm", "zb", "bb", "qq", "vx", "wx",
@@ -125,7 +125,7 @@ def fold_question(text: str) -> str:
 def title_words(title: str) -> set[str]:
     """Overlapping CJK bigrams, and Latin/number runs with a variant unit (3段, spf50+, l码, 20000mah)."""
     words = {run[i:i + 2] for run in cjk_runs(title) for i in range(len(run) - 1)}
-    words |= set(re.findall(r"[a-z]*\d+(?:\.\d+)?[a-z+]*[段码号代层寸档款米]?|[a-z]{2,}\d*|[a-z]{1,4}[码号]|[a-z]+[\u3400-\u9fff]",
+    words |= set(re.findall(r"[a-z]*\d+(?:\.\d+)?[a-z+]*(?:[段码号代层寸档款米]|年(?=陈|份|的|$|\s))?|[a-z]{2,}\d*|[a-z]{1,4}[码号]|[a-z]+[\u3400-\u9fff]",
                             title))
     words = {w for w in words if not re.fullmatch(r"[\d.]+", w)}  # a bare number (30 of 30袋) names nothing ...
     return words | set(re.findall(r"(?<=#)\d+|(?<=no\.)\d+", title))  # ... a shade or model number (#316) does
@@ -163,7 +163,8 @@ def spelled_as_titles(text: str, titles: str) -> str:
 def head_noun(title: str) -> str:
     """The head noun of a title's first word: 充电宝 of 大容量充电宝, 方奶粉 of 婴儿配方奶粉, 领t恤."""
     first = normalize(title).split()[0] if title.split() else ""
-    word = "".join(re.findall(r"[\u3400-\u9fffa-z]+", re.sub(r"\d+(?:\.\d+)?[a-z]*", "", first)))
+    # A figure's unit is not part of the noun: 陈皮 of 新会10年陈皮, not 年陈皮.
+    word = "".join(re.findall(r"[\u3400-\u9fffa-z]+", re.sub(r"\d+(?:\.\d+)?(?:[年段代层寸档款]|[a-z]*)", "", first)))
     return word[-3:] if len(word) >= 3 else word
 
 

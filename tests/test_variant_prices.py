@@ -130,3 +130,18 @@ def test_a_family_not_made_in_womens_and_mens_variants_is_not_chosen_by_gender()
     assert chosen_by_gender("送爸爸啥好", {"PANTS": ("男款",), "CHAIR": ("钓鱼椅",)}) is None
     assert chosen_by_gender("给我老公买", {"W1": ("女款",), "M1": ("男款",)}) == "M1"
     assert chosen_by_gender("男女款哪个暖和", {"W1": ("女款",), "M1": ("男款",)}) is None
+
+
+def test_variants_told_apart_by_their_age_in_years():
+    catalog = parse_catalog_text("""
+shop: {name: 岭南小店}
+products:
+  - {sku: P10, title: 新会十年陈皮 100g罐装, category: food, price: 128}
+  - {sku: P05, title: 新会五年陈皮 100g罐装, category: food, price: 68}
+""", "inline")
+    answerer = Answerer.build(catalog)
+    ten = "".join(answerer.answer("十年陈皮多少钱一罐", None, NOW).sentences)
+    assert "128元" in ten and "68" not in ten
+    assert "差60元" in "".join(answerer.answer("十年比五年贵多少", None, NOW).sentences)
+    both = "".join(answerer.answer("陈皮多少钱", None, NOW).sentences)
+    assert "128" in both and "68" in both
