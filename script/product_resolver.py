@@ -17,7 +17,7 @@ from .facts import CATEGORY_WORDS
 from .retrieval import PASSAGE_PREFIX, QUERY_PREFIX, Embedder, FactIndex, LazyVectors
 from .textmatch import STOP_CHARS, normalize
 from .variant_adjectives import chosen_by_adjective
-from .product_words import (LINK, PRODUCT_WORDS, naming_words_only, QUESTION_BIGRAMS, cjk_runs,
+from .product_words import (LINK, PRODUCT_WORDS, head_noun, naming_words_only, QUESTION_BIGRAMS, cjk_runs,
                             distinct_title_words, families_of,
                             bigrams_with_sound, fold_question, slip_for, small_number, sound, sound_grams, spelled_as_titles, title_initials, title_pinyin,
                             title_words)
@@ -56,6 +56,7 @@ class ProductResolver:
         self._pinyin_words = {p.sku: title_pinyin(self._titles[p.sku]) for p in products}
         self._all_titles = self.titles_text = "\n".join(self._titles.values())  # one search, not one per title
         self.families = families_of(products)
+        self._heads = {sku: head_noun(self._titles[sku]) for sku in self.families}  # 陈皮 names both 陈皮
         self._distinct = distinct_title_words(self._titles, self.families, frozenset(self.index.fact_phrases))
         self._profiles = {p.sku: fold_question(" ".join([p.title, *p.selling_points, *p.scenes,
                                                         *CATEGORY_WORDS.get(p.category, ()),
@@ -130,6 +131,8 @@ class ProductResolver:
                 extra += 2.0
             if extra:
                 scores[sku] = scores.get(sku, 0.0) + extra
+            if self._heads.get(sku, "-")[-2:] in folded:  # however common the head noun is in this shop
+                scores[sku] = max(scores.get(sku, 0.0), self.index.settings.min_product_score)
         return scores
 
     def _written_in_catalog(self, folded: str, sounds: tuple[str, str]) -> bool:
