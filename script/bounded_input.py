@@ -83,11 +83,32 @@ def data_depth(data: object) -> int:
     return deepest
 
 
+class _Yaml12Loader(yaml.SafeLoader):
+    """SafeLoader with YAML 1.2 scalars: a merchant's "肥瘦比: 2:8" or "营业: 9:30" stays text (YAML 1.1
+    reads base-60 numbers: 2:8 is 128), "010" stays a code, and only true/false are booleans (not
+    yes/no/on/off)."""
+
+
+_NUMBER_TAGS = ("tag:yaml.org,2002:int", "tag:yaml.org,2002:float", "tag:yaml.org,2002:bool")
+_Yaml12Loader.yaml_implicit_resolvers = {
+    first: [(tag, rx) for tag, rx in resolvers if tag not in _NUMBER_TAGS]
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()}
+_Yaml12Loader.add_implicit_resolver("tag:yaml.org,2002:bool", re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"),
+                                    list("tTfF"))
+_Yaml12Loader.add_implicit_resolver("tag:yaml.org,2002:int", re.compile(r"^[-+]?(?:0|[1-9][0-9_]*)$"),
+                                    list("-+0123456789"))
+_Yaml12Loader.add_implicit_resolver(
+    "tag:yaml.org,2002:float",
+    re.compile(r"^[-+]?(?:[0-9][0-9_]*)?\.[0-9_]+(?:[eE][-+]?[0-9]+)?$|^[-+]?[0-9][0-9_]*[eE][-+]?[0-9]+$"
+               r"|^[-+]?\.(?:inf|Inf|INF)$|^\.(?:nan|NaN|NAN)$"),
+    list("-+0123456789."))
+
+
 def load_yaml(text: str, max_depth: int = MAX_DEPTH) -> object:
     """yaml.safe_load with nesting capped. Raises yaml.YAMLError for bad syntax and
     JsonLimitError when the document is nested deeper than `max_depth`."""
     try:
-        data = yaml.safe_load(text)
+        data = yaml.load(text, Loader=_Yaml12Loader)  # noqa: S506 - a SafeLoader
     except RecursionError:
         raise JsonLimitError(f"nested deeper than Python can parse, limit {max_depth}") from None
     except yaml.YAMLError:

@@ -42,3 +42,20 @@ def test_csv_problems_are_listed_at_once_by_row_and_column(tmp_path):
 def test_check_catalog_reads_csv(capsys):
     assert main(["check-catalog", "tests/data/three_products.csv"]) == 0
     assert "OK, 3 products" in capsys.readouterr().out
+
+
+def test_yaml_values_that_look_like_clock_times_or_ratios_stay_text():
+    from stream.catalog_file import parse_catalog_text
+    catalog = parse_catalog_text("""
+shop: {name: 岭南小店}
+products:
+  - sku: LS
+    title: 广式腊肠
+    category: food
+    price: 49.9
+    specs: {肥瘦比: 2:8, 发货: 16:30前下单当天发, 编号: 010, 防水: no}
+""", "inline")
+    specs = catalog.product("LS").specs
+    assert specs["肥瘦比"] == "2:8"  # YAML 1.1 read it as the base-60 number 128
+    assert specs["编号"] == "010" and specs["防水"] == "no"
+    assert specs["发货"] == "16:30前下单当天发"
