@@ -29,6 +29,14 @@ class Answer:
     not_sold: bool = False  # the question is about something the shop does not sell
     about: tuple[str, ...] = ()  # every product the answer speaks of (the viewer's context next time)
 
+    @property
+    def cited(self) -> tuple[str, ...]:
+        """The sources, and the title of each product spoken of whose facts are not cited (a sold-out
+        sibling named beside a shop-wide promotion): what the guard may trace the line's numbers to."""
+        cited = {source.split(".", 1)[0] for source in self.sources}
+        extra = tuple(f"{sku}.title" for sku in self.about if sku not in cited)
+        return self.sources + extra if self.sources else ()
+
     def spoken(self, prefix: str) -> tuple[str, ...]:
         """The sentences as the host says them: the persona's prefix ("这位家人，") goes before an
         answer that states catalog facts; persona templates speak for themselves."""

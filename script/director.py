@@ -279,7 +279,7 @@ class Director(AnswerDesk, Rundown):
         answer = found[0] if found else Answer((self._style.unknown_answers[0],), line.sku, ())
         if found:
             self._answer_keys[line.line_id] = {found[1]}
-        fresh = Line(line.line_id, line.priority, answer.sentences, answer.sku, answer.sources,
+        fresh = Line(line.line_id, line.priority, answer.sentences, answer.sku, answer.cited,
                      kind=LineKind.ANSWER, derived=answer.derived)
         fresh = self._checked(fresh, actions, fallback=self._unknown_answer)
         self._lines[fresh.line_id] = fresh

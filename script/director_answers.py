@@ -26,7 +26,7 @@ class AnswerDesk:
             if joined is not None:
                 return [*actions, Reply(event, joined)]
         prefix = self._prefix(event) if answer.sources else ""
-        line = Line(self._new_id("answer-"), Priority.ANSWER, answer.spoken(prefix), answer.sku, answer.sources,
+        line = Line(self._new_id("answer-"), Priority.ANSWER, answer.spoken(prefix), answer.sku, answer.cited,
                     kind=LineKind.ANSWER, derived=answer.derived)
         line = self._checked(line, actions, fallback=self._unknown_answer)
         self._answer_events[line.line_id] = event
@@ -91,7 +91,7 @@ class AnswerDesk:
             if waiting.line_id not in self._answer_events or not waiting.sources:
                 continue
             joined = Line(waiting.line_id, Priority.ANSWER, waiting.sentences + answer.sentences, waiting.sku,
-                          tuple(dict.fromkeys(waiting.sources + answer.sources)), kind=LineKind.ANSWER,
+                          tuple(dict.fromkeys(waiting.sources + answer.cited)), kind=LineKind.ANSWER,
                           derived=tuple(dict.fromkeys(waiting.derived + answer.derived)))
             verdict = self._check(joined, self._products_for(joined), self.wall_time(self._now))
             if verdict.blocked_by:

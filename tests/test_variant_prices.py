@@ -145,3 +145,23 @@ products:
     assert "差60元" in "".join(answerer.answer("十年比五年贵多少", None, NOW).sentences)
     both = "".join(answerer.answer("陈皮多少钱", None, NOW).sentences)
     assert "128" in both and "68" in both
+
+
+def test_a_family_answer_naming_a_sibling_with_only_a_shop_wide_promotion_passes_the_guard():
+    """The 5000mAh sibling is named (its 5000) beside a promotion written on another product: the
+    guard traces its number to its title, so the answer is not replaced by 'I'll check'."""
+    from stream.compliance import make_checker
+    from stream.persona_bundle import load_persona
+    from stream.replay import ReplaySimulator, read_chat_lines
+    catalog = parse_catalog_text("""
+shop: {name: 数码小店}
+products:
+  - {sku: P10, title: 磁吸无线充电宝 10000mAh, category: electronics, price: 129, promotions: [{text: 两件立减20元}]}
+  - {sku: P05, title: 磁吸无线充电宝 5000mAh, category: electronics, price: 89, stock: 0}
+  - {sku: BED, title: 长绒棉四件套, category: home, price: 399, promotions: [{text: 全场满399减40（可跨商品累计）}]}
+""", "inline")
+    chat = read_chat_lines('{"t": 5, "type": "comment", "user": "u1", "text": "充电宝有活动吗"}\n')
+    result = ReplaySimulator(catalog, load_persona("default").style, seed=1, started_at=NOW,
+                             checker=make_checker()).run(chat)
+    reply = result.events[0].reply
+    assert "20元" in reply.text and "399" in reply.text and not reply.guard_hits
