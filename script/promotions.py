@@ -16,6 +16,7 @@ from datetime import datetime
 from .catalog import Product, Promotion
 from .derivation import derivation
 from .lines import format_amount, format_price
+from .paired_promotions import PAIRED, paired_discounts, partner_of
 
 _NUM = r"(\d+(?:\.\d+)?)"
 _PIECE = r"(?:件|罐|盒|瓶|袋|包|支|个|份|桶|箱|套|双)"
@@ -39,6 +40,8 @@ class PromotionRule:
     repeat: bool = False  # 每满: the threshold applies once per full step
     mixed: bool = False  # 任选/混搭: pieces of every product carrying this text count together
     owner: str = ""  # the product a store-wide rule is written on, when it is not this one
+    partner: str = ""  # paired_off: the text naming the product it must be bought with
+    partner_sku: str = ""  # ... and that product, read against the shop's titles (rules_for)
 
 
 def _count(word: str) -> int:
@@ -76,6 +79,9 @@ def _read_rule(index: int, promotion: Promotion, text: str, wide: bool) -> Promo
                              amount=float(m.group(2)))
     if m := re.search(rf"加{_NUM}元?换购(.+)", text):
         return PromotionRule(index, promotion.text, "addon", wide, amount=float(m.group(1)))
+    if m := PAIRED.search(text):  # "与新会五年陈皮同拍立减15元"
+        return PromotionRule(index, promotion.text, "paired_off", wide, amount=float(m.group("amount")),
+                             partner=m.group("partner"))
     if m := re.search(rf"(?:组合价|套装价|搭配价|合购价|套餐价|一起买|组合购)\D{{0,3}}{_NUM}", text):
         return PromotionRule(index, promotion.text, "bundle", wide, amount=float(m.group(1)))
     if m := re.search(r"买([1-9一二两三四五])送([1-9一二两三])(?:件|个|瓶|盒|罐|包|袋)?(?=$|[，,；;。！!（(])", text):
@@ -100,7 +106,21 @@ def rules_for(product: Product, products: tuple[Product, ...], now: datetime | N
                 and rule.text not in texts:
             texts.add(rule.text)
             own.append(replace(rule, owner=owner))
-    return own
+    return [replace(r, partner_sku=_partner(r, product, products)) if r.kind == "paired_off" else r for r in own]
+
+
+_PARTNER_MEMO: list = [(None, {})]  # (the products last asked about, partner sku per (owner, text)): one swap
+
+
+def _partner(rule: PromotionRule, owner: Product, products: tuple[Product, ...]) -> str:
+    products_seen, partners = _PARTNER_MEMO[0]
+    if products_seen is not products:
+        partners = {}
+        _PARTNER_MEMO[0] = (products, partners)
+    key = (owner.sku, rule.partner)
+    if key not in partners:
+        partners[key] = partner_of(rule.partner, owner, products) or ""
+    return partners[key]
 
 
 _STORE_WIDE_MEMO: list = [(None, [])]  # (the products last asked about, their store-wide rules): one swap, thread-safe
@@ -227,6 +247,7 @@ def quote(items: list[tuple[Product, int]], rules_of: dict[str, list[PromotionRu
         parts.append(f"一起买按{rule.text}，省{format_price(plain_members - rule.amount)}")
         derived.append(derivation(plain_members - rule.amount, "+".join(format_amount(p.price) for p, _ in items
                                                                         if p.sku in members) + f"-{format_amount(rule.amount)}"))
+    _take_paired_off(items, rules_of, subtotals, exprs, parts, sources, name_of or spoken_name)
     subtotal = sum(subtotals.values())
     subtotal_expr = "+".join(f"({e})" for e in exprs.values() if e != "0") or "0"
     threshold = _best_threshold(items, rules_of, subtotals)
@@ -298,6 +319,22 @@ def _mix_and_match(items, rules_of, subtotals, exprs, parts, sources, derived, n
         derived.append(derivation(total, expr))
         grouped |= {p.sku for _, p, _ in members}
     return grouped
+
+
+def _take_paired_off(items, rules_of, subtotals, exprs, parts, sources, name_of) -> None:
+    """Money off for a product bought with the partner its promotion names (see paired_promotions)."""
+    paired = {p.sku: [r for r in rules_of.get(p.sku, []) if r.kind == "paired_off"] for p, _ in items}
+    by_sku = {p.sku: p for p, _ in items}
+    partners = {sku: [(r.partner_sku, r.amount, r.text) for r in rules if r.partner_sku] for sku, rules in paired.items()}
+    for found in paired_discounts(items, partners):
+        if found.owner not in exprs:
+            continue  # priced in a mix-and-match group
+        rule = next(r for r in paired[found.owner] if r.text == found.text)
+        off = found.amount * found.pairs
+        subtotals[found.owner] -= off
+        exprs[found.owner] = f"{exprs[found.owner]}-{format_amount(found.amount)}*{found.pairs}"
+        sources.append(rule_source(by_sku[found.owner], rule))
+        parts.append(f"{name_of(by_sku[found.owner])}和{name_of(by_sku[found.partner])}同拍立减{format_price(off)}")
 
 
 def _bundle(items: list[tuple[Product, int]], rules_of: dict[str, list[PromotionRule]]
