@@ -191,7 +191,7 @@ def print_tally(name: str, tally: dict) -> None:
         print(f"    {kind:15s} {ok:4d}/{n:<4d} {ok / n:6.1%}")
 
 
-def example_set(embeddings: bool) -> None:
+def example_set(embeddings: bool, show_cases: bool = False) -> None:
     import bench_replay
     from stream.answering import make_answerer
     from stream.catalog_file import load_catalog_file
@@ -211,8 +211,12 @@ def example_set(embeddings: bool) -> None:
     per: dict[str, list[int]] = {}
     for line, label in labels.items():
         entry = per.setdefault(str(label.get("expect")), [0, 0])
-        entry[0] += bench_replay.judge(events[line], label, catalog)
+        right = bench_replay.judge(events[line], label, catalog)
+        entry[0] += right
         entry[1] += 1
+        if show_cases and not right and label.get("expect") not in (None, "silent"):
+            reply = events[line].get("reply") or {}
+            print(f"  examples:{line} [{label.get('expect')}] {events[line].get('text')!r}\n      -> {reply.get('text')!r}")
     asked = [v for k, v in per.items() if k not in ("None", "silent")]
     ok, n = sum(v[0] for v in asked), sum(v[1] for v in asked)
     print(f"example set (examples/, rundown running free): questions {ok}/{n} = {ok / n:.1%}")
@@ -253,7 +257,7 @@ def main() -> int:
         print(line)
     print_tally("OPEN", totals["open"])
     print_tally("SEALED (rates only)", totals["sealed"])
-    example_set(embeddings)
+    example_set(embeddings, show_cases=not args.quiet)
     if wall:
         print(f"replay speed: {show_seconds:.0f} s of show in {wall:.2f} s = {show_seconds / wall:.0f}x real time")
     if latencies:

@@ -175,7 +175,7 @@ class Understanding:
             return "size"
         if DOSE.search(folded):
             return "dose"
-        if UNIT_PRICE.search(folded) and not re.search(r"各|一共|一起|总共|加起来", folded):
+        if UNIT_PRICE.search(folded) and not re.search(r"各|一共|一起|总共|加起来|买\S{0,2}送|算下来|平均|折合", folded):
             return "unit_price"
         if len(set(named)) >= 2 and re.search(r"还差|凑|一起买|一起拍|一共|总共|加起来|各来|各买", folded):
             return "compute"  # "X和Y一起买还差多少" is a basket, not a comparison
@@ -235,6 +235,9 @@ class Understanding:
         counts = [c for _, c in found]
         if len(set(named)) >= 2 and (TOTAL.search(folded) or counts):
             return self._counts_by_position(original, list(dict.fromkeys(named)), found, folded)
+        buyable = [s for s in guess.skus if not getattr(self.catalog.product(s), "sold_out", True)]
+        if guess.ambiguous and counts and len(buyable) == 1:
+            return ((buyable[0], max(counts)),)  # "充电宝买两个": of a family, only one can be bought
         if guess.sku and counts:
             return ((guess.sku, max(counts)),)
         if guess.sku and TOTAL.search(folded):

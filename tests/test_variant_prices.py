@@ -165,3 +165,20 @@ products:
                              checker=make_checker()).run(chat)
     reply = result.events[0].reply
     assert "20元" in reply.text and "399" in reply.text and not reply.guard_hits
+
+
+def test_a_price_per_can_of_a_case_and_a_count_question_are_told_apart():
+    catalog = parse_catalog_text("""
+shop: {name: 岭南小店}
+products:
+  - {sku: TEA, title: 岭南草本凉茶 310ml×24罐 整箱, category: food, price: 60}
+  - {sku: TIS, title: 抽纸 3层100抽×6包, category: home, price: 19.9}
+  - {sku: P10, title: 磁吸无线充电宝 10000mAh, category: electronics, price: 129, promotions: [{text: 两件立减20元}]}
+  - {sku: P05, title: 磁吸无线充电宝 5000mAh, category: electronics, price: 89, stock: 0}
+""", "inline")
+    answerer = Answerer.build(catalog)
+    per_can = answerer.answer("凉茶一罐合多少钱", None, NOW)
+    assert "2.5元" in "".join(per_can.sentences) and any(d.startswith("2.5=") for d in per_can.derived)
+    assert answerer.understanding.read("一包多少抽").intent != "unit_price"
+    two = "".join(answerer.answer("充电宝买两个多少", None, NOW).sentences)  # only the 10000mAh can be bought
+    assert "238元" in two and "5000" not in two
