@@ -193,8 +193,11 @@ class Answerer:
         for text in texts:
             asked = self.resolver.without_names(text, (product.sku, *query.named))
             by_kind = self.say.faq_asked(product, asked) or self.say.specs(product, asked)
+            if by_kind is None and asked_class(asked) is None and asked_class(text) is not None:
+                by_kind = self.say.specs(product, text)  # "充电要多久": 充电 is also a title word (USB充电暖手宝)
             narrower = self.say.specs(product, text) if by_kind is not None and len(by_kind.sources) > 1 else None
-            if narrower is not None and 0 < len(narrower.sources) < len(by_kind.sources):
+            if narrower is not None and 0 < len(narrower.sources) < len(by_kind.sources) and \
+                    set(narrower.sources) <= set(by_kind.sources):
                 by_kind = narrower  # "无线充多少瓦": 无线 is in the title and names the spec too
             if by_kind is not None:
                 return by_kind

@@ -22,7 +22,7 @@ from .question_words import (BARE_FOLLOW_UP, BARE_PRICE, BEST_DEAL, COMPARE, COU
                              POINTING, PRICE_NOT_SIZE, RECOMMEND, SELLS, SERVICE_HOURS, SHOP_SALE, SIZE, SIZE_CHOICE,
                              SIZE_WORDS, SUPERLATIVE,
                              TOTAL, UNIT_PRICE)
-from .textmatch import normalize
+from .textmatch import STOP_CHARS, normalize
 
 
 @dataclass(frozen=True)
@@ -76,6 +76,10 @@ class Understanding:
         self.catalog = catalog
         self.resolver = resolver
         self.proposer = proposer
+        # Every word the shop writes about its products: a one-character item none of it uses is not sold.
+        self._written = "\n".join(" ".join([p.title, *p.selling_points, *p.scenes, *map(str, p.specs.keys()),
+                                            *map(str, p.specs.values()), *(f.q + f.a for f in p.faq)])
+                                   for p in catalog.products)
 
     def read(self, text: str, context: ViewerContext | None = None) -> Query:
         context = context or ViewerContext()
@@ -296,9 +300,12 @@ class Understanding:
                 continue
             item = m.group("item").strip(" 的了卖吗呢啊")
             item = re.sub(r"^(?:这个|那个|什么|没有|卖|的)", "", item)
-            if len(item) < 2 or NOT_ITEMS.search(item) or re.search(r"[还都也就又]|的$|^(?:适合|用来|能|可以)", item):
-                continue
             titles_only = "卖" in m.group(0)  # "卖不卖手机": a product name, not a feature
+            one_thing = titles_only and re.fullmatch(r"[\u4e00-\u9fff]", item) and item not in STOP_CHARS \
+                and item not in self._written  # "你们卖貂吗" (but 鞋 of 鞋码 is the snow boots)
+            if (len(item) < 2 and not one_thing) or NOT_ITEMS.search(item) or \
+                    re.search(r"[还都也就又]|的$|^(?:适合|用来|能|可以)", item):
+                continue
             if self._category_match(item):
                 continue
             named = self.resolver.named(item)
@@ -310,7 +317,10 @@ class Understanding:
             kind = product_kind(item)
             if kind is not None and not any(word in self.resolver.titles_text for word in kind):
                 return item  # "口红有没有": no title is one, though a selling point says "口红大小"
-            if names_a_product or self.resolver.listed(item, titles_only):
+            # "鲜花饼有没有小盒装" asks about a product the shop sells; "有没有蜂蜜 云南的那种" does not
+            # (云南 only qualifies the item): a named product counts when the item comes after it.
+            named_before = names_a_product and not folded.lstrip().startswith(("有没有", "有木有", "有冇"))
+            if named_before or self.resolver.listed(item, titles_only):
                 continue  # the question names a product the shop sells: the item is a piece of it
             return item
         return None

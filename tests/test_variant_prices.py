@@ -182,3 +182,41 @@ products:
     assert answerer.understanding.read("一包多少抽").intent != "unit_price"
     two = "".join(answerer.answer("充电宝买两个多少", None, NOW).sentences)  # only the 10000mAh can be bought
     assert "238元" in two and "5000" not in two
+
+
+WARMERS = parse_catalog_text("""
+shop: {name: 冰城小店}
+products:
+  - sku: W5
+    title: USB充电暖手宝 5000mAh
+    category: electronics
+    price: 59
+    specs: {电池容量: 5000mAh, 温度档位: 三档, 充电时间: 约3小时充满, 充电接口: Type-C}
+    policies: {shipping: 24小时内发货}
+  - sku: W10
+    title: USB充电暖手宝 10000mAh
+    category: electronics
+    price: 89
+    specs: {电池容量: 10000mAh, 温度档位: 三档, 充电时间: 约5小时充满, 充电接口: Type-C}
+  - sku: BOOT
+    title: 东北加厚防滑雪地靴
+    category: apparel
+    price: 259
+    specs: {鞋码: 35-44码}
+""", "inline")
+
+
+@pytest.mark.parametrize("question, said, never", [
+    ("10000毫安的多久充满", "5小时", "10000mAh的电池容量"),  # 毫安 names the variant, not the spec asked
+    ("5000的暖手宝充电要多久", "3小时", "发货"),  # 充电 is a title word and the spec's word
+    ("暖手宝有几档", "三档", "您问的是"),
+])
+def test_the_spec_asked_is_found_though_its_words_are_also_title_words(question, said, never):
+    reply = "".join(Answerer.build(WARMERS).answer(question, None, NOW).sentences)
+    assert said in reply and never not in reply
+
+
+@pytest.mark.parametrize("question, not_sold", [("你们卖貂吗", True), ("有没有冻梨 想买点冻梨冻柿子", True),
+                                                ("有没有护手霜 东北的那种", True), ("卖鞋吗", False)])
+def test_items_the_shop_does_not_sell_however_they_are_asked(question, not_sold):
+    assert Answerer.build(WARMERS).answer(question, None, NOW).not_sold == not_sold
