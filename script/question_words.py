@@ -85,3 +85,5 @@ PRICE_NOT_SIZE = re.compile(r"多少钱|价格|价钱|几块|多钱|啥价")
 SIZE_CHOICE = re.compile(r"选|穿|合适|适合|哪个|哪款|哪种|够不够|多大")
 # "11号链接是啥", "3号链接卖的什么": which product a cart link is.
 IDENTIFY = re.compile(r"是什么|是啥|什么东西|啥东西|什么来|啥来|什么产品|啥产品|哪个产品|卖的啥|卖的什么|卖什么|什么宝贝|啥宝贝")
+# "宝宝8个月 喝哪个", "刚满月用几段": a choice among variants made for ages.
+STAGE_CHOICE = re.compile(r"[喝吃用穿选买](?:哪个|哪款|哪种|几段|什么段|哪段)|几段|哪段|哪个段|什么段")

@@ -8,27 +8,17 @@ import re
 from datetime import datetime
 from typing import TYPE_CHECKING
 
+from .ages import age_in_months
 from .answer_facts import Answer
 from .catalog import Product
 from .question_words import STAGE_ASKED
 from .spec_reading import body_measures, foot_length_mm, pick_foot_size, pick_size, size_chart
-from .textmatch import normalize
 from .understanding import Query
 
 if TYPE_CHECKING:
     from .answers import Answerer
 
-_RANGE_SPEC = re.compile(r"适用体重|体重|适用身高|身高|月龄|年龄|适用年龄")
-
-
-def age_in_months(text: str) -> float | None:
-    """"8个月", "宝宝1岁半", "两岁": a child's age in months."""
-    folded = text.replace("半", ".5")
-    if m := re.search(r"(\d+(?:\.5)?)\s*个?月", normalize(folded)):
-        return float(m.group(1))
-    if m := re.search(r"(\d+(?:\.5)?)\s*岁", normalize(folded)):
-        return float(m.group(1)) * 12
-    return None
+_RANGE_SPEC = re.compile(r"适用体重|体重|适用身高|身高|月龄|年龄|适用年龄|适用阶段|阶段")
 
 
 def _spec_range(value: str) -> tuple[float, float] | None:
@@ -52,7 +42,8 @@ def _variant_by_range(a: "Answerer", products: list[Product], height: float | No
         for key, value in product.specs.items():
             if not _RANGE_SPEC.search(key):
                 continue
-            measure = height if "身高" in key else months if re.search("月龄|年龄", key) else weight
+            by_age = re.search("月龄|年龄", key) or re.search(r"\d\s*(?:个月|岁)", value)  # 适用阶段: 1段（0-6个月）
+            measure = height if "身高" in key else months if by_age else weight
             bounds = _spec_range(value)
             if bounds and "岁" in value and "月" not in value:
                 bounds = (bounds[0] * 12, bounds[1] * 12)
@@ -79,7 +70,7 @@ def size(a: "Answerer", query: Query, now: datetime | None) -> Answer:
         height, weight = body_measures(query.text)
     family = [p for p in (a.catalog.product(s) for s in query.guess.skus) if p]
     months = age_in_months(query.text)
-    if re.search(STAGE_ASKED, query.text) and len(family) < 2:
+    if (re.search(STAGE_ASKED, query.text) or months is not None) and len(family) < 2:
         family = [p for p in a.catalog.products if re.search(r"\d\s*段", p.title)]  # "8个月喝哪段"
     if len(family) > 1 and (height or weight or months):
         by_range = _variant_by_range(a, family, height, weight, months)

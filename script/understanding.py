@@ -14,12 +14,13 @@ from typing import Protocol
 from .catalog import Catalog
 from .facts import POLICY_SYNONYMS
 from .product_resolver import ProductGuess, ProductResolver
+from .ages import age_in_months
 from .product_words import fold_question, product_kind, small_number, spelled_as_titles
 from .answer_facts import mentioned_promotion
 from .spec_reading import body_measures
 from .question_words import (BARE_FOLLOW_UP, BARE_PRICE, BEST_DEAL, COMPARE, COUNT, DOSE, FOLLOW_UP, HAGGLE,
                              HOW_TO_BUY, IDENTIFY, INTENT_PATTERNS, INVENTED_PROMO, MEDICAL, MONEY_CLAIM, NOT_ITEMS, PAST, PII,
-                             POINTING, PRICE_NOT_SIZE, RECOMMEND, SELLS, SERVICE_HOURS, SHOP_SALE, SIZE, SIZE_CHOICE,
+                             POINTING, PRICE_NOT_SIZE, RECOMMEND, SELLS, SERVICE_HOURS, SHOP_SALE, SIZE, SIZE_CHOICE, STAGE_CHOICE,
                              SIZE_WORDS, SUPERLATIVE,
                              TOTAL, UNIT_PRICE)
 from .textmatch import STOP_CHARS, normalize
@@ -156,6 +157,8 @@ class Understanding:
             return "not_sold"
         # "宠物窝大号多少钱 我家金毛30斤": the price of a size the viewer chose, not a size to choose
         asks_price = PRICE_NOT_SIZE.search(folded) and not SIZE_CHOICE.search(folded)
+        if age_in_months(folded) is not None and STAGE_CHOICE.search(folded) and not asks_price:
+            return "size"  # "宝宝刚满月 喝哪个": the stage (or size) for a child's age
         if (height or weight) and SIZE_WORDS.search(folded) and not asks_price:
             return "size"  # "我家金毛60斤 选哪个规格": a size from a measure, not a recommendation
         if RECOMMEND.search(folded) and guess.how not in ("link", "previous") and (not named or "推荐" in folded):

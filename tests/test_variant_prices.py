@@ -220,3 +220,18 @@ def test_the_spec_asked_is_found_though_its_words_are_also_title_words(question,
                                                 ("有没有护手霜 东北的那种", True), ("卖鞋吗", False)])
 def test_items_the_shop_does_not_sell_however_they_are_asked(question, not_sold):
     assert Answerer.build(WARMERS).answer(question, None, NOW).not_sold == not_sold
+
+
+FORMULA = parse_catalog_text("""
+shop: {name: 母婴小店}
+products:
+  - {sku: S1, title: 婴儿配方奶粉 1段 800g, category: baby, price: 268, specs: {适用阶段: 1段（0-6个月）}}
+  - {sku: S2, title: 婴儿配方奶粉 2段 800g, category: baby, price: 258, specs: {适用阶段: 2段（6-12个月）}}
+""", "inline")
+
+
+@pytest.mark.parametrize("question, stage", [("宝宝8个月 喝几段", "2段"), ("主播 我家宝宝刚满月 喝哪个", "1段"),
+                                             ("宝宝3个月喝哪个奶粉", "1段")])
+def test_a_childs_age_picks_the_stage_written_as_an_age_range(question, stage):
+    answer = Answerer.build(FORMULA).answer(question, None, NOW)
+    assert stage in "".join(answer.sentences) and answer.sku == {"1段": "S1", "2段": "S2"}[stage]
