@@ -84,7 +84,7 @@ class ChatLexicon:
         "(?:isthis|areyou|youare|ru|areu)a?n?(?:real|human|bot|robot|ai|person|live|recording|recorded)(?![a-z])", "realorai|humanorai", "真的还是假的人", "主播是真的吗",
         "(?:ru|areu|areyou)(?:a)?(?:real|human|bot|robot|ai)", "(?:是不是|是)(?:机器|电脑|程序|ai)(?:在|说|念|回)", "chatgpt|gpt|大模型", "zhenren|jiqiren|shuziren|xuniren|rengongzhineng|lubo", "本人出镜|真人出镜|是本人|本人吗|真人出境",
         "(?:主播|你)(?:是)?(?:个|一个)?(?:程序|软件|机器|ai)(?:吧|吗|么|\\?|$)", "(?:^|主播|你)(?:是)?真的(?:吗|么|吧)$",
-        "主播(?:是不是|是)假的", "不是人", "是不是人", "是人工(?:在|回|吗)", "^ai主播", "(?:会|不会)累吗",
+        "主播(?:是不是|是)假的", "真人来的", "不是人", "是不是人", "是人工(?:在|回|吗)", "^ai主播", "(?:会|不会)累吗",
         "(?:声音|长得|说话).{0,3}(?:像|好像)(?:机器|ai|假人|机器人)", "你是谁$",
     )
     questions: tuple[str, ...] = (

@@ -317,7 +317,7 @@ def _which_more(a: "Answerer", products: list[Product], text: str) -> str | None
                  re.findall(r"(\d+(?:\.\d+)?)\s*(w|mah|小时|h|cm|mm|ml|g|kg|l|℃|k|%|个月|年|天)", part, re.I)]
         if not found:
             return None
-        values.append((max(found), product))
+        values.append((max(f for f in found if f[1] == found[0][1]), product))  # "3年（开封后12个月内）": years
     if len({unit for (_, unit), _ in values}) > 1:
         return None  # 120g against 50ml: not one measure
     values = [(number, product) for (number, _), product in values]

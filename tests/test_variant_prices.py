@@ -235,3 +235,18 @@ products:
 def test_a_childs_age_picks_the_stage_written_as_an_age_range(question, stage):
     answer = Answerer.build(FORMULA).answer(question, None, NOW)
     assert stage in "".join(answer.sentences) and answer.sku == {"1段": "S1", "2段": "S2"}[stage]
+
+
+def test_specs_asked_by_year_filling_and_a_tie_in_a_comparison():
+    catalog = parse_catalog_text("""
+shop: {name: 小店}
+products:
+  - {sku: PEEL, title: 新会十年陈皮, category: food, price: 128, specs: {柑皮年份: 2016年采摘, 产地: 广东江门新会}}
+  - {sku: DOWN, title: 男款羽绒服, category: apparel, price: 729, specs: {填充物: 白鹅绒, 含绒量: 90%}}
+  - {sku: CRM, title: 积雪草修护面霜, category: beauty, price: 139, specs: {保质期: 3年（开封后12个月内用完）}}
+  - {sku: SUN, title: 清透防晒乳, category: beauty, price: 89, specs: {保质期: 3年}}
+""", "inline")
+    answerer = Answerer.build(catalog)
+    assert "2016" in "".join(answerer.answer("十年陈皮是哪年的皮", None, NOW).sentences)
+    assert "白鹅绒" in "".join(answerer.answer("羽绒服什么绒", None, NOW).sentences)
+    assert "一样" in "".join(answerer.answer("面霜和防晒哪个保质期长", None, NOW).sentences)
