@@ -68,13 +68,13 @@ def _read_rule(index: int, promotion: Promotion, text: str, wide: bool) -> Promo
         if m.group(4):
             return PromotionRule(index, promotion.text, "nth_item", wide, amount=float(m.group(4)), rate=-1.0, nth=nth)
         return PromotionRule(index, promotion.text, "nth_item", wide, rate=0.0, nth=nth)
-    if m := re.search(rf"([2-9二两三四五]){_PIECE}(?:打)?(\d(?:\.\d)?)折", text):
+    if m := re.search(rf"([2-9二两三四五]){_PIECE}[\u4e00-\u9fff]{{0,6}}?(?:打)?(\d(?:\.\d)?)折", text):
         return PromotionRule(index, promotion.text, "n_pieces_rate", wide, threshold=_count(m.group(1)),
                              rate=float(m.group(2)) / 10)
     if m := re.search(rf"([2-9二两三四五]){_PIECE}(?:只要|仅|共|一共)?{_NUM}元", text):  # "任选3盒99元"
         return PromotionRule(index, promotion.text, "n_pieces_price", wide, threshold=_count(m.group(1)),
                              amount=float(m.group(2)))
-    if m := re.search(rf"(?:买)?([2-9二两三四五]){_PIECE}(?:立)?减{_NUM}", text):
+    if m := re.search(rf"(?:买)?([2-9二两三四五]){_PIECE}[\u4e00-\u9fff]{{0,6}}?(?:立)?减{_NUM}", text):  # "任选2个暖手宝立减10元"
         return PromotionRule(index, promotion.text, "n_pieces_off", wide, threshold=_count(m.group(1)),
                              amount=float(m.group(2)))
     if m := re.search(rf"加{_NUM}元?换购(.+)", text):

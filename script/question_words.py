@@ -87,3 +87,5 @@ SIZE_CHOICE = re.compile(r"选|穿|合适|适合|哪个|哪款|哪种|够不够|
 IDENTIFY = re.compile(r"是什么|是啥|什么东西|啥东西|什么来|啥来|什么产品|啥产品|哪个产品|卖的啥|卖的什么|卖什么|什么宝贝|啥宝贝")
 # "宝宝8个月 喝哪个", "刚满月用几段": a choice among variants made for ages.
 STAGE_CHOICE = re.compile(r"[喝吃用穿选买](?:哪个|哪款|哪种|几段|什么段|哪段)|几段|哪段|哪个段|什么段")
+# "省了多少啊", "那平均一袋合多少": asked of the basket the viewer just had priced.
+AFTER_BASKET = re.compile(r"平均|省了|省多少|能省|便宜了多少|合多少|合几|一共省|少花|折合")

@@ -8,7 +8,7 @@ it, the answer is written only from the catalog. Pure: no I/O, no clock.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Protocol
 
 from .catalog import Catalog
@@ -18,7 +18,7 @@ from .ages import age_in_months
 from .product_words import fold_question, product_kind, small_number, spelled_as_titles
 from .answer_facts import mentioned_promotion
 from .spec_reading import body_measures
-from .question_words import (BARE_FOLLOW_UP, BARE_PRICE, BEST_DEAL, COMPARE, COUNT, DOSE, FOLLOW_UP, HAGGLE,
+from .question_words import (AFTER_BASKET, BARE_FOLLOW_UP, BARE_PRICE, BEST_DEAL, COMPARE, COUNT, DOSE, FOLLOW_UP, HAGGLE,
                              HOW_TO_BUY, IDENTIFY, INTENT_PATTERNS, INVENTED_PROMO, MEDICAL, MONEY_CLAIM, NOT_ITEMS, PAST, PII,
                              POINTING, PRICE_NOT_SIZE, RECOMMEND, SELLS, SERVICE_HOURS, SHOP_SALE, SIZE, SIZE_CHOICE, STAGE_CHOICE,
                              SIZE_WORDS, SUPERLATIVE,
@@ -133,6 +133,10 @@ class Understanding:
                 flags.add(flag)
         unknown = self._unknown_item(folded) or self._missing_variant(folded, guess)
         height, weight = body_measures(text)
+        if not named and guess.how not in ("named", "link") and context.previous_text and AFTER_BASKET.search(folded):
+            before = self._read(context.previous_text, ViewerContext(context.on_screen))
+            if before.intent == "compute" and before.quantities:  # "省了多少啊" after "糍粑拿3袋多少钱"
+                return replace(before, text=text, follow_up=True, previous_text=context.previous_text)
         intent = self._intent(folded, guess, named, flags, unknown, height, weight)
         if intent is None and follow_up and context.previous_text and BARE_FOLLOW_UP.search(folded):
             inherited = self._intent(fold_question(context.previous_text), guess, named, set(), None, None, None)

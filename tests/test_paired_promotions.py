@@ -46,3 +46,30 @@ def test_the_pair_is_explained_and_its_arithmetic_checked():
     assert "同拍立减15元" in result.sentence and "一共242元" in result.sentence
     assert "POT.promotions[0]" in result.sources
     assert any(d.startswith("242=") for d in result.derived)
+
+
+def test_a_piece_count_promotion_naming_the_goods_between_count_and_discount_is_read():
+    rule = read_rule(0, parse_catalog_text("""
+shop: {name: 小店}
+products:
+  - {sku: W, title: 暖手宝, category: electronics, price: 59, promotions: [{text: 任选2个暖手宝立减10元（可混拍）}]}
+""", "inline").product("W").promotions[0])
+    assert (rule.kind, rule.threshold, rule.amount, rule.mixed) == ("n_pieces_off", 2, 10.0, True)
+
+
+def test_a_follow_up_asks_the_saving_or_the_average_of_the_basket_just_priced():
+    from datetime import datetime, timedelta, timezone
+
+    from script.answers import Answerer
+    from script.understanding import ViewerContext
+    catalog = parse_catalog_text("""
+shop: {name: 小店}
+products:
+  - {sku: CB, title: 手工红糖糍粑, category: food, price: 22, promotions: [{text: 3袋8折}]}
+""", "inline")
+    answerer = Answerer.build(catalog)
+    now = datetime(2026, 12, 7, 20, 0, tzinfo=timezone(timedelta(hours=8)))
+    after = ViewerContext(None, ("CB",), "糍粑拿3袋多少钱")
+    saved = "".join(answerer.answer("省了多少啊", None, now, after).sentences)
+    assert "52.8元" in saved and "省13.2元" in saved
+    assert "17.6元" in "".join(answerer.answer("那平均一袋合多少", None, now, after).sentences)
