@@ -13,6 +13,7 @@ from .answer_facts import Answer
 from .catalog import Product
 from .lines import format_amount, format_price
 from .promotions import count_word, quote, rule_source
+from .variant_prices import at_variant_price
 from .answer_facts import speakable
 from .derivation import derivation
 from .spec_reading import asked_class, choose_specs
@@ -32,7 +33,7 @@ _VALUE = re.compile(r"划算|性价比|单价|一片|每片|实惠")
 
 def basket(a: "Answerer", query: Query, now: datetime | None) -> Answer:
     items = [(a.catalog.product(s), n) for s, n in query.quantities]
-    items = [(p, n) for p, n in items if p is not None]
+    items = [(at_variant_price(p, query.text), n) for p, n in items if p is not None]
     if not items:
         if query.guess.ambiguous:
             return a.per_product(query, now, a.single)

@@ -84,7 +84,7 @@ def _read_rule(index: int, promotion: Promotion, text: str, wide: bool) -> Promo
                              partner=m.group("partner"))
     if m := re.search(rf"(?:组合价|套装价|搭配价|合购价|套餐价|一起买|组合购)\D{{0,3}}{_NUM}", text):
         return PromotionRule(index, promotion.text, "bundle", wide, amount=float(m.group(1)))
-    if m := re.search(r"买([1-9一二两三四五])送([1-9一二两三])(?:件|个|瓶|盒|罐|包|袋)?(?=$|[，,；;。！!（(])", text):
+    if m := re.search(rf"买([1-9一二两三四五]){_PIECE}?送([1-9一二两三]){_PIECE}?(?=$|[，,；;。！!（(])", text):
         return PromotionRule(index, promotion.text, "buy_get", wide, nth=_count(m.group(1)), free=_count(m.group(2)))
     return PromotionRule(index, promotion.text, "quoted", wide)
 

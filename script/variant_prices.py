@@ -4,7 +4,7 @@ product's base price (the S size's)."""
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from .catalog import Product
 
@@ -53,6 +53,16 @@ def named_variant(product: Product, text: str) -> VariantPrice | None:
     by_length = [v for v in variants if (first := _LENGTH.search(v.label.lower())) and
                  _metres(*first.groups()) in lengths]
     return by_length[0] if len(by_length) == 1 else None
+
+
+def at_variant_price(product: Product, text: str) -> Product:
+    """The product as the variant the question names would be sold (its price), for a basket."""
+    chosen = named_variant(product, text)
+    if chosen is None:
+        return product
+    words = re.sub(r"[（(][^）)]*[）)]", " ", product.title).split() or [product.title]
+    # The variant said in its name: "加厚保温遮光窗帘宽3.0m×高2.7m".
+    return replace(product, price=chosen.price, title=" ".join([words[0] + chosen.label, *words[1:]]))
 
 
 def _metres(number: str, unit: str) -> float:

@@ -73,3 +73,21 @@ products:
     saved = "".join(answerer.answer("省了多少啊", None, now, after).sentences)
     assert "52.8元" in saved and "省13.2元" in saved
     assert "17.6元" in "".join(answerer.answer("那平均一袋合多少", None, now, after).sentences)
+
+
+def test_buy_n_get_m_written_with_units_and_a_variant_priced_basket():
+    from datetime import datetime, timedelta, timezone
+
+    from script.answers import Answerer
+    catalog = parse_catalog_text("""
+shop: {name: 小店}
+products:
+  - {sku: LZ, title: 灵芝孢子粉胶囊, category: health_food, price: 198, promotions: [{text: 买2盒送1盒}]}
+  - {sku: CUR, title: 保温遮光窗帘（挂钩款）, category: home, price: 89,
+     specs: {尺寸与价格: "宽2.0m×高2.5m：89元/片；宽3.0m×高2.7m：129元/片"}}
+""", "inline")
+    rule = read_rule(0, catalog.product("LZ").promotions[0])
+    assert (rule.kind, rule.nth, rule.free) == ("buy_get", 2, 1)
+    now = datetime(2026, 12, 7, 20, 0, tzinfo=timezone(timedelta(hours=8)))
+    two = "".join(Answerer.build(catalog).answer("窗帘3米的两片多少钱", None, now).sentences)
+    assert "258元" in two and "178" not in two  # 129 each, not the 2m curtain's 89
