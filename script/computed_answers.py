@@ -71,7 +71,24 @@ def basket(a: "Answerer", query: Query, now: datetime | None) -> Answer:
                 derived += (derivation(total, f"{format_amount(worked.total)}+{format_amount(rule.amount)}"),)
     if re.search(r"送(?:东西|啥|什么|赠品|礼)|有赠品|有礼品|送不送", query.text):
         sentence, sources, derived = _gifts(items, rules, worked.total, sentence, sources, derived)
+    if "包邮" in query.text:
+        sentence, sources, derived = _free_shipping(items, rules, worked.total, sentence, sources, derived)
     return Answer((sentence,), skus[0] if len(skus) == 1 else None, sources, derived, about=skus)
+
+
+def _free_shipping(items, rules, total: float, sentence: str, sources: tuple[str, ...], derived: tuple[str, ...]):
+    """"够包邮不": a running 满X包邮 over the basket's amount, reached or how much is missing."""
+    for product, _ in items:
+        for rule in rules[product.sku]:
+            if m := re.search(r"满\s*(\d+(?:\.\d+)?)\s*元?\s*包邮", rule.text):
+                threshold = float(m.group(1))
+                sources += (rule_source(product, rule),)
+                if total + 1e-9 >= threshold:
+                    return f"{sentence[:-1]}，够{rule.text}了。", sources, derived
+                short = threshold - total
+                return (f"{sentence[:-1]}，还差{format_price(short)}才够{rule.text}。", sources,
+                        derived + (derivation(short, f"{format_amount(threshold)}-{format_amount(total)}"),))
+    return sentence, sources, derived
 
 
 def _gifts(items, rules, total: float, sentence: str, sources: tuple[str, ...], derived: tuple[str, ...]):

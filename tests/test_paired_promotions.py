@@ -91,3 +91,20 @@ products:
     now = datetime(2026, 12, 7, 20, 0, tzinfo=timezone(timedelta(hours=8)))
     two = "".join(Answerer.build(catalog).answer("窗帘3米的两片多少钱", None, now).sentences)
     assert "258元" in two and "178" not in two  # 129 each, not the 2m curtain's 89
+
+
+def test_a_basket_is_told_how_far_it_is_from_free_shipping():
+    from datetime import datetime, timedelta, timezone
+
+    from script.answers import Answerer
+    catalog = parse_catalog_text("""
+shop: {name: 小店}
+products:
+  - {sku: HG, title: 牛油火锅底料, category: food, price: 39.9, promotions: [{text: 全场满99元包邮}]}
+  - {sku: BJ, title: 风干牛肉干, category: food, price: 29.9}
+""", "inline")
+    now = datetime(2026, 12, 7, 20, 0, tzinfo=timezone(timedelta(hours=8)))
+    answerer = Answerer.build(catalog)
+    short = answerer.answer("火锅底料一盒+牛肉干一袋 够包邮不", None, now)
+    assert "还差29.2元" in "".join(short.sentences) and any(d.startswith("29.2=") for d in short.derived)
+    assert "够全场满99元包邮了" in "".join(answerer.answer("火锅底料3盒 够包邮不", None, now).sentences)
