@@ -8,11 +8,11 @@ import re
 from datetime import datetime
 from typing import TYPE_CHECKING
 
-from .ages import age_in_months
+from .viewer_measures import age_in_months, body_measures
 from .answer_facts import Answer
 from .catalog import Product
 from .question_words import STAGE_ASKED
-from .spec_reading import body_measures, foot_length_mm, pick_foot_size, pick_size, size_chart
+from .spec_reading import foot_length_mm, pick_foot_size, pick_size, size_chart
 from .understanding import Query
 
 if TYPE_CHECKING:

@@ -69,8 +69,10 @@ def choose_specs(product: Product, text: str) -> SpecChoice | None:
     name = asked_class(text)
     if name is None:
         return _by_spec_name(product, text)
-    _, _, key_words, _ = next(c for c in _CLASSES if c[0] == name)
+    _, _, key_words, unit = next(c for c in _CLASSES if c[0] == name)
     by_key = [k for k in product.specs if re.search(key_words, normalize(k))]
+    # "多少瓦": a spec named for the kind that states a wattage, not 快充协议 (PD3.0) beside it
+    by_key = [k for k in by_key if re.search(unit, normalize(product.specs[k]))] or by_key
     # A spec named for the kind (保质期) beats one whose value merely has its unit (原料: 2019年春茶).
     candidates = by_key or [k for k, v in product.specs.items() if _matches_class(k, v, name)]
     folded = normalize(text)
@@ -167,41 +169,6 @@ def size_chart(product: Product) -> tuple[str, list[SizeRow]] | None:
         if len(rows) >= 2:
             return key, rows
     return None
-
-
-def body_measures(text: str) -> tuple[float | None, float | None]:
-    """Height in cm and weight in kg a viewer gives ("165 110斤", "1米7 60kg", "身高172体重65")."""
-    folded = normalize(text)
-    height = weight = None
-    if m := re.search(r"1\s*米\s*(\d{1,2})|一米([六七八九])([一二三四五六七八九])?", text):
-        if m.group(1):
-            digits = m.group(1)
-            height = 100 + (int(digits) * 10 if len(digits) == 1 else int(digits))
-        else:
-            tens = "零一二三四五六七八九".index(m.group(2))
-            ones = "零一二三四五六七八九".index(m.group(3)) if m.group(3) else 0
-            height = 100 + tens * 10 + ones
-    if m := re.search(r"(?:身高|高)\s*(\d{2,3}(?:\.\d)?)\s*(?:cm|厘米|公分)?(?![\d.]|\s*(?:kg|公斤|斤|米|mm))", folded):
-        height = height or float(m.group(1))  # "身高125": a child's height, named as one
-        folded = folded[:m.start()] + " " + folded[m.end():]
-    if m := re.search(r"体重\s*(\d{1,3}(?:\.\d)?)(?![\d.]|\s*(?:kg|公斤|斤|jin|cm|厘米))", folded):
-        value = float(m.group(1))
-        weight = value / 2 if value >= 90 else value  # "体重25" of a child is kg; "体重110" is jin
-        folded = folded[:m.start()] + " " + folded[m.end():]
-    # A number glued to Latin letters is a model or a rating ("SPF30", "x30"), not a body.
-    for number, unit in re.findall(r"(?<![a-z\d.])(\d+(?:\.\d+)?)\s*(cm|厘米|公分|kg|公斤|斤|jin|g|码|号|元|块|段|ml|w|米|%)?", folded):
-        if unit in ("g", "码", "号", "元", "块", "段", "ml", "w", "米", "%"):
-            continue  # "73码", "99元": sizes and prices, not a body
-        value = float(number)
-        if unit in ("kg", "公斤"):
-            weight = value
-        elif unit in ("斤", "jin"):
-            weight = value / 2
-        elif unit in ("cm", "厘米", "公分") or (height is None and 130 <= value <= 200 and not unit):
-            height = height or value
-        elif weight is None and not unit and 30 <= value < 130:
-            weight = value / 2 if value > 90 else value  # "110" beside a height is jin; "55" is kg
-    return height, weight
 
 
 def foot_length_mm(text: str) -> float | None:

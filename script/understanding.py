@@ -14,10 +14,9 @@ from typing import Protocol
 from .catalog import Catalog
 from .facts import POLICY_SYNONYMS
 from .product_resolver import ProductGuess, ProductResolver
-from .ages import age_in_months
+from .viewer_measures import age_in_months, body_measures
 from .product_words import fold_question, product_kind, small_number, spelled_as_titles
 from .answer_facts import mentioned_promotion
-from .spec_reading import body_measures
 from .question_words import (AFTER_BASKET, BARE_FOLLOW_UP, BARE_PRICE, BEST_DEAL, COMPARE, COUNT, DOSE, FOLLOW_UP, HAGGLE,
                              HOW_TO_BUY, IDENTIFY, INTENT_PATTERNS, INVENTED_PROMO, MEDICAL, MONEY_CLAIM, NOT_ITEMS, PAST, PII,
                              POINTING, PRICE_NOT_SIZE, RECOMMEND, SELLS, SERVICE_HOURS, SHOP_SALE, SIZE, SIZE_CHOICE, STAGE_CHOICE,

@@ -10,7 +10,7 @@ import pytest
 from script.answers import Answerer
 from script.chat_understanding import classify_text
 from script.dialect import to_mandarin
-from script.spec_reading import body_measures
+from script.viewer_measures import body_measures
 from stream.catalog_file import load_catalog_file, parse_catalog_text
 
 CATALOG = load_catalog_file(Path(__file__).parent / "data" / "variants_shop.yaml")

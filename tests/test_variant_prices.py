@@ -250,3 +250,17 @@ products:
     assert "2016" in "".join(answerer.answer("十年陈皮是哪年的皮", None, NOW).sentences)
     assert "白鹅绒" in "".join(answerer.answer("羽绒服什么绒", None, NOW).sentences)
     assert "一样" in "".join(answerer.answer("面霜和防晒哪个保质期长", None, NOW).sentences)
+
+
+def test_a_kind_of_spec_asked_prefers_the_one_stating_that_kind_of_figure():
+    catalog = parse_catalog_text("""
+shop: {name: 数码小店}
+products:
+  - sku: GAN
+    title: 65W氮化镓充电器 2C1A
+    category: electronics
+    price: 99
+    specs: {快充协议: PD3.0/QC3.0/PPS, 总输出功率: 65W, 单口最大输出: "C1口65W，A口22.5W"}
+""", "inline")
+    reply = "".join(Answerer.build(catalog).answer("充电器多少瓦", None, NOW).sentences)
+    assert "65W" in reply and "PD3.0" not in reply
