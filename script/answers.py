@@ -193,8 +193,9 @@ class Answerer:
         for text in texts:
             asked = self.resolver.without_names(text, (product.sku, *query.named))
             by_kind = self.say.faq_asked(product, asked) or self.say.specs(product, asked)
-            if by_kind is None and asked_class(asked) is None and asked_class(text) is not None:
-                by_kind = self.say.specs(product, text)  # "充电要多久": 充电 is also a title word (USB充电暖手宝)
+            if by_kind is None and (asked_class(asked) is None and asked_class(text) is not None or
+                                    any(len(k) >= 2 and k in text and k not in product.title for k in product.specs)):
+                by_kind = self.say.specs(product, text)  # "充电要多久", "遮光率": its words are title words too
             narrower = self.say.specs(product, text) if by_kind is not None and len(by_kind.sources) > 1 else None
             if narrower is not None and 0 < len(narrower.sources) < len(by_kind.sources) and \
                     set(narrower.sources) <= set(by_kind.sources):

@@ -264,3 +264,18 @@ products:
 """, "inline")
     reply = "".join(Answerer.build(catalog).answer("充电器多少瓦", None, NOW).sentences)
     assert "65W" in reply and "PD3.0" not in reply
+
+
+def test_specs_named_with_title_words_or_asked_as_daily_use_or_cold():
+    catalog = parse_catalog_text("""
+shop: {name: 冰城小店}
+products:
+  - {sku: CUR, title: 加厚保温遮光窗帘, category: home, price: 89, specs: {遮光率: 约90%, 面料: 三层复合}}
+  - {sku: BOOT, title: 东北加厚防滑雪地靴, category: apparel, price: 259, specs: {耐寒: -35℃, 鞋底: 橡胶}}
+  - {sku: LUT, title: 叶黄素酯软胶囊 60粒, category: health_food, price: 168,
+     specs: {净含量: 30g（0.5g/粒×60粒）, 食用方法: 每日2次，每次1粒}}
+""", "inline")
+    answerer = Answerer.build(catalog)
+    assert "90%" in "".join(answerer.answer("窗帘遮光率多少", None, NOW).sentences)
+    assert "-35℃" in "".join(answerer.answer("雪地靴零下多少度能穿", None, NOW).sentences)
+    assert "每次1粒" in "".join(answerer.answer("叶黄素一天几粒", None, NOW).sentences)
