@@ -345,17 +345,51 @@ def _bigrams(text: str) -> set[str]:
     return {folded[i:i + 2] for i in range(len(folded) - 1)}
 
 
+# Kinds of promotion a viewer names without its figures ("还有立减吗", "送围巾吗", "有满减吗").
+_PROMO_KINDS = {"threshold": r"满\d+\D{0,2}减|满减", "off": r"立减", "drop": r"直降", "nth": r"第[二2]件|半价",
+                "gift": r"送|赠", "rate": r"\d(?:\.\d)?折|折扣|打折", "flash": r"秒杀", "shipping": r"包邮", "addon": r"换购"}
+
+
+_CN_COUNT = {"一": "1", "二": "2", "两": "2", "三": "3", "四": "4", "五": "5"}
+
+
+def _promo_folded(text: str) -> str:
+    """赠 read as 送, counts as digits and piece words dropped: 买二送一 / 买2盒送1盒 both read 买2送1."""
+    text = re.sub(r"\s+", "", text).replace("赠送", "送").replace("赠", "送")
+    text = re.sub(r"(?<=[买送])[一二两三四五]|[一二两三四五](?=[件个瓶盒罐包袋箱支双送折]|$)",
+                  lambda m: _CN_COUNT[m.group(0)], text)
+    return re.sub(r"(买\d)[件个瓶盒罐包袋箱支双]?(送\d)[件个瓶盒罐包袋箱支双]?", r"\1\2", text)
+
+
+def _promotion_by_kind(product: Product, compact: str) -> int | None:
+    kinds = [k for k, pattern in _PROMO_KINDS.items() if re.search(pattern, compact)]
+    if not kinds or re.search(r"赠品|送东西|送啥|送什么", compact) and len(kinds) > 1:
+        kinds = kinds[:1] if kinds else []
+    having = sorted({i for i, p in enumerate(product.promotions) for k in kinds
+                     if re.search(_PROMO_KINDS[k], _promo_folded(p.text))})
+    if len(having) > 1:  # "送围巾吗": the one that also names the 围巾
+        asked = {compact[j:j + 2] for j in range(len(compact) - 1)}
+        shared = {i: len(asked & {t[j:j + 2] for j in range(len(t) - 1)})
+                  for i in having for t in [_promo_folded(product.promotions[i].text)]}
+        having = [i for i in having if shared[i] == max(shared.values()) and shared[i] > 0]
+    return having[0] if len(having) == 1 else None
+
+
 def mentioned_promotion(product: Product, text: str) -> int | None:
-    """The index of the promotion the question names (买一送一, 第二件半价, 满199减30, 9折), if any."""
-    compact = re.sub(r"\s+", "", text)
-    for token in (t for pattern in _PROMO_TOKENS for t in pattern.findall(compact)):
+    """The index of the promotion the question names (买一送一, 第二件半价, 满199减30, 9折, or only its
+    kind: 立减, 送), if any."""
+    compact = _promo_folded(text)
+    tokens = [t for pattern in _PROMO_TOKENS for t in pattern.findall(compact)]
+    for token in tokens:
         for i, promotion in enumerate(product.promotions):
-            if token in promotion.text.replace(" ", ""):
+            if token in _promo_folded(promotion.text):
                 return i
     best, best_len = None, 2
     for i, promotion in enumerate(product.promotions):
-        words = re.findall(r"满\d+减\d+|第二件半价|买一送一|\d件\d折|[\u4e00-\u9fff]{4,}", promotion.text)
+        words = re.findall(r"满\d+减\d+|第[二2]件半价|买1送1|\d件\d折|[\u4e00-\u9fff]{4,}", _promo_folded(promotion.text))
         for word in words or [promotion.text]:
             if word in compact and len(word) > best_len:
                 best, best_len = i, len(word)
-    return best
+    if best is not None or re.search(r"\d", "".join(tokens)):
+        return best  # a promotion with figures that none has ("买一送一"): not one of a kind that exists
+    return _promotion_by_kind(product, compact)

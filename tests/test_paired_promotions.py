@@ -108,3 +108,18 @@ products:
     short = answerer.answer("火锅底料一盒+牛肉干一袋 够包邮不", None, now)
     assert "还差29.2元" in "".join(short.sentences) and any(d.startswith("29.2=") for d in short.derived)
     assert "够全场满99元包邮了" in "".join(answerer.answer("火锅底料3盒 够包邮不", None, now).sentences)
+
+
+@pytest.mark.parametrize("question, index", [
+    ("男款羽绒服还有立减吗", 0),      # the kind named without its figure
+    ("羽绒服送围巾吗", 1),           # 送 for 赠
+    ("原浆买二送一还有吗", 2),        # 买二送一 for 买2盒送1盒
+    ("面霜买一送一是真的不", None),    # a figure none has is no promotion of that kind
+])
+def test_the_promotion_a_viewer_names_by_kind_or_in_other_words(question, index):
+    from script.answer_facts import mentioned_promotion
+    from script.catalog import Promotion
+    product = SHOP.product("POT")
+    product = type(product)(**{**product.__dict__, "promotions": (
+        Promotion("立减100元"), Promotion("下单赠加绒围巾1条"), Promotion("买2盒送1盒"))})
+    assert mentioned_promotion(product, question) == index
