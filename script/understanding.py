@@ -208,6 +208,8 @@ class Understanding:
             return "shop_sale"
         if self._claimed_price(folded, guess) is not None:
             return "price_claim"
+        if PAST.search(folded) and MONEY_CLAIM.search(folded) and guess.skus:
+            return "price"  # "昨天不是29.9吗" when 29.9 is today's price: the price, said plainly
         if re.search(r"涨价|涨了|涨到|降价|降了|贵了|便宜了", folded) and not any(
                 n.startswith("policy:") and p.search(folded) for n, p in INTENT_PATTERNS):
             return "price"  # "怎么涨到399了": today's price, said plainly
@@ -276,9 +278,11 @@ class Understanding:
         claims = [float(m.group(1) or m.group(2)) for m in MONEY_CLAIM.finditer(folded)]
         if PAST.search(folded) or re.search(r"不是|才|只要|只卖|写的|标的|涨|降价|便宜|贵了|卖\d", folded):
             claims += [n for n in numbers if n >= 5]  # "直播间不是写的39吗", "怎么涨到129了"
+        count = max((_count_of(m.group(1)) or 1 for m in COUNT.finditer(folded) if m.group(1)), default=1)
         for value in claims:
             products = [self.catalog.product(s) for s in guess.skus]
-            known = {p.price for p in products if p} | {p.list_price for p in products if p and p.list_price}
+            # "昨天还29.9两袋呢": a figure for two is checked against two, not against one's price
+            known = {p.price * count for p in products if p} | {p.list_price for p in products if p and p.list_price}
             if value not in known and value >= 1:
                 return value
         return None

@@ -123,3 +123,19 @@ def test_the_promotion_a_viewer_names_by_kind_or_in_other_words(question, index)
     product = type(product)(**{**product.__dict__, "promotions": (
         Promotion("立减100元"), Promotion("下单赠加绒围巾1条"), Promotion("买2盒送1盒"))})
     assert mentioned_promotion(product, question) == index
+
+
+def test_a_past_price_for_two_is_answered_with_todays_price_for_two():
+    from datetime import datetime, timedelta, timezone
+
+    from script.answers import Answerer
+    catalog = parse_catalog_text("""
+shop: {name: 小店}
+products:
+  - {sku: BD, title: 野生蓝莓果干 200g, category: food, price: 29.9, promotions: [{text: 第二件9.9元}]}
+""", "inline")
+    now = datetime(2026, 12, 7, 20, 0, tzinfo=timezone(timedelta(hours=8)))
+    answerer = Answerer.build(catalog)
+    two = "".join(answerer.answer("蓝莓干昨天还29.9两袋呢", None, now).sentences)
+    assert "39.8元" in two
+    assert "29.9元" in "".join(answerer.answer("蓝莓干昨天不是29.9吗", None, now).sentences)
