@@ -97,7 +97,7 @@ class ChatLexicon:
         "[0-9]{3}(?:cm)?.{0,4}[0-9]{2,3}(?:斤|kg|公斤)", "(?:上次|之前|昨天|以前|前几天|双十一|双11|别家|外面|官网|说好的).{0,10}[0-9]+",
         # A price the viewer heard elsewhere is a claim to answer ("朋友说...才卖29.9", "上回69买的").
         "(?:才|只要|只卖|就卖)[0-9]+", "(?:上周|上回|上个月|群里|朋友|隔壁|屏幕|写的|写着|别人).{0,12}[0-9]+",
-        "真的假的", "真的吗", "duoshao", "duoshaoqian",
+        "真的假的", "真的吗", "duoshao", "duoshaoqian", "想给.{1,6}买", "预算\\d+",
         "^(?:isthis|isit|isthere|arethere|arethey|doesit|doesthis|doyou|canit|cani|canyou|willit|how|what(?!ever)|which|where|"
         "when|why)",
     )

@@ -125,6 +125,28 @@ def biggest_drop(a: "Answerer", query: Query, now: datetime | None) -> Answer | 
                   (derivation(gap, f"{format_amount(top.list_price)}-{format_amount(top.price)}"),), about=(top.sku,))
 
 
+# What a viewer's need says about the product ("她手冰" -> something to warm hands), as title words.
+_NEEDS: tuple[tuple[re.Pattern, tuple[str, ...]], ...] = tuple((re.compile(p), words) for p, words in (
+    (r"手冰|手冷|手凉|冻手|暖手", ("暖手", "手套", "护手")),
+    (r"脚冰|脚冷|脚凉|冻脚|暖脚", ("靴", "袜", "暖脚", "鞋")),
+    (r"怕冷|暖和|御寒|保暖|冬天|零下", ("羽绒", "保暖", "加厚", "电热", "加绒", "暖")),
+    (r"喝水|泡茶|办公室", ("杯", "壶")),
+    (r"出差|旅行|旅游|出门", ("充电宝", "充电器", "便携", "旅行")),
+    (r"睡不好|失眠|睡觉|床", ("四件套", "被", "枕", "电热毯", "窗帘")),
+    (r"皮肤干|干皮|起皮|保湿", ("保湿", "面霜", "护肤", "护手")),
+))
+
+
+def _for_need(a: "Answerer", text: str) -> list[Product]:
+    """In-stock products whose titles answer the need the viewer describes, first need first."""
+    for pattern, words in _NEEDS:
+        if pattern.search(text):
+            found = {p.sku: p for w in words for p in a.catalog.products if w in p.title and not p.sold_out}
+            if found:
+                return list(found.values())
+    return []
+
+
 def _for_audience(a: "Answerer", text: str) -> list[Product]:
     """Products for whom the viewer shops ("送老人", "刚生宝宝"): in stock, of the categories that
     audience is served by."""
@@ -143,7 +165,7 @@ def recommend(a: "Answerer", query: Query, now: datetime | None) -> Answer:
     if not products and described:
         products = [a.catalog.product(described)]
     if not products:
-        products = _for_audience(a, query.text)
+        products = _for_need(a, query.text) or _for_audience(a, query.text)
     budget = _BUDGET.search(query.text)
     pool = [p for p in (products or a.resolver.closest(query.text, 2) or list(a.catalog.products)) if p]
     if budget:

@@ -279,3 +279,17 @@ products:
     assert "90%" in "".join(answerer.answer("窗帘遮光率多少", None, NOW).sentences)
     assert "-35℃" in "".join(answerer.answer("雪地靴零下多少度能穿", None, NOW).sentences)
     assert "每次1粒" in "".join(answerer.answer("叶黄素一天几粒", None, NOW).sentences)
+
+
+@pytest.mark.parametrize("question, product", [
+    ("有没有适合老人的 给我奶奶 她手冰", "暖手宝"),
+    ("有没有啥推荐的 给我爸买 他天天在外面遛弯 冻脚", "雪地靴"),
+])
+def test_a_recommendation_answers_the_need_the_viewer_describes(question, product):
+    answer = Answerer.build(WARMERS).answer(question, None, NOW)
+    assert product in "".join(answer.sentences)
+
+
+def test_a_budget_is_not_a_price_claim():
+    query = Answerer.build(WARMERS).understanding.read("想给老婆买个暖和的 她怕冷 预算600")
+    assert query.intent == "recommend" and query.claimed_price is None
