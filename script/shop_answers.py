@@ -39,7 +39,9 @@ _BUDGET = re.compile(r"(\d+)\s*(?:元|块)?\s*(?:以内|以下|之内|内|左右
 def how_to_buy(a: "Answerer", query: Query, now: datetime | None) -> Answer:
     def write(product: Product, q: Query, when: datetime | None) -> Answer:
         link = a.catalog.link_of(product)
-        return Answer((f"{a.name_of(product)}在小黄车{link}号链接，点进去直接下单就可以。",), product.sku,
+        choice = re.search(r"颜色|尺码|规格|码数|款式|口味", q.text)  # "颜色尺码在哪选": chosen on the order page
+        then = f"下单时在规格里选{choice.group(0)}就可以" if choice else "点进去直接下单就可以"
+        return Answer((f"{a.name_of(product)}在小黄车{link}号链接，{then}。",), product.sku,
                       (f"{product.sku}.link",), (str(link),), about=(product.sku,))
     if not query.guess.skus:
         return Answer(("点屏幕下方的小黄车，选对应的链接直接下单就可以。",), None, ("shop.how_to_buy",))

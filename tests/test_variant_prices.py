@@ -293,3 +293,13 @@ def test_a_recommendation_answers_the_need_the_viewer_describes(question, produc
 def test_a_budget_is_not_a_price_claim():
     query = Answerer.build(WARMERS).understanding.read("想给老婆买个暖和的 她怕冷 预算600")
     assert query.intent == "recommend" and query.claimed_price is None
+
+
+@pytest.mark.parametrize("question, said", [("暖手宝链接发一下", "8号链接"), ("暖手宝颜色怎么选", "下单时在规格里选颜色")])
+def test_how_to_buy_asked_as_a_link_request_or_where_to_choose_a_colour(question, said):
+    catalog = parse_catalog_text("""
+shop: {name: 冰城小店}
+products:
+  - {sku: W5, title: USB充电暖手宝 5000mAh, category: electronics, price: 59, link: 8, specs: {颜色: 奶白/雾蓝}}
+""", "inline")
+    assert said in "".join(Answerer.build(catalog).answer(question, None, NOW).sentences)
