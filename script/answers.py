@@ -13,7 +13,7 @@ import re
 from dataclasses import replace
 from datetime import datetime
 
-from .answer_facts import Answer, FactSentences, mentioned_promotion
+from .answer_facts import Answer, FactSentences, mentioned_promotion, speakable
 from .catalog import Catalog, Product
 from .lines import format_price
 from .product_resolver import ProductResolver
@@ -232,6 +232,12 @@ class Answerer:
         asked = self.say.faq_asked(product, query.text) or self._faq_hit(product, query.text)
         if asked is not None and not re.search(r"治|疗", "".join(asked.sentences)):  # never a cure word on air  # "咖啡含糖吗 减肥能喝不": the merchant's own answer to what is asked
             return Answer((sentences[0], *asked.sentences), product.sku, asked.sources, about=(product.sku,))
+        dosing = [k for k in product.specs if re.search(r"食用|用法|用量|服用|注意|推荐量", k)]
+        if dosing and re.search(r"\d+\s*[粒片颗袋]|一天|每天|每日|多吃|吃多|加量|加倍", query.text):
+            # "一天吃4粒好得快": the dose the label gives, not a guess at what is safe
+            parts = [speakable(f"{k}是{product.specs[k]}") for k in dosing[:2]]
+            return Answer((sentences[0], f"{self.name_of(product)}的{'，'.join(parts)}。"), product.sku,
+                          tuple(f"{product.sku}.specs.{k}" for k in dosing[:2]), about=(product.sku,))
         facts, sources = self.say.highlights(product, limit=1, text=query.text, points=False)
         if facts:
             sentences.append(f"它的{facts}。")

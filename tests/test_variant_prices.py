@@ -303,3 +303,14 @@ products:
   - {sku: W5, title: USB充电暖手宝 5000mAh, category: electronics, price: 59, link: 8, specs: {颜色: 奶白/雾蓝}}
 """, "inline")
     assert said in "".join(Answerer.build(catalog).answer(question, None, NOW).sentences)
+
+
+def test_a_bigger_dose_for_a_quicker_effect_gets_the_deflection_and_the_labelled_dose():
+    answer = Answerer.build(parse_catalog_text("""
+shop: {name: 小店}
+products:
+  - {sku: LUT, title: 叶黄素酯软胶囊 60粒, category: health_food, price: 168,
+     specs: {主要原料: 叶黄素酯, 食用方法: 每日2次，每次1粒, 注意事项: 不宜超过推荐量食用}}
+""", "inline")).answer("叶黄素一天吃4粒行不行 好得快", None, NOW)
+    said = "".join(answer.sentences)
+    assert "不能代替药物" in said and "每次1粒" in said and "不宜超过推荐量" in said and "4粒" not in said
