@@ -314,3 +314,14 @@ products:
 """, "inline")).answer("叶黄素一天吃4粒行不行 好得快", None, NOW)
     said = "".join(answer.sentences)
     assert "不能代替药物" in said and "每次1粒" in said and "不宜超过推荐量" in said and "4粒" not in said
+
+
+@pytest.mark.parametrize("question, said", [("头灯充满电要多久", "2.5小时充满"), ("头灯充满电能亮多久", "强光约4小时")])
+def test_charging_time_and_run_time_are_told_apart(question, said):
+    catalog = parse_catalog_text("""
+shop: {name: 钓具小店}
+products:
+  - {sku: HL, title: 夜钓感应充电头灯, category: electronics, price: 79,
+     specs: {续航: 强光约4小时，弱光约12小时, 充电: Type-C接口，约2.5小时充满}}
+""", "inline")
+    assert said in "".join(Answerer.build(catalog).answer(question, None, NOW).sentences)
