@@ -13,10 +13,12 @@ import re
 from dataclasses import replace
 from datetime import datetime
 
+from .gifts import gift_asked
 from .answer_facts import Answer, FactSentences, mentioned_promotion, speakable
 from .catalog import Catalog, Product
 from .lines import format_price
 from .product_resolver import ProductResolver
+from .product_words import fold_question
 from .promotions import rule_source
 from .retrieval import Embedder, FactIndex
 from .spec_reading import asked_class
@@ -219,6 +221,20 @@ class Answerer:
                           (f"{product.sku}.link", *price.sources), (str(link), *price.derived), about=(product.sku,))
         return self.per_product(query, now, write)
 
+    def _gift(self, query: Query, now: datetime | None) -> Answer:
+        """"护手霜是送的吗 多大": the promotion that gives it, in its own words (no title sells it)."""
+        gift = gift_asked(self.understanding.gifts, fold_question(query.text))
+        product = self.catalog.product(gift.sku) if gift else None
+        if product is None:
+            return Answer((), None, ())
+        promotion, name = product.promotions[gift.promotion], self.name_of(product)
+        source = (f"{product.sku}.promotions[{gift.promotion}]",)
+        if promotion.ends_at is not None and now is not None and promotion.ends_at <= now:
+            return Answer((f"{name}送{gift.name}的活动已经结束了。",), product.sku, source, about=(product.sku,))
+        given = "" if re.search(r"全场|跨店|全店|店铺", promotion.text) else f"买{name}"  # a shop-wide gift
+        return Answer((f"{gift.name}是{given}送的：{promotion.text}，店里没有单独卖。",), product.sku, source,
+                      about=(product.sku,))
+
     def _not_sold(self, query: Query, now: datetime | None) -> Answer:
         return Answer((), None, (), not_sold=True)
 
@@ -313,7 +329,7 @@ def _without_name(text: str, product: Product) -> str:
 
 
 _WRITERS = {
-    "identify": Answerer._identify, "not_sold": Answerer._not_sold, "medical": Answerer._medical, "superlative": Answerer._superlative,
+    "identify": Answerer._identify, "gift": Answerer._gift, "not_sold": Answerer._not_sold, "medical": Answerer._medical, "superlative": Answerer._superlative,
     "haggle": Answerer._haggle, "price_claim": Answerer._price_claim, "promotion_claim": Answerer._promotion_claim,
     "compute": computed.basket, "compare": computed.compare, "size": size_answers.size, "dose": dose_answers.dose,
     "unit_price": computed.unit_price,

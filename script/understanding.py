@@ -15,6 +15,7 @@ from .catalog import Catalog
 from .facts import POLICY_SYNONYMS
 from .product_resolver import ProductGuess, ProductResolver
 from .viewer_measures import age_in_months, body_measures
+from .gifts import gift_asked, gifts_of
 from .product_words import fold_question, product_kind, small_number, spelled_as_titles
 from .answer_facts import mentioned_promotion
 from .question_words import (AFTER_BASKET, BARE_FOLLOW_UP, BARE_PRICE, BEST_DEAL, COMPARE, COUNT, DOSE, FOLLOW_UP, HAGGLE,
@@ -59,7 +60,7 @@ def _count_of(word: str) -> int | None:
 
 INTENTS = ("price", "promotion", "list_price", "stock", "fact", "not_sold", "medical", "superlative", "haggle",
            "price_claim", "promotion_claim", "compute", "compare", "size", "dose", "unit_price", "how_to_buy",
-           "shop_sale", "recommend", "private", "service_hours", "identify", *(f"policy:{k}" for k in POLICY_SYNONYMS))
+           "shop_sale", "recommend", "private", "service_hours", "identify", "gift", *(f"policy:{k}" for k in POLICY_SYNONYMS))
 
 
 class QueryProposer(Protocol):
@@ -76,6 +77,7 @@ class Understanding:
         self.catalog = catalog
         self.resolver = resolver
         self.proposer = proposer
+        self.gifts = gifts_of(catalog)
         # Every word the shop writes about its products: a one-character item none of it uses is not sold.
         self._written = "\n".join(" ".join([p.title, *p.selling_points, *p.scenes, *map(str, p.specs.keys()),
                                             *map(str, p.specs.values()), *(f.q + f.a for f in p.faq)])
@@ -132,6 +134,9 @@ class Understanding:
                 flags.add(flag)
         unknown = self._unknown_item(folded) or self._missing_variant(folded, guess)
         height, weight = body_measures(text)
+        gift = gift_asked(self.gifts, folded)
+        if gift is not None and not any(gift.name[-2:] in self.resolver.titles_of((s,)) for s in named):
+            return Query(text=text, intent="gift", guess=ProductGuess((gift.sku,), "gift"))  # "加绒围巾单独卖吗"
         if not named and guess.how not in ("named", "link") and context.previous_text and AFTER_BASKET.search(folded):
             before = self._read(context.previous_text, ViewerContext(context.on_screen))
             if before.intent == "compute" and before.quantities:  # "省了多少啊" after "糍粑拿3袋多少钱"

@@ -325,3 +325,19 @@ products:
      specs: {续航: 强光约4小时，弱光约12小时, 充电: Type-C接口，约2.5小时充满}}
 """, "inline")
     assert said in "".join(Answerer.build(catalog).answer(question, None, NOW).sentences)
+
+
+def test_a_gift_asked_about_is_answered_with_the_promotion_that_gives_it():
+    catalog = parse_catalog_text("""
+shop: {name: 冰城小店}
+products:
+  - {sku: SET, title: 冬季保湿护肤三件套, category: beauty, price: 199, promotions: [{text: 下单赠同系列护手霜30g}]}
+  - {sku: RICE, title: 五常大米 10kg, category: food, price: 119, promotions: [{text: 全场满299送遮阳帽一顶}]}
+  - {sku: OLD, title: 加厚羽绒服, category: apparel, price: 599,
+     promotions: [{text: 下单赠加绒围巾1条, ends_at: "2026-12-01T00:00:00+08:00"}]}
+""", "inline")
+    answerer = Answerer.build(catalog)
+    hand = "".join(answerer.answer("护手霜是送的吗 多大", None, NOW).sentences)
+    assert "买冬季保湿护肤三件套送的" in hand and "30g" in hand and "119" not in hand
+    assert "买五常大米" not in "".join(answerer.answer("遮阳帽怎么送", None, NOW).sentences)  # shop-wide
+    assert "结束" in "".join(answerer.answer("围巾还送吗", None, NOW).sentences)
