@@ -322,8 +322,11 @@ def _which_more(a: "Answerer", products: list[Product], text: str) -> str | None
             return "这一项是一样的。"
     kind = asked_class(text)
     if kind is None and re.search(r"便宜|贵|价", text):
-        cheaper = min(products, key=lambda p: p.price)
-        return f"{a.name_of(cheaper)}价格更低。" if len({p.price for p in products}) > 1 else "价格一样。"
+        if len({p.price for p in products}) == 1:
+            return "价格一样。"
+        if "贵" in text and "便宜" not in text:  # "哪个贵": the dearer one, as asked
+            return f"{a.name_of(max(products, key=lambda p: p.price))}更贵。"
+        return f"{a.name_of(min(products, key=lambda p: p.price))}价格更低。"
     if kind not in _BIGGER:
         return None
     values = []

@@ -341,3 +341,9 @@ products:
     assert "买冬季保湿护肤三件套送的" in hand and "30g" in hand and "119" not in hand
     assert "买五常大米" not in "".join(answerer.answer("遮阳帽怎么送", None, NOW).sentences)  # shop-wide
     assert "结束" in "".join(answerer.answer("围巾还送吗", None, NOW).sentences)
+
+
+def test_which_is_dearer_is_answered_as_asked():
+    answerer = Answerer.build(FORMULA)
+    assert "婴儿配方奶粉1段更贵" in "".join(answerer.answer("1段和2段哪个贵", None, NOW).sentences)
+    assert "2段价格更低" in "".join(answerer.answer("1段和2段哪个便宜", None, NOW).sentences)
