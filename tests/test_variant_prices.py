@@ -347,3 +347,15 @@ def test_which_is_dearer_is_answered_as_asked():
     answerer = Answerer.build(FORMULA)
     assert "婴儿配方奶粉1段更贵" in "".join(answerer.answer("1段和2段哪个贵", None, NOW).sentences)
     assert "2段价格更低" in "".join(answerer.answer("1段和2段哪个便宜", None, NOW).sentences)
+
+
+@pytest.mark.parametrize("question, said", [("炖盅是陶瓷的吗", "白瓷"), ("炖盅是塑料的吗", "白瓷"), ("充电器是塑料的吗", "")])
+def test_a_material_asked_reads_the_material_spec_and_nothing_else(question, said):
+    catalog = parse_catalog_text("""
+shop: {name: 小店}
+products:
+  - {sku: POT, title: 隔水电炖盅, category: home, price: 189, specs: {额定功率: 400W, 内胆材质: 白瓷}}
+  - {sku: GAN, title: 65W氮化镓充电器, category: electronics, price: 99, specs: {总输出功率: 65W, 输入: 100-240V交流}}
+""", "inline")
+    assert "".join(Answerer.build(catalog).answer(question, None, NOW).sentences) == "" if not said else \
+        said in "".join(Answerer.build(catalog).answer(question, None, NOW).sentences)
