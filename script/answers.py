@@ -223,7 +223,7 @@ class Answerer:
 
     def _gift(self, query: Query, now: datetime | None) -> Answer:
         """"护手霜是送的吗 多大": the promotion that gives it, in its own words (no title sells it)."""
-        gift = gift_asked(self.understanding.gifts, fold_question(query.text))
+        gift = gift_asked(self.understanding.gifts, fold_question(query.text), query.guess.skus)
         product = self.catalog.product(gift.sku) if gift else None
         if product is None:
             return Answer((), None, ())

@@ -13,7 +13,7 @@ from .catalog import Product
 
 # "与X同拍立减15元", "和X一起买减20", "搭配X购买立减10元": the partner between the link word and the buying word.
 PAIRED = re.compile(r"(?:与|和|跟|搭配|配)(?P<partner>[^，,；;。]{2,24}?)(?:同拍|一起拍|一起买|同买|合买|同时购买|搭配购买|组合购买|购买)"
-                    r"(?:立减|减|优惠|便宜)(?P<amount>\d+(?:\.\d+)?)元?")
+                    r"(?:立减|减|优惠|便宜)(?P<amount>\d+(?:\.\d+)?)(?![\d.]*\s*折)元?")  # "同拍优惠8折" is a rate
 
 
 @dataclass(frozen=True)
@@ -37,9 +37,9 @@ def partner_of(partner_text: str, owner: Product, products: tuple[Product, ...])
     runs = re.findall(r"[\u3400-\u9fff]{2,}", main)
     head = runs[-1][-2:] if runs else ""  # the noun it ends on (窗帘) must be in the partner's title
     wanted = _bigrams(main) - _bigrams(owner.title)
-    others = [p for p in products if p.sku != owner.sku]
-    best, best_score, tied = None, 0, False
-    for product in [p for p in others if head and head in p.title] or others:
+    others = [p for p in products if p.sku != owner.sku and head and head in p.title]
+    best, best_score, tied = None, 0, False  # no title with the noun: the shop does not sell the partner
+    for product in others:
         score = len(wanted & _bigrams(product.title))
         if score > best_score:
             best, best_score, tied = product.sku, score, False
@@ -51,15 +51,16 @@ def partner_of(partner_text: str, owner: Product, products: tuple[Product, ...])
 def paired_discounts(items: list[tuple[Product, int]], partners_of: dict[str, list[tuple[str, float, str]]]
                      ) -> list[PairedDiscount]:
     """`partners_of`: per sku, its running paired promotions as (partner sku, amount, text). The
-    discounts the basket earns, each pair counted once (a rule written on both products counts once)."""
-    quantity = {p.sku: q for p, q in items}
+    discounts the basket earns: each piece in one pair at most, the larger discount first."""
+    left = {p.sku: q for p, q in items}  # pieces not yet in a pair: each piece pairs once
+    offers = sorted(((amount, owner.sku, partner, text) for owner, _ in items
+                     for partner, amount, text in partners_of.get(owner.sku, []) if partner in left),
+                    key=lambda o: (-o[0], o[1], o[2]))  # the larger discount first, whatever the basket order
     found: list[PairedDiscount] = []
-    seen: set[frozenset[str]] = set()
-    for owner, _ in items:
-        for partner, amount, text in partners_of.get(owner.sku, []):
-            pair = frozenset((owner.sku, partner))
-            if partner not in quantity or pair in seen:
-                continue
-            seen.add(pair)
-            found.append(PairedDiscount(owner.sku, partner, amount, min(quantity[owner.sku], quantity[partner]), text))
+    for amount, owner, partner, text in offers:
+        pairs = min(left[owner], left[partner])
+        if pairs > 0:
+            left[owner] -= pairs
+            left[partner] -= pairs
+            found.append(PairedDiscount(owner, partner, amount, pairs, text))
     return found

@@ -68,7 +68,7 @@ def sound(char: str) -> str:
 
 
 @lru_cache(maxsize=1)
-def _common_words() -> frozenset[str]:
+def common_words() -> frozenset[str]:
     """Two-character words of jieba's dictionary (a dependency of the Mandarin voice), to tell a
     word a viewer meant from a slip of the input method."""
     from importlib.resources import files
@@ -84,7 +84,7 @@ def slip_for(written: str, meant: str) -> bool:
     -ng/-n) only when what was typed is not a word of its own (防嗮 is 防晒; 儿子 is not 儿纸)."""
     if [syllable(c) for c in written] == [syllable(c) for c in meant]:
         return True
-    return written not in _common_words()
+    return written not in common_words()
 
 
 def bigrams_with_sound(text: str, sounds: tuple[str, str]) -> list[str]:

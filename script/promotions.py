@@ -79,8 +79,8 @@ def _read_rule(index: int, promotion: Promotion, text: str, wide: bool) -> Promo
                              amount=float(m.group(2)))
     if m := re.search(rf"加{_NUM}元?换购(.+)", text):
         return PromotionRule(index, promotion.text, "addon", wide, amount=float(m.group(1)))
-    if m := PAIRED.search(text):  # "与新会五年陈皮同拍立减15元"
-        return PromotionRule(index, promotion.text, "paired_off", wide, amount=float(m.group("amount")),
+    if m := PAIRED.search(text):  # "与新会五年陈皮同拍立减15元" (never shop-wide, whatever else it says)
+        return PromotionRule(index, promotion.text, "paired_off", False, amount=float(m.group("amount")),
                              partner=m.group("partner"))
     if m := re.search(rf"(?:组合价|套装价|搭配价|合购价|套餐价|一起买|组合购)\D{{0,3}}{_NUM}", text):
         return PromotionRule(index, promotion.text, "bundle", wide, amount=float(m.group(1)))
@@ -247,7 +247,8 @@ def quote(items: list[tuple[Product, int]], rules_of: dict[str, list[PromotionRu
         parts.append(f"一起买按{rule.text}，省{format_price(plain_members - rule.amount)}")
         derived.append(derivation(plain_members - rule.amount, "+".join(format_amount(p.price) for p, _ in items
                                                                         if p.sku in members) + f"-{format_amount(rule.amount)}"))
-    _take_paired_off(items, rules_of, subtotals, exprs, parts, sources, name_of or spoken_name)
+    _take_paired_off(items, rules_of, subtotals, exprs, parts, sources, name_of or spoken_name, mixed,
+                     bundle[1] if bundle is not None else ())
     subtotal = sum(subtotals.values())
     subtotal_expr = "+".join(f"({e})" for e in exprs.values() if e != "0") or "0"
     threshold = _best_threshold(items, rules_of, subtotals)
@@ -321,14 +322,15 @@ def _mix_and_match(items, rules_of, subtotals, exprs, parts, sources, derived, n
     return grouped
 
 
-def _take_paired_off(items, rules_of, subtotals, exprs, parts, sources, name_of) -> None:
+def _take_paired_off(items, rules_of, subtotals, exprs, parts, sources, name_of, mixed, bundled) -> None:
     """Money off for a product bought with the partner its promotion names (see paired_promotions)."""
     paired = {p.sku: [r for r in rules_of.get(p.sku, []) if r.kind == "paired_off"] for p, _ in items}
     by_sku = {p.sku: p for p, _ in items}
     partners = {sku: [(r.partner_sku, r.amount, r.text) for r in rules if r.partner_sku] for sku, rules in paired.items()}
+    grouped = set(mixed) | set(bundled)
     for found in paired_discounts(items, partners):
-        if found.owner not in exprs:
-            continue  # priced in a mix-and-match group
+        if {found.owner, found.partner} & grouped:
+            continue  # priced in a mix-and-match group or a bundle already
         rule = next(r for r in paired[found.owner] if r.text == found.text)
         off = found.amount * found.pairs
         subtotals[found.owner] -= off

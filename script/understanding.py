@@ -134,7 +134,7 @@ class Understanding:
                 flags.add(flag)
         unknown = self._unknown_item(folded) or self._missing_variant(folded, guess)
         height, weight = body_measures(text)
-        gift = gift_asked(self.gifts, folded)
+        gift = gift_asked(self.gifts, folded, (*named, *guess.skus, context.on_screen or ""))
         if gift is not None and not any(gift.name[-2:] in self.resolver.titles_of((s,)) for s in named):
             return Query(text=text, intent="gift", guess=ProductGuess((gift.sku,), "gift"))  # "加绒围巾单独卖吗"
         if not named and guess.how not in ("named", "link") and context.previous_text and AFTER_BASKET.search(folded):

@@ -139,3 +139,39 @@ products:
     two = "".join(answerer.answer("蓝莓干昨天还29.9两袋呢", None, now).sentences)
     assert "39.8元" in two
     assert "29.9元" in "".join(answerer.answer("蓝莓干昨天不是29.9吗", None, now).sentences)
+
+
+REVIEWED = parse_catalog_text("""
+shop: {name: 小店}
+products:
+  - {sku: POT, title: 隔水电炖盅, category: home, price: 189, promotions: [{text: 与新会五年陈皮同拍立减15元}]}
+  - {sku: KET, title: 陶瓷养生壶, category: home, price: 99, promotions: [{text: 与新会五年陈皮同拍立减10元}]}
+  - {sku: C05, title: 新会五年陈皮, category: food, price: 68, promotions: [{text: 与隔水电炖盅同拍立减5元}]}
+  - {sku: BLK, title: 双人电热毯, category: home, price: 169, promotions: [{text: 与保温杯同拍立减30元}]}
+  - {sku: CUR, title: 加厚保温遮光窗帘, category: home, price: 89}
+  - {sku: TEA, title: 高山乌龙茶, category: food, price: 50, promotions: [{text: 与紫砂茶具同拍优惠8折}]}
+  - {sku: SET, title: 紫砂茶具套装, category: home, price: 200}
+  - {sku: TOW, title: 纯棉毛巾, category: home, price: 20, promotions: [{text: 店铺爆款：与新会五年陈皮同拍立减15元}]}
+""", "inline")
+
+
+def reviewed_total(*items):
+    basket = [(REVIEWED.product(sku), qty) for sku, qty in items]
+    return quote(basket, {p.sku: rules_for(p, REVIEWED.products, None) for p, _ in basket}).total
+
+
+@pytest.mark.parametrize("items, total", [
+    ((("POT", 1), ("KET", 1), ("C05", 1)), 341.0),  # one peel pairs once: the larger discount
+    ((("C05", 1), ("POT", 1)), 242.0),              # the same whichever comes first
+    ((("POT", 1), ("C05", 1)), 242.0),
+    ((("BLK", 1), ("CUR", 1)), 258.0),              # a 保温杯 the shop does not sell is not the 保温 curtain
+    ((("TEA", 1), ("SET", 1)), 250.0),              # 同拍优惠8折 is not 8元 off
+    ((("POT", 1), ("C05", 1), ("TOW", 0)), 242.0),
+])
+def test_paired_discounts_found_by_review(items, total):
+    assert reviewed_total(*[(s, q) for s, q in items if q]) == pytest.approx(total)
+
+
+def test_a_paired_promotion_saying_shop_is_not_shop_wide():
+    assert not read_rule(0, REVIEWED.product("TOW").promotions[0]).store_wide
+    assert reviewed_total(("CUR", 1), ("C05", 1)) == pytest.approx(157.0)

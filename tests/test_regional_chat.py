@@ -42,9 +42,15 @@ def test_regional_words_are_read_as_mandarin(typed, plain):
     assert to_mandarin(typed) == plain
 
 
-@pytest.mark.parametrize("mandarin", ["这个系列多少钱", "零食有吗", "宝宝辅食能吃吗", "12月十一日发货吗", "同款有吗",
-                                      "合同", "快点拍", "整点秒杀", "推荐一下", "整个冬天都能穿吗", "联系客服",
-                                      "不同颜色价格一样吗", "食品安全", "点赞了"])
+@pytest.mark.parametrize("mandarin", [
+    "这个系列多少钱", "零食有吗", "宝宝辅食能吃吗", "12月十一日发货吗", "同款有吗", "合同", "快点拍", "整点秒杀",
+    "推荐一下", "整个冬天都能穿吗", "联系客服", "不同颜色价格一样吗", "食品安全", "点赞了",
+    # found by a reviewer: Mandarin that character-level rewrites mangled
+    "同系列的护手霜有吗", "和陈皮同拍有优惠吗", "同色号有吗", "同仁堂的阿胶糕", "大地色系眼影", "日系穿搭", "怎么系鞋带",
+    "即食燕窝", "膳食纤维", "食醋", "十二点发货", "零点发货吗", "记得点收藏", "再便宜点买两件行吗", "主推款是哪个",
+    "整箱发货吗", "保湿能整一天吗", "调整一下尺码", "那边到货了吗", "花边款有吗", "花了好多钱买的", "差不多钱吧",
+    "唔，好的我拍了", "重点解释一下成分", "反而家里人喜欢", "这双鞋底太平了", "统一日期发货吗", "靓丽的颜色",
+    "KD同款球鞋", "PB材质安全吗"])
 def test_mandarin_is_left_as_it_was(mandarin):
     assert to_mandarin(mandarin) == mandarin
 
@@ -112,3 +118,20 @@ def test_a_cart_link_asked_about_is_named_with_its_price_whatever_the_viewer_gue
 def test_english_questions_are_questions_and_only_some_ask_if_the_host_is_human(text, human):
     reading = classify_text(text)
     assert reading.kind == "question" and ("asks_if_human" in reading.flags) == human
+
+
+def test_gifts_are_only_what_a_purchase_earns_and_never_an_everyday_word():
+    from script.gifts import gift_asked, gifts_of
+    catalog = parse_catalog_text("""
+shop: {name: 小店}
+products:
+  - {sku: NUT, title: 每日坚果礼盒, category: food, price: 99, promotions: [{text: 自用送人都合适}]}
+  - {sku: RICE, title: 五常大米, category: food, price: 59, promotions: [{text: 满99包邮送货上门}]}
+  - {sku: TEA, title: 乌龙茶, category: food, price: 88, promotions: [{text: 下单送运费险}]}
+  - {sku: W1, title: 女款棉服, category: apparel, price: 399, promotions: [{text: 下单赠加绒围巾1条}]}
+  - {sku: M1, title: 男款羽绒服, category: apparel, price: 599, promotions: [{text: 下单赠加绒围巾1条}]}
+""", "inline")
+    gifts = gifts_of(catalog)
+    assert [(g.name, g.sku) for g in gifts] == [("加绒围巾", "W1"), ("加绒围巾", "M1")]
+    assert gift_asked(gifts, "羽绒服我170穿多大合适") is None
+    assert gift_asked(gifts, "男款送围巾吗", ("M1",)).sku == "M1"  # the one named, of two giving it

@@ -359,3 +359,21 @@ products:
 """, "inline")
     assert "".join(Answerer.build(catalog).answer(question, None, NOW).sentences) == "" if not said else \
         said in "".join(Answerer.build(catalog).answer(question, None, NOW).sentences)
+
+
+def test_specs_that_are_not_variant_prices_and_letters_that_are_not_sizes():
+    catalog = parse_catalog_text("""
+shop: {name: 小店}
+products:
+  - {sku: T, title: 高山乌龙茶, category: food, price: 88, specs: {偏远地区运费: "新疆西藏：加收15元；港澳台：加收30元"}}
+  - {sku: B, title: 宠物窝, category: other, price: 59,
+     specs: {规格与价格: "S：直径45cm，送价值15元猫抓板，59元；M：比S码贵20元，79元；L：99元"}}
+  - {sku: F, title: 空气炸锅, category: home, price: 199, specs: {规格: "S：容量3L，199元；M：容量5L，259元；L：容量7L，329元"}}
+  - {sku: C, title: 遮光窗帘, category: home, price: 89, specs: {尺寸与价格: "宽2.0m×高2.5m：89元/片；宽3.0m×高2.7m：129元/片"}}
+""", "inline")
+    answerer = Answerer.build(catalog)
+    said = lambda q: "".join(answerer.answer(q, None, NOW).sentences)  # noqa: E731
+    assert "88元" in said("乌龙茶多少钱")  # a surcharge list is not a price list
+    assert "S 59元" in said("宠物窝多少钱") and "M 79元" in said("宠物窝多少钱")  # not the gift's 15 or the 20 more
+    assert "S 199元" in said("空气炸锅5L的多少钱")  # the L of 5L is litres, not size L: every size is listed
+    assert "宽2.0m×高2.5m 89元" in said("我家层高3米 窗帘多少钱")  # the room's height picks no width
