@@ -196,7 +196,8 @@ def naming_words_only(folded: str, titles: str) -> str:
     ("10kg的大米", also typed "10公斤": the 10kg bag, not a body weight)."""
     def kept(match: re.Match) -> str:
         token = re.sub(r"\s+", "", match.group(0)).replace("公斤", "kg")
-        return token if re.match(r"\d", token) and token in titles else " "
+        body = re.search(r"[它我他她狗猫娃]|体重|宝宝|孩子|重", folded[max(0, match.start() - 3):match.start()])
+        return token if re.match(r"\d", token) and token in titles and not body else " "  # "它5公斤多点": the dog
     return COUNTED.sub(" ", NOT_NAMING.sub(kept, folded))
 
 

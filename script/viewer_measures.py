@@ -51,4 +51,6 @@ def body_measures(text: str) -> tuple[float | None, float | None]:
             height = height or value
         elif weight is None and not unit and 30 <= value < 130:
             weight = value / 2 if value > 90 else value  # "110" beside a height is jin; "55" is kg
+    if weight is not None and re.search(r"\d\s*(?:kg|公斤|斤)\s*(?:多点|多一点|出头|多(?![少大重久]))", folded):
+        weight += 0.1  # "5公斤多点": over the 5 kg a chart's "5kg以内" ends at
     return height, weight

@@ -377,3 +377,16 @@ products:
     assert "S 59元" in said("宠物窝多少钱") and "M 79元" in said("宠物窝多少钱")  # not the gift's 15 or the 20 more
     assert "S 199元" in said("空气炸锅5L的多少钱")  # the L of 5L is litres, not size L: every size is listed
     assert "宽2.0m×高2.5m 89元" in said("我家层高3米 窗帘多少钱")  # the room's height picks no width
+
+
+def test_a_pets_weight_is_not_a_bag_size_and_a_little_over_is_over():
+    catalog = parse_catalog_text("""
+shop: {name: 冰城小店}
+products:
+  - {sku: R5, title: 五常稻花香大米 5kg, category: food, price: 65.9}
+  - {sku: R10, title: 五常稻花香大米 10kg, category: food, price: 119}
+  - {sku: BED, title: 加厚保暖宠物窝, category: other, price: 59,
+     specs: {规格与价格: "S：适合5kg以内，59元；M：适合5-10kg，79元；L：适合10-18kg，99元"}}
+""", "inline")
+    answer = Answerer.build(catalog).answer("我想给狗子买个窝 它5公斤多点 选哪个", None, NOW)
+    assert answer.sku == "BED" and "M" in "".join(answer.sentences)
