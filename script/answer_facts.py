@@ -361,16 +361,15 @@ def _promo_folded(text: str) -> str:
     return re.sub(r"(买\d)[件个瓶盒罐包袋箱支双]?(送\d)[件个瓶盒罐包袋箱支双]?", r"\1\2", text)
 
 
-def _promotion_by_kind(product: Product, compact: str) -> int | None:
+def _promotion_by_kind(promotions: list[str], compact: str) -> int | None:
+    """`promotions`: the product's promotion texts, folded."""
     kinds = [k for k, pattern in _PROMO_KINDS.items() if re.search(pattern, compact)]
     if not kinds or re.search(r"赠品|送东西|送啥|送什么", compact) and len(kinds) > 1:
         kinds = kinds[:1] if kinds else []
-    having = sorted({i for i, p in enumerate(product.promotions) for k in kinds
-                     if re.search(_PROMO_KINDS[k], _promo_folded(p.text))})
+    having = sorted({i for i, text in enumerate(promotions) for k in kinds if re.search(_PROMO_KINDS[k], text)})
     if len(having) > 1:  # "送围巾吗": the one that also names the 围巾
         asked = {compact[j:j + 2] for j in range(len(compact) - 1)}
-        shared = {i: len(asked & {t[j:j + 2] for j in range(len(t) - 1)})
-                  for i in having for t in [_promo_folded(product.promotions[i].text)]}
+        shared = {i: len(asked & {t[j:j + 2] for j in range(len(t) - 1)}) for i in having for t in [promotions[i]]}
         having = [i for i in having if shared[i] == max(shared.values()) and shared[i] > 0]
     return having[0] if len(having) == 1 else None
 
@@ -379,17 +378,18 @@ def mentioned_promotion(product: Product, text: str) -> int | None:
     """The index of the promotion the question names (买一送一, 第二件半价, 满199减30, 9折, or only its
     kind: 立减, 送), if any."""
     compact = _promo_folded(text)
+    promotions = [_promo_folded(p.text) for p in product.promotions]
     tokens = [t for pattern in _PROMO_TOKENS for t in pattern.findall(compact)]
     for token in tokens:
-        for i, promotion in enumerate(product.promotions):
-            if token in _promo_folded(promotion.text):
+        for i, promotion in enumerate(promotions):
+            if token in promotion:
                 return i
     best, best_len = None, 2
     for i, promotion in enumerate(product.promotions):
-        words = re.findall(r"满\d+减\d+|第[二2]件半价|买1送1|\d件\d折|[\u4e00-\u9fff]{4,}", _promo_folded(promotion.text))
+        words = re.findall(r"满\d+减\d+|第[二2]件半价|买1送1|\d件\d折|[\u4e00-\u9fff]{4,}", promotions[i])
         for word in words or [promotion.text]:
             if word in compact and len(word) > best_len:
                 best, best_len = i, len(word)
     if best is not None or re.search(r"\d", "".join(tokens)):
         return best  # a promotion with figures that none has ("买一送一"): not one of a kind that exists
-    return _promotion_by_kind(product, compact)
+    return _promotion_by_kind(promotions, compact)

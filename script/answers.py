@@ -19,7 +19,7 @@ from .catalog import Catalog, Product
 from .lines import format_price
 from .product_resolver import ProductResolver
 from .product_words import fold_question
-from .promotions import rule_source
+from .promotions import read_rule, rule_source
 from .retrieval import Embedder, FactIndex
 from .spec_reading import asked_class
 from . import computed_answers as computed
@@ -231,7 +231,7 @@ class Answerer:
         source = (f"{product.sku}.promotions[{gift.promotion}]",)
         if promotion.ends_at is not None and now is not None and promotion.ends_at <= now:
             return Answer((f"{name}送{gift.name}的活动已经结束了。",), product.sku, source, about=(product.sku,))
-        given = "" if re.search(r"全场|跨店|全店|店铺", promotion.text) else f"买{name}"  # a shop-wide gift
+        given = "" if read_rule(gift.promotion, promotion).store_wide else f"买{name}"  # a shop-wide gift
         return Answer((f"{gift.name}是{given}送的：{promotion.text}，店里没有单独卖。",), product.sku, source,
                       about=(product.sku,))
 

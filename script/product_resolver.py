@@ -19,7 +19,7 @@ from .textmatch import STOP_CHARS, normalize
 from .variant_adjectives import chosen_by_adjective
 from .product_words import (LINK, PRODUCT_WORDS, head_noun, naming_words_only, QUESTION_BIGRAMS, cjk_runs,
                             distinct_title_words, families_of,
-                            bigrams_with_sound, fold_question, slip_for, small_number, sound, sound_grams, spelled_as_titles, title_initials, title_pinyin,
+                            bigrams_with_sound, common_words, fold_question, slip_for, small_number, sound, sound_grams, spelled_as_titles, title_initials, title_pinyin,
                             title_words)
 
 
@@ -54,7 +54,8 @@ class ProductResolver:
         self._sounds = {p.sku: sound_grams(self._titles[p.sku]) for p in products}
         self._initials = {p.sku: title_initials(self._titles[p.sku]) for p in products}
         self._pinyin_words = {p.sku: title_pinyin(self._titles[p.sku]) for p in products}
-        self._all_titles = self.titles_text = "\n".join(self._titles.values())  # one search, not one per title
+        self.titles_text = "\n".join(self._titles.values())  # one search, not one per title
+        common_words()  # read now: on the first question it would stall the frame being rendered
         self.families = families_of(products)
         self._heads = {sku: head_noun(self._titles[sku]) for sku in self.families}  # 陈皮 names both 陈皮
         self._distinct = distinct_title_words(self._titles, self.families, frozenset(self.index.fact_phrases))
@@ -80,11 +81,11 @@ class ProductResolver:
     def _in_catalog_words(self, folded: str) -> str:
         """A viewer's product word replaced by the one this catalog's titles use (洗面奶 -> 洁面乳)."""
         for words in PRODUCT_WORDS:
-            used = next((w for w in words if w in self._all_titles), None)
+            used = next((w for w in words if w in self.titles_text), None)
             if used is None:
                 continue
             for word in words:
-                if word == used or len(word) < 2 or word in self._all_titles:
+                if word == used or len(word) < 2 or word in self.titles_text:
                     continue  # 短袖 is a title word of its own in a shop selling 短袖 and 长袖
                 if word in folded and used not in folded:
                     folded = folded.replace(word, used)
@@ -93,7 +94,7 @@ class ProductResolver:
                 heard = [sound(c) for c in folded]
                 for i in range(len(folded) - len(word) + 1):
                     span = folded[i:i + len(word)]
-                    if span in self._all_titles:
+                    if span in self.titles_text:
                         continue  # "鱼干" is a title word here, not a slip for 鱼竿
                     if heard[i:i + len(word)] == sounds and span != used and slip_for(span, word):
                         folded = folded[:i] + used + folded[i + len(word):]
@@ -111,7 +112,7 @@ class ProductResolver:
 
     def scores(self, text: str) -> dict[str, float]:
         """How strongly the question names each product: title words, homophones, initials."""
-        folded = self._in_catalog_words(naming_words_only(self._from_pinyin(fold_question(text)), self._all_titles))
+        folded = self._in_catalog_words(naming_words_only(self._from_pinyin(fold_question(text)), self.titles_text))
         bare = re.sub(r"(?<![a-z\d.#])\d+(?:\.\d+)?(?![\d.]*\s*(?:[a-z%]|段|码|号|毫|克|斤|升|寸|片|粒|包|袋|支|件|罐|盒|瓶|层|代|档|款))",
                       " ", folded)  # "保温杯350和500": a bare figure names no product by itself
         scores = {h.sku: h.score for h in self.index.rank_products(bare)}
@@ -144,7 +145,7 @@ class ProductResolver:
         """Products the question names, best first. A variant named by its own words (大容量, 3段)
         stands for its family; a family named only by its head noun keeps every member."""
         threshold = self.index.settings.min_product_score
-        folded = self._in_catalog_words(naming_words_only(self._from_pinyin(fold_question(text)), self._all_titles))
+        folded = self._in_catalog_words(naming_words_only(self._from_pinyin(fold_question(text)), self.titles_text))
         scores = self.scores(text)
         named_by_own_words = set()
         for sku in self._distinct:
@@ -332,7 +333,7 @@ class ProductResolver:
     def qualified_away(self, item: str, skus: list[str]) -> bool:
         """The item names these products plus a qualifier none of their listings has ("儿童" of
         儿童羽绒服 when the jackets are adult ones)."""
-        rest = self.without_names(spelled_as_titles(item, self._all_titles), skus)
+        rest = self.without_names(spelled_as_titles(item, self.titles_text), skus)
         grams = {rest[i:i + 2] for run in cjk_runs(rest) for i in range(len(run) - 1)}
         grams = {g for g in grams if not any(c in STOP_CHARS for c in g)}
         return bool(grams) and not any(g in self._listings[s] for s in skus for g in grams)
@@ -342,10 +343,10 @@ class ProductResolver:
         of 充电露营灯 in "那带充电仓呢" is also in the earbuds' 充电仓 spec)."""
         folded = fold_question(text)
         grams = {folded[i:i + 2] for run in cjk_runs(folded) for i in range(len(run) - 1)}
-        naming = {g for g in grams if g in self._all_titles}
+        naming = {g for g in grams if g in self.titles_text}
         # A model word ("SPF30", "pro") some title carries must be the previous product's own too.
         models = {w for w in re.findall(r"[a-z][a-z\d+]*\d[a-z\d+]*|[a-z]{2,}", folded)
-                  if w in self._all_titles}
+                  if w in self.titles_text}
         profile = self._profiles.get(sku, "")
         return bool(naming) and all(g in profile for g in naming) and all(w in profile for w in models)
 

@@ -143,13 +143,21 @@ def sound_grams(text: str) -> set[tuple[str, str]]:
     return grams
 
 
-def spelled_as_titles(text: str, titles: str) -> str:
-    """`text` with each two-character word that sounds like a title word but is written otherwise
-    (良茶 for 凉茶) spelled as the title writes it."""
+@lru_cache(maxsize=16)
+def _title_spellings(titles: str) -> dict[tuple[str, str], str]:
+    """Each two-character title word by its sounds: built once per set of titles (a whole shop's
+    titles are asked about on every question naming an item it may not sell)."""
     spelling: dict[tuple[str, str], str] = {}
     for run in cjk_runs(titles):
         for i in range(len(run) - 1):
             spelling.setdefault((sound(run[i]), sound(run[i + 1])), run[i:i + 2])
+    return spelling
+
+
+def spelled_as_titles(text: str, titles: str) -> str:
+    """`text` with each two-character word that sounds like a title word but is written otherwise
+    (良茶 for 凉茶) spelled as the title writes it."""
+    spelling = _title_spellings(titles)
     out = list(text)
     for start, run in ((m.start(), m.group(0)) for m in re.finditer(r"[\u3400-\u9fff]{2,}", text)):
         for i in range(len(run) - 1):

@@ -109,32 +109,36 @@ def rules_for(product: Product, products: tuple[Product, ...], now: datetime | N
     return [replace(r, partner_sku=_partner(r, product, products)) if r.kind == "paired_off" else r for r in own]
 
 
-_PARTNER_MEMO: list = [(None, {})]  # (the products last asked about, partner sku per (owner, text)): one swap
+def _for_catalog(memo: list, products: tuple[Product, ...], build):
+    """What `build()` makes for this catalog, made once: a memo holding (the products last asked
+    about, the value), swapped whole, so threads see one or the other."""
+    products_seen, value = memo[0]
+    if products_seen is not products:
+        value = build()
+        memo[0] = (products, value)
+    return value
+
+
+_PARTNER_MEMO: list = [(None, {})]  # partner sku per (owner, partner text), for the catalog last asked about
 
 
 def _partner(rule: PromotionRule, owner: Product, products: tuple[Product, ...]) -> str:
-    products_seen, partners = _PARTNER_MEMO[0]
-    if products_seen is not products:
-        partners = {}
-        _PARTNER_MEMO[0] = (products, partners)
+    partners = _for_catalog(_PARTNER_MEMO, products, dict)
     key = (owner.sku, rule.partner)
     if key not in partners:
         partners[key] = partner_of(rule.partner, owner, products) or ""
     return partners[key]
 
 
-_STORE_WIDE_MEMO: list = [(None, [])]  # (the products last asked about, their store-wide rules): one swap, thread-safe
+_STORE_WIDE_MEMO: list = [(None, [])]  # the store-wide rules of the catalog last asked about
 
 
 def _store_wide(products: tuple[Product, ...]) -> list[tuple[str, datetime | None, PromotionRule]]:
     """Every store-wide rule of the shop, read once per catalog (a 10,000-product catalog would
     otherwise be read again for every question)."""
-    products_seen, rules = _STORE_WIDE_MEMO[0]
-    if products_seen is not products:
-        rules = [(p.sku, promo.ends_at, rule) for p in products for i, promo in enumerate(p.promotions)
-                 if (rule := read_rule(i, promo)).store_wide]
-        _STORE_WIDE_MEMO[0] = (products, rules)
-    return rules
+    return _for_catalog(_STORE_WIDE_MEMO, products, lambda: [
+        (p.sku, promo.ends_at, rule) for p in products for i, promo in enumerate(p.promotions)
+        if (rule := read_rule(i, promo)).store_wide])
 
 
 def rule_source(product: Product, rule: PromotionRule) -> str:

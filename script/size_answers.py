@@ -18,7 +18,7 @@ from .understanding import Query
 if TYPE_CHECKING:
     from .answers import Answerer
 
-_RANGE_SPEC = re.compile(r"适用体重|体重|适用身高|身高|月龄|年龄|适用年龄|适用阶段|阶段")
+_RANGE_SPEC = re.compile(r"适用体重|体重|适用身高|身高|月龄|年龄|适用年龄|阶段")
 
 
 def _spec_range(value: str) -> tuple[float, float] | None:

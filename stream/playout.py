@@ -245,16 +245,15 @@ class Playout:
         `waited_for`: the sentence is due now, so it is synthesized as urgently as an answer."""
         if sentence.utterance is not None or self._worker is None:
             return True
-        if sentence.pending is None:
-            sentence.pending = self._submit(sentence, urgent=sentence.urgent or waited_for)
-        elif waited_for and not sentence.pending_urgent and sentence.pending.cancel():
-            sentence.pending = None  # due, and still queued behind synthesis done ahead: made urgently
-            sentence.pending = self._submit(sentence, urgent=True)
+        # Due and still queued behind synthesis done ahead (cancelled before it started): made urgently.
+        if sentence.pending is None or (waited_for and not sentence.pending_urgent and sentence.pending.cancel()):
+            urgent = sentence.urgent or waited_for
+            sentence.pending, sentence.pending_urgent = self._submit(sentence.text, urgent), urgent
         elif waited_for and sentence.hedge is None and sentence.waited_frames >= HEDGE_AFTER_FRAMES \
                 and not sentence.pending.done():
             # The air waits and the engine has not answered: a hung call (or synthesis left at
             # background priority) is asked again on the other worker; the first answer is taken.
-            sentence.hedge = self._submit(sentence, urgent=not sentence.pending_urgent)
+            sentence.hedge = self._submit(sentence.text, not sentence.pending_urgent)
         calls = [f for f in (sentence.pending, sentence.hedge) if f is not None]
         made = next((f for f in calls if f.done() and f.exception() is None), None)
         if made is not None:
@@ -274,12 +273,10 @@ class Playout:
         self._adopt(sentence, calls[0].result)
         return True
 
-    def _submit(self, sentence: _Sentence, urgent: bool) -> Future:
-        if sentence.pending is None:
-            sentence.pending_urgent = urgent
+    def _submit(self, text: str, urgent: bool) -> Future:
         if urgent:
-            return self._urgent_worker.submit(self._synthesize_urgently, sentence.text)
-        return self._worker.submit(self._synthesize, sentence.text)
+            return self._urgent_worker.submit(self._synthesize_urgently, text)
+        return self._worker.submit(self._synthesize, text)
 
     def _synthesize_urgently(self, text: str) -> Utterance:
         with speech_priority(URGENT):
