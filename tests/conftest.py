@@ -160,3 +160,12 @@ def resident_bytes(start: int) -> int:
             elif current == start and fields[0] == "Rss:":
                 return int(fields[1]) * 1024
     raise AssertionError(f"no mapping at {start:#x}")
+
+
+@pytest.fixture(scope="module")
+def engine():
+    """The espeak voice, loaded once per test module (fast, exact timings: playout and speech tests)."""
+    from speech.espeak import EspeakEngine
+    loaded = EspeakEngine()
+    loaded.load()
+    return loaded

@@ -2,21 +2,11 @@
 phrases made ahead, a failed sentence is asked for again, a hung call is asked for on the other worker."""
 import threading
 
-import pytest
-
-from speech.espeak import EspeakEngine
 from stream.covers import MAX_COVERS_PER_SENTENCE, STALLED_COVER_FRAMES
 from stream.playout import HEDGE_AFTER_FRAMES, SYNTHESIS_ATTEMPTS, LineFinished, Playout
 
 LINE = ("家人们看过来，这款乌龙茶今天给大家讲讲。", "它的亮点是高山茶园，可以冲泡七次。")
 FILLER, ACK = "新进来的家人欢迎你们。", "稍等，我看一下。"
-
-
-@pytest.fixture(scope="module")
-def engine():
-    e = EspeakEngine()
-    e.load()
-    return e
 
 
 def settle(playout):

@@ -1,20 +1,12 @@
 """Playout with the real espeak engine: continuous audio, cuts at word boundaries, exact resume points."""
 import threading
 import numpy as np
-import pytest
 
 from speech.espeak import EspeakEngine
 from stream.media import SAMPLES_PER_FRAME
 from stream.playout import COVER_AFTER_FRAMES, CUT_FADE, MAX_CUT_WAIT, LineFinished, Playout
 
 SENTENCES = ("家人们看过来，这款乌龙茶今天给大家讲讲。", "它的亮点是高山茶园，可以冲泡七次。", "直播间到手价89元！")
-
-
-@pytest.fixture(scope="module")
-def engine():
-    e = EspeakEngine()
-    e.load()
-    return e
 
 
 def play_until(playout, predicate, limit=2000):

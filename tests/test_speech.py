@@ -1,15 +1,6 @@
 import numpy as np
-import pytest
 
-from speech.espeak import EspeakEngine
 from speech.types import SAMPLE_RATE
-
-
-@pytest.fixture(scope="module")
-def engine():
-    e = EspeakEngine()
-    e.load()
-    return e
 
 
 def test_utterance_is_48k_pcm_with_timings_covering_the_audio(engine):
