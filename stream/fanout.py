@@ -6,6 +6,10 @@ A network output (RTMP) that fails or stalls is closed and reopened with backoff
 cannot be reached when the show starts is retried the same way from the start; timestamps
 keep counting from the show's frame index, so the new session continues them monotonically
 and starts at the next keyframe. Other outputs are dropped when they fail.
+
+An encoder that raises is replaced by a fresh one for the next chunk (its codec state is not
+trusted after an error); packets of the new one that would step back in time (the AAC priming
+frame overlaps audio already sent) are held back, so every output stays monotonic.
 """
 from __future__ import annotations
 
@@ -14,7 +18,7 @@ import queue
 import threading
 import time
 from dataclasses import dataclass, field
-from typing import Callable
+from typing import Callable, Iterable
 
 from .encoder import AVEncoder, EncodedPacket
 from .media import FPS, AVChunk
@@ -159,13 +163,39 @@ class _OutputWorker:
         return []
 
 
+class _MonotonicPackets:
+    """Drops packets whose decode time is not after the last one sent of their kind."""
+
+    def __init__(self) -> None:
+        self._last_dts: dict[str, int] = {}
+        self.dropped = 0
+
+    def __call__(self, packets: Iterable[EncodedPacket]) -> list[EncodedPacket]:
+        kept = []
+        for packet in packets:
+            last = self._last_dts.get(packet.kind)
+            if last is not None and packet.dts <= last:
+                self.dropped += 1
+                continue
+            self._last_dts[packet.kind] = packet.dts
+            kept.append(packet)
+        return kept
+
+
 class Fanout:
     def __init__(self, specs: list[OutputSpec], max_chunks: int = 25,
                  on_error: Callable[[str, str], None] | None = None,
                  on_reconnect: Callable[[str], None] | None = None,
-                 size: tuple[int, int] = (1280, 720)) -> None:
+                 size: tuple[int, int] = (1280, 720),
+                 encoder_factory: Callable[[int, int], AVEncoder] = AVEncoder,
+                 on_encoder_restart: Callable[[], None] | None = None) -> None:
         self._specs = specs
-        self._encoder = AVEncoder(*size)  # (width, height) of the frames: 1280x720 or vertical 720x1280
+        self._size = size  # (width, height) of the frames: 1280x720 or vertical 720x1280
+        self._encoder_factory = encoder_factory
+        self._encoder = encoder_factory(*size)
+        self._monotonic = _MonotonicPackets()
+        self.encoder_restarts = 0
+        self._on_encoder_restart = on_encoder_restart or (lambda: None)
         self._workers: list[_OutputWorker] = []
         self._queue: queue.Queue[AVChunk | None] = queue.Queue(maxsize=max_chunks)
         self._thread = threading.Thread(target=self._run, name="livehost-encoder", daemon=True)
@@ -226,6 +256,17 @@ class Fanout:
         for worker in self._workers:
             worker.finish()
 
+    def _restart_encoder(self) -> None:
+        try:
+            self._encoder = self._encoder_factory(*self._size)
+        except Exception:  # the old one is kept: the next chunk tries again
+            log.exception("encoder could not be rebuilt")
+            return
+        self.encoder_restarts += 1
+        self._on_encoder_restart()
+        log.warning("encoder rebuilt (restart #%d); outputs continue from its first keyframe",
+                    self.encoder_restarts)
+
     def _fail(self, name: str, message: str) -> None:
         log.error("output %s failed: %s", name, message)
         with self._lock:
@@ -241,6 +282,9 @@ class Fanout:
                 log.exception("encoder failed on chunk %s", None if chunk is None else chunk.index)
                 self._fail("encoder", f"encoder: {exc}")
                 packets = []
+                if chunk is not None:
+                    self._restart_encoder()
+            packets = self._monotonic(packets)
             for worker in self._workers:
                 worker.offer(packets)
             if chunk is None:

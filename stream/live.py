@@ -85,7 +85,8 @@ class LiveShow:
         outputs = list(config.outputs)
         if config.live_view:
             outputs.append(OutputSpec("live view", self._broadcast, "mpegts"))
-        self._fanout = Fanout(outputs, on_reconnect=self._on_reconnect, size=producer.frame_size)
+        self._fanout = Fanout(outputs, on_reconnect=self._on_reconnect, size=producer.frame_size,
+                              on_encoder_restart=lambda: self.metrics.restart("encoder"))
         self._start: float | None = None
         self._holding = False
         self._loop: asyncio.AbstractEventLoop | None = None

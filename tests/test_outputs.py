@@ -272,3 +272,37 @@ def test_write_error_after_open_raises_output_error(encoded):
 def test_redact_url(url, expected):
     assert redact_url(url) == expected
 
+
+
+def test_an_encoder_that_breaks_is_rebuilt_and_the_recording_goes_on(tmp_path):
+    """A codec error must not end the picture: the next chunk goes to a fresh encoder, and the
+    file stays decodable with timestamps that only move forward."""
+    from stream.fanout import Fanout, OutputSpec
+
+    built: list[AVEncoder] = []
+
+    class BreaksOnce(AVEncoder):
+        def encode(self, chunk: AVChunk) -> list[EncodedPacket]:
+            if chunk.index >= 30 and len(built) == 1:  # the first encoder is broken from chunk 30 on
+                raise RuntimeError("libx264: simulated codec failure")
+            return super().encode(chunk)
+
+    def factory(width: int, height: int) -> AVEncoder:
+        built.append(BreaksOnce(width, height))
+        return built[-1]
+
+    record = tmp_path / "rec.mp4"
+    fanout = Fanout([OutputSpec("file", str(record), "mp4")], encoder_factory=factory, size=(WIDTH, HEIGHT))
+    fanout.open()
+    for k in range(FRAMES * 2):
+        fanout.put(synthetic_chunk(k), timeout=30)
+    fanout.close()
+    assert fanout.encoder_restarts == 1 and len(built) == 2
+    assert any("simulated codec failure" in e for e in fanout.errors)
+    with av.open(str(record)) as container:
+        video = [round(f.time * FPS) for f in container.decode(video=0)]
+    assert len(video) == FRAMES * 2 - 1  # only the chunk the broken encoder refused is missing
+    assert video == sorted(video) and max(video) == FRAMES * 2 - 1 and 30 not in video
+    with av.open(str(record)) as container:
+        audio_pts = [p.pts for p in container.demux(audio=0) if p.pts is not None]
+    assert audio_pts == sorted(set(audio_pts))
