@@ -344,6 +344,9 @@ class Director(AnswerDesk, Rundown):
         self._answer_keys.pop(event.line_id, None)
         if line is None:
             return []
+        if line.kind == LineKind.DISCLOSURE and event.voice_failed:
+            # The room did not hear it: say it again soon, not a whole interval later.
+            self._last_disclosure = self._now - self._config.disclosure_every_s + self._config.disclosure_retry_s
         resumable = event.line_id not in self._no_resume and not self._stopped
         self._no_resume.discard(event.line_id)
         if event.interrupted and resumable and event.resume_from < len(line.sentences):

@@ -36,6 +36,7 @@ class PlaybackFinished:
     line_id: str
     resume_from: int
     interrupted: bool
+    voice_failed: bool = False  # part of it aired as silence because the voice could not make it
 
 
 @dataclass(frozen=True)
@@ -208,6 +209,7 @@ class DirectorConfig:
     product_seconds: float = 120.0  # airtime per product visit before the rundown moves on
     product_weights: Mapping[str, float] = field(default_factory=dict)  # sku -> share multiplier
     disclosure_every_s: float = 300.0  # the spoken "I am an AI host" reminder recurs this often
+    disclosure_retry_s: float = 20.0  # ... and one the voice failed to make is tried again this soon
     reaction_gap_s: float = 20.0  # at most one welcome or thanks this often: a flood never drowns selling
     repeat_window_s: float = 3600.0  # an identical rundown line is not repeated within this window
     max_queued_answers: int = 3  # a flood of questions must not drown the selling or go stale

@@ -70,6 +70,7 @@ class LineFinished:
     resume_from: int  # first sentence not fully spoken
     interrupted: bool
     at_sample: int = field(default=0, compare=False)  # where in its frame the line's last sample ended
+    voice_failed: bool = False  # a sentence of it aired as silence: the voice could not make it
 
 
 @dataclass(frozen=True)
@@ -130,6 +131,7 @@ class Playout:
         self._urgent_worker = ThreadPoolExecutor(1, thread_name_prefix="synth-urgent") if background else None
         self._next_synthesize: Callable[[str], Utterance] | None = None
         self._covers = Covers()
+        self._voice_failed: deque[str] = deque(maxlen=64)  # lines with a sentence aired as silence
         self.voice_switched = False  # set by the frame in which a pending voice took over
 
     def close(self) -> None:
@@ -289,6 +291,7 @@ class Playout:
             log.error("speech engine failed on line %s sentence %d (%r): %s", sentence.line_id,
                       sentence.index, sentence.text[:40], exc)
             utterance = Utterance(sentence.text, "", np.zeros(_SILENCE_ON_FAILURE, dtype=np.int16), ())
+            self._voice_failed.append(sentence.line_id)
         sentence.utterance = utterance
         sentence.track = VisemeTrack.from_utterance(utterance)
         sentence.end = utterance.num_samples
@@ -371,6 +374,7 @@ class Playout:
                     finished.append(LineFinished(sentence.line_id, sentence.index + (1 if whole else 0), True,
                                                  filled))
                 elif sentence.index == sentence.count - 1 and sentence.last_part:
-                    finished.append(LineFinished(sentence.line_id, sentence.count, False, filled))
+                    finished.append(LineFinished(sentence.line_id, sentence.count, False, filled,
+                                                 voice_failed=sentence.line_id in self._voice_failed))
         return FrameAudio(pcm, mouth, subtitle, filled > 0, tuple(started), tuple(finished), shape, pointing,
                           tuple(start_samples))

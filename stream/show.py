@@ -342,7 +342,7 @@ class ShowProducer:
         if done.line_id.startswith("filler-"):  # the runtime's own line; the director never saw it
             return
         self._answers_on_air.discard(done.line_id)
-        self._feed(PlaybackFinished(done.line_id, done.resume_from, done.interrupted), now)
+        self._feed(PlaybackFinished(done.line_id, done.resume_from, done.interrupted, done.voice_failed), now)
 
     def _feed(self, event: DirectorEvent, now: float) -> None:
         self._apply(self._director.feed(event, now), now)

@@ -156,6 +156,28 @@ def test_the_ai_disclosure_recurs_on_schedule():
     assert all(300.0 <= b - a < 330.0 for a, b in zip(starts, starts[1:]))
 
 
+def test_a_disclosure_the_voice_failed_to_make_is_said_again_soon_not_an_interval_later():
+    director = Director(CATALOG, STYLE, config=DirectorConfig(disclosure_every_s=300, disclosure_retry_s=20))
+    disclosure = said(director.feed(ShowStarted(START), 0.0))[0]
+    assert disclosure.kind == LineKind.DISCLOSURE
+    line = said(director.feed(PlaybackFinished(disclosure.line_id, len(disclosure.sentences), False,
+                                               voice_failed=True), 4.0))[0]
+    t, kinds = 4.0, []
+    while t < 40.0:
+        t += 3.0
+        line = said(finish(director, line, t))[0]
+        kinds.append((t, line.kind))
+    again = [at for at, kind in kinds if kind == LineKind.DISCLOSURE]
+    assert again and 20.0 <= again[0] <= 30.0
+    # A disclosure that was heard waits the whole interval.
+    heard = Director(CATALOG, STYLE, config=DirectorConfig(disclosure_every_s=300, disclosure_retry_s=20))
+    first = said(heard.feed(ShowStarted(START), 0.0))[0]
+    line = said(finish(heard, first, 4.0))[0]
+    for step in range(1, 20):
+        line = said(finish(heard, line, 4.0 + 3 * step))[0]
+        assert line.kind != LineKind.DISCLOSURE
+
+
 def test_each_product_gets_its_share_of_airtime_and_weights_are_honoured():
     even = simulate(30).products_shown
     total = sum(even.values())

@@ -96,7 +96,8 @@ def test_a_sentence_that_never_synthesizes_costs_a_short_quiet_and_the_line_goes
     playout.say("L1", LINE)
     frames = run(playout, 600)
     assert LINE[1] in {f.subtitle for f in frames if f.speaking}
-    assert any(LineFinished("L1", 2, False) in f.finished for f in frames)
+    # The director hears that part of the line was never heard (a disclosure is then said again).
+    assert any(LineFinished("L1", 2, False, voice_failed=True) in f.finished for f in frames)
     assert longest_quiet(frames[:next(i for i, f in enumerate(frames) if f.speaking)]) <= 13  # half a second
     playout.close()
 

@@ -105,7 +105,7 @@ def test_a_crashing_engine_gives_quiet_instead_of_stopping(engine):
     playout = Playout(broken)
     playout.say("l1", ("一句话。",))
     frames = play_until(playout, lambda f, _: bool(f.finished))
-    assert frames[-1].finished == (LineFinished("l1", 1, False),)
+    assert frames[-1].finished == (LineFinished("l1", 1, False, voice_failed=True),)
     assert all(not f.pcm.any() for f in frames)
 
 
