@@ -102,7 +102,8 @@ class LiveShow:
         self.view = LiveViewServer(self._broadcast, self.chat.url, config.view_host, config.view_port)
         self.raw = RawBroadcast(self.metrics)
         self.webrtc = WebRtcHub(self.raw, self.metrics)
-        self.control = ShowControl(lambda: self.stage.producer, self.hold, make_engine or _default_engine,
+        self._make_engine = make_engine or _default_engine
+        self.control = ShowControl(lambda: self.stage.producer, self.hold, self._reporting_engine,
                                    self.events.publish_threadsafe)
         self.console: ConsoleServer | None = None
         self.console_token: ConsoleToken | None = None
@@ -163,6 +164,14 @@ class LiveShow:
         producer.add_reply_listener(self.on_reply)
         producer.add_action_listener(self._console_feed.on_action)
         producer.add_persona_listener(self._on_persona)
+
+    def _reporting_engine(self, voice) -> object:
+        """A voice the console switches to counts its restarts and times in this show's /metrics,
+        and stretches its deadlines by the load this show measures."""
+        engine = self._make_engine(voice)
+        if isinstance(engine, SupervisedSpeech):
+            engine.report_to(self.metrics)
+        return engine
 
     def _rebuilt(self, producer: ShowProducer) -> None:
         """A fresh producer replaced a stuck one: it keeps the operator's settings."""

@@ -70,6 +70,27 @@ def test_bad_persona_keeps_the_current_one_and_reports_the_error(tmp_path):
         poll_until(lambda: running.show.producer.persona.persona_id == "food", 20, "food persona on air")
 
 
+def test_a_voice_switched_from_the_console_reports_to_the_shows_metrics(tmp_path):
+    """Its restarts and synthesis times are counted in the /metrics the show serves, and its
+    deadlines stretch with the load this show measures (not a private, never-served copy)."""
+    from live_show import espeak_engine
+    from stream.supervisor import SupervisedSpeech
+
+    made = []
+
+    def supervised(voice):
+        made.append(SupervisedSpeech(lambda: espeak_engine(voice), timeout_s=5.0, slowdown=lambda: 1.0))
+        return made[-1]
+
+    with ShowThread(tmp_path, make_engine=supervised) as running:
+        assert running.action(action="persona", persona="food")[0] == 200
+        poll_until(lambda: running.show.producer.persona.persona_id == "food", 20, "food persona on air")
+        assert made and made[-1]._metrics is running.show.metrics
+        spoken = running.show.metrics.tts_seconds.count
+        made[-1].synthesize("好的。")
+        assert running.show.metrics.tts_seconds.count >= spoken + 1
+
+
 def test_emergency_stop_puts_the_holding_card_on_air_within_a_second(tmp_path):
     with ShowThread(tmp_path) as running:
         show = running.show
