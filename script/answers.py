@@ -27,6 +27,7 @@ from . import dose_answers, size_answers
 from . import shop_answers as shop
 from .question_words import INTENT_PATTERNS
 from .understanding import Query, QueryProposer, Understanding, ViewerContext
+from .yes_no import with_verdict
 
 __all__ = ["Answer", "Answerer", "ViewerContext", "answer_question"]
 
@@ -179,7 +180,8 @@ class Answerer:
             stated = self.say.policy(product, intent.split(":", 1)[1])
             return stated if stated.sentences else self.say.policy_in_specs(product, intent.split(":", 1)[1]) \
                 or self.fact(product, query, now)  # 质保 written as a spec
-        return self.fact(product, query, now)
+        stated = self.fact(product, query, now)
+        return replace(stated, sentences=with_verdict(query.text, stated.sentences)) if stated.sources else stated
 
     def fact(self, product: Product, query: Query, now: datetime | None) -> Answer:
         """A spec by kind or name, else the best fact the index finds; a bare follow-up ("1L那个呢")
