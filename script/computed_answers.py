@@ -217,19 +217,43 @@ def compare(a: "Answerer", query: Query, now: datetime | None) -> Answer:
         return _with_verdict(a, answers, verdict)
     by_kind = _side_by_side(a, products, rest, query.text)
     if by_kind is not None:
-        return _with_verdict(a, [by_kind], _which_more(a, products, rest) or _quicker(a, products, by_kind, rest))
+        stated = [[s for s in by_kind.sources if s.startswith(f"{p.sku}.")] for p in products]
+        values = ["".join(p.specs.get(s.rsplit(".", 1)[-1], "") for s in own) for p, own in zip(products, stated)]
+        return _with_verdict(a, [by_kind], _which_more(a, products, rest) or _quicker(a, products, by_kind, rest)
+                             or _both(a, products, values, [tuple(x) for x in stated], query.text))
     single = Query(query.text, a.plain_intent(rest), query.guess, named=query.named)
     answers = [a.single(p, single, now) for p in products]
     if not all(x.sentences and x.sources for x in answers):
         answers = [_overview(a, p, rest) for p in products]  # "有啥区别", "哪个暖和": the facts side by side
-    return _with_verdict(a, answers, _which_more(a, products, rest) or _all_the_same(answers) or _both(answers, query.text))
+    return _with_verdict(a, answers, _which_more(a, products, rest) or _all_the_same(answers)
+                        or _both(a, products, [_stated(p, x) for p, x in zip(products, answers)],
+                                 [x.sources for x in answers], query.text))
 
 
-def _both(answers: list[Answer], text: str) -> str | None:
-    """"骑行服跟手套都防风吗": yes when every product's answer states the feature."""
-    m = re.search(r"都(?:能|是|有|可以|带|支持)?([\u4e00-\u9fff]{2})", text)
-    if m and all(m.group(1) in "".join(x.sentences) for x in answers):
-        return f"{'两' if len(answers) == 2 else '几'}款都{m.group(1)}。"
+def _stated(product: Product, answer: Answer) -> str:
+    """What an answer says of a product: its specs' values (not their names: "防水：不防水"), or its words."""
+    values = [product.specs.get(s.split(".specs.", 1)[1], "") for s in answer.sources if ".specs." in s]
+    return "；".join(values) if values else "".join(answer.sentences)
+
+
+def _both(a: "Answerer", products: list[Product], said: list[str], sources: list[tuple[str, ...]],
+          text: str) -> str | None:
+    """"骑行服跟手套都防风吗": yes when every product's answer states the feature; "哪个是真丝的":
+    the ones whose answer states it, or none when each states its material and none names it at all."""
+    m = re.search(r"(?:都|哪个|哪款)(?:能|是|有|可以|带|支持)?([\u4e00-\u9fff]{2})", text)
+    if m is None:
+        return None
+    feature = m.group(1)
+    having = [p for p, x in zip(products, said) if re.search(rf"(?<![不无没非])(?<!不可)(?<!不能){feature}", x)]
+    count = "两" if len(products) == 2 else "几"
+    if len(having) == len(products):
+        return f"{count}款都{feature}。"
+    if having:
+        return f"{'、'.join(a.name_of(p) for p in having)}是{feature}的。" if m.group(0).startswith("哪") else None
+    materials = all(any(re.search(r"材质|面料|材料", s) for s in x) for x in sources)
+    # 纯棉 against 长绒棉 is unsettled: a "neither" needs the material's own character absent from all
+    if materials and asked_class(feature) == "material" and not any(feature[-1] in x for x in said):
+        return f"{count}款都不是{feature}的。"
     return None
 
 
@@ -281,9 +305,10 @@ def _all_the_same(answers: list[Answer]) -> str | None:
     """"都是1年": when every product's answer states the same figure of the same spec."""
     if len({s.rsplit(".", 1)[-1] for x in answers for s in x.sources if ".specs." in s}) != 1:
         return None
-    figures = {m.group(0) for x in answers for m in [re.search(r"\d+(?:\.\d+)?\s*(?:年|个月|天|小时|w|W|g|kg|ml|L|mAh|cm|mm|℃|%)",
-                                                              "".join(x.sentences))] if m}
-    if len(figures) == 1 and all(re.search(r"\d", "".join(x.sentences)) for x in answers):
+    found = [re.search(r"\d+(?:\.\d+)?\s*(?:年|个月|天|小时|w|W|g|kg|ml|L|mAh|cm|mm|℃|%)", "".join(x.sentences))
+             for x in answers]
+    figures = {m.group(0) for m in found if m}
+    if len(figures) == 1 and all(found):  # one answer without a figure is no "same"
         return f"这一项都是{figures.pop()}，都一样。"
     return None
 

@@ -18,7 +18,7 @@ from .viewer_measures import age_in_months, body_measures
 from .gifts import gift_asked, gifts_of
 from .product_words import fold_question, product_kind, small_number, spelled_as_titles
 from .answer_facts import mentioned_promotion
-from .question_words import (AFTER_BASKET, BARE_FOLLOW_UP, BARE_PRICE, BEST_DEAL, COMPARE, COUNT, DOSE, FOLLOW_UP, HAGGLE,
+from .question_words import (AFTER_BASKET, BARE_FOLLOW_UP, BARE_PRICE, BEST_DEAL, BOTH, COMPARE, COUNT, DOSE, FOLLOW_UP, HAGGLE,
                              HOW_TO_BUY, IDENTIFY, INTENT_PATTERNS, INVENTED_PROMO, MEDICAL, MONEY_CLAIM, NOT_ITEMS, PAST, PII,
                              POINTING, PRICE_NOT_SIZE, RECOMMEND, SELLS, SERVICE_HOURS, SHOP_SALE, SIZE, SIZE_CHOICE, STAGE_CHOICE,
                              SIZE_WORDS, SUPERLATIVE,
@@ -177,8 +177,10 @@ class Understanding:
             return "shop_sale"  # "今天啥最划算": today's offers, not bait
         if "superlative" in flags:
             return "superlative"
-        if HOW_TO_BUY.search(folded) and not any(p.search(folded) for n, p in INTENT_PATTERNS if n == "price"):
-            return "how_to_buy"
+        buying = HOW_TO_BUY.search(folded)
+        if buying and not (buying.group(0) == "哪个是" and len(set(named)) >= 2) and \
+                not any(p.search(folded) for n, p in INTENT_PATTERNS if n == "price"):
+            return "how_to_buy"  # "四件套和卫衣哪个是真丝的" asks which of two, not where to buy
         if not named and guess.how in ("on_screen", "none") and SHOP_SALE.search(folded) \
                 and not self._quantities(folded, guess, named):
             return "shop_sale"
@@ -194,8 +196,8 @@ class Understanding:
             return "unit_price"
         if len(set(named)) >= 2 and re.search(r"还差|凑|一起买|一起拍|一共|总共|加起来|各来|各买", folded):
             return "compute"  # "X和Y一起买还差多少" is a basket, not a comparison
-        if len(set(named)) >= 2 and COMPARE.search(folded):
-            return "compare"
+        if len(set(named)) >= 2 and (COMPARE.search(folded) or BOTH.search(folded)):
+            return "compare"  # "果干和原浆都加糖了吗": each one's answer, and whether both
         if guess.ambiguous and COMPARE.search(folded) and not TOTAL.search(folded):
             return "compare"
         if INVENTED_PROMO.search(folded) and re.search(r"是吧|对吧|是不是|吧[?？]*$|吗[?？]*$", folded):

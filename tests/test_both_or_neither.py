@@ -1,0 +1,71 @@
+"""Questions about two products at once ("都加糖了吗", "哪个是真丝的"): each one's fact, and a verdict
+only where the facts settle it."""
+from __future__ import annotations
+
+from datetime import datetime, timedelta, timezone
+
+from script.answers import Answerer
+from stream.catalog_file import parse_catalog_text
+
+NOW = datetime(2026, 12, 7, 20, 30, tzinfo=timezone(timedelta(hours=8)))
+SHOP = parse_catalog_text("""
+shop: {name: 两地小店}
+products:
+  - sku: BED
+    title: 60支长绒棉四件套
+    category: home
+    price: 299
+    specs: {面料: 新疆长绒棉，60支贡缎}
+  - sku: HOOD
+    title: 儿童加绒卫衣
+    category: apparel
+    price: 79
+    specs: {面料: 棉75% 聚酯纤维25%（内里加绒）}
+  - sku: DRIED
+    title: 野生蓝莓果干
+    category: food
+    price: 29.9
+    specs: {配料: 野生蓝莓、白砂糖, 净含量: 200g}
+  - sku: JUICE
+    title: 野生蓝莓原浆
+    category: food
+    price: 69
+    specs: {配料: 蓝莓（不添加水和白砂糖）, 净含量: 500ml}
+  - sku: SPF30
+    title: 清透防晒乳 SPF30
+    category: beauty
+    price: 79
+    specs: {防水: 不防水，出汗后需补涂}
+  - sku: SPF50
+    title: 高倍防晒乳 SPF50+
+    category: beauty
+    price: 99
+    specs: {防水: 防水防汗（约80分钟）}
+""", "inline")
+
+
+def said(question: str) -> str:
+    return "".join(Answerer.build(SHOP).answer(question, None, NOW).sentences)
+
+
+def test_which_of_two_is_a_material_neither_states_is_answered_neither():
+    reply = said("四件套和卫衣哪个是真丝的")
+    assert "新疆长绒棉" in reply and "聚酯纤维" in reply and "都不是真丝" in reply
+    assert "链接" not in reply  # 哪个是 asks which of the two, not where to buy
+
+
+def test_a_material_one_of_them_may_well_be_gets_no_verdict():
+    reply = said("四件套和卫衣都是纯棉的吗")
+    assert "新疆长绒棉" in reply and "不是" not in reply and "都是" not in reply
+
+
+def test_both_asked_about_an_ingredient_gets_each_ones_fact():
+    reply = said("果干和原浆都加糖了吗")
+    assert "白砂糖" in reply and "不添加水和白砂糖" in reply
+    assert "都一样" not in reply and "两款都" not in reply
+
+
+def test_a_feature_one_states_and_the_other_denies_names_the_one_that_has_it():
+    reply = said("两款防晒哪个防水")
+    assert "不防水" in reply and "SPF50+是防水的" in reply and "都防水" not in reply
+    assert "都防水" not in said("两款防晒都防水吗")
