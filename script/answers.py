@@ -27,6 +27,7 @@ from . import dose_answers, size_answers
 from . import shop_answers as shop
 from .question_words import INTENT_PATTERNS
 from .understanding import Query, QueryProposer, Understanding, ViewerContext
+from .figure_check import confirms, spec_for, stated_figure
 from .yes_no import with_verdict
 
 __all__ = ["Answer", "Answerer", "ViewerContext", "answer_question"]
@@ -180,8 +181,21 @@ class Answerer:
             stated = self.say.policy(product, intent.split(":", 1)[1])
             return stated if stated.sentences else self.say.policy_in_specs(product, intent.split(":", 1)[1]) \
                 or self.fact(product, query, now)  # 质保 written as a spec
+        checked = self._figure_checked(product, text) if intent == "fact" else None
+        if checked is not None:
+            return checked
         stated = self.fact(product, query, now)
         return replace(stated, sentences=with_verdict(query.text, stated.sentences)) if stated.sources else stated
+
+    def _figure_checked(self, product: Product, text: str) -> Answer | None:
+        """"1段是900克的吗": yes or no from the spec stating the product's own figure of that unit."""
+        figure = stated_figure(text)
+        key = spec_for(product, figure[0]) if figure else None
+        if figure is None or key is None:
+            return None
+        verdict = "是的" if confirms(product, key, figure) else "不是"
+        return Answer((speakable(f"{verdict}，{self.name_of(product)}的{key}是{product.specs[key]}。"),), product.sku,
+                      (f"{product.sku}.specs.{key}",), about=(product.sku,))
 
     def fact(self, product: Product, query: Query, now: datetime | None) -> Answer:
         """A spec by kind or name, else the best fact the index finds; a bare follow-up ("1L那个呢")

@@ -1,0 +1,48 @@
+"""A figure the viewer asks to confirm is checked against the spec stating the product's own figure of
+that unit: net weight, not the scoop; no answer invented when two specs could be meant."""
+from __future__ import annotations
+
+from datetime import datetime, timedelta, timezone
+
+from script.answers import Answerer
+from script.figure_check import figures, stated_figure
+from stream.catalog_file import parse_catalog_text
+
+NOW = datetime(2026, 12, 7, 20, 30, tzinfo=timezone(timedelta(hours=8)))
+SHOP = parse_catalog_text("""
+shop: {name: 小店}
+products:
+  - sku: MILK
+    title: 婴幼儿配方奶粉 1段
+    category: baby
+    price: 268
+    specs: {净含量: 900g, 量勺: 每平勺约5g}
+  - sku: BANK
+    title: 大容量充电宝
+    category: electronics
+    price: 129
+    specs: {电池容量: 20000mAh, 额定容量: 12000mAh, 输出功率: 22.5W}
+""", "inline")
+
+
+def said(question: str) -> str:
+    return "".join(Answerer.build(SHOP).answer(question, None, NOW).sentences)
+
+
+def test_figures_are_read_in_one_unit_per_measure():
+    assert figures("净含量1.5kg，每勺5克") == [("mass", 1500.0), ("mass", 5.0)]
+    assert figures("两斤") == [("mass", 1000.0)]
+    assert stated_figure("是900克的吗") == ("mass", 900.0)
+    assert stated_figure("900克多少钱") is None  # not asking to confirm
+
+
+def test_a_stated_net_weight_is_confirmed_or_corrected_from_the_net_weight():
+    assert said("奶粉是900克的吗").startswith("是的") and "量勺" not in said("奶粉是900克的吗")
+    wrong = said("奶粉是800g的吧")
+    assert wrong.startswith("不是") and "900g" in wrong
+
+
+def test_two_specs_of_the_unit_are_not_guessed_between():
+    reply = said("充电宝是20000毫安的吗")
+    assert not reply.startswith(("是的", "不是"))
+    assert said("充电宝是22.5W的吗").startswith("是的")
