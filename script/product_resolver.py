@@ -366,7 +366,7 @@ class ProductResolver:
         if lexical_best == 0:
             return None
         leaders = [s for s, v in overlap.items() if v == lexical_best]
-        similarity = self._similarities(text)
+        similarity = self.similarities(text)
         if similarity is None:
             return leaders[0] if len(leaders) == 1 and lexical_best >= 2 else None
         order = sorted(similarity, key=lambda s: -similarity[s])
@@ -378,7 +378,7 @@ class ProductResolver:
 
     def closest(self, text: str, count: int) -> list[Product]:
         """The products whose listing e5 finds closest to the question (none without an embedder)."""
-        similarity = self._similarities(text)
+        similarity = self.similarities(text)
         if similarity is None:
             return []
         return [self.catalog.product(s) for s in sorted(similarity, key=lambda s: -similarity[s])[:count]]
@@ -388,7 +388,7 @@ class ProductResolver:
         asked = {folded[i:i + 2] for run in cjk_runs(folded) for i in range(len(run) - 1)} - QUESTION_BIGRAMS
         return sum(1 for g in asked if g in self._profiles.get(sku, ""))
 
-    def _similarities(self, text: str) -> dict[str, float] | None:
+    def similarities(self, text: str) -> dict[str, float] | None:
         """e5 similarity of the question to each product's listing; None without an embedder or
         while a large catalog's listings are still being embedded."""
         vectors = self._profile_vectors.ready()

@@ -11,7 +11,9 @@ from .answer_facts import Answer
 from .catalog import Product
 from .derivation import derivation
 from .lines import format_amount, format_price
+from .product_words import fold_question
 from .promotions import rule_source
+from .question_words import CHOOSE_FOR_NEED
 from .understanding import Query
 
 if TYPE_CHECKING:
@@ -158,6 +160,9 @@ def _for_audience(a: "Answerer", text: str) -> list[Product]:
     return []
 
 
+_CLEARLY_CLOSER = 0.01  # e5 cosine: a need described far closer to another listing than to the word named
+
+
 def recommend(a: "Answerer", query: Query, now: datetime | None) -> Answer:
     """Up to two products that fit what the viewer says (named, described, for whom, budget),
     each with one concrete fact and its price; never a claim that one is best."""
@@ -168,6 +173,12 @@ def recommend(a: "Answerer", query: Query, now: datetime | None) -> Answer:
         products = [a.catalog.product(described)]
     if not products:
         products = _for_need(a, query.text) or _for_audience(a, query.text)
+    elif CHOOSE_FOR_NEED.search(fold_question(query.text)):
+        # "露营停电想给手机充电 买哪个": 充电 names the head torch, the need describes the power station
+        similarity = a.resolver.similarities(query.text) or {}
+        closest = max(similarity, key=similarity.get, default=None)
+        if closest is not None and similarity[closest] - similarity.get(products[0].sku, 1.0) > _CLEARLY_CLOSER:
+            products = [a.catalog.product(closest)]
     budget = _BUDGET.search(query.text)
     pool = [p for p in (products or a.resolver.closest(query.text, 2) or list(a.catalog.products)) if p]
     if budget:

@@ -20,7 +20,7 @@ from .product_words import fold_question, product_kind, small_number, spelled_as
 from .answer_facts import mentioned_promotion
 from .question_words import (AFTER_BASKET, BARE_FOLLOW_UP, BARE_PRICE, BEST_DEAL, BOTH, COMPARE, COUNT, DOSE, FOLLOW_UP, HAGGLE,
                              HOW_TO_BUY, IDENTIFY, INTENT_PATTERNS, INVENTED_PROMO, MEDICAL, MONEY_CLAIM, NOT_ITEMS, PAST, PII,
-                             POINTING, PRICE_NOT_SIZE, RECOMMEND, SELLS, SERVICE_HOURS, SHOP_SALE, SIZE, SIZE_CHOICE, STAGE_CHOICE,
+                             POINTING, PRICE_NOT_SIZE, RECOMMEND, CHOOSE_FOR_NEED, SELLS, SERVICE_HOURS, SHOP_SALE, SIZE, SIZE_CHOICE, STAGE_CHOICE,
                              SIZE_WORDS, SUPERLATIVE,
                              TOTAL, UNIT_PRICE)
 from .textmatch import STOP_CHARS, normalize
@@ -184,7 +184,8 @@ class Understanding:
         if not named and guess.how in ("on_screen", "none") and SHOP_SALE.search(folded) \
                 and not self._quantities(folded, guess, named):
             return "shop_sale"
-        if RECOMMEND.search(folded) and len(set(named)) <= 1 and not COMPARE.search(folded):
+        if len(set(named)) <= 1 and (RECOMMEND.search(folded) and not COMPARE.search(folded) or (
+                CHOOSE_FOR_NEED.search(folded) and not guess.ambiguous and not re.search(r"钱|价|贵|便宜", folded))):
             return "recommend"
         if not asks_price and (SIZE.search(folded) or (
                 height and weight and re.search(r"cm|kg|斤|jin|公斤|米|身高|体重|穿", folded)) or (
