@@ -1,7 +1,8 @@
 """Regional chat read as plain Mandarin before it is understood.
 
 Guangdong rooms type Cantonese ("有冇货", "几钱", "系唔系真人"), northeastern rooms their own
-colloquial words ("多钱", "咋整", "整俩"), and everyone chat shorthand ("yhq", "sm时候"). The
+colloquial words ("多钱", "咋整", "整俩"), Sichuan and Chongqing rooms theirs ("好多钱", "能用好久",
+"啥子", "莫得"), and everyone chat shorthand ("yhq", "sm时候"). The
 question readers are written for Mandarin, so such a comment was taken for chatter or answered
 about the wrong thing. Each rewrite below is one a Mandarin sentence cannot be hurt by: a word
 that only the dialect uses, or a character rewritten only where its neighbours show the dialect
@@ -89,6 +90,22 @@ _COLLOQUIAL: tuple[tuple[str, str], ...] = (
     (r"(?<![a-z])pb(?=\s*\d|\s*(?:多少|价格|几|$))", "充电宝"),
     (r"💰", "价格"),
 )
+# Sichuan and Chongqing: 好多 / 好久 / 好重 ask "how much / how long / how heavy" where Mandarin would
+# exclaim; rewritten only before a unit, a question particle or the end, never "好多人" or "等了好久".
+_CLAUSE_END = r"(?=[\s，,。？?!！~～]|[嘛哦喃呢噻哈啊呀]|$)"
+_SOUTHWESTERN: tuple[tuple[str, str], ...] = (
+    (r"啥子|撒子", "什么"),
+    (r"有莫得|有没得", "有没有"),
+    (r"莫得", "没有"),
+    (r"咋个", "怎么"),
+    (r"(?<![了花])好多(?=钱|块|元|克|g|kg|斤|公斤|毫安|mah|瓦|w|毫升|ml|升|天|回|次|顿|锅|片|粒|袋|包|盒|罐|瓶|支|个|号|码|度|"
+     r"厘米|cm|米|寸|小时|分钟)", "多少"),
+    (r"(?<![了有])好多" + _CLAUSE_END, "多少"),
+    (r"有好多" + _CLAUSE_END, "有多少"),
+    (r"(?<!了)好久(?=充|能|可以|才|用得|吃得|喝得)|(?<!了)好久" + _CLAUSE_END, "多久"),
+    (r"好(?=[重高长宽厚粗]" + _CLAUSE_END + ")", "多"),
+    (r"(?<=[这那个款])喃" + _CLAUSE_END, "呢"),
+)
 
 
 def _compiled(rewrites):
@@ -97,7 +114,7 @@ def _compiled(rewrites):
 
 _ALWAYS = _compiled(_CANTONESE)
 _IN_CONTEXT = _compiled(_CANTONESE_IN_CONTEXT)
-_SHORTHAND = _compiled(_COLLOQUIAL)
+_SHORTHAND = _compiled(_COLLOQUIAL + _SOUTHWESTERN)
 
 
 def to_mandarin(text: str) -> str:
