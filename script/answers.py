@@ -28,6 +28,7 @@ from . import shop_answers as shop
 from .question_words import INTENT_PATTERNS
 from .understanding import Query, QueryProposer, Understanding, ViewerContext
 from .figure_check import confirms, spec_for, stated_figure
+from .value_parts import pick
 from .yes_no import with_verdict
 
 __all__ = ["Answer", "Answerer", "ViewerContext", "answer_question"]
@@ -184,8 +185,18 @@ class Answerer:
         checked = self._figure_checked(product, text) if intent == "fact" else None
         if checked is not None:
             return checked
-        stated = self.fact(product, query, now)
+        stated = self._one_part(product, self.fact(product, query, now), query.text)
         return replace(stated, sentences=with_verdict(query.text, stated.sentences)) if stated.sources else stated
+
+    def _one_part(self, product: Product, stated: Answer, text: str) -> Answer:
+        """Of a spec holding several figures ("单耳4.5g；充电盒38g"), the one the question names."""
+        specs = [s.split(".specs.", 1)[1] for s in stated.sources if ".specs." in s]
+        if len(specs) != 1 or len(stated.sources) != 1 or specs[0] not in product.specs:
+            return stated
+        part = pick(str(product.specs[specs[0]]), text, f"{specs[0]} {product.title}")
+        if part is None:
+            return stated
+        return replace(stated, sentences=(speakable(f"{self.name_of(product)}的{specs[0]}，{part}。"),))
 
     def _figure_checked(self, product: Product, text: str) -> Answer | None:
         """"1段是900克的吗": yes or no from the spec stating the product's own figure of that unit."""
