@@ -38,9 +38,52 @@ def baby_age_in_months(text: str) -> float | None:
 _PACKS = re.compile(r"(\d+|[两二三四五六])\s*(?:瓶|罐|盒|袋|包|桶)")
 
 
+_PEOPLE = re.compile(r"(两|俩|二|三|四|[2-9])\s*个?人(?:一起)?(?:吃|喝|用|分)|我们(两|俩|三|四)个?|"
+                     r"我和我?(?:老公|老婆|爱人|妈|爸|女儿|儿子|对象|男朋友|女朋友)|两口子|一家(三|四|五|[3-9])口")
+_USES = re.compile(r"(?:能|可以|够)(?:用|吃|喝|煮|炒|泡|洗|冲|做|涮)(?:几|多少)(次|回|顿|锅|餐)")
+_PER_USE = re.compile(r"(?:每次|一次)\D{0,3}?(\d+(?:\.\d+)?|[一两二三四五])\s*(g|克|ml|毫升|袋|包|块|勺|片|粒)")
+
+
+def _people(text: str) -> int:
+    """How many share the pack ("两个人喝", "我和我老公一起吃", "一家三口"); 1 when not said."""
+    m = _PEOPLE.search(text)
+    if m is None:
+        return 1
+    word = next((g for g in m.groups() if g), "两")
+    return int(word) if word.isdigit() else "一两三四五".index(word.replace("俩", "两").replace("二", "两")) + 1
+
+
+def _uses(a: "Answerer", product: Product, text: str, packs: int) -> Answer | None:
+    """"豆瓣酱每次放30g 一桶能用几次", "400g的底料能煮几顿": the net amount over what one use takes
+    (the viewer's, else the product's own "每块200g…一锅")."""
+    asked = _USES.search(text)
+    if asked is None:
+        return None
+    own = _PER_USE.search(text)
+    if own is not None:
+        word = own.group(1)
+        per_use = (float(word) if word[0].isdigit() else float("一两三四五".index(word.replace("二", "两")) + 1), own.group(2))
+    else:
+        spec = next((m for v in product.specs.values() for m in [re.search(
+            r"每(?:块|次|锅|份)\s*约?\s*(\d+(?:\.\d+)?)\s*(g|ml)", normalize(str(v)))] if m), None)
+        if spec is None:
+            return None
+        per_use = (float(spec.group(1)), spec.group(2))
+    worked = lasts_days(product, packs, per_use)
+    if worked is None or worked[0] < 1:
+        return None
+    uses, said, numbers, _ = worked
+    noun = asked.group(1)
+    said = said.replace(f"大约能用{int(uses)}天", f"大约能用{int(uses)}{noun}")
+    return Answer((f"{a.name_of(product)}{said}",), product.sku, (f"{product.sku}.specs",), tuple(numbers),
+                  about=(product.sku,))
+
+
 def dose(a: "Answerer", query: Query, now: datetime | None) -> Answer:
     given = viewer_dose(query.text)
+    people = _people(query.text)
     rest = re.sub(r"(?:一天|每天|每日)\D{0,2}?(?:\d+|[两二三四五六])\s*\S", " ", query.text)
+    rest = _PER_USE.sub(" ", rest)  # "一次煮两袋": what one use takes, not packs bought
     packs = 1
     if packs_match := _PACKS.search(rest):
         word = packs_match.group(1)
@@ -54,8 +97,11 @@ def dose(a: "Answerer", query: Query, now: datetime | None) -> Answer:
         for rule in a.say.running(product, when):
             if rule.kind == "buy_get" and packs >= rule.nth and not re.search(r"送", rest):
                 sent = packs + (packs // rule.nth) * rule.free  # "氨糖买3瓶" under 买3送1: four to eat
+        uses = _uses(a, product, q.text, sent)
+        if uses is not None:
+            return uses
         age = baby_age_in_months(q.text)
-        worked = lasts_days(product, sent, given, query.weight_kg, age)
+        worked = lasts_days(product, sent, given, query.weight_kg, age, people)
         if worked is None:
             return a.fact(product, q, when)
         one_pack = lasts_days(product, 1, given, query.weight_kg, age)

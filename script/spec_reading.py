@@ -291,11 +291,11 @@ def _daily_amount(product: Product, body_kg: float | None = None, age_months: fl
             return float(amount), unit, key, amount
         if low := re.search(rf"(?:每[日天]|一[日天])\s*(\d+(?:\.\d+)?)\s*[-~～至到]\s*\d+(?:\.\d+)?\s*{unit_words}", text):
             return float(low.group(1)), low.group(2), key, low.group(1)  # "每日1-2份": the least a day
-        per_time = re.search(rf"每次\s*(\d+(?:\.\d+)?)\s*{unit_words}", text)
-        times = re.search(r"(?:每[日天]|一[日天])\s*(\d+)\s*次", text)
-        per_day = re.search(rf"(?:每[日天]|一[日天])\s*(\d+(?:\.\d+)?)\s*{unit_words}", text)
+        per_time = re.search(rf"每次\s*约?\s*(\d+(?:\.\d+)?)\s*{unit_words}", text)
+        times = re.search(r"(?:每[日天]|一[日天])\s*(\d+)\s*次", text) or re.search(r"早晚(?:各)?\s*(?:1\s*次)?()", text)
+        per_day = re.search(rf"(?:每[日天]|一[日天])\s*约?\s*(\d+(?:\.\d+)?)\s*{unit_words}", text)
         if per_time:
-            count = int(times.group(1)) if times else 1
+            count = (int(times.group(1)) if times.group(1) else 2) if times else 1  # 早晚各一次: twice
             return float(per_time.group(1)) * count, per_time.group(2), key, f"{per_time.group(1)}*{count}"
         if per_day:
             return float(per_day.group(1)), per_day.group(2), key, per_day.group(1)
@@ -346,14 +346,16 @@ def _grams_per(product: Product, unit: str) -> float | None:
 
 
 def lasts_days(product: Product, packs: int = 1, dose: tuple[float, str] | None = None,
-               body_kg: float | None = None, age_months: float | None = None
+               body_kg: float | None = None, age_months: float | None = None, people: int = 1
                ) -> tuple[float, str, list[str], str] | None:
     """(days one pack lasts, the sentence of arithmetic, numbers computed, the dose's spec or FAQ
-    name) when the net amount and the daily dose are in the same unit."""
+    name) when the net amount and the daily dose are in the same unit; `people` share the pack."""
     daily = (dose[0], dose[1], "", format_amount(dose[0])) if dose else _daily_amount(product, body_kg, age_months)
     if daily is None:
         return None
     per_day, dose_unit, source, per_day_expr = daily
+    if people > 1:
+        per_day, per_day_expr = per_day * people, f"({per_day_expr})*{people}"
     unit = {"克": "g", "毫升": "ml"}.get(dose_unit, dose_unit)
     amount = _total_amount(product, unit)
     if amount is None and (grams := _grams_per(product, unit)):  # 勺 or 份 by what one weighs
@@ -365,7 +367,8 @@ def lasts_days(product: Product, packs: int = 1, dose: tuple[float, str] | None 
     whole = int(days)
     pack = f"一共{format_amount(amount * packs)}{unit}" if packs > 1 else f"一份{format_amount(amount)}{unit}"
     # A viewer's own dose is not said back (the guard would not find it in the catalog).
-    sentence = f"{pack}，大约能用{whole}天。" if dose else f"{pack}，每天{format_amount(per_day)}{unit}，大约能用{whole}天。"
+    who = f"{'两' if people == 2 else people}个人" if people > 1 else ""
+    sentence = f"{pack}，大约能用{whole}天。" if dose else f"{pack}，{who}每天{format_amount(per_day)}{unit}，大约能用{whole}天。"
     written = _as_written(product, amount)
     derived = [derivation(amount, written), derivation(amount * packs, f"{written}*{packs}"),
                derivation(per_day, per_day_expr), derivation(whole, f"{written}*{packs}/({per_day_expr})")]
