@@ -331,15 +331,17 @@ def _overview(a: "Answerer", product: Product, text: str) -> Answer:
                   sources + (f"{product.sku}.price",), about=(product.sku,))
 
 
-def _with_verdict(a: "Answerer", answers: list[Answer], verdict: str | None) -> Answer:
+def _with_verdict(a: "Answerer", answers: list[Answer], verdict: str | tuple[str, str] | None) -> Answer:
+    """The answers, then the verdict (a sentence, or a sentence and the derivation of its number)."""
     from .answers import joined
     both = joined(answers, None)
     if verdict:
-        both = Answer(both.sentences + (verdict,), None, both.sources, both.derived, about=both.about)
+        said, derived = (verdict, ()) if isinstance(verdict, str) else (verdict[0], (verdict[1],))
+        both = Answer(both.sentences + (said,), None, both.sources, both.derived + derived, about=both.about)
     return both
 
 
-def _which_more(a: "Answerer", products: list[Product], text: str) -> str | None:
+def _which_more(a: "Answerer", products: list[Product], text: str) -> str | tuple[str, str] | None:
     if re.search(r"一样|相同|区别|不同", text):
         said = [a.say.specs(p, text) for p in products]
         values = {x.sentences[0].split("是", 1)[-1] for x in said if x is not None}
@@ -359,20 +361,29 @@ def _which_more(a: "Answerer", products: list[Product], text: str) -> str | None
         choice = a.say.specs(product, text)
         if choice is None:
             return None
-        found = [(float(n), unit.lower()) for part in choice.sentences[0].split("，") for n, unit in
-                 re.findall(r"(\d+(?:\.\d+)?)\s*(w|mah|小时|h|cm|mm|ml|g|kg|l|℃|k|%|个月|年|天)", part, re.I)]
+        stated = "，".join(str(product.specs.get(s.rsplit(".specs.", 1)[-1], "")) for s in choice.sources)
+        found = [(float(n), unit.lower()) for part in stated.split("，") for n, unit in  # values, not the title's 20000mAh
+                 re.findall(r"(\d+(?:\.\d+)?)\s*(w|mah|小时|h|cm|mm|ml|g|kg|l|℃|k|%|个月|年|天|片|粒|袋|包|支|抽)",
+                            part, re.I)]
         if not found:
             return None
         values.append((max(f for f in found if f[1] == found[0][1]), product))  # "3年（开封后12个月内）": years
     if len({unit for (_, unit), _ in values}) > 1:
         return None  # 120g against 50ml: not one measure
+    unit = {"mah": "mAh", "w": "W", "l": "L", "h": "小时"}.get(values[0][0][1], values[0][0][1])
     values = [(number, product) for (number, _), product in values]
     if len({v for v, _ in values}) == 1:
         return "这一项是一样的，都一样。"
-    less = re.search(r"[轻小短低少薄]", text)  # "哪个轻点": the smaller figure is the answer
-    if less:
-        return f"{a.name_of(min(values, key=lambda v: v[0])[1])}更{less.group(0)}。"
-    return f"{a.name_of(max(values, key=lambda v: v[0])[1])}{_BIGGER[kind]}。"
+    high, low = max(v for v, _ in values), min(v for v, _ in values)
+    gap = high - low  # "大好多", "轻多少", or not asked: a host says by how much
+    if len(values) == 2 and not re.search(r"哪|谁", text):  # "大瓶小瓶差多少克": only the difference
+        return f"差{format_amount(gap)}{unit}。", derivation(gap, f"{format_amount(high)}-{format_amount(low)}")
+    less = re.search(r"[轻小短低薄]|(?<!多)少", text)  # "哪个轻点": the smaller figure is the answer
+    said = f"{a.name_of(min(values, key=lambda v: v[0])[1])}更{less.group(0)}" if less else \
+        f"{a.name_of(max(values, key=lambda v: v[0])[1])}{_BIGGER[kind]}"
+    if len(values) != 2:
+        return f"{said}。"
+    return f"{said}，差{format_amount(gap)}{unit}。", derivation(gap, f"{format_amount(high)}-{format_amount(low)}")
 
 
 __all__ = ["basket", "compare", "unit_price", "count_word"]

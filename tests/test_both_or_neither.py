@@ -69,3 +69,40 @@ def test_a_feature_one_states_and_the_other_denies_names_the_one_that_has_it():
     reply = said("两款防晒哪个防水")
     assert "不防水" in reply and "SPF50+是防水的" in reply and "都防水" not in reply
     assert "都防水" not in said("两款防晒都防水吗")
+
+
+def test_a_comparison_on_one_measure_says_which_and_by_how_much_and_the_guard_can_trace_it():
+    from script.derivation import canonical, vouched_values
+    shop = parse_catalog_text("""
+shop: {name: 小店}
+products:
+  - sku: WARM
+    title: 充电暖手宝
+    category: electronics
+    price: 59
+    specs: {重量: 约180g, 电池容量: 5000mAh}
+  - sku: BANK
+    title: 20000mAh快充充电宝
+    category: electronics
+    price: 129
+    specs: {重量: 约380g, 电芯容量: 20000mAh}
+  - sku: DM
+    title: 纸尿裤 M码
+    category: baby
+    price: 89
+    specs: {片数: 64片/包}
+  - sku: DL
+    title: 纸尿裤 L码
+    category: baby
+    price: 89
+    specs: {片数: 54片/包}
+""", "inline")
+    answerer = Answerer.build(shop)
+    lighter = answerer.answer("暖手宝和充电宝哪个轻些", None, NOW)
+    reply = "".join(lighter.sentences)
+    assert "暖手宝更轻" in reply and "差200g" in reply  # the title's 20000mAh is not the charger's weight
+    known = {canonical(n) for n in ("180", "380", "5000", "20000")}
+    assert canonical("200") in vouched_values(lighter.derived, known)
+    bigger = "".join(answerer.answer("暖手宝和充电宝哪个容量大 大多少", None, NOW).sentences)
+    assert "充电宝容量更大" in bigger and "15000mAh" in bigger and "更少" not in bigger  # 多少 is no 少
+    assert "差10片" in "".join(answerer.answer("纸尿裤M码和L码哪个片数多", None, NOW).sentences)
