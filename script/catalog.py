@@ -350,6 +350,13 @@ def catalog_from_data(data: Any, source: str = "<catalog>") -> Catalog:
         if p.sku in seen:
             check.add(f"products[{i}] (sku {p.sku})", "sku", f"duplicates products[{seen[p.sku]}]")
         seen.setdefault(p.sku, i)
+    titled: dict[str, int] = {}
+    for i, p in enumerate(products):
+        if p is not None and p.title in titled:  # viewers and the host tell products apart by title
+            check.warnings.append(CatalogProblem(check.source, f"products[{i}] (sku {p.sku})", "title",
+                                                 f"same title as products[{titled[p.title]}]: {p.title!r}"))
+        if p is not None:
+            titled.setdefault(p.title, i)
     links: dict[int, str] = {}
     for i, p in enumerate(products):
         if p is not None and p.link is not None:

@@ -98,6 +98,8 @@ class ChatLexicon:
         # A price the viewer heard elsewhere is a claim to answer ("朋友说...才卖29.9", "上回69买的").
         "(?:才|只要|只卖|就卖)[0-9]+", "(?:上周|上回|上个月|群里|朋友|隔壁|屏幕|写的|写着|别人).{0,12}[0-9]+",
         "真的假的", "真的吗", "duoshao", "duoshaoqian", "想给.{1,6}买", "预算\\d+",
+        # A wish or a budget asks for a suggestion: "想要个显白的色", "地铁太吵 想要安静点的", "50块以内".
+        "想要(?:个|一个|一款|.{1,6}的)", "[0-9]+(?:块|元)?(?:以内|以下|之内)",
         "^(?:isthis|isit|isthere|arethere|arethey|doesit|doesthis|doyou|canit|cani|canyou|willit|how|what(?!ever)|which|where|"
         "when|why)",
     )

@@ -171,8 +171,11 @@ def recommend(a: "Answerer", query: Query, now: datetime | None) -> Answer:
     described = a.resolver.described(query.text)
     if not products and described:
         products = [a.catalog.product(described)]
+    by_audience = False
     if not products:
-        products = _for_need(a, query.text) or _for_audience(a, query.text)
+        products = _for_need(a, query.text)
+        by_audience = not products
+        products = products or _for_audience(a, query.text)
     elif CHOOSE_FOR_NEED.search(fold_question(query.text)):
         # "露营停电想给手机充电 买哪个": 充电 names the head torch, the need describes the power station
         similarity = a.resolver.similarities(query.text) or {}
@@ -182,13 +185,29 @@ def recommend(a: "Answerer", query: Query, now: datetime | None) -> Answer:
     budget = _BUDGET.search(query.text)
     pool = [p for p in (products or a.resolver.closest(query.text, 2) or list(a.catalog.products)) if p]
     if budget:
-        pool = [p for p in (products or a.catalog.products) if p and p.price <= float(budget.group(1))]
+        limit = float(budget.group(1))
+        pool = [p for p in products if p and p.price <= limit] or [p for p in a.catalog.products if p.price <= limit]
     elif re.search(r"便宜|实惠|学生|预算不多|性价比", query.text) and not products:
         pool = sorted((p for p in a.catalog.products if not p.sold_out), key=lambda p: p.price)  # the cheapest
-    pool = [p for p in pool if not p.sold_out][:1]
+        by_audience = False
+    gone = [p for p in pool if p.sold_out][:1]
+    pool = [p for p in pool if not p.sold_out]
+    if gone and not pool:  # "显白的色" fits a sold-out shade: say so, and offer its siblings in stock
+        siblings = [a.catalog.product(s) for s in a.resolver.families.get(gone[0].sku, ())]
+        pool = [p for p in siblings if p and not p.sold_out]
+    if len(pool) > 1 and (by_audience or budget):
+        # Of a category or a budget: the merchant's order, unless e5 finds one clearly closer to the words.
+        similarity = a.resolver.similarities(query.text) or {}
+        closest = max(pool, key=lambda p: similarity.get(p.sku, 0.0))
+        if similarity.get(closest.sku, 0.0) - similarity.get(pool[0].sku, 0.0) > _CLEARLY_CLOSER:
+            pool.insert(0, pool.pop(pool.index(closest)))
+    pool = pool[:1]
     if not pool:
         return shop_sale(a, query, now)
     sentences, sources = [], []
+    if gone and gone[0] not in pool:
+        sentences.append(f"{a.name_of(gone[0])}已经售罄了，")
+        sources.append(f"{gone[0].sku}.stock")
     for product in pool:
         point = product.selling_points[0] if product.selling_points else ""
         cited = (f"{product.sku}.selling_points",) if point else ()

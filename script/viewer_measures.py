@@ -39,9 +39,10 @@ def body_measures(text: str) -> tuple[float | None, float | None]:
         weight = value / 2 if value >= 90 else value  # "体重25" of a child is kg; "体重110" is jin
         folded = folded[:m.start()] + " " + folded[m.end():]
     # A number glued to Latin letters is a model or a rating ("SPF30", "x30"), not a body.
-    for number, unit in re.findall(r"(?<![a-z\d.])(\d+(?:\.\d+)?)\s*(cm|厘米|公分|kg|公斤|斤|jin|g|码|号|元|块|段|ml|w|米|%)?", folded):
-        if unit in ("g", "码", "号", "元", "块", "段", "ml", "w", "米", "%"):
-            continue  # "73码", "99元": sizes and prices, not a body
+    for number, unit in re.findall(r"(?<![a-z\d.])(\d+(?:\.\d+)?)\s*(cm|厘米|公分|kg|公斤|斤|jin|g|码|号|元|块|段|ml|w|米|%|"
+                                   r"以内|以下|之内|左右|上下)?", folded):
+        if unit in ("g", "码", "号", "元", "块", "段", "ml", "w", "米", "%", "以内", "以下", "之内", "左右", "上下"):
+            continue  # "73码", "99元", "预算200以内": sizes, prices and budgets, not a body
         value = float(number)
         if unit in ("kg", "公斤"):
             weight = value

@@ -4,6 +4,7 @@ from __future__ import annotations
 import json
 import logging
 import re
+from dataclasses import replace
 from importlib import resources
 from pathlib import Path
 
@@ -82,7 +83,27 @@ def parse_catalog_text(text: str, source: str, json_format: bool = False) -> Cat
         mark = getattr(exc, "problem_mark", None)
         at = f" at line {mark.line + 1} column {mark.column + 1}" if mark else ""
         raise _refuse(source, f"invalid YAML{at}: {getattr(exc, 'problem', exc)}") from None
-    return catalog_from_data(data, source)
+    catalog = catalog_from_data(data, source)
+    if json_format:
+        return catalog
+    cut = yaml_comments_in_values(text, source)
+    return replace(catalog, warnings=catalog.warnings + cut) if cut else catalog
+
+
+# "title: 雾面唇釉 #05 枫叶红": YAML ends the value at " #", so the shade silently goes missing.
+_VALUE_THEN_COMMENT = re.compile(r"^\s*(?:-\s*)?([^\s:#'\"][^:#]*?):\s+([^\s'\"#\[{|>][^#\n]*?)\s+#(\S[^\n]*)$")
+
+
+def yaml_comments_in_values(text: str, source: str) -> tuple[CatalogProblem, ...]:
+    """Lines where a value runs into a YAML comment that reads like part of it (a shade, a model)."""
+    found = []
+    for number, line in enumerate(text.splitlines(), 1):
+        m = _VALUE_THEN_COMMENT.match(line)
+        if m and re.match(r"[0-9A-Za-z\u4e00-\u9fff]", m.group(3)):
+            found.append(CatalogProblem(source, f"line {number}", m.group(1).strip(),
+                                        f"read as {m.group(2).strip()!r}: '#{m.group(3).strip()}' is a YAML comment; "
+                                        f"put the whole value in quotes to keep it"))
+    return tuple(found)
 
 
 def default_catalog() -> Catalog:

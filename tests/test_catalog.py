@@ -151,3 +151,28 @@ def test_persona_welcome_must_not_use_an_unknown_placeholder():
     data["style"]["welcomes"] = ["欢迎{user}"]
     with pytest.raises(ValueError, match=r"style\.welcomes\[0\].*\{nick\}"):
         PersonaStyle.from_dict("food", data)
+
+
+def test_a_value_cut_short_by_a_yaml_comment_and_two_products_with_one_title_are_warned():
+    from stream.catalog_file import parse_catalog_text
+    catalog = parse_catalog_text("""
+shop: {name: 小店}
+products:
+  - sku: L01
+    title: 雾面唇釉 #01 奶茶豆沙
+    category: beauty
+    price: 89
+  - sku: L05
+    title: 雾面唇釉 #05 枫叶红
+    category: beauty
+    price: 89
+  - sku: CUP
+    title: 保温杯 500ml  # 主推
+    category: home
+    price: 89
+""", "shop.yaml")
+    warned = [str(w) for w in catalog.warnings]
+    assert any("line 5" in w and "'#01 奶茶豆沙' is a YAML comment" in w and "quotes" in w for w in warned)
+    assert any("L05" in w and "same title as products[0]" in w for w in warned)
+    assert catalog.product("CUP").title == "保温杯 500ml"
+    assert not any("主推" in w for w in warned)  # "# 主推": a note, written as comments are

@@ -1,0 +1,70 @@
+"""Recommendations from what the viewer says: a budget, for whom, a need in their own words; the
+closest listing of those that fit, never a sold-out one offered as if it could be bought."""
+from __future__ import annotations
+
+from datetime import datetime, timedelta, timezone
+
+import pytest
+
+from script.answers import Answerer
+from script.viewer_measures import body_measures
+from stream.catalog_file import parse_catalog_text
+
+NOW = datetime(2026, 12, 7, 20, 30, tzinfo=timezone(timedelta(hours=8)))
+SHOP = parse_catalog_text("""
+shop: {name: 小店}
+products:
+  - sku: EAR
+    title: 主动降噪蓝牙耳机
+    category: electronics
+    price: 199
+    selling_points: [通勤降噪, 降噪深度42dB]
+  - sku: SNACK
+    title: 鸡胸肉冻干 宠物零食
+    category: other
+    price: 49
+  - sku: CREAM
+    title: 积雪草修护保湿面霜 50g
+    category: beauty
+    price: 139
+  - sku: LIP1
+    title: "雾面唇釉 #01 奶茶豆沙"
+    category: beauty
+    price: 89
+    specs: {色号: "#01 奶茶豆沙（黄皮友好，日常通勤）"}
+  - sku: LIP5
+    title: "雾面唇釉 #05 枫叶红"
+    category: beauty
+    price: 89
+    stock: 0
+    specs: {色号: "#05 枫叶红（显白，适合约会）"}
+""", "inline")
+
+
+@pytest.fixture(scope="module")
+def answerer() -> Answerer:
+    return Answerer.build(SHOP)
+
+
+def said(answerer: Answerer, text: str) -> str:
+    return "".join(answerer.answer(text, None, NOW).sentences)
+
+
+def test_a_budget_is_no_height(answerer):
+    assert body_measures("送男朋友选哪个好 预算200以内") == (None, None)
+    assert answerer.understanding.read("送男朋友选哪个好 预算200以内").intent == "recommend"
+
+
+def test_within_a_budget_something_under_it_is_suggested_even_if_a_word_named_a_dearer_one(answerer):
+    reply = said(answerer, "学生党 50块以内有啥能买")
+    assert "49元" in reply and "139" not in reply
+
+
+def test_a_need_said_as_a_wish_is_a_recommendation(answerer):
+    assert answerer.understanding.read("地铁通勤太吵了 想要安静点的").intent == "recommend"
+    assert answerer.understanding.read("宿舍想香香的 有啥").intent == "recommend"
+
+
+def test_a_sold_out_fit_is_said_to_be_gone_and_a_sibling_in_stock_offered(answerer):
+    reply = said(answerer, "约会想要个显白的色")
+    assert "#05已经售罄" in reply and "#01" in reply
