@@ -21,7 +21,7 @@ from websockets.exceptions import ConnectionClosed  # noqa: E402
 from conftest import NginxRtmp  # noqa: E402
 from live_show import ShowThread, espeak_engine  # noqa: E402
 from speech.types import SpeechEngineError  # noqa: E402
-from stream.cli import _producer, build_parser  # noqa: E402
+from stream.cli import _producer, build_parser, replacement_producer  # noqa: E402
 from stream.clock import FakeClock, RealClock  # noqa: E402
 from stream.fanout import OutputSpec  # noqa: E402
 from stream.live import LiveConfig, LiveShow  # noqa: E402
@@ -321,15 +321,13 @@ def build_show(args, work: Path, nginx: NginxRtmp, speech: SpeechFaults) -> tupl
     shutil.copy(ROOT / "examples" / "catalog.yaml", work / "catalog.yaml")
     run_args, producers = build_parser().parse_args(["run", "--catalog", str(work / "catalog.yaml")]), []
 
-    def build(old=None):  # and as `livehost run` replaces a stuck stage (stream/cli.py _run_with)
-        producers.append(_producer(run_args, speech.engine_for, live=True, first_frame=old.frame_index if old else 0,
-                                   persona=old.persona.persona_id if old else None))
+    def build(old=None):  # and as `livehost run` replaces a stuck stage (never from the file: it may be broken)
+        producers.append(replacement_producer(run_args, speech.engine_for, old) if old is not None else
+                         _producer(run_args, speech.engine_for, live=True))
         producers[-1].add_line_listener(lambda line, *_: line.startswith("filler-") and "-ack-" not in line
                                         and speech.fillers.append(line))  # a restart's filler, not a cover
         if not args.real_time:  # the fake clock saturates the CPUs on purpose: no shedding for its own speed
             producers[-1]._machine_load = None
-        if old is not None:
-            producers[-1].update_catalog(old.catalog)
         return producers[-1]
 
     config = LiveConfig(outputs=[OutputSpec("rtmp", f"{nginx.url}/faultsoak", "flv"),

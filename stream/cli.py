@@ -115,6 +115,13 @@ def live_producer(run_options: list[str], engine_for) -> ShowProducer:
     return _producer(build_parser().parse_args(["run", *run_options]), engine_for, live=True)
 
 
+def replacement_producer(args: argparse.Namespace, engine_for, old: ShowProducer) -> ShowProducer:
+    """A fresh producer for a stuck stage, on the live catalog and persona. The catalog on air,
+    never the file again: it may be mid-edit or broken right now."""
+    return _producer(args, engine_for, first_frame=old.frame_index, persona=old.persona.persona_id, live=True,
+                     catalog=old.catalog)
+
+
 def _run_with(args: argparse.Namespace, config: ShowConfig) -> int:
     """The show the options describe, on a supervised render stage with a supervised voice."""
     limit_malloc_arenas()  # before the show's threads exist
@@ -124,12 +131,8 @@ def _run_with(args: argparse.Namespace, config: ShowConfig) -> int:
     producers = [_producer(args, engine_for, live=True)]
 
     def rebuild(old: ShowProducer) -> ShowProducer:
-        # A stuck stage is replaced by a fresh producer on the live catalog and persona.
-        # The catalog on air, never the file again: it may be mid-edit or broken right now.
-        fresh = _producer(args, engine_for, first_frame=old.frame_index, persona=old.persona.persona_id, live=True,
-                          catalog=old.catalog)
-        producers.append(fresh)
-        return fresh
+        producers.append(replacement_producer(args, engine_for, old))
+        return producers[-1]
 
     frozen = freeze_startup_objects()  # models and catalog are loaded: out of the collector's way
     log.info("%d start-up objects frozen out of garbage collection", frozen)

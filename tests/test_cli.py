@@ -64,3 +64,22 @@ def test_a_persona_with_a_broken_portrait_does_not_start(tmp_path, capsys):
     assert main(["demo", "--persona", str(folder), "--seconds", "1", "--out", str(tmp_path / "x.mp4")]) == 2
     err = capsys.readouterr().err
     assert "broken.jpg" in err and "not a readable image" in err
+
+
+def test_a_stuck_stage_is_replaced_on_the_catalog_on_air_even_while_the_file_is_broken(tmp_path):
+    """The fault soak found it: a render stage rebuilt while a catalog edit was half written ended
+    the show with the file's YAML error. The replacement takes the catalog on air."""
+    from live_show import espeak_engine
+    from stream.cli import _producer, build_parser, replacement_producer
+
+    catalog = tmp_path / "catalog.yaml"
+    catalog.write_text(Path("examples/catalog.yaml").read_text(encoding="utf-8"), encoding="utf-8")
+    args = build_parser().parse_args(["run", "--catalog", str(catalog), "--no-embeddings"])
+    old = _producer(args, espeak_engine)
+    catalog.write_text("shop: {name: 半截\nproducts: [", encoding="utf-8")  # mid-edit
+    fresh = replacement_producer(args, espeak_engine, old)
+    try:
+        assert fresh.catalog is old.catalog and fresh.persona.persona_id == old.persona.persona_id
+    finally:
+        old.close()
+        fresh.close()
