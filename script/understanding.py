@@ -271,6 +271,11 @@ class Understanding:
         where = sorted((self.resolver.position(text, s, tuple(skus)), s) for s in skus)
         if len(found) == 1 and re.search(r"各|都", rest):
             return tuple((s, found[0][1]) for s in skus)
+        # "一个鸳鸯锅加两袋微辣底料": every count written right before a name belongs to that name.
+        spans = [(m.end(), _count_of(m.group(1) or m.group(3) or m.group(4))) for m in COUNT.finditer(text)]
+        before = {sku: c for start, sku in where for end, c in spans if c and end == start}
+        if before and len(before) == len([c for _, c in spans if c]):
+            return tuple((s, before.get(s, 1)) for s in skus)
         counts: dict[str, int] = {}
         for i, (start, sku) in enumerate(where):
             end = where[i + 1][0] if i + 1 < len(where) else len(text) + 1

@@ -68,3 +68,27 @@ def test_a_need_said_as_a_wish_is_a_recommendation(answerer):
 def test_a_sold_out_fit_is_said_to_be_gone_and_a_sibling_in_stock_offered(answerer):
     reply = said(answerer, "约会想要个显白的色")
     assert "#05已经售罄" in reply and "#01" in reply
+
+
+def test_counts_written_before_the_names_belong_to_those_names():
+    shop = parse_catalog_text("""
+shop: {name: 火锅店}
+products:
+  - sku: POT
+    title: 304不锈钢鸳鸯火锅锅 32cm
+    category: home
+    price: 199
+  - sku: BASE
+    title: 手工牛油火锅底料 微辣 400g
+    category: food
+    price: 32
+  - sku: BEEF
+    title: 灯影牛肉丝 250g
+    category: food
+    price: 39.9
+""", "inline")
+    answerer = Answerer.build(shop)
+    quantities = dict(answerer.understanding.read("要一个鸳鸯锅加两袋微辣底料 一共多少").quantities)
+    assert quantities == {"POT": 1, "BASE": 2}
+    after = dict(answerer.understanding.read("牛肉丝两包加底料一袋 一共多少").quantities)
+    assert after == {"BEEF": 2, "BASE": 1}  # written after the names: as before
