@@ -3,8 +3,8 @@ running at the show's clock, with the arithmetic said in one sentence.
 
 Forms read (anything else is only quoted, never computed): 满X减Y and 每满X减Y (threshold),
 第二件半价 / 第N件M折 / 第二件X元 (Nth item), N件M折 (every item when N are bought), N件立减Y / 买N件减Y
-(amount off at N items), 买N送M (same product). A promotion applies to its own product's basket
-unless its text says 全场, 跨店, 任选 or 店铺 (DESIGN.md). Pure: no clock, `now` is passed in.
+(amount off at N items), 买N送M (same product; a count in whole N is what is paid). A promotion applies
+to its own product's basket unless it says 全场, 跨店, 任选 or 店铺 (DESIGN.md). Pure: `now` is passed in.
 """
 from __future__ import annotations
 
@@ -185,7 +185,7 @@ def _item_priced(price: float, qty: int, rule: PromotionRule) -> tuple[float, st
         times = qty // int(rule.threshold)
         return price * qty - rule.amount * times, f"{p}*{qty}-{format_amount(rule.amount)}*{times}"
     if rule.kind == "buy_get":
-        free = (qty // (rule.nth + rule.free)) * rule.free
+        free = 0 if qty % rule.nth == 0 else (qty // (rule.nth + rule.free)) * rule.free  # "买6罐": six paid
         return price * (qty - free), f"{p}*{qty - free}"
     if rule.kind == "n_pieces_price" and qty >= rule.threshold:
         sets, rest = divmod(qty, int(rule.threshold))
@@ -224,9 +224,11 @@ def quote(items: list[tuple[Product, int]], rules_of: dict[str, list[PromotionRu
         name, count = (name_of or spoken_name)(product), count_word(qty)
         if count[0].isdigit():
             count = f"，{count}"  # "SPF30，4件": the name's number and the count stay apart
-        if best is not None and best.kind == "buy_get" and qty % (best.nth + best.free) == best.nth:
-            # "买二送一": two paid, three sent
-            parts.append(f"{name}{count}件是{format_price(total)}，按{best.text}实发{count_word(qty + best.free)}件")
+        if best is not None and best.kind == "buy_get" and qty % best.nth == 0:
+            # "买二送一": two paid, three sent; "买6罐" under 买3送1: six paid, eight sent
+            sent = qty + qty // best.nth * best.free
+            parts.append(f"{name}{count}件是{format_price(total)}，按{best.text}实发{count_word(sent)}件")
+            derived.append(derivation(sent, f"{qty}+{qty}/{best.nth}*{best.free}"))
             sources.append(rule_source(product, best))
         elif best is not None and total < plain - 1e-9:
             parts.append(f"{name}{count}件按{best.text}算是{format_price(total)}")

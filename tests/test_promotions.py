@@ -150,6 +150,8 @@ def test_buy_two_get_one_says_how_many_are_sent():
     assert three.total == pytest.approx(270.0)
     one = priced([("H601", 1)])
     assert one.total == pytest.approx(135.0) and "实发" not in one.sentence
+    four = priced([("H601", 4)])  # "买4瓶": bought in whole twos, so four paid and six sent
+    assert four.total == pytest.approx(540.0) and "实发六件" in four.sentence
 
 
 def test_a_threshold_reached_takes_its_amount_off():
