@@ -151,7 +151,7 @@ def test_buy_two_get_one_says_how_many_are_sent():
     one = priced([("H601", 1)])
     assert one.total == pytest.approx(135.0) and "实发" not in one.sentence
     four = priced([("H601", 4)])  # "买4瓶": bought in whole twos, so four paid and six sent
-    assert "四件是540元" in four.sentence and "实发六件" in four.sentence
+    assert "4件是540元" in four.sentence and "实发6件" in four.sentence
 
 
 def test_a_threshold_reached_takes_its_amount_off():
