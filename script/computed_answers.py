@@ -122,18 +122,20 @@ def _average_piece(a: "Answerer", item: tuple[Product, int], rules, text: str) -
     piece = _PIECE.search(text)
     rule = next((r for r in rules[product.sku] if not r.store_wide and
                  r.kind in ("buy_get", "n_pieces_rate", "n_pieces_off", "nth_item")), None)
-    if not _AVERAGE.search(text) or piece is None or rule is None:
+    if not _AVERAGE.search(text) or piece is None:
         return None
-    if count <= 1:
+    if count <= 1 and rule is not None:
         count = rule.nth if rule.kind in ("buy_get", "nth_item") else int(rule.threshold)
     if count < 2:
         return None
-    worked = quote([(product, count)], rules, a.name_of)
-    pieces = count + (count // rule.nth) * rule.free if rule.kind == "buy_get" and rule.nth else count
+    worked = quote([(product, count)], rules, a.name_of)  # "卫衣两件 一件算下来多少": a shop-wide 满减 counts too
+    paid_whole = rule is not None and rule.kind == "buy_get" and rule.nth and count % rule.nth == 0
+    pieces = count + (count // rule.nth) * rule.free if paid_whole else count
     each = worked.total / pieces
     unit = piece.group(1)
-    return Answer((f"{worked.sentence[:-1]}，到手{pieces}{unit}，平均一{unit}{format_amount(each)}元。",), product.sku,
-                  tuple(dict.fromkeys(worked.sources + (rule_source(product, rule),))),
+    brought = f"到手{pieces}{unit}，" if pieces != count else ""
+    return Answer((f"{worked.sentence[:-1]}，{brought}平均一{unit}{format_amount(each)}元。",), product.sku,
+                  tuple(dict.fromkeys(worked.sources + ((rule_source(product, rule),) if rule else ()))),
                   worked.derived + (derivation(each, f"{format_amount(worked.total)}/{pieces}"),), about=(product.sku,))
 
 

@@ -101,6 +101,11 @@ def test_the_average_piece_price_under_a_piece_promotion():
     assert "平均一罐179.1元" in said(answerer, "蛋白粉买两罐算下来一罐多少")  # 2 x 199 x 0.9 = 358.2 for two
 
 
+def test_an_average_over_a_basket_only_a_threshold_discounts(answerer):
+    reply = said(answerer, "保温杯两个 一个算下来多少")  # 2 x 79 = 158, 满99减10: 148 for two
+    assert "到手148元" in reply and "平均一个74元" in reply
+
+
 def test_a_basket_asked_for_its_gifts_names_them_or_what_is_still_missing():
     catalog = catalog_from_data({"shop": {"name": "测试渔具店"}, "products": [
         {"sku": "C1", "title": "钓鱼椅", "category": "other", "price": 239.0, "promotions": [{"text": "跨店满300减40"}]},
