@@ -16,7 +16,7 @@ from .promotions import count_word, quote, rule_source
 from .variant_prices import at_variant_price
 from .answer_facts import speakable
 from .derivation import derivation
-from .spec_reading import asked_class, choose_specs
+from .spec_reading import class_unit, asked_class, choose_specs
 from .understanding import Query
 
 if TYPE_CHECKING:
@@ -367,6 +367,9 @@ def _which_more(a: "Answerer", products: list[Product], text: str) -> str | tupl
         found = [(float(n), unit.lower()) for part in stated.split("，") for n, unit in  # values, not the title's 20000mAh
                  re.findall(r"(\d+(?:\.\d+)?)\s*(w|mah|小时|h|cm|mm|ml|g|kg|l|℃|k|%|个月|年|天|片|粒|袋|包|支|抽)",
                             part, re.I)]
+        # "6小时后≥65℃" asked for hours: the figures of the asked kind, not the temperature beside them
+        of_kind = [f for f in found if re.search(class_unit(kind), f"{format_amount(f[0])}{f[1]}", re.I)]
+        found = of_kind or found
         if not found:
             return None
         values.append((max(f for f in found if f[1] == found[0][1]), product))  # "3年（开封后12个月内）": years

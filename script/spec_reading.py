@@ -54,6 +54,11 @@ class SpecChoice:
     asked_class: str | None
 
 
+def class_unit(name: str) -> str:
+    """The pattern of a figure of this kind of spec ("hours": 8小时, 30h)."""
+    return next(unit for kind, _, _, unit in _CLASSES if kind == name)
+
+
 def asked_class(text: str) -> str | None:
     folded = normalize(text)
     return next((name for name, asks, _, _ in _CLASSES if re.search(asks, folded)), None)

@@ -106,3 +106,25 @@ products:
     bigger = "".join(answerer.answer("暖手宝和充电宝哪个容量大 大多少", None, NOW).sentences)
     assert "充电宝容量更大" in bigger and "15000mAh" in bigger and "更少" not in bigger  # 多少 is no 少
     assert "差10片" in "".join(answerer.answer("纸尿裤M码和L码哪个片数多", None, NOW).sentences)
+
+
+def test_the_asked_kind_of_figure_is_compared_and_an_adjective_before_the_noun_picks_the_variant():
+    shop = parse_catalog_text("""
+shop: {name: 小店}
+products:
+  - sku: CUP5
+    title: 316不锈钢保温杯 500ml
+    category: home
+    price: 89
+    specs: {保温效果: 灌入95℃开水，6小时后≥65℃}
+  - sku: CUP7
+    title: 316不锈钢保温杯 750ml
+    category: home
+    price: 109
+    specs: {保温效果: 灌入95℃开水，8小时后≥65℃}
+""", "inline")
+    answerer = Answerer.build(shop)
+    longer = "".join(answerer.answer("大杯比小杯保温能多几个小时呀", None, NOW).sentences)
+    assert "差2小时" in longer and "一样" not in longer  # hours, not the 95℃ beside them
+    small = answerer.answer("小保温杯保温几小时", None, NOW)
+    assert small.sku == "CUP5" and "8小时" not in "".join(small.sentences)
