@@ -124,7 +124,7 @@ products:
     specs: {保温效果: 灌入95℃开水，8小时后≥65℃}
 """, "inline")
     answerer = Answerer.build(shop)
-    longer = "".join(answerer.answer("大杯比小杯保温能多几个小时呀", None, NOW).sentences)
+    longer = "".join(answerer.answer("保温杯大杯比小杯保温能多几个小时呀", None, NOW).sentences)
     assert "差2小时" in longer and "一样" not in longer  # hours, not the 95℃ beside them
     small = answerer.answer("小保温杯保温几小时", None, NOW)
     assert small.sku == "CUP5" and "8小时" not in "".join(small.sentences)
