@@ -309,7 +309,13 @@ class Answerer:
         return self.per_product(query, now, lambda p, q, t: self.say.price(p, t, prefix="价格以直播间标价为准，"))
 
     def _price_claim(self, query: Query, now: datetime | None) -> Answer:
-        return self.per_product(query, now, lambda p, q, t: self.say.price(p, t, prefix="以今天直播间的价格为准，"))
+        def write(product: Product, q: Query, when: datetime | None) -> Answer:
+            if product.sold_out and len(q.guess.skus) <= 1:  # corrected all the same: "L码是89元，现在已经售罄了"
+                return Answer((f"以今天直播间的价格为准，{self.name_of(product)}是{format_price(product.price)}，"
+                               f"现在已经售罄了。",), product.sku, (f"{product.sku}.price", f"{product.sku}.stock"),
+                              about=(product.sku,))
+            return self.say.price(product, when, prefix="以今天直播间的价格为准，")
+        return self.per_product(query, now, write)
 
     def _promotion_claim(self, query: Query, now: datetime | None) -> Answer:
         def write(product: Product, q: Query, when: datetime | None) -> Answer:

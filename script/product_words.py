@@ -80,11 +80,16 @@ def common_words() -> frozenset[str]:
 
 
 def slip_for(written: str, meant: str) -> bool:
-    """Whether `written` may be `meant` mistyped: an exact homophone always; a near one (zh/z, n/l,
-    -ng/-n) only when what was typed is not a word of its own (防嗮 is 防晒; 儿子 is not 儿纸)."""
+    """Whether `written` may be `meant` mistyped: an exact homophone unless a word was typed for a
+    fragment that is none (不是 is no slip for the 不湿 of 尿不湿; 良茶 is 凉茶); a near one (zh/z,
+    n/l, -ng/-n) only when what was typed is not a word of its own (防嗮 is 防晒; 儿子 is not 儿纸)."""
+    words = common_words()
+    if len(written) == len(meant) > 2 and any(  # "料不是": its 不是 is a word, 尿不湿's 不湿 is none
+            written[i:i + 2] in words and meant[i:i + 2] not in words for i in range(len(written) - 1)):
+        return False
     if [syllable(c) for c in written] == [syllable(c) for c in meant]:
-        return True
-    return written not in common_words()
+        return written not in words or meant in words
+    return written not in words
 
 
 def bigrams_with_sound(text: str, sounds: tuple[str, str]) -> list[str]:

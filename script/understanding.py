@@ -285,11 +285,13 @@ class Understanding:
 
     def _claimed_price(self, folded: str, guess: ProductGuess) -> float | None:
         """A money figure the viewer states as the price, when it is not the catalog's."""
-        if COUNT.search(folded) and not PAST.search(folded):
+        if COUNT.search(folded) and not PAST.search(folded) and \
+                not re.search(r"\d\s*(?:块|元)?\s*一[桶瓶盒袋包罐个件支]", folded):  # "豆瓣酱18一桶吧": a claim
             return None
         numbers = [float(n) for n in re.findall(r"(?<![\d.])(\d+(?:\.\d+)?)(?![\d.]*\s*(?:段|码|号|g|kg|ml|w|mah|个月|天|小时|斤|jin|cm|件|罐|盒|瓶|包|袋))", folded)]
         claims = [float(m.group(1) or m.group(2)) for m in MONEY_CLAIM.finditer(folded)]
-        if PAST.search(folded) or re.search(r"不是|才|只要|只卖|写的|标的|涨|降价|便宜|贵了|卖\d", folded):
+        if PAST.search(folded) or re.search(r"不是|才|只要|只卖|写的|标的|涨|降价|便宜|贵了|卖\d|对不|对吧|是吧|"
+                                            r"\d\s*(?:块|元)?\s*(?:一[桶瓶盒袋包罐个件支])?[嘛哦吧]", folded):
             claims += [n for n in numbers if n >= 5]  # "直播间不是写的39吗", "怎么涨到129了"
         count = max((_count_of(m.group(1)) or 1 for m in COUNT.finditer(folded) if m.group(1)), default=1)
         for value in claims:

@@ -38,6 +38,8 @@ def body_measures(text: str) -> tuple[float | None, float | None]:
         value = float(m.group(1))
         weight = value / 2 if value >= 90 else value  # "体重25" of a child is kg; "体重110" is jin
         folded = folded[:m.start()] + " " + folded[m.end():]
+    # "L码纸尿裤69对不对": a figure put to the host to confirm is a price, not a body.
+    folded = re.sub(r"(?<![\d.])\d+(?:\.\d+)?\s*(?=(?:块|元)?\s*(?:对不|对吧|是吧|是不是|吧|嘛|哦))", " ", folded)
     # A number glued to Latin letters is a model or a rating ("SPF30", "x30"), not a body.
     for number, unit in re.findall(r"(?<![a-z\d.])(\d+(?:\.\d+)?)\s*(cm|厘米|公分|kg|公斤|斤|jin|g|码|号|元|块|段|ml|w|米|%|"
                                    r"以内|以下|之内|左右|上下)?", folded):

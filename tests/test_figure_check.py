@@ -46,3 +46,37 @@ def test_two_specs_of_the_unit_are_not_guessed_between():
     reply = said("充电宝是20000毫安的吗")
     assert not reply.startswith(("是的", "不是"))
     assert said("充电宝是22.5W的吗").startswith("是的")
+
+
+def test_a_price_put_to_the_host_to_confirm_is_a_claim_corrected_even_when_sold_out():
+    shop = parse_catalog_text("""
+shop: {name: 小店}
+products:
+  - sku: DL
+    title: 婴儿纸尿裤 L码 54片
+    category: baby
+    price: 89
+    stock: 0
+  - sku: BEAN
+    title: 郫县豆瓣酱 1kg桶装
+    category: food
+    price: 22
+  - sku: BANK
+    title: 充电宝 20000mAh
+    category: electronics
+    price: 129
+    specs: {多口同时输出: 合计15W}
+""", "inline")
+    answerer = Answerer.build(shop)
+    diaper = answerer.answer("L码纸尿裤69对不对", None, NOW)
+    assert answerer.understanding.read("L码纸尿裤69对不对").intent == "price_claim"  # 69 is no body weight
+    assert "89元" in "".join(diaper.sentences) and "售罄" in "".join(diaper.sentences)
+    assert "22元" in "".join(answerer.answer("豆瓣酱18一桶吧", None, NOW).sentences)
+    ports = answerer.understanding.read("充电宝三个口一起充多少瓦")
+    assert ports.quantities == () and ports.intent != "compute"  # three ports are not three power banks
+
+
+def test_a_common_word_is_no_slip_for_a_fragment_of_a_title_word():
+    from script.product_words import slip_for
+    assert not slip_for("不是", "不湿") and not slip_for("料不是", "尿不湿")
+    assert slip_for("良茶", "凉茶") and slip_for("冲电宝", "充电宝")

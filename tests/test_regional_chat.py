@@ -48,6 +48,7 @@ def answerer() -> Answerer:
     ("有啥子便宜货", "有什么便宜货"),
     ("螺蛳粉有没得", "螺蛳粉有没有"),
     ("咋个买哦", "怎么买哦"),
+    ("家庭装有活动没得😂", "家庭装有活动没有😂"),
 ])
 def test_regional_words_are_read_as_mandarin(typed, plain):
     assert to_mandarin(typed) == plain
@@ -62,7 +63,7 @@ def test_regional_words_are_read_as_mandarin(typed, plain):
     "整箱发货吗", "保湿能整一天吗", "调整一下尺码", "那边到货了吗", "花边款有吗", "花了好多钱买的", "差不多钱吧",
     "唔，好的我拍了", "重点解释一下成分", "反而家里人喜欢", "这双鞋底太平了", "统一日期发货吗", "靓丽的颜色",
     "KD同款球鞋", "PB材质安全吗",
-    "好多人都买了", "等了好久", "好久不见", "好久没来了", "花了好多钱", "买了好多"])
+    "好多人都买了", "等了好久", "好久不见", "好久没来了", "花了好多钱", "买了好多", "没得说", "这个没得用"])
 def test_mandarin_is_left_as_it_was(mandarin):
     assert to_mandarin(mandarin) == mandarin
 
@@ -147,3 +148,15 @@ products:
     assert [(g.name, g.sku) for g in gifts] == [("加绒围巾", "W1"), ("加绒围巾", "M1")]
     assert gift_asked(gifts, "羽绒服我170穿多大合适") is None
     assert gift_asked(gifts, "男款送围巾吗", ("M1",)).sku == "M1"  # the one named, of two giving it
+
+
+@pytest.mark.parametrize("text", ["家庭装59块哦", "暖手宝49嘛 我朋友刚拍的", "关注送一袋底料是真的嘛", "洗面奶大瓶49对不"])
+def test_sichuan_question_particles_and_figures_to_confirm_are_questions(text):
+    from script.chat_understanding import classify_text
+    assert classify_text(text).kind == "question"
+
+
+@pytest.mark.parametrize("text", ["要得嘛", "好嘛", "好的哦"])
+def test_sichuan_agreement_is_not_a_question(text):
+    from script.chat_understanding import classify_text
+    assert classify_text(text).kind != "question"
