@@ -28,6 +28,7 @@ from . import shop_answers as shop
 from .question_words import INTENT_PATTERNS
 from .understanding import Query, QueryProposer, Understanding, ViewerContext
 from .figure_check import confirms, spec_for, stated_figure
+from .piece_reading import asks_about_pieces, piece_sentence, read_pack, total_derivation
 from .value_parts import pick
 from .yes_no import with_verdict
 
@@ -89,6 +90,10 @@ class Answerer:
             shop_wide = shop.free_shipping(self, now)  # "包邮不": of the shop, not of one product
             if shop_wide is not None:
                 return shop_wide
+        if query.intent in ("fact", "compute", "price") and asks_about_pieces(query.text):
+            pieces = self.per_product(query, now, self._pieces)  # "家庭装一袋多少克", "牛肉丝一共几包"
+            if pieces.sources:
+                return pieces
         writer = _WRITERS.get(query.intent)
         if writer is not None:
             return writer(self, query, now)
@@ -185,6 +190,7 @@ class Answerer:
         checked = self._figure_checked(product, text) if intent == "fact" else None
         if checked is not None:
             return checked
+
         stated = self._one_part(product, self.fact(product, query, now), query.text)
         return replace(stated, sentences=with_verdict(query.text, stated.sentences)) if stated.sources else stated
 
@@ -197,6 +203,14 @@ class Answerer:
         if part is None:
             return stated
         return replace(stated, sentences=(speakable(f"{self.name_of(product)}的{specs[0]}，{part}。"),))
+
+    def _pieces(self, product: Product, query: Query, now: datetime | None) -> Answer:
+        pack = read_pack(product)
+        if pack is None:
+            return Answer((), product.sku, (), about=(product.sku,))
+        source = f"{product.sku}.title" if pack.key == "title" else f"{product.sku}.specs.{pack.key}"
+        return Answer((piece_sentence(self.name_of(product), pack, query.text),), product.sku, (source,),
+                      (*pack.derived, total_derivation(pack)), about=(product.sku,))
 
     def _figure_checked(self, product: Product, text: str) -> Answer | None:
         """"1段是900克的吗": yes or no from the spec stating the product's own figure of that unit."""
