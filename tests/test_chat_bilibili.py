@@ -1,0 +1,207 @@
+"""The Bilibili adapter against a loopback server speaking the real binary protocol."""
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+import random
+
+import pytest
+from websockets.asyncio.server import serve
+
+from chat.backoff import BackoffPolicy
+from chat.bilibili import BilibiliSettings, BilibiliSource
+from chat.bilibili_wire import AUTH, HEARTBEAT, decode_frame
+from chat.credentials import Secret
+
+from tests.chat_fakes import (ManualClock, auth_reply, brotli_frame, danmu, gift, heartbeat_reply, interact, like,
+                              packet, super_chat, until, zlib_frame)
+
+
+class FakeDanmakuServer:
+    """Each connection runs the next script: a list of frames to send after the auth packet
+    (None means: drop the connection here). Records what the client sent."""
+
+    def __init__(self, scripts: list[list]) -> None:
+        self.scripts = scripts
+        self.connections = 0
+        self.received: list[list] = []  # per connection: decoded packets
+        self._server = None
+
+    async def _handle(self, ws) -> None:
+        script = self.scripts[min(self.connections, len(self.scripts) - 1)]
+        self.connections += 1
+        got: list = []
+        self.received.append(got)
+        first = await ws.recv()
+        got.extend(decode_frame(first))
+        reader = asyncio.create_task(self._read(ws, got))
+        try:
+            for frame in script:
+                if frame is None:
+                    await ws.close()
+                    return
+                if isinstance(frame, str) and frame == "wait-heartbeat":
+                    await until(lambda: any(p.operation == HEARTBEAT for p in got), "a heartbeat")
+                    await ws.send(heartbeat_reply(4321))
+                    continue
+                await ws.send(frame)
+            await ws.wait_closed()
+        finally:
+            reader.cancel()
+
+    async def _read(self, ws, got: list) -> None:
+        async for message in ws:
+            got.extend(decode_frame(message))
+
+    async def __aenter__(self):
+        self._server = await serve(self._handle, "127.0.0.1", 0)
+        return self
+
+    async def __aexit__(self, *exc):
+        self._server.close()
+        await self._server.wait_closed()
+
+    @property
+    def url(self) -> str:
+        return f"ws://127.0.0.1:{self._server.sockets[0].getsockname()[1]}/sub"
+
+
+def _source(url: str, clock: ManualClock, **kw) -> BilibiliSource:
+    settings = BilibiliSettings(room_id=7734200, url=url, backoff=BackoffPolicy(first_s=1, cap_s=8, jitter=0.5), **kw)
+    return BilibiliSource(settings, clock, rng=random.Random(7))
+
+
+async def _run(server_scripts, check, **kw):
+    clock = ManualClock()
+    events = []
+    async with FakeDanmakuServer(server_scripts) as server:
+        source = _source(server.url, clock, **kw)
+        await source.start(events.append, lambda: clock.now() - 1000.0)
+        try:
+            await check(server, source, clock, events)
+        finally:
+            await source.stop()
+
+
+def test_compressed_frames_of_several_commands_become_contract_events():
+    async def check(server, source, clock, events):
+        await until(lambda: len(events) == 6, "six events")
+        auth = server.received[0][0]
+        assert auth.operation == AUTH and json.loads(auth.body)["roomid"] == 7734200
+        assert [e.type for e in events] == ["comment", "gift", "enter", "follow", "like", "comment"]
+        assert events[0].text == "这个茶多少钱?" and events[0].nick == "小鹿" and events[0].platform == "bilibili"
+        assert events[1].text == "小心心"
+        assert events[5].text == "能便宜点吗" and events[5].nick == "阿花"  # a super chat is a paid comment
+        assert all(e.user.startswith("bili:") and "8812" not in e.user for e in events)
+
+    asyncio.run(_run([[auth_reply(), zlib_frame(danmu("这个茶多少钱?", 8812, "小鹿", "a1"), gift(8812, "小鹿", "小心心", "t1")),
+                       brotli_frame(interact(9001, "老王", 1, 1), interact(9002, "一一", 2, 2), like(9003, "花卷"),
+                                    super_chat(55, 9004, "阿花", "能便宜点吗"))]], check))
+
+
+def test_heartbeat_every_30_seconds_on_the_clock_and_its_reply_read():
+    async def check(server, source, clock, events):
+        await until(lambda: server.received and server.received[0], "the auth packet")
+        assert not any(p.operation == HEARTBEAT for p in server.received[0])
+        await until(lambda: 30.0 in clock.waiting(), "the heartbeat timer")
+        clock.advance(30)
+        await until(lambda: source.popularity == 4321, "the heartbeat reply")
+        assert sum(p.operation == HEARTBEAT for p in server.received[0]) == 1
+
+    asyncio.run(_run([[auth_reply(), "wait-heartbeat"]], check))
+
+
+def test_a_dropped_connection_reconnects_after_backoff_without_duplicates():
+    first = [auth_reply(), zlib_frame(danmu("在吗", 1, "甲", "m1"), danmu("多少钱", 2, "乙", "m2")), None]
+    # The platform resends recent messages on the new connection: the repeats are dropped.
+    second = [auth_reply(), brotli_frame(danmu("多少钱", 2, "乙", "m2"), danmu("有优惠吗", 3, "丙", "m3"))]
+
+    async def check(server, source, clock, events):
+        await until(lambda: len(events) == 2, "the first two comments")
+        await until(lambda: any(0.5 <= w <= 1.0 for w in clock.waiting()), "the backoff timer")
+        assert server.connections == 1  # nothing reconnects before the backoff has passed
+        clock.advance(1.0)
+        await until(lambda: len(events) == 3, "the third comment")
+        assert [e.text for e in events] == ["在吗", "多少钱", "有优惠吗"]
+        assert server.connections == 2 and source.relay.duplicates == 1
+
+    asyncio.run(_run([first, second], check))
+
+
+def test_backoff_grows_with_jitter_and_is_capped():
+    from chat.backoff import Backoff
+    backoff = Backoff(BackoffPolicy(first_s=1, cap_s=8, jitter=0.5), random.Random(3))
+    delays = [backoff.next_delay() for _ in range(8)]
+    ceilings = [1, 2, 4, 8, 8, 8, 8, 8]
+    assert all(c * 0.5 <= d <= c for d, c in zip(delays, ceilings))
+    assert len({round(d, 6) for d in delays[3:]}) > 1  # jittered, not lockstep
+    backoff.connected_for(30)
+    assert backoff.failures == 0
+
+
+def test_a_silent_connection_is_dropped_and_reopened():
+    async def check(server, source, clock, events):
+        await until(lambda: server.connections == 1 and 30.0 in clock.waiting(), "the heartbeat timer")
+        for _ in range(3):  # heartbeats go out but nothing comes back
+            clock.advance(30)
+            await asyncio.sleep(0.02)
+        await until(lambda: any(w <= 1.0 for w in clock.waiting()) and source._backoff.failures == 1, "a reconnect wait")
+        clock.advance(1)
+        await until(lambda: server.connections == 2, "a second connection")
+
+    asyncio.run(_run([[auth_reply()]], check))
+
+
+def test_malformed_and_unknown_packets_are_logged_once_per_kind_and_skipped(caplog):
+    junk = [b"\x00\x00", packet(5, b"\x78\x9cnot zlib", version=2), packet(5, b"\x78\x9cnot zlib", version=2),
+            packet(5, b"{not json", version=0), packet(5, {"cmd": "NEW_THING"}), packet(5, {"cmd": "NEW_THING"}),
+            packet(5, {"cmd": "DANMU_MSG", "info": "x"}), "a text frame", packet(42, b"?")]
+
+    async def check(server, source, clock, events):
+        await until(lambda: len(events) == 1, "the comment after the junk")
+        assert events[0].text == "还在吗"
+        assert source.problems["bad zlib body"] == 2 and source.problems["unknown command NEW_THING"] == 2
+        assert {"truncated header", "body not JSON", "malformed DANMU_MSG", "text frame", "operation 42"} <= set(source.problems)
+        warnings = [r for r in caplog.records if "skipped" in r.getMessage()]
+        assert len(warnings) == len(source.problems)
+        assert not any(r.exc_info for r in caplog.records)
+
+    with caplog.at_level(logging.INFO, logger="livehost.chat"):
+        asyncio.run(_run([[auth_reply(), *junk, command_frame()]], check))
+
+
+def command_frame():
+    return zlib_frame(danmu("还在吗", 5, "丁", "z1"))
+
+
+def test_masked_names_without_a_cookie_are_left_out_and_viewers_still_told_apart():
+    async def check(server, source, clock, events):
+        await until(lambda: len(events) == 2, "two comments")
+        assert events[0].nick == "" and events[1].nick == ""
+        assert events[0].user != events[1].user
+
+    asyncio.run(_run([[auth_reply(), zlib_frame(danmu("多少钱", 0, "用***", "x1"), danmu("多少钱", 0, "小*", "x2"))]],
+                     check))
+
+
+def test_a_refused_auth_reconnects_with_backoff():
+    async def check(server, source, clock, events):
+        await until(lambda: source.auth_failures == 1 and clock.waiting(), "the refusal")
+        clock.advance(1)
+        await until(lambda: len(events) == 1, "the comment after re-auth")
+
+    asyncio.run(_run([[auth_reply(-101)], [auth_reply(), zlib_frame(danmu("好", 1, "甲", "k1"))]], check))
+
+
+def test_the_cookie_goes_into_the_auth_body_but_never_into_the_log(caplog):
+    cookie = Secret("env LIVEHOST_BILI_COOKIE", "SESSDATA=sekrit-sess; DedeUserID=424242; buvid3=BUVID-x")
+
+    async def check(server, source, clock, events):
+        await until(lambda: server.received and server.received[0], "the auth packet")
+        body = json.loads(server.received[0][0].body)
+        assert body["uid"] == 424242 and body["buvid"] == "BUVID-x" and body["protover"] == 3
+
+    with caplog.at_level(logging.DEBUG):
+        asyncio.run(_run([[auth_reply(), None]], check, cookie=cookie))
+    assert "sekrit" not in caplog.text and "sekrit" not in repr(cookie)
