@@ -104,3 +104,18 @@ def like(uid: int, uname: str) -> dict:
 def super_chat(sc_id: int, uid: int, uname: str, message: str) -> dict:
     return {"cmd": "SUPER_CHAT_MESSAGE", "data": {"id": sc_id, "uid": uid, "message": message, "price": 30,
                                                    "user_info": {"uname": uname}}}
+
+
+async def post(port: int, path: str, body: bytes, headers: dict[str, str]) -> tuple[int, dict]:
+    """A real HTTP/1.1 POST over loopback; (status, JSON reply)."""
+    reader, writer = await asyncio.open_connection("127.0.0.1", port)
+    head = f"POST {path} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nContent-Type: application/json\r\n"
+    head += "".join(f"{k}: {v}\r\n" for k, v in headers.items())
+    head += f"Content-Length: {len(body)}\r\n\r\n"
+    writer.write(head.encode("latin-1") + body)
+    await writer.drain()
+    raw = await reader.read()
+    writer.close()
+    status_line, _, rest = raw.partition(b"\r\n")
+    _, _, payload = rest.partition(b"\r\n\r\n")
+    return int(status_line.split()[1]), json.loads(payload or b"{}")
