@@ -205,3 +205,55 @@ def test_the_cookie_goes_into_the_auth_body_but_never_into_the_log(caplog):
     with caplog.at_level(logging.DEBUG):
         asyncio.run(_run([[auth_reply(), None]], check, cookie=cookie))
     assert "sekrit" not in caplog.text and "sekrit" not in repr(cookie)
+
+
+class FakeOpenPlatform:
+    """The open platform's HTTP API: checks each request's x-bili-* signature as documented."""
+
+    def __init__(self, ws_url: str, key_id: str, secret: str) -> None:
+        self.ws_url, self.key_id, self.secret = ws_url, key_id, secret
+        self.calls: list[tuple[str, dict]] = []
+
+    async def __call__(self, method: str, url: str, headers: dict, body: bytes | None) -> dict:
+        import hashlib
+        import hmac
+        signed = {k: v for k, v in headers.items() if k.startswith("x-bili-")}
+        text = "\n".join(f"{k}:{signed[k]}" for k in sorted(signed))
+        assert headers["Authorization"] == hmac.new(self.secret.encode(), text.encode(), hashlib.sha256).hexdigest()
+        assert signed["x-bili-content-md5"] == hashlib.md5(body).hexdigest()
+        assert signed["x-bili-accesskeyid"] == self.key_id and method == "POST"
+        payload = json.loads(body)
+        path = url.split("/v2/app/", 1)[1]
+        self.calls.append((path, payload))
+        if path == "start":
+            return {"code": 0, "data": {"game_info": {"game_id": "game-1"}, "anchor_info": {"room_id": 7734200},
+                                        "websocket_info": {"auth_body": '{"roomid":7734200,"key":"opaque"}',
+                                                           "wss_link": [self.ws_url]}}}
+        return {"code": 0, "data": {}}
+
+
+def test_open_platform_route_signs_requests_keeps_the_session_alive_and_ends_it():
+    clock = ManualClock()
+    events = []
+    secret = "app-secret-value-xyz"
+
+    async def scenario():
+        async with FakeDanmakuServer([[auth_reply(), zlib_frame(
+                {"cmd": "LIVE_OPEN_PLATFORM_DM", "data": {"open_id": "o1", "uname": "小鹿", "msg": "在吗", "msg_id": "d1"}})]]) as server:
+            api = FakeOpenPlatform(server.url, "key-id-1", secret)
+            settings = BilibiliSettings(route="open", app_id=1650000, access_key_id=Secret("env A", "key-id-1"),
+                                        access_key_secret=Secret("env B", secret), auth_code=Secret("env C", "CODE123"),
+                                        open_api="https://open.test")
+            source = BilibiliSource(settings, clock, http=api, rng=random.Random(1))
+            await source.start(events.append, lambda: 1.0)
+            await until(lambda: len(events) == 1, "the open-platform comment")
+            assert api.calls[0] == ("start", {"code": "CODE123", "app_id": 1650000})
+            assert json.loads(server.received[0][0].body) == {"roomid": 7734200, "key": "opaque"}
+            await until(lambda: 20.0 in clock.waiting(), "the app heartbeat timer")
+            clock.advance(20)
+            await until(lambda: ("heartbeat", {"game_id": "game-1"}) in api.calls, "an app heartbeat")
+            await source.stop()
+            assert api.calls[-1] == ("end", {"app_id": 1650000, "game_id": "game-1"})
+
+    asyncio.run(scenario())
+    assert events[0].text == "在吗" and events[0].nick == "小鹿"
