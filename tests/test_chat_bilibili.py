@@ -257,3 +257,41 @@ def test_open_platform_route_signs_requests_keeps_the_session_alive_and_ends_it(
 
     asyncio.run(scenario())
     assert events[0].text == "在吗" and events[0].nick == "小鹿"
+
+
+def test_web_route_resolves_the_room_and_asks_for_a_token_at_most_every_5_seconds():
+    calls = []
+
+    async def api(method, url, headers, body):
+        calls.append(url)
+        if "room_init" in url:
+            return {"code": 0, "data": {"room_id": 21452505}}
+        return {"code": 0, "data": {"token": "tok-abc", "host_list": [{"host": "zj-cn-live-comet.chat.bilibili.com",
+                                                                        "wss_port": 2245}]}}
+
+    async def scenario():
+        clock = ManualClock()
+        source = BilibiliSource(BilibiliSettings(room_id=5050), clock, http=api)
+        info = await source._connect_info()
+        assert info.urls == ("wss://zj-cn-live-comet.chat.bilibili.com:2245/sub",)
+        body = json.loads(info.auth_body)
+        assert body["roomid"] == 21452505 and body["key"] == "tok-abc" and body["uid"] == 0
+        assert "id=5050" in calls[0] and "id=21452505" in calls[1]
+        second = asyncio.create_task(source._connect_info())
+        await until(lambda: clock.waiting() == [5.0], "the request pacing")
+        assert len(calls) == 2
+        clock.advance(5)
+        await second
+        assert len(calls) == 4
+
+    asyncio.run(scenario())
+
+
+def test_viewers_platform_ids_stay_out_of_the_log(caplog):
+    async def check(server, source, clock, events):
+        await until(lambda: len(events) == 2, "two events")
+
+    with caplog.at_level(logging.DEBUG):
+        asyncio.run(_run([[auth_reply(), zlib_frame(danmu("多少钱", 98765432, "小鹿", "p1"),
+                                                    gift(98765432, "小鹿", "辣条", "tid-1"))]], check))
+    assert "comment from bili:" in caplog.text and "98765432" not in caplog.text
