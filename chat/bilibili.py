@@ -14,6 +14,7 @@ import random
 import secrets as _random_tokens
 import time
 from dataclasses import dataclass, field
+from typing import Callable
 
 from websockets.asyncio.client import ClientConnection, connect
 from websockets.exceptions import ConnectionClosed, InvalidHandshake, InvalidURI
@@ -60,8 +61,9 @@ class BilibiliSettings:
 
 class BilibiliSource:
     def __init__(self, settings: BilibiliSettings, clock: Clock, http: auth.HttpJson = auth.urllib_json,
-                 rng: random.Random | None = None) -> None:
+                 rng: random.Random | None = None, wall_clock: Callable[[], float] = time.time) -> None:
         self.settings = settings
+        self._wall_clock = wall_clock  # the open platform's signed timestamp is wall-clock time
         self.name = f"bilibili room {settings.room_id}" if settings.route == "web" else \
             f"bilibili open-platform app {settings.app_id}"
         self._clock = clock
@@ -139,7 +141,7 @@ class BilibiliSource:
         s = self.settings
         assert s.access_key_id is not None and s.access_key_secret is not None
         body = auth.open_body(payload)
-        headers = auth.open_headers(body, s.access_key_id, s.access_key_secret, int(time.time()),
+        headers = auth.open_headers(body, s.access_key_id, s.access_key_secret, int(self._wall_clock()),
                                     str(_random_tokens.randbelow(10**9)))
         return await self._http("POST", s.open_api + path, headers, body)
 

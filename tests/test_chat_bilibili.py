@@ -6,7 +6,6 @@ import json
 import logging
 import random
 
-import pytest
 from websockets.asyncio.server import serve
 
 from chat.backoff import BackoffPolicy
@@ -222,6 +221,7 @@ class FakeOpenPlatform:
         assert headers["Authorization"] == hmac.new(self.secret.encode(), text.encode(), hashlib.sha256).hexdigest()
         assert signed["x-bili-content-md5"] == hashlib.md5(body).hexdigest()
         assert signed["x-bili-accesskeyid"] == self.key_id and method == "POST"
+        assert signed["x-bili-timestamp"] == "1765000000" and signed["x-bili-signature-method"] == "HMAC-SHA256"
         payload = json.loads(body)
         path = url.split("/v2/app/", 1)[1]
         self.calls.append((path, payload))
@@ -244,7 +244,7 @@ def test_open_platform_route_signs_requests_keeps_the_session_alive_and_ends_it(
             settings = BilibiliSettings(route="open", app_id=1650000, access_key_id=Secret("env A", "key-id-1"),
                                         access_key_secret=Secret("env B", secret), auth_code=Secret("env C", "CODE123"),
                                         open_api="https://open.test")
-            source = BilibiliSource(settings, clock, http=api, rng=random.Random(1))
+            source = BilibiliSource(settings, clock, http=api, rng=random.Random(1), wall_clock=lambda: 1765000000.4)
             await source.start(events.append, lambda: 1.0)
             await until(lambda: len(events) == 1, "the open-platform comment")
             assert api.calls[0] == ("start", {"code": "CODE123", "app_id": 1650000})

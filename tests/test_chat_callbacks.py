@@ -176,3 +176,22 @@ def test_webhook_malformed_events_are_named_and_the_rest_go_in():
         assert (await post(port, "/chat", junk, _signed(junk)))[0] == 400
 
     asyncio.run(_with_webhook(check))
+
+
+def test_the_receiver_refuses_what_it_cannot_take_with_a_clear_status():
+    async def check(source, port, events):
+        reader, writer = await asyncio.open_connection("127.0.0.1", port)
+        writer.write(b"GET /chat HTTP/1.1\r\nHost: x\r\n\r\n")
+        assert (await reader.read()).startswith(b"HTTP/1.1 405")
+        reader, writer = await asyncio.open_connection("127.0.0.1", port)
+        writer.write(b"POST /chat HTTP/1.1\r\nHost: x\r\nContent-Length: 99999999\r\n\r\n")
+        assert (await reader.read()).startswith(b"HTTP/1.1 413")
+        reader, writer = await asyncio.open_connection("127.0.0.1", port)
+        writer.write(b"POST /chat HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n")
+        assert (await reader.read()).startswith(b"HTTP/1.1 411")
+        reader, writer = await asyncio.open_connection("127.0.0.1", port)
+        writer.write(b"nonsense\r\n\r\n")
+        assert (await reader.read()).startswith(b"HTTP/1.1 400")
+        assert events == []
+
+    asyncio.run(_with_webhook(check))

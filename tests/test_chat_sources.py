@@ -5,15 +5,11 @@ from __future__ import annotations
 import asyncio
 import io
 import json
-import logging
-import random
 import time
-from pathlib import Path
 
 import pytest
 from websockets.asyncio.client import connect
 
-from chat.backoff import BackoffPolicy
 from chat.bilibili import BilibiliSettings
 from chat.config import SourceSpec, parse_source
 from chat.credentials import Secret
@@ -194,3 +190,28 @@ def test_a_live_show_answers_a_question_from_a_platform_source_and_records_its_c
     [line] = (tmp_path / "chat.jsonl").read_text(encoding="utf-8").splitlines()
     event = parse_chat_event(line)
     assert event.text == "这个茶多少钱?" and event.platform == "kuaishou" and "viewer-42" not in event.user
+
+
+def test_a_receiver_port_in_use_is_named_before_the_show_loads(tmp_path):
+    import socket
+    from dataclasses import replace
+    from stream.preflight import StartupError, check_machine
+    from stream.show_config import ShowConfig
+
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        spec = SourceSpec("webhook", WebhookSettings(Secret("env T", "x" * 16), port=port))
+        config = replace(ShowConfig(), chat_port=0, view_port=0, console=False, chat_sources=(spec,))
+        with pytest.raises(StartupError, match=f"webhook chat receiver port {port} on 127.0.0.1 is in use"):
+            check_machine(config)
+
+
+def test_metrics_count_each_sources_events():
+    from stream.metrics import ShowMetrics
+    metrics = ShowMetrics()
+    metrics.chat_sources = {"bilibili room 1": (12, 3)}
+    text = metrics.render()
+    assert 'livehost_chat_source_events_total{source="bilibili room 1",outcome="admitted"} 12' in text
+    assert 'livehost_chat_source_events_total{source="bilibili room 1",outcome="over_limit"} 3' in text
