@@ -112,6 +112,11 @@ class BilibiliSource:
             except (ConnectionError, OSError, ConnectionClosed, InvalidHandshake, InvalidURI, TimeoutError,
                     FrameError) as exc:
                 reason = f"{type(exc).__name__}: {exc}"[:200]
+            except Exception as exc:  # a bug here must cost a reconnect, not the show's chat for good
+                if "unexpected error" not in self._problems.counts:
+                    log.exception("%s: unexpected error; reconnecting", self.name)
+                self._problems.report("unexpected error", type(exc).__name__, level=logging.DEBUG)
+                reason = f"unexpected {type(exc).__name__}"
             delay = self._backoff.next_delay()
             log.warning("%s: %s; reconnecting in %.1f s (attempt %d)", self.name, reason, delay, self._backoff.failures)
             await self._clock.sleep_until(self._clock.now() + delay)

@@ -295,3 +295,26 @@ def test_viewers_platform_ids_stay_out_of_the_log(caplog):
         asyncio.run(_run([[auth_reply(), zlib_frame(danmu("多少钱", 98765432, "小鹿", "p1"),
                                                     gift(98765432, "小鹿", "辣条", "tid-1"))]], check))
     assert "comment from bili:" in caplog.text and "98765432" not in caplog.text
+
+
+def test_an_unexpected_error_costs_a_reconnect_not_the_source():
+    calls = []
+
+    async def broken_api(method, url, headers, body):
+        calls.append(url)
+        if len(calls) == 1:
+            raise KeyError("a bug")
+        return {"code": 0, "data": {"room_id": 1} if "room_init" in url else
+                {"token": "t", "host_list": [{"host": "127.0.0.1", "wss_port": 9}]}}  # loopback: refused
+
+    async def scenario():
+        clock = ManualClock()
+        source = BilibiliSource(BilibiliSettings(room_id=1, api_interval_s=0), clock, http=broken_api,
+                                rng=random.Random(2))
+        await source.start(lambda e: None, lambda: 0.0)
+        await until(lambda: source.problems.get("unexpected error") == 1 and clock.waiting(), "the backoff")
+        clock.advance(clock.waiting()[0])
+        await until(lambda: len(calls) >= 3, "the retry")
+        await source.stop()
+
+    asyncio.run(scenario())
