@@ -95,18 +95,21 @@ class Admission:
         self._room: TokenBucket | None = None
         self.refused = {"client": 0, "room": 0}
 
-    def admit(self, client: Hashable, now: float) -> Refusal | None:
-        """None when the message may go in (its tokens are taken), else why not."""
+    def admit(self, client: Hashable, now: float, client_limit: tuple[float, float] | None = None) -> Refusal | None:
+        """None when the message may go in (its tokens are taken), else why not. `client_limit`
+        (rate, burst) replaces the per-connection limit for a client that relays a whole platform
+        room (a chat source); the room's limit is shared by every client and source alike."""
         limits = self.limits
         if self._room is None:
             self._room = TokenBucket(limits.room_rate, limits.room_burst, now)
         bucket = self._clients.get(client)
         if bucket is None:
-            bucket = self._clients[client] = TokenBucket(limits.client_rate, limits.client_burst, now)
+            rate, burst = client_limit or (limits.client_rate, limits.client_burst)
+            bucket = self._clients[client] = TokenBucket(rate, burst, now)
         quiet = bucket.last_taken is None or now - bucket.last_taken >= limits.quiet_s
         if not bucket.can_take(now):
-            return self._refuse("client", f"more than {limits.client_rate:g} messages/s from this connection",
-                                bucket.wait_for())
+            return self._refuse("client", f"more than {bucket.rate:g} messages/s from this "
+                                          f"{'source' if client_limit else 'connection'}", bucket.wait_for())
         keep = 0.0 if quiet else limits.quiet_reserve * limits.room_burst
         if not self._room.can_take(now, keep):
             return self._refuse("room", f"the room is over {limits.room_rate:g} messages/s",

@@ -62,7 +62,7 @@ class ChatServer:
     def __init__(self, submit: Callable[[ChatEvent], None], show_time: Callable[[], float],
                  host: str = "127.0.0.1", port: int = 8765, limits: ChatLimits | None = None,
                  clock: MediaClock | None = None, token: str | None = None) -> None:
-        self._submit = submit
+        self.submit = submit  # where admitted events go (stream.chat_sources may re-point it)
         self._show_time = show_time  # seconds since the show's first frame (DESIGN.md chat `t`)
         self.admission = Admission(limits)
         self._clock = clock or RealClock()  # the rate limits' time
@@ -138,7 +138,7 @@ class ChatServer:
                 log.warning("chat from %s rate limited: %s (%d refused so far)", connection.remote_address,
                             refusal.reason, refused)
             return refusal.reply()
-        self._submit(event)
+        self.submit(event)
         self._asked_from[event.user] = connection
         self._asked_from.move_to_end(event.user)
         while len(self._asked_from) > _REMEMBERED_ASKERS:

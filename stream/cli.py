@@ -1,4 +1,4 @@
-"""`livehost` command line: run (the live show), demo (offline render), check-catalog, replay, say."""
+"""`livehost` command line: run (the live show), demo (offline render), check-catalog, replay, say, chat-test."""
 from __future__ import annotations
 
 import argparse
@@ -24,6 +24,7 @@ from .outputs import redact_url
 from .persona_bundle import PersonaError, prepare_persona
 from .cpu_load import slowdown as cpu_slowdown
 from .preflight import StartupError
+from .chat_test_command import add_chat_test_parser, source_options, spec_from_args
 from .replay_command import add_replay_parser
 from .say_command import add_say_parser
 from .memory import fix_mmap_threshold, freeze_startup_objects, limit_malloc_arenas
@@ -95,7 +96,7 @@ def cmd_run(args: argparse.Namespace) -> int:
         config = load_show_config(args.config)
         if args.seconds is not None:
             config = replace(config, seconds=args.seconds)
-        return _run_with(args, config)
+        return _run_with(args, _with_cli_chat(args, config))
     outputs = []
     url = _rtmp_url(args)
     if url:
@@ -107,7 +108,17 @@ def cmd_run(args: argparse.Namespace) -> int:
                         view_host=args.host, view_port=args.view_port, console=not args.no_console,
                         console_host=args.console_host, console_port=args.console_port, seconds=args.seconds,
                         log_format=args.log_format)
-    return _run_with(args, config)
+    return _run_with(args, _with_cli_chat(args, config))
+
+
+def _with_cli_chat(args: argparse.Namespace, config: ShowConfig) -> ShowConfig:
+    """--chat-source adds a platform source to the show's; --record-chat records its chat."""
+    spec = spec_from_args(args, "--chat-source")
+    if spec is not None:
+        config = replace(config, chat_sources=(*config.chat_sources, spec))
+    if args.record_chat:
+        config = replace(config, chat_record=args.record_chat)
+    return config
 
 
 def live_producer(run_options: list[str], engine_for) -> ShowProducer:
@@ -186,6 +197,8 @@ def build_parser() -> argparse.ArgumentParser:
                           "put it behind a TLS proxy)")
     run.add_argument("--no-console", action="store_true", help="run without the operator console")
     run.add_argument("--log-format", choices=("json", "text"), default="json")
+    source_options(run, "--chat-source")
+    run.add_argument("--record-chat", help="append the show's chat to this chat.jsonl (replay it with livehost replay)")
     run.set_defaults(func=cmd_run)
 
     demo = sub.add_parser("demo", help="render an N-second show offline, as fast as possible")
@@ -199,6 +212,7 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument("file")
     check.set_defaults(func=cmd_check_catalog)
     add_replay_parser(sub)
+    add_chat_test_parser(sub)
     add_say_parser(sub)
     return parser
 

@@ -80,6 +80,7 @@ class ShowMetrics:
         self.chat_rate_limited: dict[str, int] = {"client": 0, "room": 0}  # refused, by which limit
         self.chat_shed: dict[str, int] = {"comment": 0, "reaction": 0}  # accepted, dropped unread for newer chat
         self.chat_merged = 0  # accepted, folded into the same message still waiting
+        self.chat_sources: dict[str, tuple[int, int]] = {}  # platform source -> (admitted, over its limit)
         self.webrtc_peers = 0
         self.webrtc_dropped = 0
         self.answer_latency = Histogram(_LATENCY_BUCKETS)
@@ -143,6 +144,11 @@ class ShowMetrics:
             metric("chat_shed_total", "counter",
                    "Accepted chat dropped unread, oldest first, because newer chat needed the queue.",
                    [(f'{{kind="{_label(k)}"}}', v) for k, v in sorted(self.chat_shed.items())])
+            metric("chat_source_events_total", "counter",
+                   "Chat events from each platform source, admitted or dropped over the source's limit.",
+                   [(f'{{source="{_label(name)}",outcome="{outcome}"}}', n)
+                    for name, counts in sorted(self.chat_sources.items())
+                    for outcome, n in zip(("admitted", "over_limit"), counts)])
             metric("chat_merged_total", "counter",
                    "Accepted chat folded into the same message still waiting (a viewer repeating, reactions).",
                    [("", self.chat_merged)])

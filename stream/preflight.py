@@ -54,6 +54,10 @@ def warn_if_exposed(config: ShowConfig, chat_login: bool) -> None:
     if not is_loopback(config.chat_host) and not chat_login:
         log.warning("chat websocket listens on %s without a chat token: anyone who reaches it can post chat "
                     "(set %s or chat.token_file)", config.chat_host, CHAT_TOKEN_ENV)
+    for spec in config.chat_sources:
+        if spec.kind in ("douyin", "webhook") and not is_loopback(spec.settings.host):
+            log.info("%s chat receiver listens on %s over plain HTTP; pushes are signed, but put a TLS proxy in "
+                     "front (Douyin calls HTTPS only)", spec.kind, spec.settings.host)
     if config.console and not is_loopback(config.console_host):
         log.warning("console listens on %s over plain HTTP: its token can be read on the network; "
                     "put it behind a TLS proxy", config.console_host)
@@ -68,6 +72,13 @@ def check_machine(config: ShowConfig) -> str | None:
         if config.console else None,
         _folder_problem("console state folder", Path(config.state_dir)) if config.console else None,
     ]
+    for spec in config.chat_sources:
+        settings = spec.settings
+        if spec.kind in ("douyin", "webhook"):
+            problems.append(_port_problem(f"{spec.kind} chat receiver", settings.host, settings.port,
+                                          f"its listen: in the show config's chat {spec.kind} source"))
+    if config.chat_record:
+        problems.append(_folder_problem("chat recording", Path(config.chat_record)))
     token = None
     try:
         token = chat_token(config.chat_token_file)

@@ -12,6 +12,7 @@ from speech.types import SpeechEngine
 from speech.cache import default_tts_cache_dir
 from speech.voice import VoiceSettings, make_engine
 
+from .chat_sources import register_secrets
 from .catalog_file import default_catalog, load_catalog_file, log_warnings
 from .cpu_load import slowdown as cpu_slowdown
 from .jsonlog import SECRETS, use_json_logs
@@ -47,6 +48,7 @@ def build_producer(catalog: Catalog, persona: PersonaBundle, engine_for: Callabl
 def live_config(config: ShowConfig, chat_token: str | None = None) -> LiveConfig:
     return LiveConfig(outputs=list(config.outputs), chat_host=config.chat_host, chat_port=config.chat_port,
                       chat_limits=config.chat_limits, chat_token=chat_token,
+                      chat_sources=config.chat_sources, chat_record=config.chat_record,
                       view_host=config.view_host, view_port=config.view_port, live_view=config.live_view,
                       max_seconds=config.seconds, console=config.console, console_host=config.console_host,
                       console_allowed_hosts=config.console_allowed_hosts,
@@ -62,6 +64,7 @@ def run_show(config: ShowConfig, producer: ShowProducer | None = None,
         use_json_logs()
     for url in config.rtmp_urls:
         SECRETS.add(_stream_key(url))
+    register_secrets(config.chat_sources)
     token = check_machine(config)
     warn_if_exposed(config, token is not None)
     engine_for = engine_for or supervised_engine_factory(config.speech_timeout_s)
@@ -92,6 +95,10 @@ async def _run_live(show: LiveShow, config: ShowConfig) -> int:
                   f"http://{config.view_host}:{show.view.port}/)")
         print(f"  chat:   {show.chat.url}  (send JSON chat events, e.g. "
               '{"type": "comment", "user": "u1", "text": "这个茶多少钱?"})')
+        for source, spec in show.chat_sources:
+            if spec is not None:
+                receiver = getattr(source, "receiver", None)
+                print(f"  chat:   {source.name}" + (f" (receiving at {receiver.url})" if receiver else ""))
         if show.console is not None and show.console_token is not None:
             print(f"  console: {show.console.url}  (token: {show.console_token.source}; "
                   f"WebRTC preview: {show.console.http.base_url}/viewer; metrics: {show.console.http.base_url}/metrics)")

@@ -13,6 +13,7 @@ from typing import Any
 
 import yaml
 
+from chat.config import SourceConfigError, SourceSpec, parse_sources, source_keys
 from script.bounded_input import JsonLimitError, load_yaml
 
 from .admission import ChatLimits
@@ -43,6 +44,8 @@ class ShowConfig:
     chat_port: int = 8765
     chat_limits: ChatLimits = field(default_factory=ChatLimits)
     chat_token_file: str | None = None  # or LIVEHOST_CHAT_TOKEN: clients must present it
+    chat_sources: tuple[SourceSpec, ...] = (SourceSpec("websocket"),)  # where chat comes from (package chat)
+    chat_record: str | None = None  # admitted chat appended to this chat.jsonl, for replay
     stall_s: float = 3.0
     speech_timeout_s: float = 3.0
     log_format: str = "json"
@@ -139,7 +142,14 @@ def parse_show_config(data: Any, source: str = "<config>", base: Path = Path("."
     allowed_hosts = console.get("allowed_hosts") or []
     if not isinstance(allowed_hosts, list) or not all(isinstance(h, str) and h.strip() for h in allowed_hosts):
         raise r.fail("console.allowed_hosts", "must be a list of host names the console is reached by")
-    chat = r.mapping(top.get("chat"), "chat", {"host", "port", "token_file", *_CHAT_LIMITS})
+    raw_chat = top.get("chat")
+    kind = raw_chat.get("source") if isinstance(raw_chat, dict) else None
+    chat = r.mapping(raw_chat, "chat", {"host", "port", "token_file", "record", "source", "sources", *_CHAT_LIMITS,
+                                        *(source_keys(kind) if isinstance(kind, str) else ())})
+    try:
+        sources = parse_sources(chat, "chat", base)
+    except SourceConfigError as exc:
+        raise r.fail(exc.key, str(exc).split(": ", 1)[1]) from None
     supervisor = r.mapping(top.get("supervisor"), "supervisor", {"stall_s", "speech_timeout_s"})
     logging_ = r.mapping(top.get("logging"), "logging", {"format"})
     log_format = r.string(logging_, "format", "logging.", "json")
@@ -164,6 +174,8 @@ def parse_show_config(data: Any, source: str = "<config>", base: Path = Path("."
         chat_host=r.string(chat, "host", "chat.", "127.0.0.1"),
         chat_port=r.port(chat, "port", "chat.", 8765),
         chat_token_file=r.path(chat, "token_file", "chat."),
+        chat_sources=sources,
+        chat_record=r.path(chat, "record", "chat."),
         chat_limits=ChatLimits(**{key: r.number(chat, key, "chat.", default, *bounds)
                                   for key, (default, *bounds) in _CHAT_LIMITS.items()}),
         stall_s=r.number(supervisor, "stall_s", "supervisor.", 3.0, 0.2, 60),

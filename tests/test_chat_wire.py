@@ -1,0 +1,128 @@
+"""The Bilibili frame decoder and command mapping, without I/O."""
+from __future__ import annotations
+
+import struct
+import zlib
+
+import brotli
+import pytest
+from hypothesis import HealthCheck, given, settings, strategies as st
+
+from chat.bilibili_commands import CommandError, to_event
+from chat.bilibili_wire import (AUTH, COMMAND, HEARTBEAT, HEARTBEAT_REPLY, MAX_INFLATED_BYTES, FrameError, Packet,
+                                auth_packet, decode_frame, encode_packet, heartbeat_packet, popularity)
+from chat.dedup import RecentIds
+from chat.events import visible_nick
+
+from tests.chat_fakes import brotli_frame, command, danmu, heartbeat_reply, packet, zlib_frame
+
+
+def test_header_is_sixteen_bytes_big_endian_as_documented():
+    frame = auth_packet({"roomid": 1})
+    length, header_len, version, operation, sequence = struct.unpack(">IHHII", frame[:16])
+    assert (length, header_len, version, operation) == (len(frame), 16, 1, AUTH)
+    assert struct.unpack(">IHHII", heartbeat_packet()[:16])[3] == HEARTBEAT
+
+
+def test_one_frame_may_hold_several_plain_packets():
+    frame = command({"cmd": "A"}) + command({"cmd": "B"})
+    assert [p.json()["cmd"] for p in decode_frame(frame)] == ["A", "B"]
+
+
+def test_zlib_and_brotli_bodies_are_inflated_into_their_packets():
+    assert [p.json()["cmd"] for p in decode_frame(zlib_frame({"cmd": "A"}, {"cmd": "B"}, {"cmd": "C"}))] == ["A", "B", "C"]
+    assert [p.json()["cmd"] for p in decode_frame(brotli_frame({"cmd": "D"}, {"cmd": "E"}))] == ["D", "E"]
+
+
+def test_heartbeat_reply_carries_popularity_and_its_trailing_echo_is_not_a_packet():
+    packets = decode_frame(heartbeat_reply(123456))
+    assert len(packets) == 1 and packets[0].operation == HEARTBEAT_REPLY and popularity(packets[0]) == 123456
+
+
+@pytest.mark.parametrize("frame, kind", [
+    (b"", "empty frame"),
+    (b"\x00" * 10, "truncated header"),
+    (struct.pack(">IHHII", 100, 16, 0, 5, 0) + b"{}", "truncated packet"),
+    (struct.pack(">IHHII", 16, 8, 0, 5, 0), "bad header length"),
+    (packet(5, b"garbage", version=2), "bad zlib body"),
+    (packet(5, b"garbage", version=3), "bad brotli body"),
+    (packet(5, zlib.compress(packet(5, zlib.compress(b"x"), version=2)), version=2), "nested compression"),
+    (packet(5, zlib.compress(b"\0" * (MAX_INFLATED_BYTES + 10)), version=2), "inflates too large"),
+    (packet(5, brotli.compress(b"\0" * (MAX_INFLATED_BYTES + 10)), version=3), "inflates too large"),
+])
+def test_malformed_frames_raise_a_named_kind(frame, kind):
+    with pytest.raises(FrameError) as error:
+        decode_frame(frame)
+    assert error.value.kind == kind
+
+
+@settings(max_examples=300, deadline=None, derandomize=True, suppress_health_check=[HealthCheck.too_slow])
+@given(st.one_of(
+    st.binary(max_size=300),
+    st.lists(st.tuples(st.integers(0, 2**32 - 1), st.integers(0, 2**16 - 1), st.integers(0, 5), st.integers(0, 12),
+                       st.binary(max_size=40)), max_size=4).map(
+        lambda parts: b"".join(struct.pack(">IHHII", n, h, v, o, 0) + b for n, h, v, o, b in parts)),
+    st.binary(max_size=200).map(lambda b: packet(5, zlib.compress(b), version=2)),
+    st.binary(max_size=200).map(lambda b: packet(5, brotli.compress(b), version=3)),
+))
+def test_fuzz_decoder_returns_packets_or_frame_error_and_nothing_else(frame):
+    try:
+        packets = decode_frame(frame)
+    except FrameError:
+        return
+    for p in packets:
+        assert isinstance(p, Packet)
+        try:
+            to_event(p.json())
+        except (FrameError, CommandError):
+            pass
+
+
+def test_encode_then_decode_round_trips():
+    frame = encode_packet(COMMAND, {"cmd": "X", "n": "中文"}, version=0, sequence=9)
+    [p] = decode_frame(frame)
+    assert (p.operation, p.version, p.sequence, p.json()) == (COMMAND, 0, 9, {"cmd": "X", "n": "中文"})
+
+
+def test_open_platform_commands_map_to_contract_events():
+    dm = to_event({"cmd": "LIVE_OPEN_PLATFORM_DM", "data": {"open_id": "o-1", "uname": "小鹿", "msg": "多少钱",
+                                                           "msg_id": "abc", "dm_type": 0, "timestamp": 1}})
+    gift = to_event({"cmd": "LIVE_OPEN_PLATFORM_SEND_GIFT", "data": {"open_id": "o-1", "uname": "小鹿",
+                                                                    "gift_name": "辣条", "gift_num": 3, "msg_id": "g"}})
+    sc = to_event({"cmd": "LIVE_OPEN_PLATFORM_SUPER_CHAT", "data": {"open_id": "o-2", "uname": "B", "message": "能发顺丰吗",
+                                                                   "msg_id": "s"}})
+    like = to_event({"cmd": "LIVE_OPEN_PLATFORM_LIKE", "data": {"open_id": "o-3", "uname": "C", "like_count": 5, "msg_id": "l"}})
+    enter = to_event({"cmd": "LIVE_OPEN_PLATFORM_LIVE_ROOM_ENTER", "data": {"open_id": "o-4", "uname": "D", "timestamp": 2}})
+    guard = to_event({"cmd": "LIVE_OPEN_PLATFORM_GUARD", "data": {"user_info": {"open_id": "o-5", "uname": "E"},
+                                                                 "guard_level": 3, "msg_id": "gd"}})
+    sticker = to_event({"cmd": "LIVE_OPEN_PLATFORM_DM", "data": {"open_id": "o-1", "uname": "x", "msg": "[dog]",
+                                                                "msg_id": "e", "dm_type": 1}})
+    assert [(e.type, e.text) for e in (dm, gift, sc, like, enter, guard)] == [
+        ("comment", "多少钱"), ("gift", "辣条"), ("comment", "能发顺丰吗"), ("like", ""), ("enter", ""), ("gift", "舰长")]
+    assert dm.user == gift.user and dm.message_id == "odm:abc" and not enter.exact_id
+    assert sticker is None
+
+
+def test_suffixed_and_ignored_commands():
+    event = to_event({**danmu("你好", 1, "甲", "q"), "cmd": "DANMU_MSG:4:0:2:2:2:0"})
+    assert event is not None and event.text == "你好"
+    assert to_event({"cmd": "ONLINE_RANK_COUNT", "data": {}}) is None
+    with pytest.raises(CommandError, match="unknown command"):
+        to_event({"cmd": "BRAND_NEW"})
+    with pytest.raises(CommandError, match="command without cmd"):
+        to_event([1, 2])
+
+
+def test_masked_names_are_left_out():
+    assert visible_nick("用***") == "" and visible_nick("小*") == "" and visible_nick(None) == ""
+    assert visible_nick(" 小鹿 ") == "小鹿"
+
+
+def test_recent_ids_are_bounded_and_content_ids_expire():
+    seen = RecentIds(capacity=3)
+    assert seen.first_time("a") and not seen.first_time("a")
+    for key in "bcd":
+        seen.first_time(key)
+    assert len(seen) == 3 and seen.first_time("a")  # the oldest was let go
+    assert seen.first_time("like", now=0, ttl_s=120) and not seen.first_time("like", now=100, ttl_s=120)
+    assert seen.first_time("like", now=221, ttl_s=120)
