@@ -113,3 +113,47 @@ class SourceGate:
     def record(self, event: ChatEvent) -> None:
         if self._recorder is not None:
             self._recorder.write(event)
+
+
+class ChatSources:
+    """The show's websocket and its platform sources, started and stopped together, every event
+    through one gate (and recorder)."""
+
+    def __init__(self, server: ChatServer, specs: tuple[SourceSpec, ...], clock: MediaClock,
+                 submit: Callable[[ChatEvent], None], record_path: str | None = None) -> None:
+        self.recorder = ChatRecorder(record_path) if record_path else None
+        self.gate = SourceGate(server.admission, clock, submit, self.recorder)
+        self._submit = submit
+        self._sources: list[tuple[ChatSource, SourceSpec | None]] = [(WebsocketSource(server), None)]
+        self._sources += [(platform_source(spec, clock), spec) for spec in specs if spec.kind != "websocket"]
+
+    def __iter__(self):
+        return iter(self._sources)
+
+    def __getitem__(self, index: int) -> tuple[ChatSource, SourceSpec | None]:
+        return self._sources[index]
+
+    def _from_websocket(self, event: ChatEvent) -> None:
+        self.gate.record(event)  # the websocket admits its frames itself
+        self._submit(event)
+
+    async def start(self, show_time: ShowTime) -> None:
+        for source, spec in self._sources:
+            emit = self._from_websocket if spec is None else self.gate.emit_for(source.name, spec.rate, spec.burst)
+            await source.start(emit, show_time)
+            if spec is not None:
+                log.info("chat source started: %s", source.name)
+
+    async def stop(self) -> None:
+        for source, _ in reversed(self._sources):
+            try:
+                await source.stop()
+            except Exception:  # one source failing to stop must not keep the others open
+                log.exception("chat source %s did not stop cleanly", source.name)
+        if self.recorder is not None:
+            self.recorder.close()
+
+    def counts(self) -> dict[str, tuple[int, int]]:
+        """Per platform source: (events admitted, events over its limit)."""
+        return {source.name: (self.gate.delivered.get(source.name, 0), self.gate.refused.get(source.name, 0))
+                for source, spec in self._sources if spec is not None}

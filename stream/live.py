@@ -20,14 +20,12 @@ from pathlib import Path
 from typing import Callable
 
 from avatar.factory import make_renderer
+from chat.config import SourceSpec
 
 from .admission import ChatLimits
-from chat.config import SourceSpec
-from chat.source import ChatSource
-
 from .catalog_watch import CatalogWatcher
 from .chat_server import ChatServer
-from .chat_sources import ChatRecorder, SourceGate, WebsocketSource, platform_source
+from .chat_sources import ChatSources
 from .clock import MediaClock, RealClock
 from .console import ConsoleServer, ConsoleToken, EventHub, resolve_token
 from .console_feed import ConsoleFeed
@@ -105,11 +103,9 @@ class LiveShow:
         self.stage.next_take_in = self._next_take_in
         self.chat = ChatServer(self._submit_chat, self.show_time, config.chat_host, config.chat_port,
                                config.chat_limits, self._clock, config.chat_token)
-        self._recorder = ChatRecorder(config.chat_record) if config.chat_record else None
-        self.sources_gate = SourceGate(self.chat.admission, self._clock, self._submit_chat, self._recorder)
-        self.chat_sources: list[tuple[ChatSource, SourceSpec | None]] = [(WebsocketSource(self.chat), None)]
-        self.chat_sources += [(platform_source(spec, self._clock), spec) for spec in config.chat_sources
-                              if spec.kind != "websocket"]
+        self.chat_sources = ChatSources(self.chat, config.chat_sources, self._clock, self._submit_chat,
+                                        config.chat_record)
+        self.sources_gate = self.chat_sources.gate
         self.view = LiveViewServer(self._broadcast, self.chat.url, config.view_host, config.view_port)
         self.raw = RawBroadcast(self.metrics)
         self.webrtc = WebRtcHub(self.raw, self.metrics)
@@ -168,27 +164,6 @@ class LiveShow:
     def _submit_chat(self, event) -> None:
         self.metrics.chat_messages += 1
         self.stage.producer.submit_chat(event)
-
-    def _submit_websocket_chat(self, event) -> None:
-        self.sources_gate.record(event)
-        self._submit_chat(event)
-
-    async def _start_chat_sources(self) -> None:
-        for source, spec in self.chat_sources:
-            emit = self._submit_websocket_chat if spec is None else \
-                self.sources_gate.emit_for(source.name, spec.rate, spec.burst)
-            await source.start(emit, self.show_time)
-            if spec is not None:
-                log.info("chat source started: %s", source.name)
-
-    async def _stop_chat_sources(self) -> None:
-        for source, _ in reversed(self.chat_sources):
-            try:
-                await source.stop()
-            except Exception:  # one source failing to stop must not keep the others open
-                log.exception("chat source %s did not stop cleanly", source.name)
-        if self._recorder is not None:
-            self._recorder.close()
 
     def _listen(self, producer: ShowProducer) -> None:
         if isinstance(producer.engine, SupervisedSpeech):
@@ -272,7 +247,7 @@ class LiveShow:
     async def run(self) -> None:
         self._loop = asyncio.get_running_loop()
         self._runtime_frames = await asyncio.to_thread(RuntimeFrames, self._make_renderer())
-        await self._start_chat_sources()
+        await self.chat_sources.start(self.show_time)
         if self._config.live_view:
             await self.view.start()
         if self._config.console:
@@ -298,7 +273,7 @@ class LiveShow:
             if watch is not None:
                 watch.cancel()
             await asyncio.to_thread(self._fanout.close)
-            await self._stop_chat_sources()
+            await self.chat_sources.stop()
             await self.view.close()
             if self.console is not None:
                 await self.console.close()
@@ -405,8 +380,7 @@ class LiveShow:
         m.chat_backlog, m.chat_shed, m.chat_merged = self.stage.producer.inbox.chat_stats()
         m.chat_rate_limited = dict(self.chat.admission.refused)
         m.chat_malformed = self.chat.malformed
-        m.chat_sources = {name: (self.sources_gate.delivered.get(name, 0), self.sources_gate.refused.get(name, 0))
-                          for name in (source.name for source, spec in self.chat_sources if spec is not None)}
+        m.chat_sources = self.chat_sources.counts()
 
 
 def _settle(future: asyncio.Future, error: Exception | None) -> None:
