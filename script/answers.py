@@ -22,7 +22,7 @@ from .product_words import fold_question
 from .promotions import read_rule, rule_source
 from .retrieval import Embedder, FactIndex
 from .spec_reading import asked_class
-from . import computed_answers as computed
+from . import comparisons, computed_answers as computed
 from . import dose_answers, size_answers
 from . import shop_answers as shop
 from .question_words import INTENT_PATTERNS
@@ -378,7 +378,7 @@ def _without_name(text: str, product: Product) -> str:
 _WRITERS = {
     "identify": Answerer._identify, "gift": Answerer._gift, "not_sold": Answerer._not_sold, "medical": Answerer._medical, "superlative": Answerer._superlative,
     "haggle": Answerer._haggle, "price_claim": Answerer._price_claim, "promotion_claim": Answerer._promotion_claim,
-    "compute": computed.basket, "compare": computed.compare, "size": size_answers.size, "dose": dose_answers.dose,
+    "compute": computed.basket, "compare": comparisons.compare, "size": size_answers.size, "dose": dose_answers.dose,
     "unit_price": computed.unit_price,
     "how_to_buy": shop.how_to_buy, "shop_sale": shop.shop_sale, "recommend": shop.recommend,
     "private": shop.private, "service_hours": shop.service_hours,

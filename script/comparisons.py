@@ -1,0 +1,226 @@
+"""Comparisons of two or more products on one attribute: each one's fact, then which is more and by
+how much, whether both have a feature, or which is better value. Every number it says is a catalog
+fact or arithmetic on facts, listed in the answer's `derived`.
+"""
+from __future__ import annotations
+
+import re
+from datetime import datetime
+from typing import TYPE_CHECKING
+
+from .answer_facts import Answer, speakable
+from .catalog import Product
+from .computed_answers import asked_unit, pack_count, shared_measure, unit_price
+from .derivation import derivation
+from .lines import format_amount, format_price
+from .spec_reading import asked_class, choose_specs, class_unit
+from .understanding import Query
+
+if TYPE_CHECKING:
+    from .answers import Answerer
+
+_BIGGER = {"power": "功率更大", "battery": "容量更大", "hours": "续航更长", "height": "更高", "diameter": "更粗",
+           "length": "更长", "volume": "容量更大", "weight": "更重", "shelf_life": "保质期更长", "fill": "充绒更多",
+           "spf": "防晒倍数更高", "temperature": "色温更高", "count": "数量更多", "dose_unit": "含量更高"}
+_DIFFERENCE = re.compile(r"贵多少|便宜多少|差多少钱|差价|差几块|贵几块|便宜几块")
+_VALUE = re.compile(r"划算|性价比|单价|一片|每片|实惠")
+
+
+def compare(a: "Answerer", query: Query, now: datetime | None) -> Answer:
+    skus = list(dict.fromkeys(query.named)) if len(set(query.named)) >= 2 else list(query.guess.skus)
+    products = [p for p in (a.catalog.product(s) for s in skus[:4]) if p]
+    if len(products) < 2:
+        return a.per_product(query, now, a.single)
+    rest = a.resolver.without_names(query.text, skus)
+    if _DIFFERENCE.search(rest) and len(products) == 2:
+        low, high = sorted(products, key=lambda p: p.price)
+        gap = high.price - low.price
+        return Answer((f"{a.name_of(high)}是{format_price(high.price)}，{a.name_of(low)}是{format_price(low.price)}，"
+                       f"差{format_price(gap)}。",), None, (f"{high.sku}.price", f"{low.sku}.price"),
+                      (derivation(gap, f"{format_amount(high.price)}-{format_amount(low.price)}"),),
+                      about=(high.sku, low.sku))
+    if _VALUE.search(rest) and asked_class(rest) is None:
+        unit = asked_unit(query.text) or shared_measure(products) or "片"
+        answers = [unit_price(a, Query(query.text, "unit_price", _one(a, p)), now, unit) for p in products]
+        counts = [pack_count(p, unit) or 0 for p in products]
+        # compared as said: two prices that round alike are no verdict
+        each = [float(format_amount(p.price / c)) if c >= 2 else None for p, c in zip(products, counts)]
+        verdict = None
+        if None not in each and len(set(each)) > 1:  # "哪个划算": the lower price per ml (or 片, g) is
+            verdict = f"{a.name_of(products[each.index(min(each))])}更划算。"
+        return _with_verdict(a, answers, verdict)
+    by_kind = _side_by_side(a, products, rest, query.text)
+    if by_kind is not None:
+        stated = [[s for s in by_kind.sources if s.startswith(f"{p.sku}.")] for p in products]
+        values = ["".join(p.specs.get(s.rsplit(".", 1)[-1], "") for s in own) for p, own in zip(products, stated)]
+        return _with_verdict(a, [by_kind], _which_more(a, products, rest) or _quicker(a, products, by_kind, rest)
+                             or _both(a, products, values, [tuple(x) for x in stated], query.text))
+    single = Query(query.text, a.plain_intent(rest), query.guess, named=query.named)
+    answers = [a.single(p, single, now) for p in products]
+    if not all(x.sentences and x.sources for x in answers):
+        answers = [_overview(a, p, rest) for p in products]  # "有啥区别", "哪个暖和": the facts side by side
+    return _with_verdict(a, answers, _which_more(a, products, rest) or _all_the_same(answers)
+                        or _both(a, products, [_stated(p, x) for p, x in zip(products, answers)],
+                                 [x.sources for x in answers], query.text))
+
+
+def _stated(product: Product, answer: Answer) -> str:
+    """What an answer says of a product: its specs' values (not their names: "防水：不防水"), or its words."""
+    values = [product.specs.get(s.split(".specs.", 1)[1], "") for s in answer.sources if ".specs." in s]
+    return "；".join(values) if values else "".join(answer.sentences)
+
+
+def _both(a: "Answerer", products: list[Product], said: list[str], sources: list[tuple[str, ...]],
+          text: str) -> str | None:
+    """"骑行服跟手套都防风吗": yes when every product's answer states the feature; "哪个是真丝的":
+    the ones whose answer states it, or none when each states its material and none names it at all."""
+    m = re.search(r"(?:都|哪个|哪款)(?:能|是|有|可以|带|支持)?([\u4e00-\u9fff]{2})", text)
+    if m is None:
+        return None
+    feature = m.group(1)
+    having = [p for p, x in zip(products, said) if re.search(rf"(?<![不无没非])(?<!不可)(?<!不能){feature}", x)]
+    count = "两" if len(products) == 2 else "几"
+    if len(having) == len(products):
+        return f"{count}款都{feature}。"
+    if having:
+        return f"{'、'.join(a.name_of(p) for p in having)}是{feature}的。" if m.group(0).startswith("哪") else None
+    materials = all(any(re.search(r"材质|面料|材料", s) for s in x) for x in sources)
+    # 纯棉 against 长绒棉 is unsettled: a "neither" needs the material's own character absent from all
+    if materials and asked_class(feature) == "material" and not any(feature[-1] in x for x in said):
+        return f"{count}款都不是{feature}的。"
+    return None
+
+
+def _side_by_side(a: "Answerer", products: list[Product], text: str, whole: str = "") -> Answer | None:
+    """One spec per product in one sentence: the asked kind's largest figure ("哪个功率大"), or for
+    "有啥区别" the first spec whose values differ between them."""
+    keys: list[str] = []
+    shared = [k for k in products[0].specs if all(k in p.specs for p in products)]
+    # "耳机跟车灯充电哪个快": a spec every product has, named by the question (充电时间)
+    named = [k for k in shared if any(k[i:i + 2] in (whole or text) for i in range(len(k) - 1))]
+    if asked_class(text) is not None:
+        for product in products:
+            choice = choose_specs(product, text)
+            if choice is None or not choice.keys:
+                keys = named * len(products) if len(named) == 1 else []
+                break
+            keys.append(max(choice.keys, key=lambda k: _largest(product.specs[k])))
+        if not keys:
+            return None
+    elif re.search(r"区别|不同|差别|有啥不一样|什么不一样", text):
+        shared = [k for k in products[0].specs if all(k in p.specs for p in products)]
+        differing = next((k for k in shared if len({p.specs[k] for p in products}) > 1), None)
+        if differing is None:
+            return None
+        keys = [differing] * len(products)
+    elif len(named) == 1:
+        keys = named * len(products)
+    else:
+        return None
+    parts = [speakable(f"{a.name_of(p)}的{k}是{p.specs[k]}") + ("（已售罄）" if p.sold_out else "")
+             for p, k in zip(products, keys)]
+    return Answer(("，".join(parts) + "。",), None, tuple(f"{p.sku}.specs.{k}" for p, k in zip(products, keys)),
+                  about=tuple(p.sku for p in products))
+
+
+def _quicker(a: "Answerer", products: list[Product], said: Answer, text: str) -> str | None:
+    """"哪个充电快" over 充电时间: the shorter time is the quicker."""
+    key = said.sources[0].rsplit(".", 1)[-1]
+    if not re.search(r"快|慢", text) or not re.search(r"时间|时长|多久", key):
+        return None
+    hours = [(float(m.group(1)) * (1 / 60 if m.group(2) == "分钟" else 1), p) for p in products
+             for m in [re.search(r"(\d+(?:\.\d+)?)\s*(小时|h|分钟)", p.specs[key])] if m]
+    if len(hours) != len(products) or len({h for h, _ in hours}) == 1:
+        return None
+    return f"{a.name_of(min(hours, key=lambda h: h[0])[1])}更快。"
+
+
+def _all_the_same(answers: list[Answer]) -> str | None:
+    """"都是1年": when every product's answer states the same figure of the same spec."""
+    if len({s.rsplit(".", 1)[-1] for x in answers for s in x.sources if ".specs." in s}) != 1:
+        return None
+    found = [re.search(r"\d+(?:\.\d+)?\s*(?:年|个月|天|小时|w|W|g|kg|ml|L|mAh|cm|mm|℃|%)", "".join(x.sentences))
+             for x in answers]
+    figures = {m.group(0) for m in found if m}
+    if len(figures) == 1 and all(found):  # one answer without a figure is no "same"
+        return f"这一项都是{figures.pop()}，都一样。"
+    return None
+
+
+def _largest(value: str) -> float:
+    return max((float(n) for n in re.findall(r"\d+(?:\.\d+)?", value)), default=0.0)
+
+
+def _one(a: "Answerer", product: Product):
+    from .product_resolver import ProductGuess
+    return ProductGuess((product.sku,), "named")
+
+
+def _overview(a: "Answerer", product: Product, text: str) -> Answer:
+    facts, sources = a.say.highlights(product, limit=1, text=text, points=False)
+    if product.sold_out:
+        return Answer((f"{a.name_of(product)}：{facts}，现在已售罄。",), product.sku, sources + (f"{product.sku}.stock",),
+                      about=(product.sku,))
+    return Answer((f"{a.name_of(product)}：{facts}，到手价{format_price(product.price)}。",), product.sku,
+                  sources + (f"{product.sku}.price",), about=(product.sku,))
+
+
+def _with_verdict(a: "Answerer", answers: list[Answer], verdict: str | tuple[str, str] | None) -> Answer:
+    """The answers, then the verdict (a sentence, or a sentence and the derivation of its number)."""
+    from .answers import joined
+    both = joined(answers, None)
+    if verdict:
+        said, derived = (verdict, ()) if isinstance(verdict, str) else (verdict[0], (verdict[1],))
+        both = Answer(both.sentences + (said,), None, both.sources, both.derived + derived, about=both.about)
+    return both
+
+
+def _which_more(a: "Answerer", products: list[Product], text: str) -> str | tuple[str, str] | None:
+    if re.search(r"一样|相同|区别|不同", text):
+        said = [a.say.specs(p, text) for p in products]
+        values = {x.sentences[0].split("是", 1)[-1] for x in said if x is not None}
+        if len(values) == 1 and all(said):
+            return "这一项是一样的。"
+    kind = asked_class(text)
+    if kind is None and re.search(r"便宜|贵|价", text):
+        if len({p.price for p in products}) == 1:
+            return "价格一样。"
+        if "贵" in text and "便宜" not in text:  # "哪个贵": the dearer one, as asked
+            return f"{a.name_of(max(products, key=lambda p: p.price))}更贵。"
+        return f"{a.name_of(min(products, key=lambda p: p.price))}价格更低。"
+    if kind not in _BIGGER:
+        return None
+    values = []
+    for product in products:
+        choice = a.say.specs(product, text)
+        if choice is None:
+            return None
+        stated = "，".join(str(product.specs.get(s.rsplit(".specs.", 1)[-1], "")) for s in choice.sources)
+        found = [(float(n), unit.lower()) for part in stated.split("，") for n, unit in  # values, not the title's 20000mAh
+                 re.findall(r"(\d+(?:\.\d+)?)\s*(w|mah|小时|h|cm|mm|ml|g|kg|l|℃|k|%|个月|年|天|片|粒|袋|包|支|抽)",
+                            part, re.I)]
+        # "6小时后≥65℃" asked for hours: the figures of the asked kind, not the temperature beside them
+        of_kind = [f for f in found if re.search(class_unit(kind), f"{format_amount(f[0])}{f[1]}", re.I)]
+        found = of_kind or found
+        if not found:
+            return None
+        values.append((max(f for f in found if f[1] == found[0][1]), product))  # "3年（开封后12个月内）": years
+    if len({unit for (_, unit), _ in values}) > 1:
+        return None  # 120g against 50ml: not one measure
+    unit = {"mah": "mAh", "w": "W", "l": "L", "h": "小时"}.get(values[0][0][1], values[0][0][1])
+    values = [(number, product) for (number, _), product in values]
+    if len({v for v, _ in values}) == 1:
+        return "这一项是一样的，都一样。"
+    high, low = max(v for v, _ in values), min(v for v, _ in values)
+    gap = high - low  # "大好多", "轻多少", or not asked: a host says by how much
+    if len(values) == 2 and not re.search(r"哪|谁", text):  # "大瓶小瓶差多少克": only the difference
+        return f"差{format_amount(gap)}{unit}。", derivation(gap, f"{format_amount(high)}-{format_amount(low)}")
+    less = re.search(r"[轻小短低薄]|(?<!多)少", text)  # "哪个轻点": the smaller figure is the answer
+    said = f"{a.name_of(min(values, key=lambda v: v[0])[1])}更{less.group(0)}" if less else \
+        f"{a.name_of(max(values, key=lambda v: v[0])[1])}{_BIGGER[kind]}"
+    if len(values) != 2:
+        return f"{said}。"
+    return f"{said}，差{format_amount(gap)}{unit}。", derivation(gap, f"{format_amount(high)}-{format_amount(low)}")
+
+
+__all__ = ["compare"]
