@@ -13,7 +13,7 @@ from .catalog import Product
 from .computed_answers import asked_unit, pack_count, shared_measure, unit_price
 from .derivation import derivation
 from .lines import format_amount, format_price
-from .spec_reading import asked_class, choose_specs, class_unit
+from .spec_reading import asked_class, choose_specs, class_unit, lasts_days
 from .understanding import Query
 
 if TYPE_CHECKING:
@@ -49,7 +49,15 @@ def compare(a: "Answerer", query: Query, now: datetime | None) -> Answer:
         if None not in each and len(set(each)) > 1:  # "哪个划算": the lower price per ml (or 片, g) is
             verdict = f"{a.name_of(products[each.index(min(each))])}更划算。"
         return _with_verdict(a, answers, verdict)
+    lasting = _lasting(a, products, rest)
+    if lasting is not None:
+        return lasting
     by_kind = _side_by_side(a, products, rest, query.text)
+    if by_kind is not None and re.search(r"区别|不同|差别|差在哪", rest) and len({p.price for p in products}) > 1:
+        # "差在哪": the spec that differs, and what each costs
+        priced = "，".join(f"{a.name_of(p)}{format_price(p.price)}" for p in products)
+        by_kind = Answer(by_kind.sentences + (f"价格上，{priced}。",), None,
+                         by_kind.sources + tuple(f"{p.sku}.price" for p in products), about=by_kind.about)
     if by_kind is not None:
         stated = [[s for s in by_kind.sources if s.startswith(f"{p.sku}.")] for p in products]
         values = ["".join(p.specs.get(s.rsplit(".", 1)[-1], "") for s in own) for p, own in zip(products, stated)]
@@ -62,6 +70,24 @@ def compare(a: "Answerer", query: Query, now: datetime | None) -> Answer:
     return _with_verdict(a, answers, _which_more(a, products, rest) or _all_the_same(answers)
                         or _both(a, products, [_stated(p, x) for p, x in zip(products, answers)],
                                  [x.sources for x in answers], query.text))
+
+
+def _lasting(a: "Answerer", products: list[Product], text: str) -> Answer | None:
+    """"鱼油和蛋白粉哪个吃得久": the days one pack of each lasts at its own dose, and the longer."""
+    if not re.search(r"(?:吃|喝|用)得(?:久|长|多久)|能(?:吃|喝|用)(?:更)?久|(?:吃|喝|用)(?:多久|几天)", text):
+        return None
+    worked = [lasts_days(p) for p in products]
+    if any(w is None for w in worked):
+        return None
+    sentences = tuple(f"{a.name_of(p)}{w[1]}" for p, w in zip(products, worked))
+    days = [int(w[0]) for w in worked]
+    longer = f"{a.name_of(products[days.index(max(days))])}能用得更久"
+    verdict = () if len(set(days)) == 1 else (f"{longer}，多{max(days) - min(days)}天。",) if len(days) == 2 else \
+        (f"{longer}。",)
+    gap = (derivation(max(days) - min(days), f"{max(days)}-{min(days)}"),) if len(days) == 2 else ()
+    sources = tuple(f"{p.sku}.specs.{w[3]}" if w[3] in p.specs else f"{p.sku}.specs" for p, w in zip(products, worked))
+    return Answer(sentences + verdict, None, sources, tuple(d for w in worked for d in w[2]) + gap,
+                  about=tuple(p.sku for p in products))
 
 
 def _stated(product: Product, answer: Answer) -> str:
@@ -107,9 +133,12 @@ def _side_by_side(a: "Answerer", products: list[Product], text: str, whole: str 
             keys.append(max(choice.keys, key=lambda k: _largest(product.specs[k])))
         if not keys:
             return None
-    elif re.search(r"区别|不同|差别|有啥不一样|什么不一样", text):
+    elif re.search(r"区别|不同|差别|差在哪|有啥不一样|什么不一样", text):
         shared = [k for k in products[0].specs if all(k in p.specs for p in products)]
-        differing = next((k for k in shared if len({p.specs[k] for p in products}) > 1), None)
+        # "4米5和5米4的竿子差在哪": not the length each title names as a word, the next spec that differs
+        differing = [k for k in shared if len({p.specs[k] for p in products}) > 1]
+        differing = next((k for k in differing if not all(str(p.specs[k]) in p.title.split() for p in products)),
+                         differing[0] if differing else None)
         if differing is None:
             return None
         keys = [differing] * len(products)
@@ -185,9 +214,12 @@ def _which_more(a: "Answerer", products: list[Product], text: str) -> str | tupl
     if kind is None and re.search(r"便宜|贵|价", text):
         if len({p.price for p in products}) == 1:
             return "价格一样。"
-        if "贵" in text and "便宜" not in text:  # "哪个贵": the dearer one, as asked
-            return f"{a.name_of(max(products, key=lambda p: p.price))}更贵。"
-        return f"{a.name_of(min(products, key=lambda p: p.price))}价格更低。"
+        high, low = max(products, key=lambda p: p.price), min(products, key=lambda p: p.price)
+        said = f"{a.name_of(high)}更贵" if "贵" in text and "便宜" not in text else f"{a.name_of(low)}价格更低"
+        if len(products) != 2 or not re.search(r"差|多多少|多几|贵多少|便宜多少|贵几|便宜几", text):
+            return f"{said}。"  # "哪个贵 差多少": and by how much
+        gap = high.price - low.price
+        return f"{said}，差{format_price(gap)}。", derivation(gap, f"{format_amount(high.price)}-{format_amount(low.price)}")
     if kind not in _BIGGER:
         return None
     values = []

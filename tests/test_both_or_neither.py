@@ -128,3 +128,37 @@ products:
     assert "差2小时" in longer and "一样" not in longer  # hours, not the 95℃ beside them
     small = answerer.answer("小保温杯保温几小时", None, NOW)
     assert small.sku == "CUP5" and "8小时" not in "".join(small.sentences)
+
+
+def test_how_long_each_lasts_the_price_gap_and_what_differs_beyond_the_title():
+    shop = parse_catalog_text("""
+shop: {name: 小店}
+products:
+  - sku: OIL
+    title: 深海鱼油软胶囊 100粒
+    category: health_food
+    price: 128
+    specs: {规格: 1g×100粒, 食用方法: 每日2次，每次1粒}
+  - sku: WHEY
+    title: 乳清蛋白粉 900g
+    category: health_food
+    price: 199
+    specs: {净含量: 900g, 食用方法: 每天30g}
+  - sku: ROD45
+    title: 高碳素台钓竿 4.5米
+    category: other
+    price: 198
+    specs: {长度: 4.5米, 重量: 约120g}
+  - sku: ROD54
+    title: 高碳素台钓竿 5.4米
+    category: other
+    price: 238
+    specs: {长度: 5.4米, 重量: 约155g}
+""", "inline")
+    answerer = Answerer.build(shop)
+    lasting = "".join(answerer.answer("鱼油和蛋白粉哪个吃得久", None, NOW).sentences)
+    assert "50天" in lasting and "30天" in lasting and "鱼油软胶囊能用得更久，多20天" in lasting
+    dearer = "".join(answerer.answer("鱼油和蛋白粉哪个贵 差多少", None, NOW).sentences)
+    assert "蛋白粉更贵，差71元" in dearer
+    rods = "".join(answerer.answer("4米5和5米4的竿子差在哪", None, NOW).sentences)
+    assert "120g" in rods and "155g" in rods and "198元" in rods and "238元" in rods
