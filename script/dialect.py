@@ -2,7 +2,8 @@
 
 Guangdong rooms type Cantonese ("有冇货", "几钱", "系唔系真人"), northeastern rooms their own
 colloquial words ("多钱", "咋整", "整俩"), Sichuan and Chongqing rooms theirs ("好多钱", "能用好久",
-"啥子", "莫得"), and everyone chat shorthand ("yhq", "sm时候"). The
+"啥子", "莫得"), Shanghai and Hangzhou rooms theirs ("能喝伐", "阿拉", "侬"), and everyone chat
+shorthand ("yhq", "sm时候"). The
 question readers are written for Mandarin, so such a comment was taken for chatter or answered
 about the wrong thing. Each rewrite below is one a Mandarin sentence cannot be hurt by: a word
 that only the dialect uses, or a character rewritten only where its neighbours show the dialect
@@ -107,6 +108,13 @@ _SOUTHWESTERN: tuple[tuple[str, str], ...] = (
     (r"好(?=[重高长宽厚粗]" + _CLAUSE_END + ")", "多"),
     (r"(?<=[这那个款])喃" + _CLAUSE_END, "呢"),
 )
+# Shanghai and Hangzhou: 伐 ends a yes-no question ("能喝伐", "有伐"); 阿拉 and 侬 are we and you.
+_WU: tuple[tuple[str, str], ...] = (
+    (r"(?<![征讨攻北杀砍])(?<=[\u4e00-\u9fffa-z0-9])伐(?=[\s?？!！~。，,]|$)", "吗"),
+    (r"阿拉", "我们"),
+    (r"侬", "你"),
+    (r"老(?=[好灵嗲贵便宜])", "很"),
+)
 
 
 def _compiled(rewrites):
@@ -115,7 +123,7 @@ def _compiled(rewrites):
 
 _ALWAYS = _compiled(_CANTONESE)
 _IN_CONTEXT = _compiled(_CANTONESE_IN_CONTEXT)
-_SHORTHAND = _compiled(_COLLOQUIAL + _SOUTHWESTERN)
+_SHORTHAND = _compiled(_COLLOQUIAL + _SOUTHWESTERN + _WU)
 
 
 def to_mandarin(text: str) -> str:

@@ -49,6 +49,10 @@ def answerer() -> Answerer:
     ("螺蛳粉有没得", "螺蛳粉有没有"),
     ("咋个买哦", "怎么买哦"),
     ("家庭装有活动没得😂", "家庭装有活动没有😂"),
+    # Shanghai and Hangzhou
+    ("咖啡孕妈能喝伐", "咖啡孕妈能喝吗"),
+    ("两个唇釉都是雾面的伐", "两个唇釉都是雾面的吗"),
+    ("阿拉想凑满减", "我们想凑满减"),
 ])
 def test_regional_words_are_read_as_mandarin(typed, plain):
     assert to_mandarin(typed) == plain
@@ -63,7 +67,7 @@ def test_regional_words_are_read_as_mandarin(typed, plain):
     "整箱发货吗", "保湿能整一天吗", "调整一下尺码", "那边到货了吗", "花边款有吗", "花了好多钱买的", "差不多钱吧",
     "唔，好的我拍了", "重点解释一下成分", "反而家里人喜欢", "这双鞋底太平了", "统一日期发货吗", "靓丽的颜色",
     "KD同款球鞋", "PB材质安全吗",
-    "好多人都买了", "等了好久", "好久不见", "好久没来了", "花了好多钱", "买了好多", "没得说", "这个没得用"])
+    "好多人都买了", "等了好久", "好久不见", "好久没来了", "花了好多钱", "买了好多", "没得说", "这个没得用", "征伐", "讨伐"])
 def test_mandarin_is_left_as_it_was(mandarin):
     assert to_mandarin(mandarin) == mandarin
 
