@@ -18,7 +18,7 @@ from .answer_facts import Answer, FactSentences, mentioned_promotion, speakable
 from .catalog import Catalog, Product
 from .lines import format_price
 from .product_resolver import ProductResolver
-from .product_words import fold_question
+from .product_words import fold_question, spelled_as_titles
 from .promotions import read_rule, rule_source
 from .retrieval import Embedder, FactIndex
 from .spec_reading import asked_class
@@ -225,6 +225,8 @@ class Answerer:
     def fact(self, product: Product, query: Query, now: datetime | None) -> Answer:
         """A spec by kind or name, else the best fact the index finds; a bare follow-up ("1L那个呢")
         asks the viewer's last question again, about this product."""
+        # "益生君饭前吃还是饭后吃": the title's own spelling, so the FAQ and specs are found by their words
+        query = replace(query, text=spelled_as_titles(query.text, self.resolver.titles_of((product.sku,))))
         own = self.resolver.without_names(query.text, (product.sku, *query.named))
         texts = [query.text]
         if query.follow_up and query.previous_text and asked_class(own) is None and len(own.strip(" 呢吗的那个")) <= 3:
