@@ -38,6 +38,8 @@ def body_measures(text: str) -> tuple[float | None, float | None]:
         value = float(m.group(1))
         weight = value / 2 if value >= 90 else value  # "体重25" of a child is kg; "体重110" is jin
         folded = folded[:m.start()] + " " + folded[m.end():]
+    # "零下30度能穿吗": a temperature, not a body.
+    folded = re.sub(r"(?:零下|负|-)\s*\d+(?:\.\d+)?\s*(?:度|℃)?|\d+(?:\.\d+)?\s*(?:度|℃)", " ", folded)
     # "L码纸尿裤69对不对": a figure put to the host to confirm is a price, not a body.
     folded = re.sub(r"(?<![\d.])\d+(?:\.\d+)?\s*(?=(?:块|元)?\s*(?:对不|对吧|是吧|是不是|吧|嘛|哦))", " ", folded)
     # A number glued to Latin letters is a model or a rating ("SPF30", "x30"), not a body.
