@@ -1,4 +1,4 @@
-"""The Bilibili frame decoder and command mapping, without I/O."""
+"""The Bilibili frame decoder, command mapping and WBI signing, without I/O."""
 from __future__ import annotations
 
 import struct
@@ -9,6 +9,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings, strategies as st
 
 from chat.bilibili_commands import CommandError, to_event
+from chat.bilibili_wbi import encode_query, key_from_url, keys_from_nav, mixin_key, sign
 from chat.bilibili_wire import (AUTH, COMMAND, HEARTBEAT, HEARTBEAT_REPLY, MAX_INFLATED_BYTES, FrameError, Packet,
                                 auth_packet, decode_frame, encode_packet, heartbeat_packet, popularity)
 from chat.dedup import RecentIds
@@ -126,3 +127,30 @@ def test_recent_ids_are_bounded_and_content_ids_expire():
     assert len(seen) == 3 and seen.first_time("a")  # the oldest was let go
     assert seen.first_time("like", now=0, ttl_s=120) and not seen.first_time("like", now=100, ttl_s=120)
     assert seen.first_time("like", now=221, ttl_s=120)
+
+
+def test_wbi_signature_matches_the_documented_worked_example():
+    # bilibili-API-collect docs/misc/sign/wbi.md: the keys, their mixin key, and the signed query.
+    img = key_from_url("https://i0.hdslb.com/bfs/wbi/7cd084941338484aae1ad9425b84077c.png")
+    sub = key_from_url("https://i0.hdslb.com/bfs/wbi/4932caff0ff746eab6f01bf08b70ac45.png")
+    assert (img, sub) == ("7cd084941338484aae1ad9425b84077c", "4932caff0ff746eab6f01bf08b70ac45")
+    assert mixin_key(img, sub) == "ea1db124af3c7062474693fa704f4ff8"
+    assert sign({"foo": "114", "bar": "514", "zab": 1919810}, mixin_key(img, sub), 1702204169) == \
+        "bar=514&foo=114&wts=1702204169&zab=1919810&w_rid=8f6f2b5b3d485fe1886cec6a0be8c5d4"
+
+
+def test_wbi_query_encoding_is_upper_case_percent_with_space_as_20_and_strips_reserved_characters():
+    # The first expectation is the same document's example; !'()* are dropped from values before signing.
+    assert encode_query({"foo": "one one four", "bar": "五一四", "baz": 1919810}) == \
+        "bar=%E4%BA%94%E4%B8%80%E5%9B%9B&baz=1919810&foo=one%20one%20four"
+    assert encode_query({"q": "(a)!b'*/c"}) == "q=ab%2Fc"
+
+
+def test_wbi_keys_come_from_a_logged_out_nav_reply_and_a_reply_without_them_is_refused():
+    reply = {"code": -101, "data": {"isLogin": False, "wbi_img": {"img_url": "https://x/bfs/wbi/aa.png",
+                                                                 "sub_url": "https://x/bfs/wbi/bb.png"}}}
+    assert keys_from_nav(reply) == ("aa", "bb")
+    with pytest.raises(ConnectionError):
+        keys_from_nav({"code": 0, "data": {}})
+    with pytest.raises(ConnectionError):
+        mixin_key("aa", "bb")  # too short to shuffle: a changed reply, not a key
