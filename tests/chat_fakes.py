@@ -3,6 +3,7 @@ from the documented layout (16-byte big-endian header; zlib and brotli bodies of
 from __future__ import annotations
 
 import asyncio
+import base64
 import hashlib
 import json
 import struct
@@ -170,3 +171,28 @@ class FakeBiliWebApi:
                 return {"code": -352, "message": "-352", "data": {"v_voucher": "voucher_x"}}
             return {"code": 0, "data": {"token": "tok-abc", "host_list": [{"host": self.host, "wss_port": self.wss_port}]}}
         raise AssertionError(f"unexpected request {method} {path}")
+
+
+def pb_varint(value: int) -> bytes:
+    out = bytearray()
+    while True:
+        byte, value = value & 0x7F, value >> 7
+        out.append(byte | (0x80 if value else 0))
+        if not value:
+            return bytes(out)
+
+
+def pb_field(number: int, value: int | bytes | str) -> bytes:
+    """One protobuf field as the encoder writes it: an int as a varint, bytes or str length-delimited."""
+    if isinstance(value, int):
+        return pb_varint(number << 3) + pb_varint(value)
+    raw = value.encode("utf-8") if isinstance(value, str) else value
+    return pb_varint(number << 3 | 2) + pb_varint(len(raw)) + raw
+
+
+def interact_v2(uid: int, uname: str, msg_type: int, trigger_time: int, extra: bytes = b"") -> dict:
+    """INTERACT_WORD_V2 with its payload built from the documented field numbers (1 uid, 2 uname,
+    5 msg_type, 7 timestamp, 15 trigger_time), as the room sends it: base64 in data.pb."""
+    payload = (pb_field(1, uid) + pb_field(2, uname) + pb_field(5, msg_type) + pb_field(7, trigger_time // 10**9)
+               + pb_field(15, trigger_time) + extra)
+    return {"cmd": "INTERACT_WORD_V2", "data": {"dmscore": 12, "pb": base64.b64encode(payload).decode("ascii")}}

@@ -16,7 +16,7 @@ from chat.bilibili_wire import AUTH, HEARTBEAT, decode_frame
 from chat.credentials import Secret
 
 from tests.chat_fakes import (FakeBiliWebApi, ManualClock, auth_reply, brotli_frame, danmu, gift, heartbeat_reply,
-                              interact, like, packet, super_chat, until, zlib_frame)
+                              interact, interact_v2, like, packet, super_chat, until, zlib_frame)
 
 
 class FakeDanmakuServer:
@@ -157,23 +157,23 @@ def test_a_silent_connection_is_dropped_and_reopened():
 def test_malformed_and_unknown_packets_are_logged_once_per_kind_and_skipped(caplog):
     junk = [b"\x00\x00", packet(5, b"\x78\x9cnot zlib", version=2), packet(5, b"\x78\x9cnot zlib", version=2),
             packet(5, b"{not json", version=0), packet(5, {"cmd": "NEW_THING"}), packet(5, {"cmd": "NEW_THING"}),
-            packet(5, {"cmd": "DANMU_MSG", "info": "x"}), "a text frame", packet(42, b"?")]
+            packet(5, {"cmd": "DANMU_MSG", "info": "x"}), "a text frame", packet(42, b"?"),
+            zlib_frame({"cmd": "INTERACT_WORD_V2", "data": {"pb": "CAE"}}),  # a varint key, then nothing
+            zlib_frame({"cmd": "INTERACT_WORD_V2", "data": {"pb": "not base64!"}})]
 
     async def check(server, source, clock, events):
-        await until(lambda: len(events) == 1, "the comment after the junk")
-        assert events[0].text == "还在吗"
+        await until(lambda: len(events) == 2, "the comment and the entry after the junk")
+        assert events[0].text == "还在吗" and events[1].type == "enter" and events[1].nick == "老王"
         assert source.problems["bad zlib body"] == 2 and source.problems["unknown command NEW_THING"] == 2
+        assert source.problems["malformed INTERACT_WORD_V2"] == 2
         assert {"truncated header", "body not JSON", "malformed DANMU_MSG", "text frame", "operation 42"} <= set(source.problems)
         warnings = [r for r in caplog.records if "skipped" in r.getMessage()]
         assert len(warnings) == len(source.problems)
         assert not any(r.exc_info for r in caplog.records)
 
     with caplog.at_level(logging.INFO, logger="livehost.chat"):
-        asyncio.run(_run([[auth_reply(), *junk, command_frame()]], check))
-
-
-def command_frame():
-    return zlib_frame(danmu("还在吗", 5, "丁", "z1"))
+        asyncio.run(_run([[auth_reply(), *junk, zlib_frame(danmu("还在吗", 5, "丁", "z1"),
+                                                             interact_v2(9001, "老王", 1, 1765000000123456789))]], check))
 
 
 def test_masked_names_without_a_cookie_are_left_out_and_viewers_still_told_apart():
