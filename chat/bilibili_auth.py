@@ -2,9 +2,10 @@
 
 Two routes. The web route (a viewer's, optionally with a logged-in cookie; without one names
 arrive masked and uids 0): resolve the room's real id, ask getDanmuInfo (WBI-signed, see
-bilibili_wbi) for a token and the servers. The open-platform route (what a business should use: an app's access key id and
-secret, and the streamer's 身份码): a signed POST to v2/app/start returns the servers and the
-auth body, v2/app/heartbeat keeps the session every 20 s, v2/app/end closes it.
+bilibili_wbi) for a token and the servers. The open-platform route (what a business should use:
+an app's access key id and secret, and the streamer's 身份码): a signed POST to v2/app/start
+returns the servers and the auth body, v2/app/heartbeat keeps the session every 20 s, v2/app/end
+closes it.
 
 Request building and response reading are pure; HTTP goes through an injected `HttpJson`.
 """
