@@ -20,6 +20,7 @@ from websockets.asyncio.client import ClientConnection, connect
 from websockets.exceptions import ConnectionClosed, InvalidHandshake, InvalidURI
 
 from . import bilibili_auth as auth
+from . import bilibili_wbi as wbi
 from .backoff import Backoff, BackoffPolicy, Clock, MinInterval
 from .bilibili_commands import CommandError, to_event
 from .bilibili_wire import (AUTH_REPLY, COMMAND, HEARTBEAT_REPLY, MAX_FRAME_BYTES, FrameError, auth_packet,
@@ -37,6 +38,7 @@ class BilibiliSettings:
     route: str = "web"  # "web" (cookie optional) or "open" (app keys and the streamer's 身份码)
     url: str | None = None  # a websocket to use instead of the platform's servers (a test server)
     web_api: str = auth.WEB_API
+    nav_api: str = wbi.NAV_API  # where the WBI signing keys come from
     open_api: str = auth.OPEN_API
     cookie: Secret | None = field(default=None, repr=False)
     app_id: int = 0
@@ -68,6 +70,7 @@ class BilibiliSource:
             f"bilibili open-platform app {settings.app_id}"
         self._clock = clock
         self._http = http
+        self._wbi = wbi.WbiKeys(http, wall_clock, settings.nav_api)
         self._backoff = Backoff(settings.backoff, rng)
         self._api_pace = MinInterval(settings.api_interval_s)
         self._problems = OnceLog(log, self.name)
@@ -132,8 +135,7 @@ class BilibiliSource:
         if s.route == "web":
             headers = auth.web_headers(s.cookie)
             room = auth.real_room_id(await self._http("GET", auth.room_init_url(s.room_id, s.web_api), headers, None))
-            info = auth.web_connect_info(await self._http("GET", auth.danmu_info_url(room, s.web_api), headers, None),
-                                         room, s.cookie)
+            info = auth.web_connect_info(await self._danmu_info(room, headers), room, s.cookie)
         else:
             await self._end_app_session()  # a stale session would make start refuse the same 身份码
             assert s.auth_code is not None
@@ -141,6 +143,17 @@ class BilibiliSource:
             info = auth.open_connect_info(reply)
             self._game_id = info.game_id
         return auth.ConnectInfo((s.url,), info.auth_body, info.game_id, info.room_id) if s.url else info
+
+    async def _danmu_info(self, room: int, headers: dict) -> dict:
+        """getDanmuInfo, WBI-signed; refused as unsigned (-352), once more with freshly fetched keys."""
+        params, api = auth.danmu_info_params(room), self.settings.web_api
+        reply = await self._http("GET", auth.danmu_info_url(await self._wbi.signed(params), api), headers, None)
+        if reply.get("code") == wbi.REFUSED_UNSIGNED:
+            log.info("%s: getDanmuInfo refused the signature (%d); fetching fresh WBI keys", self.name,
+                     wbi.REFUSED_UNSIGNED)
+            self._wbi.forget()
+            reply = await self._http("GET", auth.danmu_info_url(await self._wbi.signed(params), api), headers, None)
+        return reply
 
     async def _open_post(self, path: str, payload: dict) -> dict:
         s = self.settings

@@ -1,10 +1,11 @@
 """Getting onto a Bilibili room's danmaku websocket: which servers, and what to authenticate with.
 
 Two routes. The web route (a viewer's, optionally with a logged-in cookie; without one names
-arrive masked and uids 0): resolve the room's real id, ask getDanmuInfo for a token and the
-servers. The open-platform route (what a business should use: an app's access key id and
-secret, and the streamer's 身份码): a signed POST to v2/app/start returns the servers and the
-auth body, v2/app/heartbeat keeps the session every 20 s, v2/app/end closes it.
+arrive masked and uids 0): resolve the room's real id, ask getDanmuInfo (WBI-signed, see
+bilibili_wbi) for a token and the servers. The open-platform route (what a business should use:
+an app's access key id and secret, and the streamer's 身份码): a signed POST to v2/app/start
+returns the servers and the auth body, v2/app/heartbeat keeps the session every 20 s, v2/app/end
+closes it.
 
 Request building and response reading are pure; HTTP goes through an injected `HttpJson`.
 """
@@ -88,8 +89,14 @@ def room_init_url(room_id: int, api: str = WEB_API) -> str:
     return f"{api}/room/v1/Room/room_init?{urlencode({'id': room_id})}"
 
 
-def danmu_info_url(real_room_id: int, api: str = WEB_API) -> str:
-    return f"{api}/xlive/web-room/v1/index/getDanmuInfo?{urlencode({'id': real_room_id, 'type': 0})}"
+def danmu_info_params(real_room_id: int) -> dict:
+    # web_location as the room page sends it (bilibili-API-collect docs/live/message_stream.md).
+    return {"id": real_room_id, "type": 0, "web_location": "444.8"}
+
+
+def danmu_info_url(signed_query: str, api: str = WEB_API) -> str:
+    """getDanmuInfo with its WBI-signed query (bilibili_wbi.WbiKeys.signed)."""
+    return f"{api}/xlive/web-room/v1/index/getDanmuInfo?{signed_query}"
 
 
 def real_room_id(reply: dict) -> int:

@@ -1,16 +1,18 @@
 """Bilibili live commands (the JSON in a COMMAND packet) mapped to platform events. Pure.
 
-Two dialects arrive over the same wire: the web room's (DANMU_MSG, SEND_GIFT, INTERACT_WORD,
-LIKE_INFO_V3_CLICK, SUPER_CHAT_MESSAGE) and the open platform's (LIVE_OPEN_PLATFORM_*), which
+Two dialects arrive over the same wire: the web room's (DANMU_MSG, SEND_GIFT, INTERACT_WORD and
+its protobuf successor INTERACT_WORD_V2, LIKE_INFO_V3_CLICK, SUPER_CHAT_MESSAGE) and the open platform's (LIVE_OPEN_PLATFORM_*), which
 carries an `open_id` per app instead of a uid and a `msg_id` on every message.
 
 A super chat is a paid comment: it becomes a comment, so the host reads and answers it.
 """
 from __future__ import annotations
 
+import base64
 import hashlib
 import json
 
+from .bilibili_pb import decode_interact_word_v2
 from .events import PlatformEvent, pseudonym, visible_nick
 
 PLATFORM = "bilibili"
@@ -20,7 +22,7 @@ IGNORED = frozenset({
     "ROOM_REAL_TIME_MESSAGE_UPDATE", "ENTRY_EFFECT", "COMBO_SEND", "LIKE_INFO_V3_UPDATE", "NOTICE_MSG",
     "WIDGET_BANNER", "HOT_RANK_CHANGED", "HOT_RANK_CHANGED_V2", "ROOM_CHANGE", "PREPARING", "LIVE",
     "SUPER_CHAT_MESSAGE_JPN", "SUPER_CHAT_MESSAGE_DELETE", "GUARD_BUY", "USER_TOAST_MSG", "DM_INTERACTION",
-    "POPULARITY_RED_POCKET_START", "LIVE_INTERACTIVE_GAME", "INTERACT_WORD_V2", "ONLINE_RANK_V3",
+    "POPULARITY_RED_POCKET_START", "LIVE_INTERACTIVE_GAME", "ONLINE_RANK_V3",
     "LIVE_OPEN_PLATFORM_SUPER_CHAT_DEL", "LIVE_OPEN_PLATFORM_LIVE_START", "LIVE_OPEN_PLATFORM_LIVE_END",
     "LIVE_OPEN_PLATFORM_INTERACTION_END",
 })
@@ -107,12 +109,21 @@ def _gift(c: dict) -> PlatformEvent:
 
 def _interact(c: dict) -> PlatformEvent | None:
     d = c["data"]
-    kind = _INTERACT.get(d["msg_type"])
+    return _interaction(d["uid"], d.get("uname"), d["msg_type"], d.get("trigger_time") or d.get("timestamp"))
+
+
+def _interact_v2(c: dict) -> PlatformEvent | None:
+    word = decode_interact_word_v2(base64.b64decode(_text(c["data"]["pb"], "data.pb"), validate=True))
+    return _interaction(word.uid, word.uname, word.msg_type, word.trigger_time or word.timestamp or None)
+
+
+def _interaction(uid: object, uname: object, msg_type: object, when: object) -> PlatformEvent | None:
+    # Both dialects make the same id, so an action a room sends both ways is one event.
+    kind = _INTERACT.get(msg_type) if isinstance(msg_type, int) else None
     if kind is None:
         return None
-    when = d.get("trigger_time") or d.get("timestamp")
-    return PlatformEvent(PLATFORM, "iw:" + _content_id(d["uid"], d.get("uname"), d["msg_type"], when), kind,
-                         _web_user(d["uid"], d.get("uname")), visible_nick(d.get("uname")), exact_id=when is not None)
+    return PlatformEvent(PLATFORM, "iw:" + _content_id(uid, uname, msg_type, when), kind, _web_user(uid, uname),
+                         visible_nick(uname), exact_id=when is not None)
 
 
 def _like(c: dict) -> PlatformEvent:
@@ -189,7 +200,8 @@ def _open_guard(c: dict) -> PlatformEvent:
 
 
 _HANDLERS = {
-    "DANMU_MSG": _danmu, "SEND_GIFT": _gift, "INTERACT_WORD": _interact, "LIKE_INFO_V3_CLICK": _like,
+    "DANMU_MSG": _danmu, "SEND_GIFT": _gift, "INTERACT_WORD": _interact, "INTERACT_WORD_V2": _interact_v2,
+    "LIKE_INFO_V3_CLICK": _like,
     "SUPER_CHAT_MESSAGE": _super_chat,
     "LIVE_OPEN_PLATFORM_DM": _open_dm, "LIVE_OPEN_PLATFORM_SEND_GIFT": _open_gift,
     "LIVE_OPEN_PLATFORM_SUPER_CHAT": _open_super_chat, "LIVE_OPEN_PLATFORM_LIKE": _open_like,

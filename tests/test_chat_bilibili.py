@@ -6,15 +6,17 @@ import json
 import logging
 import random
 
+import pytest
 from websockets.asyncio.server import serve
 
 from chat.backoff import BackoffPolicy
 from chat.bilibili import BilibiliSettings, BilibiliSource
+from chat.bilibili_auth import AuthError
 from chat.bilibili_wire import AUTH, HEARTBEAT, decode_frame
 from chat.credentials import Secret
 
-from tests.chat_fakes import (ManualClock, auth_reply, brotli_frame, danmu, gift, heartbeat_reply, interact, like,
-                              packet, super_chat, until, zlib_frame)
+from tests.chat_fakes import (FakeBiliWebApi, ManualClock, auth_reply, brotli_frame, danmu, gift, heartbeat_reply,
+                              interact, interact_v2, like, packet, super_chat, until, zlib_frame)
 
 
 class FakeDanmakuServer:
@@ -155,23 +157,23 @@ def test_a_silent_connection_is_dropped_and_reopened():
 def test_malformed_and_unknown_packets_are_logged_once_per_kind_and_skipped(caplog):
     junk = [b"\x00\x00", packet(5, b"\x78\x9cnot zlib", version=2), packet(5, b"\x78\x9cnot zlib", version=2),
             packet(5, b"{not json", version=0), packet(5, {"cmd": "NEW_THING"}), packet(5, {"cmd": "NEW_THING"}),
-            packet(5, {"cmd": "DANMU_MSG", "info": "x"}), "a text frame", packet(42, b"?")]
+            packet(5, {"cmd": "DANMU_MSG", "info": "x"}), "a text frame", packet(42, b"?"),
+            zlib_frame({"cmd": "INTERACT_WORD_V2", "data": {"pb": "CAE"}}),  # a varint key, then nothing
+            zlib_frame({"cmd": "INTERACT_WORD_V2", "data": {"pb": "not base64!"}})]
 
     async def check(server, source, clock, events):
-        await until(lambda: len(events) == 1, "the comment after the junk")
-        assert events[0].text == "还在吗"
+        await until(lambda: len(events) == 2, "the comment and the entry after the junk")
+        assert events[0].text == "还在吗" and events[1].type == "enter" and events[1].nick == "老王"
         assert source.problems["bad zlib body"] == 2 and source.problems["unknown command NEW_THING"] == 2
+        assert source.problems["malformed INTERACT_WORD_V2"] == 2
         assert {"truncated header", "body not JSON", "malformed DANMU_MSG", "text frame", "operation 42"} <= set(source.problems)
         warnings = [r for r in caplog.records if "skipped" in r.getMessage()]
         assert len(warnings) == len(source.problems)
         assert not any(r.exc_info for r in caplog.records)
 
     with caplog.at_level(logging.INFO, logger="livehost.chat"):
-        asyncio.run(_run([[auth_reply(), *junk, command_frame()]], check))
-
-
-def command_frame():
-    return zlib_frame(danmu("还在吗", 5, "丁", "z1"))
+        asyncio.run(_run([[auth_reply(), *junk, zlib_frame(danmu("还在吗", 5, "丁", "z1"),
+                                                             interact_v2(9001, "老王", 1, 1765000000123456789))]], check))
 
 
 def test_masked_names_without_a_cookie_are_left_out_and_viewers_still_told_apart():
@@ -260,31 +262,83 @@ def test_open_platform_route_signs_requests_keeps_the_session_alive_and_ends_it(
 
 
 def test_web_route_resolves_the_room_and_asks_for_a_token_at_most_every_5_seconds():
-    calls = []
-
-    async def api(method, url, headers, body):
-        calls.append(url)
-        if "room_init" in url:
-            return {"code": 0, "data": {"room_id": 21452505}}
-        return {"code": 0, "data": {"token": "tok-abc", "host_list": [{"host": "zj-cn-live-comet.chat.bilibili.com",
-                                                                        "wss_port": 2245}]}}
+    api = FakeBiliWebApi()
 
     async def scenario():
         clock = ManualClock()
-        source = BilibiliSource(BilibiliSettings(room_id=5050), clock, http=api)
+        source = BilibiliSource(BilibiliSettings(room_id=5050), clock, http=api, wall_clock=api.wall_clock)
         info = await source._connect_info()
         assert info.urls == ("wss://zj-cn-live-comet.chat.bilibili.com:2245/sub",)
         body = json.loads(info.auth_body)
         assert body["roomid"] == 21452505 and body["key"] == "tok-abc" and body["uid"] == 0
-        assert "id=5050" in calls[0] and "id=21452505" in calls[1]
+        assert "id=5050" in api.urls("room_init")[0] and "id=21452505&" in api.urls("getDanmuInfo")[0]
         second = asyncio.create_task(source._connect_info())
         await until(lambda: clock.waiting() == [5.0], "the request pacing")
-        assert len(calls) == 2
+        assert len(api.urls("getDanmuInfo")) == 1
         clock.advance(5)
         await second
-        assert len(calls) == 4
+        assert len(api.urls("room_init")) == len(api.urls("getDanmuInfo")) == 2
 
     asyncio.run(scenario())
+
+
+def test_get_danmu_info_is_wbi_signed_with_keys_fetched_once_a_day():
+    now = [1765000000.0]
+    api = FakeBiliWebApi(wall_clock=lambda: now[0])
+
+    async def scenario():
+        unsigned = await api("GET", "https://api.live.test/xlive/web-room/v1/index/getDanmuInfo?id=1&type=0", {}, None)
+        assert unsigned["code"] == -352  # the fake refuses what the platform refuses
+        source = BilibiliSource(BilibiliSettings(room_id=5050, api_interval_s=0), ManualClock(), http=api,
+                                wall_clock=lambda: now[0])
+        await source._connect_info()
+        query = api.urls("getDanmuInfo")[1].split("?", 1)[1]
+        assert query.startswith("id=21452505&type=0&web_location=444.8&wts=1765000000&w_rid=")
+        now[0] += 3600
+        await source._connect_info()
+        assert len(api.urls("/nav")) == 1 and api.refused == 1  # only the fake's own unsigned probe
+        now[0] += 24 * 3600
+        api.rotate()  # the platform's daily change: a day-old key is fetched anew before it is refused
+        await source._connect_info()
+        assert len(api.urls("/nav")) == 2 and api.refused == 1
+
+    asyncio.run(scenario())
+
+
+def test_a_352_refusal_fetches_fresh_keys_and_retries_once():
+    api = FakeBiliWebApi()
+
+    async def scenario():
+        source = BilibiliSource(BilibiliSettings(room_id=5050, api_interval_s=0), ManualClock(), http=api,
+                                wall_clock=api.wall_clock)
+        await source._connect_info()
+        api.rotate()  # keys changed under the cache
+        info = await source._connect_info()
+        assert json.loads(info.auth_body)["key"] == "tok-abc"
+        assert api.refused == 1 and len(api.urls("/nav")) == 2 and len(api.urls("getDanmuInfo")) == 3
+
+        api.signature_ok = lambda query: False  # refused however it is signed: one retry, then an auth error
+        with pytest.raises(AuthError, match="-352"):
+            await source._connect_info()
+        assert len(api.urls("getDanmuInfo")) == 5 and len(api.urls("/nav")) == 3
+
+    asyncio.run(scenario())
+
+
+def test_the_cookie_goes_to_the_live_api_but_not_to_nav_and_never_into_the_log(caplog):
+    api = FakeBiliWebApi()
+    cookie = Secret("env LIVEHOST_BILI_COOKIE", "SESSDATA=sekrit-sess; DedeUserID=424242; buvid3=BUVID-x")
+
+    async def scenario():
+        source = BilibiliSource(BilibiliSettings(room_id=5050, cookie=cookie), ManualClock(), http=api,
+                                wall_clock=api.wall_clock)
+        await source._connect_info()
+
+    with caplog.at_level(logging.DEBUG):
+        asyncio.run(scenario())
+    sent = {url.split("?")[0].rsplit("/", 1)[1]: headers for url, headers in api.calls}
+    assert "Cookie" not in sent["nav"] and sent["getDanmuInfo"]["Cookie"] == cookie.value
+    assert "sekrit" not in caplog.text
 
 
 def test_viewers_platform_ids_stay_out_of_the_log(caplog):
@@ -299,18 +353,18 @@ def test_viewers_platform_ids_stay_out_of_the_log(caplog):
 
 def test_an_unexpected_error_costs_a_reconnect_not_the_source():
     calls = []
+    api = FakeBiliWebApi(host="127.0.0.1", wss_port=9)  # loopback: refused
 
     async def broken_api(method, url, headers, body):
         calls.append(url)
         if len(calls) == 1:
             raise KeyError("a bug")
-        return {"code": 0, "data": {"room_id": 1} if "room_init" in url else
-                {"token": "t", "host_list": [{"host": "127.0.0.1", "wss_port": 9}]}}  # loopback: refused
+        return await api(method, url, headers, body)
 
     async def scenario():
         clock = ManualClock()
         source = BilibiliSource(BilibiliSettings(room_id=1, api_interval_s=0), clock, http=broken_api,
-                                rng=random.Random(2))
+                                rng=random.Random(2), wall_clock=api.wall_clock)
         await source.start(lambda e: None, lambda: 0.0)
         await until(lambda: source.problems.get("unexpected error") == 1 and clock.waiting(), "the backoff")
         clock.advance(clock.waiting()[0])

@@ -1,6 +1,7 @@
-"""The Bilibili frame decoder and command mapping, without I/O."""
+"""The Bilibili frame decoder, command mapping (protobuf payloads too) and WBI signing, without I/O."""
 from __future__ import annotations
 
+import base64
 import struct
 import zlib
 
@@ -9,12 +10,15 @@ import pytest
 from hypothesis import HealthCheck, given, settings, strategies as st
 
 from chat.bilibili_commands import CommandError, to_event
+from chat.bilibili_pb import ProtobufError, decode_interact_word_v2
+from chat.bilibili_wbi import encode_query, key_from_url, keys_from_nav, mixin_key, sign
 from chat.bilibili_wire import (AUTH, COMMAND, HEARTBEAT, HEARTBEAT_REPLY, MAX_INFLATED_BYTES, FrameError, Packet,
                                 auth_packet, decode_frame, encode_packet, heartbeat_packet, popularity)
 from chat.dedup import RecentIds
 from chat.events import visible_nick
 
-from tests.chat_fakes import brotli_frame, command, danmu, heartbeat_reply, packet, zlib_frame
+from tests.chat_fakes import (brotli_frame, command, danmu, heartbeat_reply, interact, interact_v2, packet, pb_field,
+                              pb_varint, zlib_frame)
 
 
 def test_header_is_sixteen_bytes_big_endian_as_documented():
@@ -126,3 +130,92 @@ def test_recent_ids_are_bounded_and_content_ids_expire():
     assert len(seen) == 3 and seen.first_time("a")  # the oldest was let go
     assert seen.first_time("like", now=0, ttl_s=120) and not seen.first_time("like", now=100, ttl_s=120)
     assert seen.first_time("like", now=221, ttl_s=120)
+
+
+def test_wbi_signature_matches_the_documented_worked_example():
+    # bilibili-API-collect docs/misc/sign/wbi.md: the keys, their mixin key, and the signed query.
+    img = key_from_url("https://i0.hdslb.com/bfs/wbi/7cd084941338484aae1ad9425b84077c.png")
+    sub = key_from_url("https://i0.hdslb.com/bfs/wbi/4932caff0ff746eab6f01bf08b70ac45.png")
+    assert (img, sub) == ("7cd084941338484aae1ad9425b84077c", "4932caff0ff746eab6f01bf08b70ac45")
+    assert mixin_key(img, sub) == "ea1db124af3c7062474693fa704f4ff8"
+    assert sign({"foo": "114", "bar": "514", "zab": 1919810}, mixin_key(img, sub), 1702204169) == \
+        "bar=514&foo=114&wts=1702204169&zab=1919810&w_rid=8f6f2b5b3d485fe1886cec6a0be8c5d4"
+
+
+def test_wbi_query_encoding_is_upper_case_percent_with_space_as_20_and_strips_reserved_characters():
+    # The first expectation is the same document's example; !'()* are dropped from values before signing.
+    assert encode_query({"foo": "one one four", "bar": "五一四", "baz": 1919810}) == \
+        "bar=%E4%BA%94%E4%B8%80%E5%9B%9B&baz=1919810&foo=one%20one%20four"
+    assert encode_query({"q": "(a)!b'*/c"}) == "q=ab%2Fc"
+
+
+def test_wbi_keys_come_from_a_logged_out_nav_reply_and_a_reply_without_them_is_refused():
+    reply = {"code": -101, "data": {"isLogin": False, "wbi_img": {"img_url": "https://x/bfs/wbi/aa.png",
+                                                                 "sub_url": "https://x/bfs/wbi/bb.png"}}}
+    assert keys_from_nav(reply) == ("aa", "bb")
+    with pytest.raises(ConnectionError):
+        keys_from_nav({"code": 0, "data": {}})
+    with pytest.raises(ConnectionError):
+        mixin_key("aa", "bb")  # too short to shuffle: a changed reply, not a key
+
+
+def test_interact_word_v2_enters_and_follows_become_events_and_shares_are_skipped():
+    # Fields the mapping does not use, of every wire type, are skipped: a packed repeat (4), a
+    # nested message (22), a fixed64 and a fixed32 field.
+    unused = (pb_field(4, b"\x03\x01") + pb_field(22, pb_field(1, 4711) + pb_field(2, pb_field(1, "x")))
+              + pb_varint(30 << 3 | 1) + bytes(8) + pb_varint(31 << 3 | 5) + bytes(4))
+    enter = to_event(interact_v2(9001, "老王", 1, 1765000000123456789, unused))
+    follow = to_event(interact_v2(9002, "一一", 2, 1765000001000000000))
+    assert enter is not None and enter.type == "enter" and enter.nick == "老王" and enter.exact_id
+    assert follow is not None and follow.type == "follow" and follow.user != enter.user
+    assert enter.user.startswith("bili:") and "9001" not in enter.user
+    assert to_event(interact_v2(9003, "小花", 3, 1765000002000000000)) is None
+
+
+def test_interact_word_v2_is_the_same_event_as_its_json_twin():
+    when = 1765000000123456789
+    assert to_event(interact_v2(9001, "老王", 1, when)).message_id == to_event(interact(9001, "老王", 1, when)).message_id
+
+
+def test_interact_word_v2_reads_the_documented_field_numbers():
+    word = decode_interact_word_v2(pb_field(1, 2**40) + pb_field(2, "用***") + pb_field(5, 2) + pb_field(7, 1765000000)
+                                   + pb_field(15, 1765000000999))
+    assert (word.uid, word.uname, word.msg_type, word.timestamp, word.trigger_time) == \
+        (2**40, "用***", 2, 1765000000, 1765000000999)
+    assert decode_interact_word_v2(b"") == decode_interact_word_v2(pb_field(99, "later field"))  # proto3 defaults
+
+
+@pytest.mark.parametrize("payload", [
+    pb_varint(1 << 3) + b"\x80",  # varint cut short
+    pb_varint(2 << 3 | 2) + pb_varint(50) + b"abc",  # length past the end
+    pb_varint(3 << 3 | 3),  # a group: no such thing here
+    pb_varint(1 << 3) + b"\xff" * 11,  # an endless varint
+    pb_field(2, b"\xff\xfe"),  # a name that is not UTF-8
+    pb_field(1, "uid as a string"),  # wrong wire type for a documented field
+    pb_varint(0 << 3) + pb_varint(1),  # field number 0
+])
+def test_malformed_interact_word_v2_payloads_are_command_errors(payload):
+    with pytest.raises(ProtobufError):
+        decode_interact_word_v2(payload)
+    with pytest.raises(CommandError) as caught:
+        to_event({"cmd": "INTERACT_WORD_V2", "data": {"pb": base64.b64encode(payload).decode()}})
+    assert caught.value.kind == "malformed INTERACT_WORD_V2"
+
+
+def test_interact_word_v2_without_base64_is_a_command_error():
+    for data in ({"pb": "not base64!"}, {"pb": "CAE=!"}, {"pb": 7}, {}):  # "CAE=" alone would be read
+        with pytest.raises(CommandError) as caught:
+            to_event({"cmd": "INTERACT_WORD_V2", "data": data})
+        assert caught.value.kind == "malformed INTERACT_WORD_V2"
+
+
+@settings(max_examples=300, deadline=None, derandomize=True, suppress_health_check=[HealthCheck.too_slow])
+@given(st.one_of(st.binary(max_size=120),
+                 st.lists(st.tuples(st.integers(1, 40), st.one_of(st.integers(0, 2**64 - 1), st.binary(max_size=20),
+                                                                  st.text(max_size=8))), max_size=8).map(
+                     lambda fields: b"".join(pb_field(n, v) for n, v in fields))))
+def test_fuzz_interact_word_v2_is_an_event_none_or_a_command_error_and_nothing_else(payload):
+    try:
+        to_event({"cmd": "INTERACT_WORD_V2", "data": {"pb": base64.b64encode(payload).decode()}})
+    except CommandError as exc:
+        assert exc.kind == "malformed INTERACT_WORD_V2"
