@@ -62,3 +62,10 @@ def test_the_answer_leads_with_the_verdict_and_keeps_the_fact():
     assert washing.startswith("不能") and "不可机洗" in washing
     plane = "".join(answerer.answer("充电器能带上飞机吗", None, NOW).sentences)
     assert not plane.startswith(("可以", "不能"))
+
+
+def test_a_temperature_is_no_body_weight():
+    from script.viewer_measures import body_measures
+    assert body_measures("这个鞋能零下30度穿吗") == (None, None)
+    answerer = Answerer.build(SHOP)
+    assert answerer.understanding.read("羽绒服零下25度能穿吗").intent != "size"
