@@ -61,6 +61,13 @@ def basket(a: "Answerer", query: Query, now: datetime | None) -> Answer:
                 sentence = f"{sentence[:-1]}，{rule.text}，一共{format_price(total)}。"
                 sources += (f"{product.sku}.promotions[{rule.index}]",)
                 derived += (derivation(total, f"{format_amount(worked.total)}+{format_amount(rule.amount)}"),)
+    if re.search(r"折|优惠|活动|便宜|减", query.text):  # "买两罐打8折不" under 3件8折: not yet
+        for product, count in items:
+            short = [r for r in rules[product.sku] if r.kind in ("n_pieces_rate", "n_pieces_off", "n_pieces_price")
+                     and not r.store_wide and count < r.threshold]
+            if short:
+                sentence = f"{sentence[:-1]}，{short[0].text}要买满{int(short[0].threshold)}件，这一单还不够。"
+                sources += (rule_source(product, short[0]),)
     if re.search(r"送(?:东西|啥|什么|赠品|礼)|有赠品|有礼品|送不送", query.text):
         sentence, sources, derived = _gifts(items, rules, worked.total, sentence, sources, derived)
     if "包邮" in query.text:

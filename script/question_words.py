@@ -78,7 +78,7 @@ BARE_FOLLOW_UP = re.compile(r"^(?:那|那么|还有)?[^，,。？?]{0,10}(?:呢|
 INTENT_PATTERNS: tuple[tuple[str, re.Pattern], ...] = (
     ("promotion", words_pattern(("活动", "优惠", "满减", "优惠券", "第二件", "买一送一", "有券", "福利", "折扣", "打折", "赠品",
                           "送什么", "减多少", "买赠", "有送", "送啥", "赠送", "送东西", "便宜点吗", "买几送几", "送几",
-                          "秒杀"))),
+                          "秒杀", "折口", "折头"))),
     ("list_price", words_pattern(KIND_SYNONYMS["list_price"])),
     ("stock", words_pattern(KIND_SYNONYMS["stock"] + ("还有吗", "还有没有", "有现货", "没货", "卖完", "缺货", "补货", "还能买",
                                                "还能拍", "抢完", "剩多少", "剩几", "卖光", "还剩", "还有几"))),

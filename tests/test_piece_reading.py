@@ -62,3 +62,20 @@ def test_a_piece_and_the_count_are_answered_not_the_price(answerer, question, ex
 def test_a_computed_piece_is_vouched_for(answerer):
     answer = answerer.answer("牛肉丝一小包多少克", None, NOW)
     assert canonical("25") in vouched_values(answer.derived, {canonical("250"), canonical("10")})
+
+
+def test_a_basket_short_of_an_n_pieces_discount_says_so_and_折口_asks_for_discounts():
+    shop = parse_catalog_text("""
+shop: {name: 小店}
+products:
+  - sku: RAB
+    title: 自贡冷吃兔 200g罐装
+    category: food
+    price: 36
+    promotions: [{text: 3件8折}]
+""", "inline")
+    answerer = Answerer.build(shop)
+    two = "".join(answerer.answer("冷吃兔买两罐打8折不", None, NOW).sentences)
+    assert "72元" in two and "要买满3件" in two
+    assert "要买满" not in "".join(answerer.answer("冷吃兔买三罐多少钱", None, NOW).sentences)
+    assert answerer.understanding.read("冷吃兔有折口吗").intent == "promotion"
