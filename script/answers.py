@@ -14,15 +14,14 @@ from dataclasses import replace
 from datetime import datetime
 
 from .gifts import gift_asked
-from .answer_facts import Answer, FactSentences, mentioned_promotion, speakable
+from .answer_facts import Answer, FactSentences, speakable
 from .catalog import Catalog, Product
-from .lines import format_price
 from .product_resolver import ProductResolver
-from .product_words import fold_question, spelled_as_titles
-from .promotions import read_rule, rule_source
+from .product_words import fold_question, spelled_as_titles, without_title
+from .promotions import read_rule
 from .retrieval import Embedder, FactIndex
 from .spec_reading import asked_class
-from . import comparisons, computed_answers as computed
+from . import claim_answers as claims, comparisons, computed_answers as computed
 from . import dose_answers, size_answers
 from . import shop_answers as shop
 from .question_words import INTENT_PATTERNS
@@ -247,7 +246,7 @@ class Answerer:
                 by_kind = narrower  # "无线充多少瓦": 无线 is in the title and names the spec too
             if by_kind is not None:
                 return by_kind
-            hits = (self.index.search(_without_name(text, product), product.sku)
+            hits = (self.index.search(without_title(text, product), product.sku)
                     or self.index.search(self.resolver.without_names(text, self.catalog_skus), product.sku))
             if hits:
                 return self.say.from_fact(hits[0].fact, product, now, text)
@@ -281,74 +280,6 @@ class Answerer:
     def _not_sold(self, query: Query, now: datetime | None) -> Answer:
         return Answer((), None, (), not_sold=True)
 
-    def _medical(self, query: Query, now: datetime | None) -> Answer:
-        product = self.catalog.product(query.guess.skus[0]) if query.guess.skus else None
-        kind = {"health_food": "保健食品", "food": "食品", "beauty": "护肤品", "baby": "母婴用品"}.get(
-            product.category if product else "", "日常用品")
-        sentences = [f"这款是{kind}，不能代替药物，身体不适请咨询医生。"]
-        if product is None:
-            return Answer(tuple(sentences), None, ())
-        asked = self.say.faq_asked(product, query.text) or self._faq_hit(product, query.text)
-        if asked is not None and not re.search(r"治|疗", "".join(asked.sentences)):  # never a cure word on air  # "咖啡含糖吗 减肥能喝不": the merchant's own answer to what is asked
-            return Answer((sentences[0], *asked.sentences), product.sku, asked.sources, about=(product.sku,))
-        dosing = [k for k in product.specs if re.search(r"食用|用法|用量|服用|注意|推荐量", k)]
-        if dosing and re.search(r"\d+\s*[粒片颗袋]|一天|每天|每日|多吃|吃多|加量|加倍", query.text):
-            # "一天吃4粒好得快": the dose the label gives, not a guess at what is safe
-            parts = [speakable(f"{k}是{product.specs[k]}") for k in dosing[:2]]
-            return Answer((sentences[0], f"{self.name_of(product)}的{'，'.join(parts)}。"), product.sku,
-                          tuple(f"{product.sku}.specs.{k}" for k in dosing[:2]), about=(product.sku,))
-        facts, sources = self.say.highlights(product, limit=1, text=query.text, points=False)
-        if facts:
-            sentences.append(f"它的{facts}。")
-        return Answer(tuple(sentences), product.sku, sources, about=(product.sku,))
-
-    def _faq_hit(self, product: Product, text: str) -> Answer | None:
-        hits = [h for h in self.index.search(_without_name(text, product), product.sku) if h.fact.kind == "faq"]
-        return self.say.from_fact(hits[0].fact, product, None, text) if hits else None
-
-    def _superlative(self, query: Query, now: datetime | None) -> Answer:
-        if not query.named and query.guess.how not in ("previous", "link"):
-            # "这是不是全网最低": no product named; no claim, and no product's figures guessed at.
-            return Answer(("这个我们不做全网比价，直播间价格以小黄车标价为准。",), None, ())
-
-        def write(product: Product, q: Query, when: datetime | None) -> Answer:
-            if re.search(r"便宜|价|钱|低", q.text):
-                return self.say.price(product, when, prefix="我们不和别家比价，")
-            facts, sources = self.say.highlights(product, limit=1, text=q.text, points=True)
-            if not facts:
-                return self.say.price(product, when, prefix="这个我们不做比较，")
-            return Answer((f"这个我们不做比较，说说实在的：{self.name_of(product)}的{facts}。",), product.sku,
-                          sources, about=(product.sku,))
-        return self.per_product(query, now, write)
-
-    def _haggle(self, query: Query, now: datetime | None) -> Answer:
-        return self.per_product(query, now, lambda p, q, t: self.say.price(p, t, prefix="价格以直播间标价为准，"))
-
-    def _price_claim(self, query: Query, now: datetime | None) -> Answer:
-        def write(product: Product, q: Query, when: datetime | None) -> Answer:
-            if product.sold_out and len(q.guess.skus) <= 1:  # corrected all the same: "L码是89元，现在已经售罄了"
-                return Answer((f"以今天直播间的价格为准，{self.name_of(product)}是{format_price(product.price)}，"
-                               f"现在已经售罄了。",), product.sku, (f"{product.sku}.price", f"{product.sku}.stock"),
-                              about=(product.sku,))
-            return self.say.price(product, when, prefix="以今天直播间的价格为准，")
-        return self.per_product(query, now, write)
-
-    def _promotion_claim(self, query: Query, now: datetime | None) -> Answer:
-        def write(product: Product, q: Query, when: datetime | None) -> Answer:
-            if mentioned_promotion(product, q.text) is not None:
-                return self.say.promotion(product, when, q.text)
-            asked = self.say.faq_asked(product, self.resolver.without_names(q.text, (product.sku,)))
-            if asked is not None:  # "送数据线吗": the merchant's FAQ says
-                return asked
-            running = self.say.running(product, when)
-            name, sku = self.name_of(product), product.sku
-            if not running:
-                return Answer((f"{name}没有这个活动哦，现在直播间到手价{format_price(product.price)}。",), sku,
-                              (f"{sku}.price",), about=(sku,))
-            return Answer((f"{name}没有这个活动哦，现在的活动是{'、'.join(r.text for r in running[:3])}。",), sku,
-                          tuple(rule_source(product, r) for r in running[:3]), about=(sku,))
-        return self.per_product(query, now, write)
-
 
 def plain_intent(text: str) -> str:
     """The one-product intent inside a comparison ("哪个贵" asks each one's price)."""
@@ -365,21 +296,9 @@ def joined(answers: list[Answer], sku: str | None) -> Answer:
                   about=tuple(dict.fromkeys(s for a in answers for s in a.about)))
 
 
-def _without_name(text: str, product: Product) -> str:
-    """The question without the product's name: title words must not pull the fact search
-    toward facts that repeat them (高山 in 高山茶园)."""
-    title = re.sub(r"\s+", "", product.title)
-    for size in range(len(title), 1, -1):
-        for start in range(len(title) - size + 1):
-            part = title[start:start + size]
-            if part in text:
-                text = text.replace(part, " ")
-    return text
-
-
 _WRITERS = {
-    "identify": Answerer._identify, "gift": Answerer._gift, "not_sold": Answerer._not_sold, "medical": Answerer._medical, "superlative": Answerer._superlative,
-    "haggle": Answerer._haggle, "price_claim": Answerer._price_claim, "promotion_claim": Answerer._promotion_claim,
+    "identify": Answerer._identify, "gift": Answerer._gift, "not_sold": Answerer._not_sold, "medical": claims.medical, "superlative": claims.superlative,
+    "haggle": claims.haggle, "price_claim": claims.price_claim, "promotion_claim": claims.promotion_claim,
     "compute": computed.basket, "compare": comparisons.compare, "size": size_answers.size, "dose": dose_answers.dose,
     "unit_price": computed.unit_price,
     "how_to_buy": shop.how_to_buy, "shop_sale": shop.shop_sale, "recommend": shop.recommend,

@@ -277,3 +277,15 @@ def families_of(products: tuple[Product, ...]) -> dict[str, tuple[str, ...]]:
             for sku in skus:
                 family[sku] = tuple(skus)
     return family
+
+
+def without_title(text: str, product: Product) -> str:
+    """The question without the product's name: title words must not pull the fact search
+    toward facts that repeat them (高山 in 高山茶园)."""
+    title = re.sub(r"\s+", "", product.title)
+    for size in range(len(title), 1, -1):
+        for start in range(len(title) - size + 1):
+            part = title[start:start + size]
+            if part in text:
+                text = text.replace(part, " ")
+    return text

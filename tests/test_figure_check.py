@@ -80,3 +80,20 @@ def test_a_common_word_is_no_slip_for_a_fragment_of_a_title_word():
     from script.product_words import slip_for
     assert not slip_for("不是", "不湿") and not slip_for("料不是", "尿不湿")
     assert slip_for("良茶", "凉茶") and slip_for("冲电宝", "充电宝")
+
+
+def test_a_claimed_price_a_promotion_will_give_is_answered_with_that_promotion():
+    shop = parse_catalog_text("""
+shop: {name: 小店}
+products:
+  - sku: POT
+    title: 304不锈钢鸳鸯火锅锅 32cm
+    category: home
+    price: 199
+    promotions:
+      - {text: 今晚22:00开始限时直降到169元, ends_at: "2026-12-08T02:00:00+08:00"}
+""", "inline")
+    answerer = Answerer.build(shop)
+    reply = "".join(answerer.answer("现在拍鸳鸯锅是不是169", None, NOW).sentences)
+    assert "199元" in reply and "22:00开始限时直降到169元" in reply
+    assert "是这个活动的" not in "".join(answerer.answer("鸳鸯锅是不是150", None, NOW).sentences)
