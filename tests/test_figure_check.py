@@ -91,6 +91,7 @@ products:
     category: home
     price: 199
     promotions:
+      - {text: 下单送不锈钢漏勺2把}
       - {text: 今晚22:00开始限时直降到169元, ends_at: "2026-12-08T02:00:00+08:00"}
 """, "inline")
     answerer = Answerer.build(shop)
