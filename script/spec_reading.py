@@ -313,7 +313,7 @@ def _daily_amount(product: Product, body_kg: float | None = None, age_months: fl
 def viewer_dose(text: str) -> tuple[float, str] | None:
     """A daily amount the viewer gives ("一天两包", "一天吃60克")."""
     folded = normalize(text)
-    m = re.search(r"(?:一天|每天|每日|1天)\D{0,2}?(\d+(?:\.\d+)?|[两二三四五六])\s*(g|克|ml|毫升|粒|片|袋|包|支|勺|颗|份)", folded)
+    m = re.search(r"(?:一天|每天|每日|1天)\D{0,2}?(\d+(?:\.\d+)?|[两二三四五六])\s*(g|克|ml|毫升|粒|片|袋|包|支|勺|颗|份|条)", folded)
     if not m:
         return None
     word = m.group(1)

@@ -66,3 +66,19 @@ def test_a_frequency_question_is_not_a_count_of_uses(answerer):
 
 def test_a_daily_amount_written_with_yue_is_read(answerer):
     assert "10天" in said(answerer, "冻干一罐能喂多久")
+
+
+def test_a_viewer_dose_in_sticks_is_read():
+    from script.spec_reading import viewer_dose
+    assert viewer_dose("益生菌每天2条 一盒能吃几天") == (2.0, "条")
+
+
+def test_choosing_between_two_letter_sizes_with_a_weight_is_a_size_question():
+    from script.catalog import catalog_from_data
+    shop = catalog_from_data({"shop": {"name": "小店"}, "products": [
+        {"sku": "DIA", "title": "超薄婴儿纸尿裤", "category": "baby", "price": 119.0,
+         "specs": {"尺码建议": "NB：0-5kg；S：4-8kg；M：6-11kg；L：9-14kg；XL：12-17kg"}}]})
+    answerer = Answerer.build(shop)
+    assert answerer.understanding.read("宝宝10kg纸尿裤选m还是l").intent == "size"
+    reply = "".join(answerer.answer("宝宝10kg纸尿裤选m还是l", None, NOW).sentences)
+    assert "NB" not in reply and ("L码" in reply or "M码" in reply)
