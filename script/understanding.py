@@ -23,6 +23,7 @@ from .question_words import (AFTER_BASKET, BARE_FOLLOW_UP, BARE_PRICE, BEST_DEAL
                              POINTING, PRICE_NOT_SIZE, RECOMMEND, CHOOSE_FOR_NEED, SELLS, SERVICE_HOURS, SHOP_SALE, SIZE, SIZE_CHOICE, STAGE_CHOICE,
                              SIZE_WORDS, SUPERLATIVE,
                              TOTAL, UNIT_PRICE)
+from .spoken_numbers import parse_chinese_integer
 from .textmatch import STOP_CHARS, normalize
 
 
@@ -305,13 +306,18 @@ class Understanding:
     def _missing_variant(self, folded: str, guess: ProductGuess) -> str | None:
         """"有3段奶粉吗" where the family is 1段 and 2段: a variant written in the titles' own unit
         that none of them is."""
-        asked = re.search(r"(?<![\d.])(\d+(?:\.\d+)?)\s*(段|ml|寸)(?![a-z])", folded)
+        # "两万毫安的充电宝": a capacity in 万 as the titles write it (20000mAh)
+        folded = re.sub(r"(?<![\d.])(\d+(?:\.\d+)?|[一两二三四五六七八九])\s*万\s*(?:毫安|mah)",
+                        lambda m: f"{int(float(m.group(1)) * 10000) if m.group(1)[0].isdigit() else (parse_chinese_integer(m.group(1)) * 10000)}mah",
+                        folded).replace("毫安", "mah")
+        asked = re.search(r"(?<![\d.])(\d+(?:\.\d+)?)\s*(段|ml|寸|mah)(?![a-z])", folded)
         skus = self.resolver.families.get(guess.sku, guess.skus) if guess.sku else guess.skus
         if not asked or not skus or guess.how not in ("named", "adjective"):
             return None
         unit = asked.group(2)
-        sizes = [re.findall(rf"(?<![\d.])(\d+(?:\.\d+)?)\s*{unit}(?![a-z])", fold_question(self.catalog.product(s).title))
-                 for s in skus]
+        sizes = [re.findall(rf"(?<![\d.])(\d+(?:\.\d+)?)\s*{unit}(?![a-z])", fold_question(
+            " ".join([self.catalog.product(s).title, *map(str, self.catalog.product(s).specs.values())]) if unit == "mah"
+            else self.catalog.product(s).title)) for s in skus]
         if not all(sizes) or any(float(asked.group(1)) == float(v) for found in sizes for v in found):
             return None
         return asked.group(0)

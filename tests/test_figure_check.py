@@ -98,3 +98,24 @@ products:
     reply = "".join(answerer.answer("现在拍鸳鸯锅是不是169", None, NOW).sentences)
     assert "199元" in reply and "22:00开始限时直降到169元" in reply
     assert "是这个活动的" not in "".join(answerer.answer("鸳鸯锅是不是150", None, NOW).sentences)
+
+
+def test_a_capacity_no_variant_has_is_not_sold_however_it_is_written():
+    shop = parse_catalog_text("""
+shop: {name: 小店}
+products:
+  - sku: PB10
+    title: 磁吸无线充电宝 10000mAh
+    category: electronics
+    price: 129
+  - sku: PBMINI
+    title: 磁吸无线充电宝 mini
+    category: electronics
+    price: 99
+    specs: {电池容量: 5000mAh}
+""", "inline")
+    answerer = Answerer.build(shop)
+    assert answerer.understanding.read("有没有两万毫安的充电宝").intent == "not_sold"
+    assert answerer.understanding.read("有20000mAh的充电宝吗").intent == "not_sold"
+    assert answerer.understanding.read("有没有一万毫安的充电宝").intent != "not_sold"
+    assert answerer.understanding.read("有5000毫安的吗 充电宝").intent != "not_sold"  # the mini's, in its specs
