@@ -19,11 +19,10 @@ import time
 from dataclasses import dataclass, field
 from typing import Callable
 
-from .callbacks import accepted, refuse, stale
+from .callbacks import SignedReceiverSource, accepted, refuse, stale
 from .credentials import Secret
 from .events import PlatformEvent, pseudonym, visible_nick
-from .http_receiver import HttpReceiver, HttpReply, HttpRequest
-from .source import Emit, OnceLog, Relay, ShowTime
+from .http_receiver import HttpReply, HttpRequest
 
 log = logging.getLogger("livehost.chat.douyin")
 PLATFORM = "douyin"
@@ -48,38 +47,15 @@ class DouyinSettings:
     gift_names: dict[str, str] = field(default_factory=dict)  # sec_gift_id -> the name the host says
 
 
-class DouyinSource:
+class DouyinSource(SignedReceiverSource):
+    what = "pushes"
+
     def __init__(self, settings: DouyinSettings, wall_clock: Callable[[], float] = time.time) -> None:
+        super().__init__(f"douyin room {settings.room_id or '(any)'}", settings.path, settings.host, settings.port,
+                         wall_clock, log)
         self.settings = settings
-        self.name = f"douyin room {settings.room_id or '(any)'}"
-        self._wall_clock = wall_clock  # the push's x-timestamp is wall-clock time
-        self._problems = OnceLog(log, self.name)
-        self._relay: Relay | None = None
-        self.receiver = HttpReceiver(self.handle, settings.path, settings.host, settings.port)
-        self.refused = 0
 
-    @property
-    def problems(self) -> dict[str, int]:
-        return dict(self._problems.counts)
-
-    @property
-    def relay(self) -> Relay | None:
-        return self._relay
-
-    async def start(self, emit: Emit, show_time: ShowTime) -> None:
-        self._relay = Relay(emit, show_time, log, self.name)
-        await self.receiver.start()
-        log.info("%s: receiving pushes at %s", self.name, self.receiver.url)
-
-    async def stop(self) -> None:
-        await self.receiver.close()
-
-    def handle(self, request: HttpRequest) -> HttpReply:
-        refusal = self._check(request)
-        if refusal is not None:
-            self.refused += 1
-            self._problems.report(f"refused push ({refusal.body['error'].split(':')[0]})", f"from {request.client}")
-            return refusal
+    def _accept(self, request: HttpRequest) -> HttpReply:
         kind = MESSAGE_TYPES.get(request.headers["x-msg-type"])
         if kind is None:
             self._problems.report(f"message type {request.headers['x-msg-type'][:40]}", "not a chat event")

@@ -21,11 +21,10 @@ from typing import Callable
 
 from script.chat import ChatFormatError, parse_chat_event
 
-from .callbacks import accepted, refuse, stale
+from .callbacks import SignedReceiverSource, accepted, refuse, stale
 from .credentials import Secret
 from .events import PlatformEvent, pseudonym, visible_nick
-from .http_receiver import HttpReceiver, HttpReply, HttpRequest
-from .source import Emit, OnceLog, Relay, ShowTime
+from .http_receiver import HttpReply, HttpRequest
 
 log = logging.getLogger("livehost.chat.webhook")
 TIMESTAMP_HEADER = "x-livehost-timestamp"
@@ -49,34 +48,14 @@ class WebhookSettings:
     name: str = "webhook"
 
 
-class WebhookSource:
+class WebhookSource(SignedReceiverSource):
+    what = "signed chat"
+
     def __init__(self, settings: WebhookSettings, wall_clock: Callable[[], float] = time.time) -> None:
+        super().__init__(settings.name, settings.path, settings.host, settings.port, wall_clock, log)
         self.settings = settings
-        self.name = settings.name
-        self._wall_clock = wall_clock
-        self._problems = OnceLog(log, self.name)
-        self._relay: Relay | None = None
-        self.receiver = HttpReceiver(self.handle, settings.path, settings.host, settings.port)
-        self.refused = 0
 
-    @property
-    def problems(self) -> dict[str, int]:
-        return dict(self._problems.counts)
-
-    async def start(self, emit: Emit, show_time: ShowTime) -> None:
-        self._relay = Relay(emit, show_time, log, self.name)
-        await self.receiver.start()
-        log.info("%s: receiving signed chat at %s", self.name, self.receiver.url)
-
-    async def stop(self) -> None:
-        await self.receiver.close()
-
-    def handle(self, request: HttpRequest) -> HttpReply:
-        refusal = self._check(request)
-        if refusal is not None:
-            self.refused += 1
-            self._problems.report(f"refused post ({refusal.body['error'].split(':')[0]})", f"from {request.client}")
-            return refusal
+    def _accept(self, request: HttpRequest) -> HttpReply:
         try:
             data = json.loads(request.body.decode("utf-8"))
         except (UnicodeDecodeError, ValueError, RecursionError):
