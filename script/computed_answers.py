@@ -12,6 +12,7 @@ from .answer_facts import Answer
 from .catalog import Product
 from .lines import format_amount, format_price
 from .promotions import count_word, quote, rule_source
+from .piece_reading import read_pack
 from .variant_prices import at_variant_price
 from .derivation import derivation
 from .understanding import Query
@@ -19,7 +20,7 @@ from .understanding import Query
 if TYPE_CHECKING:
     from .answers import Answerer
 
-_UNIT = re.compile(r"(?:一|每|单|(?<![\d.])1)(公斤|片|粒|包|袋|颗|支|条|个|抽|卷|斤|克|罐|瓶|盒)")
+_UNIT = re.compile(r"(?:一|每|单|(?<![\d.])1)小?(公斤|片|粒|包|袋|颗|支|条|个|抽|卷|斤|克|罐|瓶|盒)")
 _PER_KG = {"斤": 2.0, "公斤": 1.0}  # units a net weight is priced per
 
 
@@ -147,7 +148,8 @@ def pack_count(product: Product, unit: str) -> float | None:
     for text in (*product.specs.values(), product.title):
         if m := re.search(rf"(\d+)\s*{unit}", text):
             return int(m.group(1))
-    return None
+    pack = read_pack(product)  # "250g(约10小包)"
+    return pack.count if pack is not None and pack.piece == unit else None
 
 
 def _net_weight(product: Product, unit: str) -> tuple[float, str] | None:
@@ -182,14 +184,13 @@ def unit_price(a: "Answerer", query: Query, now: datetime | None, unit: str | No
         count = pack_count(product, unit)
         if not count or (count < 2 and unit not in _PER_KG):
             return a.say.price(product, when)
-        if product.sold_out:
-            return a.say.price(product, when)
         each = product.price / count
         weighed = _net_weight(product, unit) if unit in _PER_KG else None
         derived = (derivation(count, weighed[1]),) if weighed else ()
         derived += (derivation(each, f"{format_amount(product.price)}/{format_amount(count)}"),)
+        gone = "，现在已经售罄了" if product.sold_out else ""
         return Answer((f"{a.name_of(product)}是{format_price(product.price)}{format_amount(count)}{unit}，{'每' if unit.isascii() else '一'}{unit}合"
-                       f"{format_amount(each)}元。",), product.sku, (f"{product.sku}.price",), derived, about=(product.sku,))
+                       f"{format_amount(each)}元{gone}。",), product.sku, (f"{product.sku}.price",), derived, about=(product.sku,))
     return a.per_product(query, now, write)
 
 

@@ -115,6 +115,7 @@ class ProductResolver:
         folded = self._in_catalog_words(naming_words_only(self._from_pinyin(fold_question(text)), self.titles_text))
         bare = re.sub(r"(?<![a-z\d.#])\d+(?:\.\d+)?(?![\d.]*\s*(?:[a-z%]|段|码|号|毫|克|斤|升|寸|片|粒|包|袋|支|件|罐|盒|瓶|层|代|档|款))",
                       " ", folded)  # "保温杯350和500": a bare figure names no product by itself
+        bare = re.sub(r"(?:(?<![\d.])1|一|每|单)\s*小?(?:片|粒|包|袋|支|条|罐|瓶|块)", " ", bare)  # "L码一片多少": 片 is a unit here
         scores = {h.sku: h.score for h in self.index.rank_products(bare)}
         asked_sounds = sound_grams(folded)
         latin = set(re.findall(r"[a-z]{2,4}", folded))

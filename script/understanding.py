@@ -23,6 +23,7 @@ from .question_words import (AFTER_BASKET, BARE_FOLLOW_UP, BARE_PRICE, BEST_DEAL
                              POINTING, PRICE_NOT_SIZE, RECOMMEND, CHOOSE_FOR_NEED, SELLS, SERVICE_HOURS, SHOP_SALE, SIZE, SIZE_CHOICE, STAGE_CHOICE,
                              SIZE_WORDS, SUPERLATIVE,
                              TOTAL, UNIT_PRICE)
+from .spec_reading import viewer_dose
 from .spoken_numbers import parse_chinese_integer
 from .textmatch import STOP_CHARS, normalize
 
@@ -143,6 +144,9 @@ class Understanding:
             if before.intent == "compute" and before.quantities:  # "省了多少啊" after "糍粑拿3袋多少钱"
                 return replace(before, text=text, follow_up=True, previous_text=context.previous_text)
         intent = self._intent(folded, guess, named, flags, unknown, height, weight)
+        if follow_up and context.previous_text and viewer_dose(text) and intent in (None, "compute", "fact") and \
+                DOSE.search(fold_question(context.previous_text)):
+            intent = "dose"  # "那一天两袋呢" after "一盒喝多久": the same question at the viewer's dose
         if intent is None and follow_up and context.previous_text and BARE_FOLLOW_UP.search(folded):
             inherited = self._intent(fold_question(context.previous_text), guess, named, set(), None, None, None)
             intent = inherited or "fact"

@@ -79,3 +79,47 @@ products:
     assert "72元" in two and "要买满3件" in two
     assert "要买满" not in "".join(answerer.answer("冷吃兔买三罐多少钱", None, NOW).sentences)
     assert answerer.understanding.read("冷吃兔有折口吗").intent == "promotion"
+
+
+def test_the_price_of_one_piece_of_a_pack_and_of_a_sold_out_one(answerer):
+    assert "一袋合17.25元" in said(answerer, "家庭装一小袋合多少钱")
+    assert "一包合3.99元" in said(answerer, "牛肉丝一小包合多少钱")
+    shop = parse_catalog_text("""
+shop: {name: 小店}
+products:
+  - sku: VC
+    title: 维生素C咀嚼片 60片
+    category: health_food
+    price: 59
+  - sku: DM
+    title: 婴儿纸尿裤 M码 64片
+    category: baby
+    price: 89
+  - sku: DL
+    title: 婴儿纸尿裤 L码 54片
+    category: baby
+    price: 89
+    stock: 0
+""", "inline")
+    other = Answerer.build(shop)
+    reply = "".join(other.answer("L码一片多少钱", None, NOW).sentences)  # 一片 is a unit, not the tablets
+    assert "一片合1.65元" in reply and "售罄" in reply
+
+
+def test_a_follow_up_giving_a_dose_asks_the_same_at_that_dose():
+    from script.understanding import ViewerContext
+    shop = parse_catalog_text("""
+shop: {name: 小店}
+products:
+  - sku: JUICE
+    title: 枸杞原浆 30ml×30袋
+    category: health_food
+    price: 138
+    specs: {规格: 30ml×30袋/盒, 食用方法: 每天1袋}
+""", "inline")
+    answerer = Answerer.build(shop)
+    first = answerer.answer("枸杞原浆一天喝一袋 一盒喝多久", None, NOW)
+    context = ViewerContext(None, previous_skus=("JUICE",), previous_text="枸杞原浆一天喝一袋 一盒喝多久",
+                            previous_sources=first.sources)
+    assert answerer.understanding.read("那一天两袋呢", context).intent == "dose"
+    assert "15天" in "".join(answerer.answer("那一天两袋呢", None, NOW, context).sentences)
