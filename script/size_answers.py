@@ -72,6 +72,11 @@ def size(a: "Answerer", query: Query, now: datetime | None) -> Answer:
     months = age_in_months(query.text)
     if (re.search(STAGE_ASKED, query.text) or months is not None) and len(family) < 2:
         family = [p for p in a.catalog.products if re.search(r"\d\s*段", p.title)]  # "8个月喝哪段"
+    if (not family or query.guess.how in ("on_screen", "none")) and not query.named and weight and \
+            re.search(r"宝宝|婴儿|bb|娃|新生", query.text):
+        # "宝宝13kg了穿哪个": the baby products sized by weight (纸尿裤 M码 6-11kg, L码 9-14kg)
+        family = [p for p in a.catalog.products if p.category == "baby" and
+                  any(re.search(r"体重", k) and re.search(r"kg", str(v)) for k, v in p.specs.items())] or family
     if len(family) > 1 and (height or weight or months):
         by_range = _variant_by_range(a, family, height, weight, months)
         if by_range is not None:
@@ -84,6 +89,8 @@ def size(a: "Answerer", query: Query, now: datetime | None) -> Answer:
         charted = [p for p in a.catalog.products if size_chart(p) and (size_chart(p)[1][0].foot_mm is not None) == foot]
         if height:  # a person's height: not the pet bed's chart by the dog's weight
             charted = [p for p in charted if any(row.height for row in size_chart(p)[1])] or charted
+        if re.search(r"宝宝|婴儿|bb|娃|新生", query.text):  # "宝宝13kg了穿哪个": the baby's chart, not a hoodie's
+            charted = [p for p in charted if p.category == "baby"] or charted
         picked = a.resolver.by_adjective(query.text, tuple(p.sku for p in charted))
         if picked is not None:
             candidates = [a.catalog.product(picked)]

@@ -92,3 +92,28 @@ products:
     assert quantities == {"POT": 1, "BASE": 2}
     after = dict(answerer.understanding.read("牛肉丝两包加底料一袋 一共多少").quantities)
     assert after == {"BEEF": 2, "BASE": 1}  # written after the names: as before
+
+
+def test_a_babys_weight_with_no_product_named_picks_among_the_baby_sizes_not_a_hoodie():
+    shop = parse_catalog_text("""
+shop: {name: 小店}
+products:
+  - sku: HOOD
+    title: 加绒加厚卫衣
+    category: apparel
+    price: 119
+    specs: {尺码建议: "S：身高155-162cm，体重45-52kg；M：身高162-168cm，体重52-60kg"}
+  - sku: DM
+    title: 婴儿纸尿裤 M码
+    category: baby
+    price: 89
+    specs: {适用体重: 6-11kg}
+  - sku: DL
+    title: 婴儿纸尿裤 L码
+    category: baby
+    price: 89
+    specs: {适用体重: 9-14kg}
+""", "inline")
+    for on_screen in (None, "HOOD"):  # the hoodie on screen is not what a baby wears
+        reply = "".join(Answerer.build(shop).answer("宝宝13kg了穿哪个", on_screen, NOW).sentences)
+        assert "L码" in reply and "卫衣" not in reply
