@@ -151,8 +151,12 @@ def score(folder: Path, split: str, report: dict, facts: ShopFacts, show_cases: 
         if text:
             skus = list(label.get("skus") or [])
             allowed = set(label.get("derived") or []) | set(numbers_in(event.get("text", "")))
+            # A shop-level question the label ties to no product ("送同事 有啥", "今天有啥活动") may name any
+            # of the shop's products with its price; only one tied to products can name the wrong one.
+            shop_level = not skus and kind in ("recommend", "shop_sale")
             wrong = (skus and reply.get("sku") and reply["sku"] not in skus) or (
-                kind == "out_of_catalog" and reply.get("sources")) or facts.foreign_price(text, skus, allowed)
+                kind == "out_of_catalog" and reply.get("sources")) or (
+                not shop_level and facts.foreign_price(text, skus, allowed))
             if wrong and label.get("expect") != "silent":
                 tally["wrong_product"] += 1
                 problems.append("WRONG PRODUCT")
