@@ -72,6 +72,10 @@ class QueryProposer(Protocol):
     def __call__(self, text: str, context: ViewerContext) -> Query | None: ...
 
 
+# The last character of a product noun that says what kind of thing it is (裤 of 羽绒裤, 机 of 吹风机).
+_KIND_ENDINGS = frozenset("裤服衣裙鞋袜帽巾包杯壶锅碗盘霜乳膏粉茶机器灯线宝表镜垫枕被毯帘椅桌架箱盒瓶罐")
+
+
 class Understanding:
     """Reads questions over one catalog (rebuilt when the catalog changes)."""
 
@@ -348,6 +352,12 @@ class Understanding:
                 # "儿童羽绒服": the shop sells 羽绒服, but none of them is for children
                 if self.resolver.qualified_away(item, [s for s, _ in named]):
                     return item
+                # "羽绒裤" where the shop sells 羽绒服: a kind of thing none of the named titles is
+                head = item[-1]
+                by_stem = [s for s, _ in self.resolver.named(item[:-1])] if len(item) >= 3 else []
+                titles = self.resolver.titles_of(by_stem or [s for s, _ in named])  # 纸尿裤 is no 羽绒裤
+                if head in _KIND_ENDINGS and head not in titles:
+                    return item
                 continue
             kind = product_kind(item)
             if kind is not None and not any(word in self.resolver.titles_text for word in kind):
@@ -364,4 +374,6 @@ class Understanding:
         from .facts import CATEGORY_WORDS
         categories = {p.category for p in self.catalog.products}
         nouns = [w for c in categories for w in CATEGORY_WORDS.get(c, ()) if not w.endswith("的")]  # not 穿的/吃的
-        return any(normalize(w) in item or item in normalize(w) for w in nouns)
+        # "衣服", "裤子": the category itself; "羽绒裤" is a kind of thing, to be found in the titles
+        return any(item in normalize(w) or (normalize(w) in item and len(item) <= len(normalize(w)) + 1)
+                   for w in nouns)

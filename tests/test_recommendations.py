@@ -117,3 +117,22 @@ products:
     for on_screen in (None, "HOOD"):  # the hoodie on screen is not what a baby wears
         reply = "".join(Answerer.build(shop).answer("宝宝13kg了穿哪个", on_screen, NOW).sentences)
         assert "L码" in reply and "卫衣" not in reply
+
+
+def test_a_kind_of_thing_no_title_is_is_not_sold_though_it_shares_a_word_with_one():
+    shop = parse_catalog_text("""
+shop: {name: 小店}
+products:
+  - sku: DOWN
+    title: 轻薄白鸭绒羽绒服
+    category: apparel
+    price: 399
+  - sku: DIAPER
+    title: 超薄婴儿纸尿裤
+    category: baby
+    price: 119
+""", "inline")
+    understanding = Answerer.build(shop).understanding
+    assert understanding.read("羽绒裤有没有 冷死了").intent == "not_sold"  # 纸尿裤's 裤 is no 羽绒裤
+    assert understanding.read("羽绒服有没有").intent != "not_sold"
+    assert understanding.read("有没有纸尿裤").intent != "not_sold"
