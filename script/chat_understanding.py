@@ -101,7 +101,7 @@ class ChatLexicon:
         # A wish or a budget asks for a suggestion: "想要个显白的色", "地铁太吵 想要安静点的", "50块以内".
         "想要(?:个|一个|一款|.{1,6}的)", "[0-9]+(?:块|元)?(?:以内|以下|之内)",
         # Sichuan and Chongqing end a question with 嘛 and check a figure with 哦: "是真的嘛", "家庭装59块哦".
-        "(?<!要得)(?<!好)(?<!行)(?<!算了)嘛[?？!！~。]*$", "[0-9](?:块|元|折)?哦[?？!！~。]*$", "对不$", "对不对",
+        "(?<!要得)(?<!好)(?<!行)(?<!算了)嘛[?？!！~。]*$", "求链接", "链接呢", "[发给上]个?链接", "[0-9](?:块|元|折)?哦[?？!！~。]*$", "对不$", "对不对",
         "^(?:isthis|isit|isthere|arethere|arethey|doesit|doesthis|doyou|canit|cani|canyou|willit|how|what(?!ever)|which|where|"
         "when|why)",
     )

@@ -164,3 +164,9 @@ def test_sichuan_question_particles_and_figures_to_confirm_are_questions(text):
 def test_sichuan_agreement_is_not_a_question(text):
     from script.chat_understanding import classify_text
     assert classify_text(text).kind != "question"
+
+
+@pytest.mark.parametrize("text", ["求链接 磁吸充电宝一万的", "卫衣链接多少号", "链接呢"])
+def test_asking_for_the_link_is_a_question(text):
+    from script.chat_understanding import classify_text
+    assert classify_text(text).kind == "question"
