@@ -234,6 +234,8 @@ class Understanding:
         asked = named or guess.skus  # "顿盅多少" is 炖盅's price: its own title's homophones go too
         named_away = self.resolver.without_names(spelled_as_titles(folded, self.resolver.titles_of(asked)), asked)
         bare = re.sub(r"\d+\s*号\s*(?:链接|链)?|链接\s*\d+|小黄车", " ", named_away)  # "15号多少", "顿盅多少"
+        titles = self.resolver.titles_of(asked)
+        bare = "".join(" " if c in titles and "\u4e00" <= c <= "\u9fff" else c for c in bare)  # "猫冻干多少": 猫 of 猫零食
         if plain is None and BARE_PRICE.search(bare):
             return "price"
         return plain

@@ -119,3 +119,18 @@ products:
     assert answerer.understanding.read("有20000mAh的充电宝吗").intent == "not_sold"
     assert answerer.understanding.read("有没有一万毫安的充电宝").intent != "not_sold"
     assert answerer.understanding.read("有5000毫安的吗 充电宝").intent != "not_sold"  # the mini's, in its specs
+
+
+def test_a_title_character_left_beside_how_much_still_asks_the_price():
+    shop = parse_catalog_text("""
+shop: {name: 小店}
+products:
+  - sku: CAT
+    title: 鸡胸肉冻干 猫零食 100g
+    category: other
+    price: 49
+    specs: {喂食建议: 每天不超过10g}
+""", "inline")
+    understanding = Answerer.build(shop).understanding
+    assert understanding.read("猫冻干多少").intent == "price"
+    assert understanding.read("冻干喂多少").intent != "price"
