@@ -73,6 +73,7 @@ class QueryProposer(Protocol):
 
 
 # The last character of a product noun that says what kind of thing it is (裤 of 羽绒裤, 机 of 吹风机).
+_MEASURE_WORDS = frozenset("片粒瓶包袋盒罐支条颗块件个张抽卷桶箱套双只")
 _KIND_ENDINGS = frozenset("裤服衣裙鞋袜帽巾包杯壶锅碗盘霜乳膏粉茶机器灯线宝表镜垫枕被毯帘椅桌架箱盒瓶罐")
 
 
@@ -235,7 +236,8 @@ class Understanding:
         named_away = self.resolver.without_names(spelled_as_titles(folded, self.resolver.titles_of(asked)), asked)
         bare = re.sub(r"\d+\s*号\s*(?:链接|链)?|链接\s*\d+|小黄车", " ", named_away)  # "15号多少", "顿盅多少"
         titles = self.resolver.titles_of(asked)
-        bare = "".join(" " if c in titles and "\u4e00" <= c <= "\u9fff" else c for c in bare)  # "猫冻干多少": 猫 of 猫零食
+        bare = "".join(" " if c in titles and "\u4e00" <= c <= "\u9fff" and c not in _MEASURE_WORDS else c
+                       for c in bare)  # "猫冻干多少": 猫 of 猫零食 (but "一瓶多少片" asks a count)
         if plain is None and BARE_PRICE.search(bare):
             return "price"
         return plain

@@ -134,3 +134,15 @@ products:
     understanding = Answerer.build(shop).understanding
     assert understanding.read("猫冻干多少").intent == "price"
     assert understanding.read("冻干喂多少").intent != "price"
+
+
+def test_a_count_asked_of_a_pack_is_not_taken_for_its_price():
+    shop = parse_catalog_text("""
+shop: {name: 小店}
+products:
+  - sku: CAL
+    title: 氨糖软骨素钙片 120片
+    category: health_food
+    price: 168
+""", "inline")
+    assert Answerer.build(shop).understanding.read("钙片一瓶多少片").intent != "price"
