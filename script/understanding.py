@@ -191,6 +191,8 @@ class Understanding:
         if buying and not (buying.group(0) == "哪个是" and len(set(named)) >= 2) and \
                 not any(p.search(folded) for n, p in INTENT_PATTERNS if n == "price"):
             return "how_to_buy"  # "四件套和卫衣哪个是真丝的" asks which of two, not where to buy
+        if not named and re.search(r"(?:不同|跨|别的|其他|混)\S{0,4}凑|凑\S{0,4}(?:不同|跨|别的|混)", folded):
+            return "shop_sale"  # "满减可以不同商品凑吗": whether the shop's threshold pools products
         if not named and guess.how in ("on_screen", "none") and SHOP_SALE.search(folded) \
                 and not self._quantities(folded, guess, named):
             return "shop_sale"

@@ -136,3 +136,22 @@ products:
     assert understanding.read("羽绒裤有没有 冷死了").intent == "not_sold"  # 纸尿裤's 裤 is no 羽绒裤
     assert understanding.read("羽绒服有没有").intent != "not_sold"
     assert understanding.read("有没有纸尿裤").intent != "not_sold"
+
+
+def test_whether_a_threshold_pools_different_products_is_asked_of_the_shop():
+    shop = parse_catalog_text("""
+shop: {name: 小店}
+products:
+  - sku: A
+    title: 保温杯
+    category: home
+    price: 89
+    promotions: [{text: 全场满299减30（可跨商品凑单）}]
+  - sku: B
+    title: 卫衣
+    category: apparel
+    price: 159
+""", "inline")
+    answerer = Answerer.build(shop)
+    assert answerer.understanding.read("满减可以不同商品凑吗").intent == "shop_sale"
+    assert "可跨商品凑单" in "".join(answerer.answer("满减可以不同商品凑吗", None, NOW).sentences)
