@@ -129,6 +129,9 @@ class Understanding:
             chosen = self.resolver.by_adjective(text, context.previous_skus)  # "那小的呢" after both sizes
             guess = ProductGuess((chosen,), "adjective") if chosen else \
                 ProductGuess(context.previous_skus, "previous", ambiguous=True)
+        elif not named and follow_up and previous and len(self.resolver.families.get(previous, ())) > 1:
+            chosen = self.resolver.by_adjective(text, self.resolver.families[previous])  # "小的那个呢" after one
+            guess = ProductGuess((chosen,), "adjective") if chosen else guess
         if context.previous_skus and len(set(named)) <= 1 and COMPARE.search(folded) and \
                 (follow_up or pointing or re.search(r"[比跟和]它|[比跟和](?:刚才|刚刚)", folded)):
             current = named[0] if named else guess.sku  # "1段比它贵多少": against the last product asked

@@ -155,3 +155,29 @@ products:
     answerer = Answerer.build(shop)
     assert answerer.understanding.read("满减可以不同商品凑吗").intent == "shop_sale"
     assert "可跨商品凑单" in "".join(answerer.answer("满减可以不同商品凑吗", None, NOW).sentences)
+
+
+def test_an_adjective_follow_up_with_a_second_clause_picks_from_the_products_just_answered():
+    from script.understanding import ViewerContext
+    shop = parse_catalog_text("""
+shop: {name: 小店}
+products:
+  - sku: PB10
+    title: 磁吸无线充电宝 10000mAh
+    category: electronics
+    price: 129
+  - sku: PB5
+    title: 磁吸无线充电宝 5000mAh
+    category: electronics
+    price: 89
+    stock: 0
+  - sku: SAUS
+    title: 广式腊肠 500g
+    category: food
+    price: 49.9
+""", "inline")
+    answerer = Answerer.build(shop)
+    for previous in (("PB10", "PB5"), ("PB10",)):  # both answered, or only the one in stock
+        context = ViewerContext("SAUS", previous_skus=previous, previous_text="冲电宝多少钱")
+        reply = "".join(answerer.answer("小的那个呢 有货没", "SAUS", NOW, context).sentences)
+        assert "5000mAh" in reply and "售罄" in reply and "腊肠" not in reply
