@@ -190,7 +190,8 @@ class Answerer:
         if checked is not None:
             return checked
 
-        stated = self._one_part(product, self.fact(product, query, now), query.text)
+        spelled = spelled_as_titles(query.text, self.resolver.titles_of((product.sku,)))  # "开将噪": 降噪
+        stated = self._one_part(product, self.fact(product, query, now), spelled)
         return replace(stated, sentences=with_verdict(query.text, stated.sentences)) if stated.sources else stated
 
     def _one_part(self, product: Product, stated: Answer, text: str) -> Answer:

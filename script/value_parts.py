@@ -18,9 +18,9 @@ _COMMON_CHARS = frozenset("的了吗呢吧啊呀是有多少几个一这那能�
 _MOST = re.compile(r"最[大高多长快]|峰值|可达")
 
 
-def parts(value: str) -> list[str]:
+def parts(value: str, levels: tuple[str, ...] = _SPLITS) -> list[str]:
     """The value's labelled figures, when it has two or more; else []."""
-    for split in _SPLITS:
+    for split in levels:
         pieces = [p.strip() for p in re.split(split, value) if p.strip()]
         with_figure = [p for p in pieces if re.search(r"\d", p)]
         if len(with_figure) >= 2 and len(with_figure) == len(pieces):
@@ -48,8 +48,18 @@ def _tokens(text: str) -> set[str]:
 
 
 def pick(value: str, question: str, key: str = "") -> str | None:
-    """The one part of `value` the question names, or None."""
-    pieces = parts(value)
+    """The one part of `value` the question names, or None; within it, the one sub-part named
+    ("耳机单次：降噪开6小时，降噪关8小时" asked "开降噪能听多久")."""
+    chosen = _pick(value, question, key)
+    if chosen is None:
+        return None
+    inner = _pick(chosen, question, key, levels=_SPLITS[1:])
+    return inner or chosen
+
+
+def _pick(value: str, question: str, key: str = "", levels: tuple[str, ...] = _SPLITS) -> str | None:
+    question = re.sub(r"不开|关掉|关了", "关", question)  # "不开呢": the setting switched off
+    pieces = parts(value, levels)
     if not pieces:
         return None
     folded = fold_question(question)

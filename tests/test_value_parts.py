@@ -21,6 +21,8 @@ NOW = datetime(2026, 12, 7, 20, 30, tzinfo=timezone(timedelta(hours=8)))
     ("衣长72cm，胸围124cm，袖长58cm", "胸围呢", "胸围124cm"),
     ("单耳4.5g；充电盒38g", "耳机一只多重", "单耳4.5g"),
     ("3年，开封后12个月内用完", "面霜开了能放多久", "开封后12个月内用完"),
+    ("单次：降噪开6小时，降噪关8小时；配合充电盒总续航30小时", "开降噪能听多久", "单次：降噪开6小时"),  # within a part
+    ("单次：降噪开6小时，降噪关8小时；配合充电盒总续航30小时", "不开呢", "降噪关8小时"),  # switched off
 ])
 def test_the_part_the_question_names_is_picked(value, question, part):
     assert pick(value, question) == part
