@@ -322,7 +322,13 @@ class Understanding:
 
     def _missing_variant(self, folded: str, guess: ProductGuess) -> str | None:
         """"有3段奶粉吗" where the family is 1段 and 2段: a variant written in the titles' own unit
-        that none of them is."""
+        that none of them is; "xs码有吗" where the size chart starts at S."""
+        letter = re.search(r"(?<![a-z])(xs|xxs|xxxl|4xl|5xl)\s*[码号]", folded)
+        shown = self.catalog.product(guess.sku or "")
+        if letter and shown is not None and guess.how in ("named", "adjective", "on_screen"):
+            sizes = " ".join(f"{k} {v}" for k, v in shown.specs.items() if re.search(r"尺码|码", k)).lower()
+            if re.search(r"(?<![a-z])[sml](?![a-z])", sizes) and not re.search(rf"(?<![a-z]){letter.group(1)}(?![a-z])", sizes):
+                return letter.group(0)
         # "两万毫安的充电宝": a capacity in 万 as the titles write it (20000mAh)
         folded = re.sub(r"(?<![\d.])(\d+(?:\.\d+)?|[一两二三四五六七八九])\s*万\s*(?:毫安|mah)",
                         lambda m: f"{int(float(m.group(1)) * 10000) if m.group(1)[0].isdigit() else (parse_chinese_integer(m.group(1)) * 10000)}mah",

@@ -181,3 +181,19 @@ products:
         context = ViewerContext("SAUS", previous_skus=previous, previous_text="冲电宝多少钱")
         reply = "".join(answerer.answer("小的那个呢 有货没", "SAUS", NOW, context).sentences)
         assert "5000mAh" in reply and "售罄" in reply and "腊肠" not in reply
+
+
+def test_a_letter_size_the_chart_lacks_is_not_sold_and_选啥_with_a_body_asks_the_size():
+    shop = parse_catalog_text("""
+shop: {name: 小店}
+products:
+  - sku: DOWN
+    title: 女款加厚长款羽绒服
+    category: apparel
+    price: 599
+    specs: {尺码建议: "S：155-160cm，45-52kg；M：160-165cm，52-58kg；L：165-170cm，58-65kg"}
+""", "inline")
+    understanding = Answerer.build(shop).understanding
+    assert understanding.read("羽绒服xs码有吗").intent == "not_sold"
+    assert understanding.read("羽绒服s码有吗").intent != "not_sold"
+    assert understanding.read("羽绒服163 52kg选啥").intent == "size"
