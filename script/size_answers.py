@@ -64,7 +64,30 @@ def _variant_by_range(a: "Answerer", products: list[Product], height: float | No
                   tuple(sources), about=tuple(p.sku for p, _, _ in fitting))
 
 
+_GIRTH = re.compile(r"(掌围|腰围|头围|胸围|臀围|腕围|颈围)\s*(\d+(?:\.\d+)?)")
+
+
+def girth_size(a: "Answerer", product: Product, text: str) -> Answer | None:
+    """"手套掌围21穿多大": the size whose row of the chart holds that girth (the larger of two at a
+    boundary, as a host advises)."""
+    asked = _GIRTH.search(text)
+    if asked is None:
+        return None
+    word, value = asked.group(1), float(asked.group(2))
+    for key, spec in product.specs.items():
+        rows = re.findall(rf"([A-Za-z0-9]+)\s*码?[:：]\s*{word}\s*(\d+(?:\.\d+)?)\s*[-~～到至]\s*(\d+(?:\.\d+)?)", str(spec))
+        fitting = [size for size, low, high in rows if float(low) <= value <= float(high)]
+        if fitting:
+            row = next(r for r in rows if r[0] == fitting[-1])
+            return Answer((f"按{a.name_of(product)}的尺码表，{word}{row[1]}-{row[2]}cm选{fitting[-1]}码。",), product.sku,
+                          (f"{product.sku}.specs.{key}",), about=(product.sku,))
+    return None
+
+
 def size(a: "Answerer", query: Query, now: datetime | None) -> Answer:
+    girth = [x for x in (girth_size(a, p, query.text) for p in (a.catalog.product(s) for s in query.guess.skus) if p) if x]
+    if len(girth) == 1:
+        return girth[0]
     height, weight = query.height_cm, query.weight_kg
     if height is None and weight is None:
         height, weight = body_measures(query.text)

@@ -197,3 +197,18 @@ products:
     assert understanding.read("羽绒服xs码有吗").intent == "not_sold"
     assert understanding.read("羽绒服s码有吗").intent != "not_sold"
     assert understanding.read("羽绒服163 52kg选啥").intent == "size"
+
+
+def test_a_girth_picks_the_size_whose_row_holds_it():
+    shop = parse_catalog_text("""
+shop: {name: 小店}
+products:
+  - sku: GLOVE
+    title: 冬季加厚触屏骑行手套
+    category: apparel
+    price: 69
+    specs: {尺码: "M：掌围18-20cm；L：掌围20-22cm；XL：掌围22-24cm"}
+""", "inline")
+    answerer = Answerer.build(shop)
+    assert "选L码" in "".join(answerer.answer("手套掌围21穿多大", None, NOW).sentences)
+    assert "选XL码" in "".join(answerer.answer("手套掌围23穿多大", None, NOW).sentences)
