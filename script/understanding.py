@@ -303,6 +303,7 @@ class Understanding:
 
     def _claimed_price(self, folded: str, guess: ProductGuess) -> float | None:
         """A money figure the viewer states as the price, when it is not the catalog's."""
+        folded = re.sub(r"(?:[掌腰头胸臀腕颈]围|身高|体重)\s*\d+(?:\.\d+)?", " ", folded)  # "腰围90": a body
         if COUNT.search(folded) and not PAST.search(folded) and \
                 not re.search(r"\d\s*(?:块|元)?\s*一[桶瓶盒袋包罐个件支]", folded):  # "豆瓣酱18一桶吧": a claim
             return None

@@ -212,3 +212,20 @@ products:
     answerer = Answerer.build(shop)
     assert "选L码" in "".join(answerer.answer("手套掌围21穿多大", None, NOW).sentences)
     assert "选XL码" in "".join(answerer.answer("手套掌围23穿多大", None, NOW).sentences)
+
+
+def test_a_girth_in_a_follow_up_is_no_price_claim():
+    from script.understanding import ViewerContext
+    shop = parse_catalog_text("""
+shop: {name: 小店}
+products:
+  - sku: PANTS
+    title: 钓鱼速干裤
+    category: apparel
+    price: 89
+    specs: {尺码: "L：腰围76-82cm；XL：腰围82-88cm；2XL：腰围88-94cm"}
+""", "inline")
+    answerer = Answerer.build(shop)
+    context = ViewerContext(None, previous_skus=("PANTS",), previous_text="速干裤我腰围80穿什么码")
+    assert answerer.understanding.read("那我老公腰围90呢", context).intent == "size"
+    assert "2XL" in "".join(answerer.answer("那我老公腰围90呢", None, NOW, context).sentences)
