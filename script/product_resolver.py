@@ -235,7 +235,7 @@ class ProductResolver:
     def _named_inside(self, text: str, found: list[str]) -> list[str]:
         """The one product whose 3-character title word no found product has ("骑行服跟手套")."""
         folded = fold_question(text)
-        runs = {folded[i:i + 3] for run in cjk_runs(folded) for i in range(len(run) - 2)}
+        runs = {run[i:i + 3] for run in cjk_runs(folded) for i in range(len(run) - 2)}
         runs = {r for r in runs if not any(r in self._titles[f] for f in found)}
         extra = [s for s, title in self._titles.items() if s not in found and any(r in title for r in runs)]
         return extra if len(extra) == 1 else []

@@ -229,3 +229,21 @@ products:
     context = ViewerContext(None, previous_skus=("PANTS",), previous_text="速干裤我腰围80穿什么码")
     assert answerer.understanding.read("那我老公腰围90呢", context).intent == "size"
     assert "2XL" in "".join(answerer.answer("那我老公腰围90呢", None, NOW, context).sentences)
+
+
+def test_a_second_product_named_inside_the_question_is_found_wherever_it_stands():
+    shop = parse_catalog_text("""
+shop: {name: 小店}
+products:
+  - sku: WARM
+    title: 充电暖手宝 5000mAh 奶白
+    category: electronics
+    price: 59
+  - sku: BANK
+    title: 20000mAh快充充电宝
+    category: electronics
+    price: 129
+""", "inline")
+    answerer = Answerer.build(shop)
+    assert set(answerer.understanding.read("暖手宝一个加充电宝一个 多少钱").named) == {"WARM", "BANK"}
+    assert "188元" in "".join(answerer.answer("暖手宝一个加充电宝一个 多少钱", None, NOW).sentences)
