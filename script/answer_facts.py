@@ -225,7 +225,7 @@ class FactSentences:
         """The spec that states a feature the title also names ("手套能触屏不": 触屏 is in the
         title, and 功能 says 可触屏), or None."""
         folded = fold_question(text)
-        grams = {folded[i:i + 2] for run in cjk_runs(folded) for i in range(len(run) - 1)}
+        grams = {run[i:i + 2] for run in cjk_runs(folded) for i in range(len(run) - 1)}
         title = fold_question(product.title)
         grams = {g for g in grams if g in title}
         for key, value in product.specs.items():

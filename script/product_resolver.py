@@ -17,7 +17,8 @@ from .facts import CATEGORY_WORDS
 from .retrieval import PASSAGE_PREFIX, QUERY_PREFIX, Embedder, FactIndex, LazyVectors
 from .textmatch import STOP_CHARS, normalize
 from .variant_adjectives import chosen_by_adjective
-from .product_words import (LINK, PRODUCT_WORDS, head_noun, naming_words_only, QUESTION_BIGRAMS, cjk_runs,
+from .product_words import (LINK, PRODUCT_WORDS, head_noun, naming_words_only, cjk_runs,
+                            describing_bigrams,
                             distinct_title_words, families_of,
                             bigrams_with_sound, common_words, fold_question, slip_for, small_number, sound, sound_grams, spelled_as_titles, title_initials, title_pinyin,
                             title_words)
@@ -301,7 +302,7 @@ class ProductResolver:
         """The item is in the shop's listings (a title, or with `titles_only` False also a selling
         point, scene or spec), not only in an FAQ that mentions it ("手机" in "安卓手机能用吗")."""
         folded = self._in_catalog_words(fold_question(item))
-        grams = {folded[i:i + 2] for run in cjk_runs(folded) for i in range(len(run) - 1)}
+        grams = {run[i:i + 2] for run in cjk_runs(folded) for i in range(len(run) - 1)}
         grams |= set(re.findall(r"[a-z0-9]{2,}", folded))
         listings = self._titles if titles_only else self._listings
         return bool(grams) and any(all(g in listing for g in grams) for listing in listings.values())
@@ -335,7 +336,7 @@ class ProductResolver:
         """The item names these products plus a qualifier none of their listings has ("儿童" of
         儿童羽绒服 when the jackets are adult ones)."""
         rest = self.without_names(spelled_as_titles(item, self.titles_text), skus)
-        grams = {rest[i:i + 2] for run in cjk_runs(rest) for i in range(len(run) - 1)}
+        grams = {run[i:i + 2] for run in cjk_runs(rest) for i in range(len(run) - 1)}
         grams = {g for g in grams if not any(c in STOP_CHARS for c in g)}
         return bool(grams) and not any(g in self._listings[s] for s in skus for g in grams)
 
@@ -343,7 +344,7 @@ class ProductResolver:
         """Every title word by which the question names some product also describes `sku` ("充电"
         of 充电露营灯 in "那带充电仓呢" is also in the earbuds' 充电仓 spec)."""
         folded = fold_question(text)
-        grams = {folded[i:i + 2] for run in cjk_runs(folded) for i in range(len(run) - 1)}
+        grams = {run[i:i + 2] for run in cjk_runs(folded) for i in range(len(run) - 1)}
         naming = {g for g in grams if g in self.titles_text}
         # A model word ("SPF30", "pro") some title carries must be the previous product's own too.
         models = {w for w in re.findall(r"[a-z][a-z\d+]*\d[a-z\d+]*|[a-z]{2,}", folded)
@@ -354,9 +355,7 @@ class ProductResolver:
     def described(self, text: str) -> str | None:
         """The product a description fits ("不用油炸鸡翅的锅"): its selling points, scenes, specs and
         FAQ share words with the question, and e5 (when loaded) agrees by a clear margin."""
-        folded = fold_question(text)
-        asked = {folded[i:i + 2] for run in cjk_runs(folded) for i in range(len(run) - 1)}
-        asked = {g for g in asked if not all(c in STOP_CHARS for c in g)} - QUESTION_BIGRAMS
+        asked = {g for g in describing_bigrams(text) if not all(c in STOP_CHARS for c in g)}
         # Words most products share (保质期, 发货) ask for a fact; they describe no product.
         common = max(1, len(self._profiles) // 4)
         asked = {g for g in asked if sum(1 for p in self._profiles.values() if g in p) <= common}
@@ -385,9 +384,7 @@ class ProductResolver:
         return [self.catalog.product(s) for s in sorted(similarity, key=lambda s: -similarity[s])[:count]]
 
     def _fit(self, text: str, sku: str) -> int:
-        folded = fold_question(text)
-        asked = {folded[i:i + 2] for run in cjk_runs(folded) for i in range(len(run) - 1)} - QUESTION_BIGRAMS
-        return sum(1 for g in asked if g in self._profiles.get(sku, ""))
+        return sum(1 for g in describing_bigrams(text, digits=True) if g in self._profiles.get(sku, ""))
 
     def similarities(self, text: str) -> dict[str, float] | None:
         """e5 similarity of the question to each product's listing; None without an embedder or

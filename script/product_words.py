@@ -289,3 +289,13 @@ def without_title(text: str, product: Product) -> str:
             if part in text:
                 text = text.replace(part, " ")
     return text
+
+
+def describing_bigrams(text: str, digits: bool = False) -> set[str]:
+    """The question's two-character words that may describe a product ("t恤" too): not its counts or
+    money words ("两件", "多少钱"), which every listing's promotions repeat; with `digits`, a height's
+    digits as well, to tell a size chart from another listing."""
+    folded = re.sub(r"[一两二三四五六七八九十\d]+\s*[件个罐盒瓶包袋支条套双桶箱份只台提组]|多少钱?|几块钱?|"
+                    r"穿?(?:哪个|什么|啥|几|多大)码", " ", fold_question(text))  # "穿哪个码" describes no product
+    runs = re.findall(r"[\u3400-\u9fffa-z0-9]+" if digits else r"[\u3400-\u9fffa-z]+", folded)
+    return {run[i:i + 2] for run in runs for i in range(len(run) - 1)} - QUESTION_BIGRAMS

@@ -247,3 +247,26 @@ products:
     answerer = Answerer.build(shop)
     assert set(answerer.understanding.read("暖手宝一个加充电宝一个 多少钱").named) == {"WARM", "BANK"}
     assert "188元" in "".join(answerer.answer("暖手宝一个加充电宝一个 多少钱", None, NOW).sentences)
+
+
+def test_the_words_that_describe_a_product_are_read_from_every_run_of_the_question():
+    from script.product_words import describing_bigrams
+    words = describing_bigrams("暖手宝1个加充电宝 多少钱")
+    assert {"充电", "电宝", "暖手"} <= words and "多少" not in words and "少钱" not in words
+    assert "t恤" in describing_bigrams("T恤两件多少钱") and "两件" not in describing_bigrams("T恤两件多少钱")
+    assert "16" in describing_bigrams("我165 穿啥码", digits=True) and "16" not in describing_bigrams("我165 穿啥码")
+    shop = parse_catalog_text("""
+shop: {name: 小店}
+products:
+  - sku: FRYER
+    title: 家用空气炸锅 5L
+    category: home
+    price: 299
+    selling_points: [不用油也能炸鸡翅]
+  - sku: KETTLE
+    title: 电水壶 1.7L
+    category: home
+    price: 129
+""", "inline")
+    resolver = Answerer.build(shop).resolver
+    assert resolver.described("3号那个 不用油炸鸡翅的锅") == "FRYER"  # the words after the first run count
