@@ -29,12 +29,6 @@ def _font_source() -> str | bytes:
             f"(module {FONT_PACKAGE}), e.g. `pip install pylopdf-fonts-zh-cn==0.1.1`") from exc
 
 
-def font_path() -> str | None:
-    """Filesystem path of the font, or None when it only exists inside an archive."""
-    source = _font_source()
-    return source if isinstance(source, str) else None
-
-
 @lru_cache(maxsize=32)
 def cjk_font(size: int) -> ImageFont.FreeTypeFont:
     if size < 1:

@@ -1,7 +1,6 @@
 """Idle motion as pure functions of the frame index: the same frame always looks the same."""
 from __future__ import annotations
 
-import math
 from enum import IntEnum
 
 
@@ -49,12 +48,6 @@ def eye_state(index: int) -> EyeState:
         if 0 <= offset < len(frames):
             return frames[offset]
     return EyeState.OPEN
-
-
-def breath_phase(index: int, phases: int) -> int:
-    """0 (exhaled) .. phases-1 (inhaled), following a cosine over BREATH_PERIOD."""
-    depth = (1.0 - math.cos(2.0 * math.pi * (index % BREATH_PERIOD) / BREATH_PERIOD)) / 2.0
-    return min(phases - 1, int(depth * (phases - 1) + 0.5))
 
 
 GAZE_PERIOD = 90  # frames between glances on average

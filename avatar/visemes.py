@@ -139,11 +139,6 @@ def phoneme_visemes(p: PhonemeTiming) -> list[Viseme]:
     return [consonant_viseme(name)]
 
 
-def phoneme_target(p: PhonemeTiming) -> float:
-    """How open the mouth wants to be during this phoneme (its first viseme)."""
-    return SHAPES[phoneme_visemes(p)[0]].open
-
-
 # Triangle over ~70 ms: rounds the corners left by linear interpolation.
 _SMOOTH = np.array([1, 2, 3, 4, 3, 2, 1], dtype=np.float64) / 16.0
 Segment = tuple[int, int, np.ndarray]  # start, end (samples), target parameter vector

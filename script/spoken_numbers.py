@@ -120,7 +120,3 @@ def find_numbers(text: str, skip: tuple[tuple[int, int], ...] = ()) -> list[Numb
         o_start, o_end = view.span_in_original(start, end)
         mentions.append(NumberMention(canonical(value), o_start, o_end, text[o_start:o_end]))
     return mentions
-
-
-def values_in(text: str) -> set[Decimal]:
-    return {m.value for m in find_numbers(text)}

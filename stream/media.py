@@ -26,15 +26,6 @@ def convert_timebase(value: int, source: Fraction, target: Fraction) -> int:
     return scaled.numerator // scaled.denominator
 
 
-def frame_start_seconds(k: int) -> Fraction:
-    return Fraction(k, FPS)
-
-
-def frame_for_seconds(seconds: float) -> int:
-    """Index of the frame on air at `seconds` since show start."""
-    return int(seconds * FPS)
-
-
 @dataclass(frozen=True)
 class AVChunk:
     """Video frame k and exactly the audio samples it owns."""
@@ -60,6 +51,3 @@ class AVChunk:
         """pts of the first sample in AUDIO_TIME_BASE."""
         return self.index * SAMPLES_PER_FRAME
 
-    @property
-    def start_seconds(self) -> Fraction:
-        return frame_start_seconds(self.index)
