@@ -1,4 +1,5 @@
-"""`livehost` command line: run (the live show), demo (offline render), check-catalog, replay, say."""
+"""`livehost` command line: run (the live show), demo (offline render), check-catalog, replay, say, voices,
+personas."""
 from __future__ import annotations
 
 import argparse
@@ -26,6 +27,7 @@ from .cpu_load import slowdown as cpu_slowdown
 from .preflight import StartupError
 from .replay_command import add_replay_parser
 from .say_command import add_say_parser
+from .voices_command import add_voices_parsers
 from .memory import fix_mmap_threshold, freeze_startup_objects, limit_malloc_arenas
 from .run_show import run_show, supervised_engine_factory
 from .supervisor import cover_restarts
@@ -197,6 +199,7 @@ def build_parser() -> argparse.ArgumentParser:
     check.set_defaults(func=cmd_check_catalog)
     add_replay_parser(sub)
     add_say_parser(sub)
+    add_voices_parsers(sub)
     return parser
 
 

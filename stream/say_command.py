@@ -38,8 +38,7 @@ def cmd_say(args: argparse.Namespace) -> int:
     try:
         settings = settings_for(args)
         if args.speed is not None:
-            settings = VoiceSettings.from_dict({"engine": settings.engine, "voice": settings.voice,
-                                                "speed": args.speed}, "--speed")
+            settings = settings.with_speed(args.speed)
     except ValueError as exc:
         print(f"livehost say: {exc}", file=sys.stderr)
         return 2

@@ -233,10 +233,15 @@ def test_streaming_yields_the_first_sentence_before_the_last_is_synthesized():
 
 
 def test_voice_settings_validate_engine_voice_and_speed():
-    assert VoiceSettings.from_dict(None, "p") == VoiceSettings("kokoro", "jf_gongitsune", 1.0)
+    from speech.voice import DEFAULT_VOICES
+    from speech.voice_packs import MANDARIN_VOICES
+
+    assert DEFAULT_VOICES["kokoro"] in MANDARIN_VOICES  # a native voice unless a persona says otherwise
+    assert VoiceSettings.from_dict(None, "p") == VoiceSettings("kokoro", DEFAULT_VOICES["kokoro"], 1.0)
     assert VoiceSettings.from_dict({"engine": "espeak"}, "p").voice == "cmn"
-    with pytest.raises(ValueError, match="p.yaml: voice.voice: Kokoro has no voice 'zf_xiaobei'"):
-        VoiceSettings.from_dict({"engine": "kokoro", "voice": "zf_xiaobei"}, "p.yaml")
+    assert VoiceSettings.from_dict({"voice": "zf_xiaobei"}, "p").voice == "zf_xiaobei"
+    with pytest.raises(ValueError, match="p.yaml: voice.voice: Kokoro has no voice 'zf_nobody'"):
+        VoiceSettings.from_dict({"engine": "kokoro", "voice": "zf_nobody"}, "p.yaml")
     with pytest.raises(ValueError, match="voice.engine: unknown 'azure'"):
         VoiceSettings.from_dict({"engine": "azure"}, "p.yaml")
     with pytest.raises(ValueError, match="voice.speed"):
