@@ -22,6 +22,7 @@ from .resample import rescale_sample, resample_to_show_rate
 from .kokoro_session import claim_reservation, make_arena_resident, shared_session
 from .kokoro_styles import VOICES, StyleSpec, style_array  # noqa: F401 (VOICES: the selectable ids)
 from .voice_packs import VoicePackError
+from .zh_reading import reading
 from .types import PhonemeTiming, SpeechEngineError, Utterance, WordTiming
 
 log = logging.getLogger("livehost.speech.kokoro")
@@ -229,12 +230,10 @@ class KokoroEngine:
     def _han_words(self, run: str) -> list[tuple[str, str]]:
         """Words of a run of Chinese characters with their IPA.
 
-        Pinyin comes from the whole run at once so pypinyin can choose readings in context and
-        apply tone sandhi (一百 yi4, 不要 bu2, 你好 ni2); numbers are kept whole as one word.
+        Pinyin comes from the whole run at once so readings are chosen in context, with tone sandhi
+        (一件 yi2, 不要 bu2, 你好 ni2) and 儿化 (speech/zh_reading.py); numbers are kept whole as one word.
         """
-        from pypinyin import Style, lazy_pinyin
-
-        syllables = lazy_pinyin(run, style=Style.TONE3, neutral_tone_with_five=True, tone_sandhi=True)
+        syllables = reading(run)
         if len(syllables) != len(run):
             syllables = [None] * len(run)
         words: list[tuple[str, str]] = []
