@@ -17,6 +17,7 @@ from .kokoro_styles import VOICES as KOKORO_VOICES
 from .kokoro_styles import StyleSpec
 from .loudness import TARGET_DBFS, LoudnessNormalizedEngine
 from .types import SpeechEngine
+from .voice_packs import FIX, MANDARIN_VOICES, missing_or_corrupt
 
 ENGINES = ("kokoro", "espeak", "coqui")
 DEFAULT_VOICES = {"kokoro": "zf_xiaoxiao", "espeak": "cmn", "coqui": ""}
@@ -85,6 +86,18 @@ class VoiceSettings:
         if isinstance(speed, bool) or not isinstance(speed, (int, float)) or not 0.5 <= speed <= 2.0:
             raise ValueError(f"voice.speed: must be a number in 0.5..2.0, got {speed!r}")
         return replace(self, speed=float(speed))
+
+
+def voice_problems(settings: VoiceSettings) -> list[str]:
+    """Installed voice files these settings need that are missing or corrupt, each with the fix;
+    checked before a show or `say` starts, so the set-up step is named instead of a fallback voice."""
+    if settings.engine != "kokoro":
+        return []
+    mix = settings.style.mix if settings.style is not None else ((settings.voice, 1.0),)
+    names = tuple(v for v, _ in mix if v in MANDARIN_VOICES)
+    if not names:
+        return []
+    return [f"{problem}; fix: {FIX}" for problem in missing_or_corrupt(names=names)]
 
 
 def base_engine(settings: VoiceSettings, reserve_memory: bool = False) -> SpeechEngine:

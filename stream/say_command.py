@@ -9,7 +9,7 @@ from pathlib import Path
 
 from speech.cache import default_tts_cache_dir
 from speech.types import SAMPLE_RATE, Utterance
-from speech.voice import DEFAULT_VOICES, ENGINES, VoiceSettings, make_engine
+from speech.voice import DEFAULT_VOICES, ENGINES, VoiceSettings, make_engine, voice_problems
 
 from .persona_bundle import load_persona
 
@@ -41,6 +41,11 @@ def cmd_say(args: argparse.Namespace) -> int:
             settings = settings.with_speed(args.speed)
     except ValueError as exc:
         print(f"livehost say: {exc}", file=sys.stderr)
+        return 2
+    problems = voice_problems(settings)
+    if problems:
+        print("livehost say: the voice is not installed:\n" + "\n".join(f"  - {p}" for p in problems),
+              file=sys.stderr)
         return 2
     if settings.engine == "coqui":
         from speech.coqui import licence_notice

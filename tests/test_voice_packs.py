@@ -274,3 +274,37 @@ def test_kokoro_speaks_with_a_mandarin_voice_and_a_blend():
     other = blend.synthesize("到手价五十九元。")
     assert other.voice == "zf_xiaoxiao*0.5+zm_yunjian*0.5" and not np.array_equal(other.pcm[:len(said.pcm)],
                                                                                  said.pcm[:len(other.pcm)])
+
+
+# -- the commands say what is missing before anything loads ---------------------------------------
+
+def test_say_without_the_voice_files_names_the_file_and_the_set_up_step(tmp_path, monkeypatch, capsys):
+    from stream.cli import main
+
+    monkeypatch.setenv(packs.VOICES_ENV, str(tmp_path))
+    assert main(["say", "到手价59.9元", "--voice", "zm_yunxi", "--out", str(tmp_path / "x.wav")]) == 2
+    err = capsys.readouterr().err
+    assert f"{tmp_path / 'zm_yunxi.bin'}: missing; fix: livehost voices install" in err
+    assert not (tmp_path / "x.wav").exists()
+
+
+def test_a_show_whose_persona_voice_is_missing_does_not_start(tmp_path, monkeypatch):
+    from stream.preflight import StartupError, check_voice
+
+    monkeypatch.setenv(packs.VOICES_ENV, str(tmp_path))
+    folder = persona_with_voice(tmp_path, "{mix: {zf_xiaoyi: 0.5, jf_gongitsune: 0.5}}")
+    with pytest.raises(StartupError, match=r"voice is not installed:\n  - .*zf_xiaoyi.bin: missing; fix: livehost voices"):
+        check_voice(str(folder))
+    persona_with_voice(tmp_path, "{voice: jm_kumo}")
+    check_voice(str(folder))  # a Japanese voice ships with the model package
+
+
+def test_personas_command_lists_id_name_industry_and_voice(capsys):
+    from stream.cli import main
+
+    assert main(["personas"]) == 0
+    out = capsys.readouterr().out.splitlines()
+    assert out[0].split() == ["id", "name", "industry", "voice", "speed", "appearance"]
+    rows = {line.split()[0]: line.split() for line in out[1:8]}
+    assert set(rows) == {"default", "beauty", "electronics", "food", "apparel", "mother-baby", "home"}
+    assert rows["default"][1] == "小悠" and rows["default"][3].startswith("kokoro:")
