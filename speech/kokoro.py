@@ -109,7 +109,8 @@ _gate = InferenceGate()  # one inference at a time (two would only fight over th
 
 class KokoroEngine:
     name = "kokoro"
-    revision = "lead-pad-100ms+decoder-lead-3+chunk-100"  # part of the cache key: cached audio from older output is not reused
+    # Part of the cache key: cached audio from older output (timing, chunking, readings) is not reused.
+    revision = "lead-pad-100ms+decoder-lead-3+chunk-100+zh-reading-1"
 
     def __init__(self, voice: str = "zf_xiaoxiao", speed: float = 1.0, cache_dir: Path | None = None,
                  threads: int | None = None, reserve_memory: bool = False, style: StyleSpec | None = None) -> None:

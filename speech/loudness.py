@@ -14,6 +14,7 @@ from .types import SAMPLE_RATE, Utterance
 from .wrapping import EngineWrapper
 
 TARGET_DBFS = -20.0
+TARGET_LUFS = -20.0
 BLOCK = SAMPLE_RATE // 50  # 20 ms
 _ABSOLUTE_GATE_DBFS = -60.0
 _RELATIVE_GATE_DB = 15.0
@@ -39,6 +40,44 @@ def measure_dbfs(pcm: np.ndarray) -> float | None:
     relative = 10 * np.log10(power.mean()) - _RELATIVE_GATE_DB
     power = power[power > 10 ** (relative / 10)]
     return float(10 * np.log10(power.mean()))
+
+
+# ITU-R BS.1770 K-weighting at 48 kHz: a high shelf (the head) and a high-pass (RLB), as biquads.
+_K_STAGES = (((1.53512485958697, -2.69169618940638, 1.19839281085285), (1.0, -1.69065929318241, 0.73248077421585)),
+             ((1.0, -2.0, 1.0), (1.0, -1.99004745483398, 0.99007225036621)))
+_LUFS_BLOCK, _LUFS_STEP = SAMPLE_RATE * 4 // 10, SAMPLE_RATE // 10  # 400 ms blocks, 75 % overlap
+
+
+def _k_weighted(pcm: np.ndarray) -> np.ndarray:
+    """The K-weighting filter's magnitude applied in the frequency domain: the same energy as the
+    biquads (loudness is an energy), without a per-sample loop or scipy."""
+    x = pcm.astype(np.float64) / _FULL_SCALE
+    spectrum = np.fft.rfft(x)
+    z = np.exp(-1j * np.pi * np.linspace(0.0, 1.0, len(spectrum)))
+    gain = np.ones(len(spectrum))
+    for b, a in _K_STAGES:
+        gain *= np.abs(np.polyval(b[::-1], z) / np.polyval(a[::-1], z))
+    return np.fft.irfft(spectrum * gain, n=len(x))
+
+
+def measure_lufs(pcm: np.ndarray) -> float | None:
+    """Integrated loudness (BS.1770 / EBU R128: K-weighted, 400 ms blocks, -70 LUFS and -10 LU gates)
+    of int16 mono PCM at 48 kHz; None for silence."""
+    if len(pcm) == 0:
+        return None
+    y = _k_weighted(pcm) ** 2
+    if len(y) <= _LUFS_BLOCK:
+        power = np.array([y.mean()])
+    else:
+        cumulative = np.concatenate([[0.0], np.cumsum(y)])
+        starts = np.arange(0, len(y) - _LUFS_BLOCK + 1, _LUFS_STEP)
+        power = (cumulative[starts + _LUFS_BLOCK] - cumulative[starts]) / _LUFS_BLOCK
+    power = power[power > 10 ** ((-70.0 + 0.691) / 10)]
+    if len(power) == 0:
+        return None
+    relative = 10 * np.log10(power.mean()) - 10.0
+    power = power[power > 10 ** (relative / 10)]
+    return float(-0.691 + 10 * np.log10(power.mean()))
 
 
 def normalize_pcm(pcm: np.ndarray, target_dbfs: float = TARGET_DBFS) -> np.ndarray:

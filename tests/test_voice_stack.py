@@ -10,7 +10,7 @@ import pytest
 from speech.cache import CachedEngine, SynthesisCache, cache_key
 from speech.espeak import EspeakEngine
 from speech.fallback import FallbackEngine
-from speech.loudness import LoudnessNormalizedEngine, measure_dbfs, normalize_pcm
+from speech.loudness import LoudnessNormalizedEngine, measure_dbfs, measure_lufs, normalize_pcm
 from speech.streaming import split_sentences, synthesize_stream
 from speech.types import SAMPLE_RATE, SpeechEngineError, Utterance, WordTiming
 from speech.voice import VoiceSettings, make_engine
@@ -82,6 +82,16 @@ def test_loudness_ignores_pauses_so_a_line_with_silence_measures_like_without():
     assert abs(measure_dbfs(speech) - -20.0) < 0.5 and abs(measure_dbfs(padded) - -20.0) < 0.5
     assert measure_dbfs(np.zeros(SAMPLE_RATE, dtype=np.int16)) is None
     assert normalize_pcm(np.zeros(10, dtype=np.int16)).tolist() == [0] * 10
+
+
+def test_lufs_meter_reads_as_ebu_r128_meters_do():
+    t = np.arange(SAMPLE_RATE * 3) / SAMPLE_RATE
+    tone = lambda hz: (0.1 * np.sin(2 * np.pi * hz * t) * 32767).astype(np.int16)  # noqa: E731
+    # ffmpeg's ebur128 filter reads these as -24.8, -23.0 and -19.7 LUFS: K-weighting lifts the highs.
+    assert [round(measure_lufs(tone(hz)), 1) for hz in (100, 1000, 4000)] == [-24.8, -23.0, -19.7]
+    with_pause = np.concatenate([tone(1000), np.zeros(SAMPLE_RATE * 3, np.int16), tone(1000)])
+    assert round(measure_lufs(with_pause), 1) == -23.2  # as ffmpeg: the gates leave the 3 s pause out
+    assert measure_lufs(np.zeros(SAMPLE_RATE, np.int16)) is None
 
 
 def test_lines_and_answers_from_different_engines_come_out_equally_loud(espeak):
