@@ -15,7 +15,7 @@ from .fallback import FallbackEngine
 from .kokoro import KokoroEngine
 from .kokoro_styles import VOICES as KOKORO_VOICES
 from .kokoro_styles import StyleSpec
-from .loudness import TARGET_DBFS, LoudnessNormalizedEngine
+from .loudness import TARGET_LUFS, LoudnessNormalizedEngine
 from .types import SpeechEngine
 from .voice_packs import FIX, MANDARIN_VOICES, missing_or_corrupt
 
@@ -113,24 +113,24 @@ def base_engine(settings: VoiceSettings, reserve_memory: bool = False) -> Speech
 
 
 def _finished(engine: SpeechEngine, settings: VoiceSettings, cache: SynthesisCache | None,
-              target_dbfs: float) -> SpeechEngine:
-    engine = LoudnessNormalizedEngine(engine, target_dbfs)
+              target_lufs: float) -> SpeechEngine:
+    engine = LoudnessNormalizedEngine(engine, target_lufs)
     if cache is None:
         return engine
     revision = getattr(engine.inner, "revision", "")  # an engine whose output changed gets new keys
-    identity = f"{settings.engine}|{settings.identity}|{settings.speed:g}|{target_dbfs:g}dBFS|{revision}"
+    identity = f"{settings.engine}|{settings.identity}|{settings.speed:g}|{target_lufs:g}LUFS|{revision}"
     return CachedEngine(engine, cache, identity)
 
 
 def make_engine(settings: VoiceSettings, cache_dir: Path | None = None, max_cache_bytes: int = DEFAULT_MAX_BYTES,
-                target_dbfs: float = TARGET_DBFS, fallback: bool = True, reserve_memory: bool = False) -> SpeechEngine:
+                target_lufs: float = TARGET_LUFS, fallback: bool = True, reserve_memory: bool = False) -> SpeechEngine:
     """The engine the show talks through. Construction is cheap; call load() before the show.
 
     cache_dir=None keeps no disk cache (tests); the CLI passes speech.cache.default_tts_cache_dir().
     """
     cache = SynthesisCache(cache_dir, max_cache_bytes) if cache_dir is not None else None
-    primary = _finished(base_engine(settings, reserve_memory), settings, cache, target_dbfs)
+    primary = _finished(base_engine(settings, reserve_memory), settings, cache, target_lufs)
     if settings.engine == "espeak" or not fallback:
         return primary
     espeak = VoiceSettings("espeak", DEFAULT_VOICES["espeak"], settings.speed)
-    return FallbackEngine(primary, _finished(base_engine(espeak), espeak, cache, target_dbfs))
+    return FallbackEngine(primary, _finished(base_engine(espeak), espeak, cache, target_lufs))
