@@ -308,3 +308,17 @@ def test_personas_command_lists_id_name_industry_and_voice(capsys):
     rows = {line.split()[0]: line.split() for line in out[1:8]}
     assert set(rows) == {"default", "beauty", "electronics", "food", "apparel", "mother-baby", "home"}
     assert rows["default"][1] == "小悠" and rows["default"][3].startswith("kokoro:")
+
+
+def test_every_shipped_persona_speaks_a_native_mandarin_voice_and_not_all_the_same():
+    from stream.persona_bundle import load_persona, shipped_personas
+
+    voices = {}
+    for persona_id in shipped_personas():
+        settings = load_persona(persona_id).voice
+        mix = settings.style.mix if settings.style else ((settings.voice, 1.0),)
+        assert settings.engine == "kokoro" and all(v in packs.MANDARIN_VOICES for v, _ in mix), persona_id
+        voices[persona_id] = settings.identity
+    assert len(set(voices.values())) >= 5
+    males = {v for v in voices.values() if "zm_" in v}
+    assert males and len(males) < len(voices)  # male and female voices
