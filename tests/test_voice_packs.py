@@ -322,3 +322,14 @@ def test_every_shipped_persona_speaks_a_native_mandarin_voice_and_not_all_the_sa
     assert len(set(voices.values())) >= 5
     males = {v for v in voices.values() if "zm_" in v}
     assert males and len(males) < len(voices)  # male and female voices
+
+
+def test_a_persona_switch_to_a_voice_that_is_not_installed_is_refused_not_aired_with_espeak(tmp_path, monkeypatch):
+    from stream.control import build_persona
+    from stream.persona_bundle import PersonaError
+
+    monkeypatch.setenv(packs.VOICES_ENV, str(tmp_path))
+    engines = []
+    with pytest.raises(PersonaError, match=r"its voice is not installed: .*zf_xiaobei.bin: missing; fix: livehost"):
+        build_persona("food", engines.append, "Li Na")
+    assert engines == []  # refused before any engine was made
