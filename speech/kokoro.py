@@ -20,13 +20,15 @@ from .normalize import normalize_for_speech
 from .priority import InferenceGate, SynthesisInterrupted
 from .resample import rescale_sample, resample_to_show_rate
 from .kokoro_session import claim_reservation, make_arena_resident, shared_session
+from .kokoro_styles import VOICES, StyleSpec, style_array  # noqa: F401 (VOICES: the selectable ids)
+from .voice_packs import VoicePackError
+from .zh_reading import reading
 from .types import PhonemeTiming, SpeechEngineError, Utterance, WordTiming
 
 log = logging.getLogger("livehost.speech.kokoro")
 
 KOKORO_RATE = 24_000
 SAMPLES_PER_DURATION_UNIT = 600  # 24 kHz samples per predicted duration frame (hop 300, upsampled x2)
-VOICES = ("jf_gongitsune", "jm_kumo", "jf_alpha", "jf_nezumi", "jf_tebukuro")
 # The model takes 510 tokens, but its decoder's working memory grows with the audio (~1.7 MB a
 # token): chunks stay under 100 tokens (about 10 s of speech), split at a pause when possible.
 MAX_TOKENS = 100
@@ -107,14 +109,17 @@ _gate = InferenceGate()  # one inference at a time (two would only fight over th
 
 class KokoroEngine:
     name = "kokoro"
-    revision = "lead-pad-100ms+decoder-lead-3+chunk-100"  # part of the cache key: cached audio from older output is not reused
+    # Part of the cache key: cached audio from older output (timing, chunking, readings) is not reused.
+    revision = "lead-pad-100ms+decoder-lead-3+chunk-100+zh-reading-1"
 
-    def __init__(self, voice: str = "jf_gongitsune", speed: float = 1.0, cache_dir: Path | None = None,
-                 threads: int | None = None, reserve_memory: bool = False) -> None:
-        """`reserve_memory` (live shows): load() also runs one chunk of the largest size and makes
+    def __init__(self, voice: str = "zf_xiaoxiao", speed: float = 1.0, cache_dir: Path | None = None,
+                 threads: int | None = None, reserve_memory: bool = False, style: StyleSpec | None = None) -> None:
+        """`style`: a blend or a style file; without it the named `voice`.
+        `reserve_memory` (live shows): load() also runs one chunk of the largest size and makes
         the whole arena resident, so the model's memory is at its ceiling from the start and does
         not creep up during the show."""
-        self.voice = voice
+        self.style_spec = style or StyleSpec.named(voice)
+        self.voice = self.style_spec.label
         self._reserve_memory = reserve_memory
         self.speed = speed
         self._cache_dir = cache_dir
@@ -141,11 +146,10 @@ class KokoroEngine:
         data = kokoro_data._data
         # The vocab shipped beside the model has ʨ and ꭧ, which misaki emits for Mandarin.
         self._vocab = json.loads((data / "vocab.json").read_text(encoding="utf-8"))["vocab"]
-        with (data / "voices_ja.npz").open("rb") as f:
-            voices = np.load(f)
-            if self.voice not in voices.files:
-                raise SpeechEngineError(f"Kokoro has no voice {self.voice!r}; available: {', '.join(voices.files)}")
-            self._style = np.asarray(voices[self.voice], dtype=np.float32)
+        try:
+            self._style = style_array(self.style_spec).reshape(-1, 1, 256)
+        except VoicePackError as exc:
+            raise SpeechEngineError(str(exc)) from exc
         self._session = shared_session(timed_model_path(self._cache_dir),
                                        self._threads or max(1, min(2, os.cpu_count() or 1)))
         if self._reserve_memory:
@@ -227,12 +231,10 @@ class KokoroEngine:
     def _han_words(self, run: str) -> list[tuple[str, str]]:
         """Words of a run of Chinese characters with their IPA.
 
-        Pinyin comes from the whole run at once so pypinyin can choose readings in context and
-        apply tone sandhi (一百 yi4, 不要 bu2, 你好 ni2); numbers are kept whole as one word.
+        Pinyin comes from the whole run at once so readings are chosen in context, with tone sandhi
+        (一件 yi2, 不要 bu2, 你好 ni2) and 儿化 (speech/zh_reading.py); numbers are kept whole as one word.
         """
-        from pypinyin import Style, lazy_pinyin
-
-        syllables = lazy_pinyin(run, style=Style.TONE3, neutral_tone_with_five=True, tone_sandhi=True)
+        syllables = reading(run)
         if len(syllables) != len(run):
             syllables = [None] * len(run)
         words: list[tuple[str, str]] = []

@@ -14,9 +14,9 @@ _DIGITS = "零一二三四五六七八九"
 
 # Measure words: a bare 2 in front of them is said 两 (两件, 两小时), and they can
 # follow "/" to mean "per" (元/斤). Multi-character words come first so they win.
-_MEASURES = ("小时", "分钟", "公斤", "千克", "公里", "毫升", "平方米") + tuple(
+_MEASURES = ("小时", "分钟", "公斤", "千克", "公里", "毫升", "平方米", "厘米", "毫米", "英寸", "千瓦") + tuple(
     "个件瓶罐盒袋包只支双对套台张条块元斤片粒颗根份杯碗箱桶"
-    "天周年岁次位名人款种色样层本倍秒晚米克升"
+    "天周年岁次位名人款种色样层本倍秒晚米克升寸瓦伏"
 )
 _LIANG_NEXT = _MEASURES + tuple("点百千万亿")
 
@@ -24,12 +24,12 @@ _LIANG_NEXT = _MEASURES + tuple("点百千万亿")
 _UNITS = {
     "mAh": "毫安时", "mah": "毫安时", "MAH": "毫安时",
     "ml": "毫升", "mL": "毫升", "ML": "毫升", "㎖": "毫升", "L": "升",
-    "kg": "千克", "Kg": "千克", "KG": "千克", "㎏": "千克",
+    "kg": "公斤", "Kg": "公斤", "KG": "公斤", "㎏": "公斤",
     "mg": "毫克", "㎎": "毫克", "g": "克",
     "km": "公里", "㎞": "公里", "cm": "厘米", "㎝": "厘米",
     "mm": "毫米", "㎜": "毫米", "m": "米",
     "m²": "平方米", "㎡": "平方米",
-    "kW": "千瓦", "W": "瓦", "V": "伏", "Hz": "赫兹", "HZ": "赫兹", "hz": "赫兹",
+    "kPa": "千帕", "Pa": "帕", "dB": "分贝", "kW": "千瓦", "W": "瓦", "V": "伏", "Hz": "赫兹", "HZ": "赫兹", "hz": "赫兹",
     "GB": "G", "TB": "T", "G": "G",
     "min": "分钟", "h": "小时",
     "℃": "摄氏度", "°C": "摄氏度", "°": "度",
@@ -65,6 +65,10 @@ _TIMES = re.compile(r"(?<=\d)\s*[xX×*]\s*(?=\d)|×\s*(?=\d)|(?<=[A-Za-z\u4e00-\
 _FESTIVAL = re.compile(r"(?<!\d)(618|520|1111|1212)(?=大促|活动|狂欢|年中|购物节|当天|期间|特惠|专场|节)")
 _SPF = re.compile(r"(?<![A-Za-z])(SPF\s*\d+)\s*\+", re.IGNORECASE)  # SPF50+ is 五十加, not 五十多
 _PA = re.compile(r"(?<![A-Za-z])PA(\+{1,4})")
+_SIZE_RANGE = re.compile(r"(?<![A-Za-z])(\d?X{0,3}[SML])\s*[-~～]\s*(\d?X{0,3}[SML])(?![A-Za-z])")  # S-XL: S到XL
+_SHADE = re.compile(r"#\s*(\d{1,4})(?!\d)(号)?")  # lipstick and colour numbers: #316 is 三一六号
+_DISCOUNT = re.compile(r"(?<![\d.])(\d)\.(\d)(?=\s*折)")  # 8.5折 is 八五折
+_ENGLISH_WORDS = ((re.compile(r"(?<![A-Za-z])GaN(?![A-Za-z])"), "氮化镓"),)
 _CODE = re.compile(r"(?<![A-Za-z0-9])[A-Za-z][A-Za-z0-9]*(?:-[A-Za-z0-9]+)*")
 _PRICE = re.compile(r"[¥￥]\s*(\d+(?:\.\d+)?)(?:\s*元)?")
 _PERCENT = re.compile(r"(\d+(?:\.\d+)?)\s*[%％]")
@@ -101,8 +105,8 @@ def number_to_chinese(n: int) -> str:
     # 一十 is only shortened at the very front: 十五, 十万, but 一百一十.
     if text.startswith("一十"):
         return text[1:]
-    # A leading 2 before 千, 万 or 亿 is said 两: 两千, 两万零五百 (but 一万二千, 二百).
-    return "两" + text[1:] if text[:2] in ("二千", "二万", "二亿") else text
+    # A leading 2 before 百, 千, 万 or 亿 is said 两, as hosts say prices: 两百九十九, 两万零五百 (but 一万二千).
+    return "两" + text[1:] if text[:2] in ("二百", "二千", "二万", "二亿") else text
 
 
 def _grouped(n: int) -> str:
@@ -165,6 +169,12 @@ def _say_code(m: re.Match[str]) -> str:
     return digits_to_chinese(token.replace("-", ""))
 
 
+def _say_shade(m: re.Match[str]) -> str:
+    digits = m.group(1)
+    said = digits_to_chinese(digits) if len(digits) > 2 or digits.startswith("0") else number_to_chinese(int(digits))
+    return said + "号"
+
+
 def _say_unit(m: re.Match[str]) -> str:
     return _UNITS[m.group(1)]
 
@@ -174,6 +184,8 @@ def _say_clock(m: re.Match[str]) -> str:
     if hour > 24 or minute > 59:
         return m.group(0)
     text = ("两" if hour == 2 else number_to_chinese(hour)) + "点"
+    if minute == 30:
+        return text + "半"
     if minute:
         text += ("零" if minute < 10 else "") + number_to_chinese(minute) + "分"
     return text
@@ -211,7 +223,12 @@ def normalize_for_speech(text: str) -> str:
     text = _DATE.sub(_say_date, text)
     text = _FESTIVAL.sub(lambda m: digits_to_chinese(m.group(1)), text)
     text = _SPF.sub(r"\1加", text)
-    text = _PA.sub(lambda m: "PA" + _DIGITS[len(m.group(1))] + "加", text)
+    text = _PA.sub(lambda m: "P A" + _DIGITS[len(m.group(1))] + "个加", text)  # letters, not the word "pa"
+    text = _SIZE_RANGE.sub(r"\1到\2", text)
+    text = _SHADE.sub(_say_shade, text)
+    text = _DISCOUNT.sub(lambda m: _DIGITS[int(m.group(1))] + _DIGITS[int(m.group(2))], text)
+    for pattern, words in _ENGLISH_WORDS:
+        text = pattern.sub(words, text)
     text = _SPEND_AND_SAVE.sub(r"满\1减", text)
     text = _BELOW_ZERO.sub("零下", text)
     text = _TIMES.sub("乘", text)

@@ -1,4 +1,5 @@
-"""`livehost` command line: run (the live show), demo (offline render), check-catalog, replay, say, chat-test."""
+"""`livehost` command line: run (the live show), demo (offline render), check-catalog, replay, say, chat-test,
+voices, personas."""
 from __future__ import annotations
 
 import argparse
@@ -27,6 +28,7 @@ from .preflight import StartupError
 from .chat_test_command import add_chat_test_parser, source_options, spec_from_args
 from .replay_command import add_replay_parser
 from .say_command import add_say_parser
+from .voices_command import add_voices_parsers
 from .memory import fix_mmap_threshold, freeze_startup_objects, limit_malloc_arenas
 from .run_show import run_show, supervised_engine_factory
 from .supervisor import cover_restarts
@@ -214,6 +216,7 @@ def build_parser() -> argparse.ArgumentParser:
     add_replay_parser(sub)
     add_chat_test_parser(sub)
     add_say_parser(sub)
+    add_voices_parsers(sub)
     return parser
 
 

@@ -18,6 +18,8 @@ from typing import Callable
 from script.director import (MODES, ApproveReply, EmergencyStop, OperatorSay, PauseRundown, PinProduct,
                              RejectReply, ResumeShow, SetMode)
 
+from speech.voice import voice_problems
+
 from .catalog_edits import EditRefused, set_price_and_stock
 from .persona_bundle import PersonaError, prepare_persona, shipped_personas
 from .show import ShowProducer
@@ -39,6 +41,9 @@ def build_persona(persona_id: str, make_engine: Callable, operator: str,
     """Everything that can fail or take time: bundle validation, likeness and consent checks,
     drawing the host, loading the voice."""
     prepared = prepare_persona(persona_id, size)
+    problems = voice_problems(prepared.bundle.voice)
+    if problems:  # refused, not aired with the espeak fallback
+        raise PersonaError(f"its voice is not installed: {'; '.join(problems)}")
     engine = make_engine(prepared.bundle.voice)
     engine.load()
     return StagedPersona(prepared.bundle, engine, prepared.renderer, operator)

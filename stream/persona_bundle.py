@@ -114,11 +114,14 @@ def load_persona(name_or_path: str | Path, personas_dir: Path = PERSONAS_DIR) ->
             raise PersonaError(f"{path}: {key}: every field name must be text")
     try:
         appearance = Appearance.from_dict(data.get("appearance") or {}, folder)
+        voice = VoiceSettings.from_dict(data.get("voice"), f"{path}", folder)
         consent = None
-        if appearance.mode != "drawn":
+        if appearance.mode != "drawn" or voice.needs_consent:
             if not data.get("consent"):
-                raise ValueError(f"consent: appearance.mode {appearance.mode!r} shows a real person's likeness "
-                                 f"({appearance.portrait}); the persona needs a consent record "
+                what = (f"appearance.mode {appearance.mode!r} shows a real person's likeness ({appearance.portrait})"
+                        if appearance.mode != "drawn" else
+                        f"voice.style_file ({voice.style.file}) may be a real person's voice")
+                raise ValueError(f"consent: {what}; the persona needs a consent record "
                                  f"({', '.join(CONSENT_FIELDS)}) and will not start without one")
             consent = Consent.from_dict(data["consent"], folder)
         if appearance.portrait and not Path(appearance.portrait).is_file():
@@ -130,7 +133,7 @@ def load_persona(name_or_path: str | Path, personas_dir: Path = PERSONAS_DIR) ->
         return PersonaBundle(
             persona_id=persona_id,
             style=PersonaStyle.from_dict(persona_id, data),
-            voice=VoiceSettings.from_dict(data.get("voice"), f"{path}"),
+            voice=voice,
             appearance=appearance,
             categories=tuple(data.get("categories") or ()),
             consent=consent,

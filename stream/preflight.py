@@ -63,6 +63,20 @@ def warn_if_exposed(config: ShowConfig, chat_login: bool) -> None:
                     "put it behind a TLS proxy", config.console_host)
 
 
+def check_voice(persona: str) -> None:
+    """The persona's voice files are installed (set-up fetched them), else the fix, before any model loads."""
+    from speech.voice import voice_problems
+
+    from .persona_bundle import PersonaError, load_persona
+    try:
+        problems = voice_problems(load_persona(persona).voice)
+    except PersonaError:
+        return  # reported by name when the show loads the persona
+    if problems:
+        raise StartupError("cannot start the show: the persona's voice is not installed:\n"
+                           + "\n".join(f"  - {p}" for p in problems))
+
+
 def check_machine(config: ShowConfig) -> str | None:
     """Raises StartupError listing every problem; returns the chat token (None: no chat login)."""
     problems = [

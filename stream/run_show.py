@@ -19,7 +19,7 @@ from .jsonlog import SECRETS, use_json_logs
 from .live import LiveConfig, LiveShow
 from .outputs import _stream_key
 from .persona_bundle import PersonaBundle, load_persona
-from .preflight import check_machine, warn_if_exposed
+from .preflight import check_machine, check_voice, warn_if_exposed
 from .show import ShowProducer
 from .show_config import ShowConfig
 from .supervisor import SupervisedSpeech, cover_restarts
@@ -67,6 +67,8 @@ def run_show(config: ShowConfig, producer: ShowProducer | None = None,
     register_secrets(config.chat_sources)
     token = check_machine(config)
     warn_if_exposed(config, token is not None)
+    if engine_for is None and producer is None:
+        check_voice(config.persona)
     engine_for = engine_for or supervised_engine_factory(config.speech_timeout_s)
     if producer is None:
         catalog = load_catalog_file(config.catalog) if config.catalog else default_catalog()

@@ -9,7 +9,7 @@ from pathlib import Path
 
 from speech.cache import default_tts_cache_dir
 from speech.types import SAMPLE_RATE, Utterance
-from speech.voice import DEFAULT_VOICES, ENGINES, VoiceSettings, make_engine
+from speech.voice import DEFAULT_VOICES, ENGINES, VoiceSettings, make_engine, voice_problems
 
 from .persona_bundle import load_persona
 
@@ -38,10 +38,14 @@ def cmd_say(args: argparse.Namespace) -> int:
     try:
         settings = settings_for(args)
         if args.speed is not None:
-            settings = VoiceSettings.from_dict({"engine": settings.engine, "voice": settings.voice,
-                                                "speed": args.speed}, "--speed")
+            settings = settings.with_speed(args.speed)
     except ValueError as exc:
         print(f"livehost say: {exc}", file=sys.stderr)
+        return 2
+    problems = voice_problems(settings)
+    if problems:
+        print("livehost say: the voice is not installed:\n" + "\n".join(f"  - {p}" for p in problems),
+              file=sys.stderr)
         return 2
     if settings.engine == "coqui":
         from speech.coqui import licence_notice

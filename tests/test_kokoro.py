@@ -64,6 +64,15 @@ def test_mandarin_phonemes_keep_the_retroflex_and_palatal_symbols(kokoro):
     assert kokoro.phonemize("iPhone").startswith("ˈIf")  # English through espeak-ng, misaki symbols
 
 
+def test_kokoro_reads_commerce_polyphones_sandhi_and_erhua_in_context(kokoro):
+    said = kokoro.phonemize("衣服长了")
+    assert "ꭧʰa↗ŋ" in said and "ꭧa↓ŋ" not in said  # cháng, too long, not zhǎng
+    assert "ꭧa↓ŋ" in kokoro.phonemize("长高了")
+    assert kokoro.phonemize("一件").startswith("i↗") and kokoro.phonemize("一斤").startswith("i↘")
+    assert kokoro.phonemize("一点儿").endswith("ɚ")  # 儿化: r-colouring with no tone of its own
+    assert kokoro.phonemize("儿童").startswith("ɚ↗")
+
+
 def test_long_text_is_split_under_the_token_limit_and_timings_stay_exact(kokoro, monkeypatch):
     import speech.kokoro as module
 

@@ -10,7 +10,7 @@ import pytest
 from speech.cache import CachedEngine, SynthesisCache, cache_key
 from speech.espeak import EspeakEngine
 from speech.fallback import FallbackEngine
-from speech.loudness import LoudnessNormalizedEngine, measure_dbfs, normalize_pcm
+from speech.loudness import TARGET_LUFS, LoudnessNormalizedEngine, measure_dbfs, measure_lufs, normalize_pcm
 from speech.streaming import split_sentences, synthesize_stream
 from speech.types import SAMPLE_RATE, SpeechEngineError, Utterance, WordTiming
 from speech.voice import VoiceSettings, make_engine
@@ -21,8 +21,8 @@ class ToneEngine:
 
     name = "tone"
 
-    def __init__(self, level: float = 0.3, voice: str = "t", speed: float = 1.0) -> None:
-        self.level, self.voice, self.speed = level, voice, speed
+    def __init__(self, level: float = 0.3, voice: str = "t", speed: float = 1.0, hz: float = 200) -> None:
+        self.level, self.voice, self.speed, self.hz = level, voice, speed, hz
         self.calls: list[str] = []
         self.loaded = False
 
@@ -33,7 +33,7 @@ class ToneEngine:
         self.calls.append(text)
         per = SAMPLE_RATE // 10
         t = np.arange(per * len(text)) / SAMPLE_RATE
-        pcm = (np.sin(2 * np.pi * 200 * t) * self.level * 32767).astype(np.int16)
+        pcm = (np.sin(2 * np.pi * self.hz * t) * self.level * 32767).astype(np.int16)
         words = tuple(WordTiming(c, i * per, (i + 1) * per) for i, c in enumerate(text))
         return Utterance(text, text, pcm, words, (), self.voice)
 
@@ -70,24 +70,41 @@ def test_loudness_brings_quiet_and_loud_speech_to_the_same_level(espeak):
     quiet = (line * 0.1).astype(np.int16)
     loud = np.clip(line.astype(np.int32) * 3, -32768, 32767).astype(np.int16)
     assert abs(measure_dbfs(quiet) - measure_dbfs(loud)) > 15
-    levels = [measure_dbfs(normalize_pcm(pcm, -20.0)) for pcm in (quiet, line)]
-    assert all(abs(level - -20.0) < 0.5 for level in levels)
+    levels = [measure_lufs(normalize_pcm(pcm, -20.0)) for pcm in (quiet, line)]
+    assert all(abs(level - -20.0) < 0.1 for level in levels)
     assert np.abs(normalize_pcm(loud, -20.0).astype(np.int32)).max() <= 32767 * 10 ** (-1 / 20) + 1
 
 
 def test_loudness_ignores_pauses_so_a_line_with_silence_measures_like_without():
     engine = LoudnessNormalizedEngine(ToneEngine(level=0.05), -20.0)
-    speech = engine.synthesize("你好呀").pcm
+    speech = engine.synthesize("你好呀，欢迎来到直播间，今天的茶很好喝").pcm  # 2 s: longer than a 400 ms block
     padded = np.concatenate([speech, np.zeros(SAMPLE_RATE * 2, dtype=np.int16), speech])
-    assert abs(measure_dbfs(speech) - -20.0) < 0.5 and abs(measure_dbfs(padded) - -20.0) < 0.5
+    assert abs(measure_lufs(speech) - -20.0) < 0.1 and abs(measure_lufs(padded) - -20.0) < 0.5
     assert measure_dbfs(np.zeros(SAMPLE_RATE, dtype=np.int16)) is None
     assert normalize_pcm(np.zeros(10, dtype=np.int16)).tolist() == [0] * 10
 
 
+def test_lufs_meter_reads_as_ebu_r128_meters_do():
+    t = np.arange(SAMPLE_RATE * 3) / SAMPLE_RATE
+    tone = lambda hz: (0.1 * np.sin(2 * np.pi * hz * t) * 32767).astype(np.int16)  # noqa: E731
+    # ffmpeg's ebur128 filter reads these as -24.8, -23.0 and -19.7 LUFS: K-weighting lifts the highs.
+    assert [round(measure_lufs(tone(hz)), 1) for hz in (100, 1000, 4000)] == [-24.8, -23.0, -19.7]
+    with_pause = np.concatenate([tone(1000), np.zeros(SAMPLE_RATE * 3, np.int16), tone(1000)])
+    assert round(measure_lufs(with_pause), 1) == -23.2  # as ffmpeg: the gates leave the 3 s pause out
+    assert measure_lufs(np.zeros(SAMPLE_RATE, np.int16)) is None
+
+
 def test_lines_and_answers_from_different_engines_come_out_equally_loud(espeak):
     kinds = [make_engine(VoiceSettings("espeak", "cmn", 1.0)), LoudnessNormalizedEngine(ToneEngine(0.6))]
-    levels = [measure_dbfs(e.synthesize("这个茶多少钱？八十九元。").pcm) for e in kinds]
-    assert abs(levels[0] - levels[1]) < 1.0
+    levels = [measure_lufs(e.synthesize("这个茶多少钱？八十九元。").pcm) for e in kinds]
+    assert abs(levels[0] - levels[1]) < 0.5
+
+
+def test_a_deep_and_a_bright_voice_come_out_equally_loud_to_a_listener():
+    # Equal RMS is not equal loudness: K-weighting hears a 3 kHz voice ~4 dB louder than a 120 Hz one.
+    deep, bright = (LoudnessNormalizedEngine(ToneEngine(level, hz=hz)) for level, hz in ((0.5, 120), (0.05, 3000)))
+    levels = [measure_lufs(e.synthesize("欢迎来到直播间").pcm) for e in (deep, bright)]
+    assert all(abs(level - TARGET_LUFS) < 0.1 for level in levels)
 
 
 # -- cache ---------------------------------------------------------------------------------------
@@ -233,10 +250,15 @@ def test_streaming_yields_the_first_sentence_before_the_last_is_synthesized():
 
 
 def test_voice_settings_validate_engine_voice_and_speed():
-    assert VoiceSettings.from_dict(None, "p") == VoiceSettings("kokoro", "jf_gongitsune", 1.0)
+    from speech.voice import DEFAULT_VOICES
+    from speech.voice_packs import MANDARIN_VOICES
+
+    assert DEFAULT_VOICES["kokoro"] in MANDARIN_VOICES  # a native voice unless a persona says otherwise
+    assert VoiceSettings.from_dict(None, "p") == VoiceSettings("kokoro", DEFAULT_VOICES["kokoro"], 1.0)
     assert VoiceSettings.from_dict({"engine": "espeak"}, "p").voice == "cmn"
-    with pytest.raises(ValueError, match="p.yaml: voice.voice: Kokoro has no voice 'zf_xiaobei'"):
-        VoiceSettings.from_dict({"engine": "kokoro", "voice": "zf_xiaobei"}, "p.yaml")
+    assert VoiceSettings.from_dict({"voice": "zf_xiaobei"}, "p").voice == "zf_xiaobei"
+    with pytest.raises(ValueError, match="p.yaml: voice.voice: Kokoro has no voice 'zf_nobody'"):
+        VoiceSettings.from_dict({"engine": "kokoro", "voice": "zf_nobody"}, "p.yaml")
     with pytest.raises(ValueError, match="voice.engine: unknown 'azure'"):
         VoiceSettings.from_dict({"engine": "azure"}, "p.yaml")
     with pytest.raises(ValueError, match="voice.speed"):
