@@ -190,8 +190,8 @@ class Answerer:
         if checked is not None:
             return checked
 
-        spelled = spelled_as_titles(query.text, self.resolver.titles_of((product.sku,)))  # "开将噪": 降噪
-        stated = self._one_part(product, self.fact(product, query, now), spelled)
+        spelled = self._spelled(product, query)  # "开将噪": 降噪, for the fact and for the part of it asked
+        stated = self._one_part(product, self._fact(product, spelled, now), spelled.text)
         return replace(stated, sentences=with_verdict(query.text, stated.sentences)) if stated.sources else stated
 
     def _one_part(self, product: Product, stated: Answer, text: str) -> Answer:
@@ -222,11 +222,16 @@ class Answerer:
         return Answer((speakable(f"{verdict}，{self.name_of(product)}的{key}是{product.specs[key]}。"),), product.sku,
                       (f"{product.sku}.specs.{key}",), about=(product.sku,))
 
+    def _spelled(self, product: Product, query: Query) -> Query:
+        """"益生君饭前吃还是饭后吃": the title's own spelling, so the FAQ and specs are found by their words."""
+        return replace(query, text=spelled_as_titles(query.text, self.resolver.titles_of((product.sku,))))
+
     def fact(self, product: Product, query: Query, now: datetime | None) -> Answer:
         """A spec by kind or name, else the best fact the index finds; a bare follow-up ("1L那个呢")
         asks the viewer's last question again, about this product."""
-        # "益生君饭前吃还是饭后吃": the title's own spelling, so the FAQ and specs are found by their words
-        query = replace(query, text=spelled_as_titles(query.text, self.resolver.titles_of((product.sku,))))
+        return self._fact(product, self._spelled(product, query), now)
+
+    def _fact(self, product: Product, query: Query, now: datetime | None) -> Answer:
         own = self.resolver.without_names(query.text, (product.sku, *query.named))
         texts = [query.text]
         if query.follow_up and query.previous_text and asked_class(own) is None and len(own.strip(" 呢吗的那个")) <= 3:

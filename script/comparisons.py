@@ -60,7 +60,7 @@ def compare(a: "Answerer", query: Query, now: datetime | None) -> Answer:
                          by_kind.sources + tuple(f"{p.sku}.price" for p in products), about=by_kind.about)
     if by_kind is not None:
         stated = [[s for s in by_kind.sources if s.startswith(f"{p.sku}.")] for p in products]
-        values = ["".join(p.specs.get(s.rsplit(".", 1)[-1], "") for s in own) for p, own in zip(products, stated)]
+        values = [_spec_values(p, own) for p, own in zip(products, stated)]
         return _with_verdict(a, [by_kind], _which_more(a, products, rest) or _quicker(a, products, by_kind, rest)
                              or _both(a, products, values, [tuple(x) for x in stated], query.text))
     single = Query(query.text, a.plain_intent(rest), query.guess, named=query.named)
@@ -92,8 +92,12 @@ def _lasting(a: "Answerer", products: list[Product], text: str) -> Answer | None
 
 def _stated(product: Product, answer: Answer) -> str:
     """What an answer says of a product: its specs' values (not their names: "防水：不防水"), or its words."""
-    values = [product.specs.get(s.split(".specs.", 1)[1], "") for s in answer.sources if ".specs." in s]
-    return "；".join(values) if values else "".join(answer.sentences)
+    return _spec_values(product, answer.sources) or "".join(answer.sentences)
+
+
+def _spec_values(product: Product, sources) -> str:
+    """The values of the specs among `sources`, joined ("" when none is a spec)."""
+    return "；".join(str(product.specs.get(s.split(".specs.", 1)[1], "")) for s in sources if ".specs." in s)
 
 
 def _both(a: "Answerer", products: list[Product], said: list[str], sources: list[tuple[str, ...]],

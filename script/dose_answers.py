@@ -15,6 +15,7 @@ from .derivation import derivation
 from .lines import format_amount, format_price
 from .spec_reading import lasts_days, viewer_dose
 from .spoken_numbers import parse_chinese_integer
+from .product_words import small_number
 from .textmatch import normalize
 from .understanding import Query
 
@@ -50,7 +51,7 @@ def _people(text: str) -> int:
     if m is None:
         return 1
     word = next((g for g in m.groups() if g), "两")
-    return int(word) if word.isdigit() else "一两三四五".index(word.replace("俩", "两").replace("二", "两")) + 1
+    return small_number(word.replace("俩", "两")) or 1
 
 
 def _uses(a: "Answerer", product: Product, text: str, packs: int) -> Answer | None:
@@ -62,7 +63,7 @@ def _uses(a: "Answerer", product: Product, text: str, packs: int) -> Answer | No
     own = _PER_USE.search(text)
     if own is not None:
         word = own.group(1)
-        per_use = (float(word) if word[0].isdigit() else float("一两三四五".index(word.replace("二", "两")) + 1), own.group(2))
+        per_use = (float(word) if word[0].isdigit() else float(small_number(word) or 1), own.group(2))
     else:
         spec = next((m for v in product.specs.values() for m in [re.search(
             r"每(?:块|次|锅|份)\s*约?\s*(\d+(?:\.\d+)?)\s*(g|ml)", normalize(str(v)))] if m), None)
@@ -87,10 +88,9 @@ def dose(a: "Answerer", query: Query, now: datetime | None) -> Answer:
     packs = 1
     if packs_match := _PACKS.search(rest):
         word = packs_match.group(1)
-        packs = int(word) if word.isdigit() else {"两": 2, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6}[word]
+        packs = small_number(word) or 0
         if gift := re.search(r"送(\d|[一两二三])\s*(?:瓶|盒|罐|袋|包|桶)", rest):  # "拍两瓶送一瓶": three to eat
-            packs += int(gift.group(1)) if gift.group(1).isdigit() else "一两三".index(gift.group(1)) + 1 if \
-                gift.group(1) != "二" else 2
+            packs += small_number(gift.group(1)) or 0
 
     def write(product: Product, q: Query, when: datetime | None) -> Answer:
         sent = packs

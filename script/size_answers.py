@@ -64,6 +64,7 @@ def _variant_by_range(a: "Answerer", products: list[Product], height: float | No
                   tuple(sources), about=tuple(p.sku for p, _, _ in fitting))
 
 
+_BABY = re.compile(r"宝宝|婴儿|bb|娃|新生")  # the viewer shops for a baby
 _GIRTH = re.compile(r"(掌围|腰围|头围|胸围|臀围|腕围|颈围)\s*(\d+(?:\.\d+)?)")
 
 
@@ -96,7 +97,7 @@ def size(a: "Answerer", query: Query, now: datetime | None) -> Answer:
     if (re.search(STAGE_ASKED, query.text) or months is not None) and len(family) < 2:
         family = [p for p in a.catalog.products if re.search(r"\d\s*段", p.title)]  # "8个月喝哪段"
     if (not family or query.guess.how in ("on_screen", "none")) and not query.named and weight and \
-            re.search(r"宝宝|婴儿|bb|娃|新生", query.text):
+            _BABY.search(query.text):
         # "宝宝13kg了穿哪个": the baby products sized by weight (纸尿裤 M码 6-11kg, L码 9-14kg)
         family = [p for p in a.catalog.products if p.category == "baby" and
                   any(re.search(r"体重", k) and re.search(r"kg", str(v)) for k, v in p.specs.items())] or family
@@ -112,7 +113,7 @@ def size(a: "Answerer", query: Query, now: datetime | None) -> Answer:
         charted = [p for p in a.catalog.products if size_chart(p) and (size_chart(p)[1][0].foot_mm is not None) == foot]
         if height:  # a person's height: not the pet bed's chart by the dog's weight
             charted = [p for p in charted if any(row.height for row in size_chart(p)[1])] or charted
-        if re.search(r"宝宝|婴儿|bb|娃|新生", query.text):  # "宝宝13kg了穿哪个": the baby's chart, not a hoodie's
+        if _BABY.search(query.text):  # "宝宝13kg了穿哪个": the baby's chart, not a hoodie's
             charted = [p for p in charted if p.category == "baby"] or charted
         picked = a.resolver.by_adjective(query.text, tuple(p.sku for p in charted))
         if picked is not None:
