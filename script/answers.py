@@ -29,6 +29,7 @@ from .understanding import Query, QueryProposer, Understanding, ViewerContext
 from .figure_check import confirms, spec_for, stated_figure
 from .piece_reading import asks_about_pieces, piece_sentence, read_pack, total_derivation
 from .value_parts import pick
+from .option_compare import compare_options
 from .yes_no import with_verdict
 
 __all__ = ["Answer", "Answerer", "ViewerContext", "answer_question"]
@@ -93,10 +94,23 @@ class Answerer:
             pieces = self.per_product(query, now, self._pieces)  # "家庭装一袋多少克", "牛肉丝一共几包"
             if pieces.sources:
                 return pieces
+        options = self._options_compared(query)
+        if options is not None:
+            return options
         writer = _WRITERS.get(query.intent)
         if writer is not None:
             return writer(self, query, now)
         return self.per_product(query, now, self.single)
+
+    def _options_compared(self, query: Query) -> Answer | None:
+        """"香芋紫跟白色是一个价吗": two options one product's spec lists, not two products. Of a
+        family ("充电宝"), only the one product whose spec lists both can be meant."""
+        if query.intent not in ("fact", "compare", "compute", "price", "stock"):
+            return None
+        skus = list(dict.fromkeys((*query.guess.skus, *query.named)))[:_MAX_LISTED]
+        products = [p for p in map(self.catalog.product, skus) if p]
+        found = [x for x in (compare_options(p, query.text, self.name_of(p)) for p in products) if x]
+        return found[0] if len(found) == 1 else None
 
     plain_intent = staticmethod(lambda text: plain_intent(text))
 
