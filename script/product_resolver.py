@@ -255,7 +255,7 @@ class ProductResolver:
         """The variant's own words in the question; "20000的" names 20000mAh by its number alone."""
         hits = []
         for word in self._distinct.get(sku, ()):
-            number = re.match(r"[a-z]*(\d{2,}(?:\.\d+)?)", word)
+            number = re.match(r"[a-z]*(\d+\.\d+|\d{2,}(?:\.\d+)?)", word)
             letters = re.fullmatch(r"([a-z]{1,3})[码号]", word)  # "s码" named as "S" beside another size
             if word in folded or any(w in folded for w in _QUALIFIER_WORDS.get(word, ())) or (number and re.search(rf"(?<![\d.]){re.escape(number.group(1))}(?![\d.])", folded)) or (
                     letters and re.search(rf"(?<![a-z\d.]){letters.group(1)}(?![a-z])\s*(?:码|号|和|跟|与|还是|的|呢|[?？]|$)|"
@@ -274,7 +274,7 @@ class ProductResolver:
             for word in sorted(self._distinct.get(sku, ()) | title_words(title) | spans, key=len, reverse=True):
                 if len(word) >= 2:
                     folded = folded.replace(word, " ")  # longest first: 挂耳咖啡 goes whole, not 耳咖 alone
-            for number in {m for w in self._distinct.get(sku, ()) for m in re.findall(r"\d{2,}", w)}:
+            for number in {m for w in self._distinct.get(sku, ()) for m in re.findall(r"\d+\.\d+|\d{2,}", w)}:
                 folded = re.sub(rf"(?<![\d.]){number}(?![\d.])", " ", folded)  # "357的" named 357g
         return folded
 

@@ -97,6 +97,11 @@ def bigrams_with_sound(text: str, sounds: tuple[str, str]) -> list[str]:
             if (sound(run[i]), sound(run[i + 1])) == sounds]
 
 
+def count_word(word: str) -> int | None:
+    """A count as a viewer writes it: "2", "两", "俩", "仨", "十二"."""
+    return small_number({"俩": "2", "仨": "3", "一": "1"}.get(word, word))
+
+
 def small_number(word: str) -> int | None:
     """"3", "三", "十二", "二十" as an int (link numbers, counts); None for anything else."""
     if word.isdigit():

@@ -16,7 +16,7 @@ from .facts import POLICY_SYNONYMS
 from .product_resolver import ProductGuess, ProductResolver
 from .viewer_measures import age_in_months, body_measures
 from .gifts import gift_asked, gifts_of
-from .product_words import fold_question, product_kind, small_number, spelled_as_titles
+from .product_words import count_word, fold_question, product_kind, spelled_as_titles
 from .answer_facts import mentioned_promotion
 from .question_words import (AFTER_BASKET, BARE_FOLLOW_UP, BARE_PRICE, BEST_DEAL, BOTH, COMPARE, COUNT, DOSE, FOLLOW_UP, HAGGLE,
                              HOW_TO_BUY, IDENTIFY, INTENT_PATTERNS, INVENTED_PROMO, MEDICAL, MONEY_CLAIM, NOT_ITEMS, PAST, PII,
@@ -24,6 +24,7 @@ from .question_words import (AFTER_BASKET, BARE_FOLLOW_UP, BARE_PRICE, BEST_DEAL
                              SIZE_WORDS, SUPERLATIVE,
                              TOTAL, UNIT_PRICE)
 from .spec_reading import viewer_dose
+from .claimed_figures import claimed_price
 from .spoken_numbers import parse_chinese_integer
 from .textmatch import STOP_CHARS, normalize
 
@@ -53,11 +54,6 @@ class Query:
     previous_text: str = ""  # that question, when this one leans on it
     previous_facts: tuple[str, ...] = ()  # what its answer cited: "那1L的呢" asks the same of another
     flags: frozenset[str] = field(default_factory=frozenset)
-
-
-def _count_of(word: str) -> int | None:
-    word = {"俩": "2", "仨": "3", "一": "1"}.get(word, word)
-    return small_number(word) if not word.isdigit() else int(word)
 
 
 INTENTS = ("price", "promotion", "list_price", "stock", "fact", "not_sold", "medical", "superlative", "haggle",
@@ -133,11 +129,19 @@ class Understanding:
             chosen = self.resolver.by_adjective(text, self.resolver.families[previous])  # "小的那个呢" after one
             guess = ProductGuess((chosen,), "adjective") if chosen else guess
         if context.previous_skus and len(set(named)) <= 1 and COMPARE.search(folded) and \
-                (follow_up or pointing or re.search(r"[比跟和]它|[比跟和](?:刚才|刚刚)", folded)):
+                (follow_up or pointing or re.search(r"[比跟和]它|[比跟和](?:刚才|刚刚)|^\s*(?:那|它)?比", folded)):
             current = named[0] if named else guess.sku  # "1段比它贵多少": against the last product asked
             others = [s for s in context.previous_skus if s != current]
             if current and others:
                 named = [current, others[0]]
+        if len(set(named)) == 1 and re.search(r"比", folded) and COMPARE.search(folded):
+            # "大的那个充电宝比mini重多少": the other side is the family member the adjective picks
+            family = self.resolver.families.get(named[0], ())
+            rest = self.resolver.without_names(text, (named[0],))
+            other = self.resolver.by_adjective(rest, tuple(s for s in family if s != named[0])) \
+                if len(family) > 1 and re.search(r"[大小长短厚薄高矮]的", rest) else None
+            if other is not None:
+                named = [other, named[0]]
         flags = set()
         for flag, pattern in (("medical", MEDICAL), ("superlative", SUPERLATIVE), ("haggle", HAGGLE)):
             if pattern.search(folded):
@@ -160,7 +164,7 @@ class Understanding:
             intent = inherited or "fact"
         return Query(text=text, intent=intent or "fact", guess=guess, named=tuple(named),
                      quantities=self._quantities(folded, guess, named), height_cm=height, weight_kg=weight,
-                     claimed_price=self._claimed_price(folded, guess), unknown_item=unknown,
+                     claimed_price=claimed_price(self.catalog, folded, guess), unknown_item=unknown,
                      follow_up=follow_up, previous_text=context.previous_text if follow_up else "",
                      previous_facts=context.previous_sources if follow_up else (),
                      flags=frozenset(flags))
@@ -229,7 +233,7 @@ class Understanding:
             return "shop_sale" if shop_level else "promotion_claim"
         if shop_level and INTENT_PATTERNS[0][1].search(folded):
             return "shop_sale"
-        if self._claimed_price(folded, guess) is not None:
+        if claimed_price(self.catalog, folded, guess) is not None:
             return "price_claim"
         if PAST.search(folded) and MONEY_CLAIM.search(folded) and guess.skus:
             return "price"  # "昨天不是29.9吗" when 29.9 is today's price: the price, said plainly
@@ -264,7 +268,7 @@ class Understanding:
             named = []  # one family named by its head noun: one product, not a basket of each variant
         found, cursor = [], 0
         for m in COUNT.finditer(folded):
-            c = _count_of(m.group(1) or m.group(3) or m.group(4))
+            c = count_word(m.group(1) or m.group(3) or m.group(4))
             if c and folded[m.end():m.end() + 1] not in ("段", "码"):
                 # where the count stands in the question itself, as product names are found there
                 at = original.find(m.group(0).strip(), cursor)
@@ -290,7 +294,7 @@ class Understanding:
         if len(found) == 1 and re.search(r"各|都", rest):
             return tuple((s, found[0][1]) for s in skus)
         # "一个鸳鸯锅加两袋微辣底料": every count written right before a name belongs to that name.
-        spans = [(m.end(), _count_of(m.group(1) or m.group(3) or m.group(4))) for m in COUNT.finditer(text)]
+        spans = [(m.end(), count_word(m.group(1) or m.group(3) or m.group(4))) for m in COUNT.finditer(text)]
         before = {sku: c for start, sku in where for end, c in spans if c and end == start}
         if before and len(before) == len([c for _, c in spans if c]):
             return tuple((s, before.get(s, 1)) for s in skus)
@@ -300,26 +304,6 @@ class Understanding:
             near = [c for at, c in found if start <= at < end] or [c for at, c in found if at < start][-1:]
             counts[sku] = near[0] if near else 1
         return tuple((s, counts[s]) for s in skus)
-
-    def _claimed_price(self, folded: str, guess: ProductGuess) -> float | None:
-        """A money figure the viewer states as the price, when it is not the catalog's."""
-        folded = re.sub(r"(?:[掌腰头胸臀腕颈]围|身高|体重)\s*\d+(?:\.\d+)?", " ", folded)  # "腰围90": a body
-        if COUNT.search(folded) and not PAST.search(folded) and \
-                not re.search(r"\d\s*(?:块|元)?\s*一[桶瓶盒袋包罐个件支]", folded):  # "豆瓣酱18一桶吧": a claim
-            return None
-        numbers = [float(n) for n in re.findall(r"(?<![\d.])(\d+(?:\.\d+)?)(?![\d.]*\s*(?:段|码|号|g|kg|ml|w|mah|个月|天|小时|斤|jin|cm|件|罐|盒|瓶|包|袋))", folded)]
-        claims = [float(m.group(1) or m.group(2)) for m in MONEY_CLAIM.finditer(folded)]
-        if PAST.search(folded) or re.search(r"不是|才|只要|只卖|写的|标的|涨|降价|便宜|贵了|卖\d|对不|对吧|是吧|"
-                                            r"\d\s*(?:块|元)?\s*(?:一[桶瓶盒袋包罐个件支])?[嘛哦吧]", folded):
-            claims += [n for n in numbers if n >= 5]  # "直播间不是写的39吗", "怎么涨到129了"
-        count = max((_count_of(m.group(1)) or 1 for m in COUNT.finditer(folded) if m.group(1)), default=1)
-        for value in claims:
-            products = [self.catalog.product(s) for s in guess.skus]
-            # "昨天还29.9两袋呢": a figure for two is checked against two, not against one's price
-            known = {p.price * count for p in products if p} | {p.list_price for p in products if p and p.list_price}
-            if value not in known and value >= 1:
-                return value
-        return None
 
     def _missing_variant(self, folded: str, guess: ProductGuess) -> str | None:
         """"有3段奶粉吗" where the family is 1段 and 2段: a variant written in the titles' own unit

@@ -1,0 +1,67 @@
+"""Both sides of a comparison found when the viewer names only one: the other is the product the
+viewer asked about just before ("比500的贵多少"), or the family member an adjective picks
+("大的那个比mini重多少"); chat shorthand for price (jg) reads as 价格."""
+from __future__ import annotations
+
+from datetime import datetime, timedelta, timezone
+
+import pytest
+
+from script.answers import Answerer
+from script.dialect import to_mandarin
+from script.understanding import ViewerContext
+from stream.catalog_file import parse_catalog_text
+
+NOW = datetime(2026, 12, 7, 20, 30, tzinfo=timezone(timedelta(hours=8)))
+
+SHOP = """
+shop: {name: 小店}
+products:
+  - sku: K1
+    title: 陶瓷电水壶 1.2L
+    category: home
+    price: 79
+    specs: {容量: 1.2L, 重量: 820g}
+  - sku: K2
+    title: 陶瓷电水壶 1.8L
+    category: home
+    price: 99
+    specs: {容量: 1.8L, 重量: 1050g}
+  - sku: L1
+    title: 丝绒口红 #11 豆沙
+    category: beauty
+    price: 69
+    specs: {净含量: 3.5g}
+  - sku: L2
+    title: 丝绒口红 #22 正红
+    category: beauty
+    price: 69
+    specs: {净含量: 3.5g}
+"""
+
+
+@pytest.fixture(scope="module")
+def answerer():
+    return Answerer.build(parse_catalog_text(SHOP, "shop.yaml"))
+
+
+def test_a_comparison_starting_with_bi_compares_with_the_last_product_asked(answerer):
+    first = answerer.answer("1.8L的水壶多少钱", None, NOW)
+    context = ViewerContext(None, tuple(first.about), "1.8L的水壶多少钱", tuple(first.sources))
+    query = answerer.understanding.read("比1.2的贵多少", context)
+    assert set(query.named) == {"K1", "K2"}
+    said = "".join(answerer.answer_query(query, NOW).sentences)
+    assert "差20元" in said
+
+
+def test_an_adjective_names_the_other_side_within_the_family(answerer):
+    query = answerer.understanding.read("大的那个水壶比1.2L的重多少", ViewerContext())
+    assert set(query.named) == {"K1", "K2"}
+    said = "".join(answerer.answer_query(query, NOW).sentences)
+    assert "差230g" in said
+
+
+def test_jg_is_shorthand_for_price(answerer):
+    assert to_mandarin("口红jg多少") == "口红价格多少"
+    said = "".join(answerer.answer(to_mandarin("11和22口红jg一样吗"), None, NOW).sentences)
+    assert "一样" in said and "69元" in said
