@@ -56,13 +56,16 @@ def test_spam_and_its_evasions(text, flag):
 
 
 @pytest.mark.parametrize("text", ["sb主播", "傻B", "傻 逼", "煞笔", "沙比", "SB", "垃圾主播", "cnm", "草泥马", "nmsl",
-                                  "你滚吧", "智障", "这都不懂，脑残"])
+                                  "你滚吧", "智障", "这都不懂，脑残",
+                                  # regional insults: Sichuan, Northeast, Cantonese, Shanghainese
+                                  "主播是个瓜娃子", "龟儿子卖假货", "傻狍子主播", "扑街啦你", "痴线", "册那，骗人"])
 def test_abuse_and_its_variants(text):
     reading = classify(comment(text))
     assert reading.kind == "abuse" and "abusive" in reading.flags
 
 
-@pytest.mark.parametrize("text", ["USB接口有几个", "沙包多少钱", "滚筒洗衣机有吗", "你妈妈会喜欢吗", "垃圾袋有卖吗", "女性能用吗"])
+@pytest.mark.parametrize("text", ["USB接口有几个", "沙包多少钱", "滚筒洗衣机有吗", "你妈妈会喜欢吗", "垃圾袋有卖吗", "女性能用吗",
+                                  "锤子手机的充电器能用吗", "彪悍的越野车载充电器有吗"])
 def test_innocent_words_that_look_like_abuse_or_contact(text):
     reading = classify(comment(text))
     assert reading.kind == "question" and not reading.flags & {"abusive", "contact_info"}, reading
