@@ -17,6 +17,7 @@ from .catalog import Product, Promotion
 from .derivation import derivation
 from .lines import format_amount, format_price
 from .paired_promotions import PAIRED, paired_discounts, partner_of
+from .promotion_exclusions import left_out
 
 _NUM = r"(\d+(?:\.\d+)?)"
 _PIECE = r"(?:件|罐|盒|瓶|袋|包|支|个|份|桶|箱|套|双)"
@@ -106,7 +107,8 @@ def rules_for(product: Product, products: tuple[Product, ...], now: datetime | N
                 and rule.text not in texts:
             texts.add(rule.text)
             own.append(replace(rule, owner=owner))
-    return [replace(r, partner_sku=_partner(r, product, products)) if r.kind == "paired_off" else r for r in own]
+    return [replace(r, partner_sku=_partner(r, product, products)) if r.kind == "paired_off" else r for r in own
+            if not left_out(product, r.text, r.store_wide)]
 
 
 def _for_catalog(memo: list, products: tuple[Product, ...], build):
