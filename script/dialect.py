@@ -3,7 +3,8 @@
 Guangdong rooms type Cantonese ("有冇货", "几钱", "系唔系真人"), northeastern rooms their own
 colloquial words ("多钱", "咋整", "整俩"), Sichuan and Chongqing rooms theirs ("好多钱", "能用好久",
 "啥子", "莫得"), Shanghai and Hangzhou rooms theirs ("能喝伐", "阿拉", "侬"), and everyone chat
-shorthand ("yhq", "sm时候"). The
+shorthand ("yhq", "sm时候"); Hong Kong, Macau and Taiwan viewers type traditional characters
+("12號鏈接幾錢"), read as simplified first (OpenCC's t2s table). The
 question readers are written for Mandarin, so such a comment was taken for chatter or answered
 about the wrong thing. Each rewrite below is one a Mandarin sentence cannot be hurt by: a word
 that only the dialect uses, or a character rewritten only where its neighbours show the dialect
@@ -12,6 +13,9 @@ sense (系 in 系列 stays, 食 in 食品 stays). The original text is what repo
 from __future__ import annotations
 
 import re
+from functools import lru_cache
+
+import opencc
 
 # (pattern, replacement), applied in order: longer, more specific forms first.
 # Characters and words only Cantonese uses: always rewritten.
@@ -128,8 +132,14 @@ _IN_CONTEXT = _compiled(_CANTONESE_IN_CONTEXT)
 _SHORTHAND = _compiled(_COLLOQUIAL + _SOUTHWESTERN + _WU)
 
 
+@lru_cache(maxsize=1)
+def _simplifier() -> opencc.OpenCC:
+    return opencc.OpenCC("t2s")
+
+
 def to_mandarin(text: str) -> str:
-    """`text` with regional and shorthand words rewritten as plain Mandarin."""
+    """`text` in simplified characters, with regional and shorthand words rewritten as plain Mandarin."""
+    text = _simplifier().convert(text)
     cantonese = bool(_CANTONESE_MARK.search(text))
     for pattern, replacement in _ALWAYS + (_IN_CONTEXT if cantonese else ()) + _SHORTHAND:
         text = pattern.sub(replacement, text)

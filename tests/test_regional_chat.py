@@ -170,3 +170,12 @@ def test_sichuan_agreement_is_not_a_question(text):
 def test_asking_for_the_link_is_a_question(text):
     from script.chat_understanding import classify_text
     assert classify_text(text).kind == "question"
+
+
+@pytest.mark.parametrize("typed, read", [
+    ("12號鏈接幾錢", "12号链接多少钱"),  # traditional characters, then Cantonese
+    ("係唔係真嘅", "是不是真的"),
+    ("乾濕兩用嗎", "干湿两用吗"),
+])
+def test_traditional_characters_are_read_as_simplified(typed, read):
+    assert to_mandarin(typed) == read
