@@ -20,7 +20,7 @@ from .variant_adjectives import chosen_by_adjective
 from .product_words import (LINK, PRODUCT_WORDS, head_noun, naming_words_only, cjk_runs,
                             describing_bigrams,
                             distinct_title_words, families_of,
-                            bigrams_with_sound, common_words, fold_question, slip_for, small_number, sound, sound_grams, spelled_as_titles, title_initials, title_pinyin,
+                            bigrams_with_sound, common_words, without_everyday_words, fold_question, slip_for, small_number, sound, sound_grams, spelled_as_titles, title_initials, title_pinyin,
                             title_words)
 
 
@@ -114,8 +114,9 @@ class ProductResolver:
     def scores(self, text: str) -> dict[str, float]:
         """How strongly the question names each product: title words, homophones, initials."""
         folded = self._in_catalog_words(naming_words_only(self._from_pinyin(fold_question(text)), self.titles_text))
+        bare = without_everyday_words(folded, self.titles_text)
         bare = re.sub(r"(?<![a-z\d.#])\d+(?:\.\d+)?(?![\d.]*\s*(?:[a-z%]|段|码|号|毫|克|斤|升|寸|片|粒|包|袋|支|件|罐|盒|瓶|层|代|档|款))",
-                      " ", folded)  # "保温杯350和500": a bare figure names no product by itself
+                      " ", bare)  # "保温杯350和500": a bare figure names no product by itself
         bare = re.sub(r"(?:(?<![\d.])1|一|每|单)\s*小?(?:片|粒|包|袋|支|条|罐|瓶|块)", " ", bare)  # "L码一片多少": 片 is a unit here
         scores = {h.sku: h.score for h in self.index.rank_products(bare)}
         asked_sounds = sound_grams(folded)
@@ -134,7 +135,7 @@ class ProductResolver:
                 extra += 2.0
             if extra:
                 scores[sku] = scores.get(sku, 0.0) + extra
-            if self._heads.get(sku, "-")[-2:] in folded:  # however common the head noun is in this shop
+            if self._heads.get(sku, "-")[-2:] in bare:  # however common the head noun is in this shop
                 scores[sku] = max(scores.get(sku, 0.0), self.index.settings.min_product_score)
         return scores
 

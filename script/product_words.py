@@ -219,6 +219,17 @@ def naming_words_only(folded: str, titles: str) -> str:
     return COUNTED.sub(" ", NOT_NAMING.sub(kept, folded))
 
 
+# Things a viewer's life is full of ("手机老没电", "放冰箱吗"): unless a title sells one, their
+# characters name nothing (机 of 手机 is not the 暖风机).
+_EVERYDAY = re.compile(r"手机|电脑|飞机|电话|电视|冰箱|空调|汽车|地铁|公交|办公室|宿舍|暖气|微波炉")
+
+
+def without_everyday_words(folded: str, titles: str) -> str:
+    """`folded` without lengths in 米 ("1.8米的床" is no rice) and everyday things no title sells."""
+    folded = re.sub(r"(?<=\d)\s*米(?![饭粉线])", " ", folded)
+    return _EVERYDAY.sub(lambda m: m.group(0) if m.group(0) in titles else " ", folded)
+
+
 # Bigrams that ask a question rather than describe a product.
 QUESTION_BIGRAMS = frozenset({"多少", "少钱", "什么", "怎么", "有没", "没有", "可以", "能不", "不能", "这个", "那个",
                                "一下", "还有", "现在", "直播", "主播", "今天", "价格", "链接", "哪个", "一个", "推荐",

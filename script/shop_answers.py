@@ -14,6 +14,7 @@ from .lines import format_amount, format_price
 from .product_words import fold_question
 from .promotions import rule_source
 from .question_words import CHOOSE_FOR_NEED
+from .viewer_needs import for_need
 from .understanding import Query
 
 if TYPE_CHECKING:
@@ -130,27 +131,6 @@ def biggest_drop(a: "Answerer", query: Query, now: datetime | None) -> Answer | 
 
 
 # What a viewer's need says about the product ("她手冰" -> something to warm hands), as title words.
-_NEEDS: tuple[tuple[re.Pattern, tuple[str, ...]], ...] = tuple((re.compile(p), words) for p, words in (
-    (r"手冰|手冷|手凉|冻手|暖手", ("暖手", "手套", "护手")),
-    (r"脚冰|脚冷|脚凉|冻脚|暖脚", ("靴", "袜", "暖脚", "鞋")),
-    (r"怕冷|暖和|御寒|保暖|冬天|零下", ("羽绒", "保暖", "加厚", "电热", "加绒", "暖")),
-    (r"喝水|泡茶|办公室", ("杯", "壶")),
-    (r"出差|旅行|旅游|出门", ("充电宝", "充电器", "便携", "旅行")),
-    (r"睡不好|失眠|睡觉|床", ("四件套", "被", "枕", "电热毯", "窗帘")),
-    (r"皮肤干|干皮|起皮|保湿", ("保湿", "面霜", "护肤", "护手")),
-))
-
-
-def _for_need(a: "Answerer", text: str) -> list[Product]:
-    """In-stock products whose titles answer the need the viewer describes, first need first."""
-    for pattern, words in _NEEDS:
-        if pattern.search(text):
-            found = {p.sku: p for w in words for p in a.catalog.products if w in p.title and not p.sold_out}
-            if found:
-                return list(found.values())
-    return []
-
-
 def _for_audience(a: "Answerer", text: str) -> list[Product]:
     """Products for whom the viewer shops ("送老人", "刚生宝宝"): in stock, of the categories that
     audience is served by."""
@@ -168,12 +148,15 @@ def recommend(a: "Answerer", query: Query, now: datetime | None) -> Answer:
     each with one concrete fact and its price; never a claim that one is best."""
     products = [a.catalog.product(s) for s in query.named[:1]] or [a.catalog.product(s) for s in query.guess.skus[:1]
                                                                     if query.guess.how in ("named", "description")]
+    need = for_need(a.catalog.products, query.text)
+    if need and not query.named and query.guess.how == "description" and products[:1] != need[:1]:
+        products = need  # "手冻得疼 有啥好用的": the need (暖手宝) over a word it shares with a listing (护手霜)
     described = a.resolver.described(query.text)
     if not products and described:
         products = [a.catalog.product(described)]
     by_audience = False
     if not products:
-        products = _for_need(a, query.text)
+        products = need
         by_audience = not products
         products = products or _for_audience(a, query.text)
     elif CHOOSE_FOR_NEED.search(fold_question(query.text)):
