@@ -59,7 +59,7 @@ def sentence(text: str) -> str:
     return text if text.endswith(("。", "！", "？", "!", "?")) else f"{text}。"
 
 
-_ASKS_UNTIL = re.compile(r"到什么时候|到几号|什么时候结束|截止|到哪天|还有几天|什么时候截")
+ASKS_UNTIL = re.compile(r"到什么时候|到啥时候|啥时候(?:结束|截止|完|停)|哪天结束|到几号|什么时候结束|截止|到哪天|还有几天|什么时候截")
 
 
 class FactSentences:
@@ -110,7 +110,7 @@ class FactSentences:
         sources = [rule_source(product, r) for r in chosen[:3]]
         derived: list[str] = []
         ends = next((r for r in chosen if not r.owner and product.promotions[r.index].ends_at), None)
-        if ends is not None and now is not None and _ASKS_UNTIL.search(text):
+        if ends is not None and now is not None and ASKS_UNTIL.search(text):
             local = product.promotions[ends.index].ends_at
             if (local.hour, local.minute) in ((23, 59), (0, 0)):  # the end of a day is said as the day
                 sentences.append(f"活动到{local.month}月{local.day}日结束。")
@@ -332,7 +332,7 @@ def _touched_specs(product: Product, text: str, minimum: int = 2) -> list[str]:
 
 
 _PROMO_TOKENS = tuple(re.compile(p) for p in (
-    r"满\d+减\d+", r"\d+(?:\.\d)?折", r"第[二2]件\S{0,3}?(?:半价|折|元)", r"买[一二两三\d]送[一二两三\d]", r"直降\d+",
+    r"满\d+减\d+", r"\d+(?:\.\d)?折", r"第[二2][件袋瓶盒罐包支个份桶箱套双]\S{0,3}?(?:半价|折|元)", r"买[一二两三\d]送[一二两三\d]", r"直降\d+",
     r"立减\d+", r"[\u4e00-\u9fff]{2}\d+元?"))
 
 
@@ -346,7 +346,7 @@ def _bigrams(text: str) -> set[str]:
 
 
 # Kinds of promotion a viewer names without its figures ("还有立减吗", "送围巾吗", "有满减吗").
-_PROMO_KINDS = {"threshold": r"满\d+\D{0,2}减|满减", "off": r"立减", "drop": r"直降", "nth": r"第[二2]件|半价",
+_PROMO_KINDS = {"threshold": r"满\d+\D{0,2}减|满减", "off": r"立减", "drop": r"直降", "nth": r"第[二2][件袋瓶盒罐包支个份桶箱套双]|半价",
                 "gift": r"送|赠", "rate": r"\d(?:\.\d)?折|折扣|打折", "flash": r"秒杀", "shipping": r"包邮", "addon": r"换购"}
 
 

@@ -6,7 +6,7 @@ import re
 
 from .catalog import Catalog
 from .product_resolver import ProductGuess
-from .product_words import count_word
+from .product_words import count_from_word
 from .question_words import COUNT, MONEY_CLAIM, PAST
 
 
@@ -21,7 +21,7 @@ def claimed_price(catalog: Catalog, folded: str, guess: ProductGuess) -> float |
     if PAST.search(folded) or re.search(r"不是|才|只要|只卖|写的|标的|涨|降价|便宜|贵了|卖\d|对不|对吧|是吧|"
                                         r"\d\s*(?:块|元)?\s*(?:一[桶瓶盒袋包罐个件支])?[嘛哦吧]", folded):
         claims += [n for n in numbers if n >= 5]  # "直播间不是写的39吗", "怎么涨到129了"
-    count = max((count_word(m.group(1)) or 1 for m in COUNT.finditer(folded) if m.group(1)), default=1)
+    count = max((count_from_word(m.group(1)) or 1 for m in COUNT.finditer(folded) if m.group(1)), default=1)
     for value in claims:
         products = [catalog.product(s) for s in guess.skus]
         # "昨天还29.9两袋呢": a figure for two is checked against two, not against one's price

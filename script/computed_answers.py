@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 from .answer_facts import Answer
 from .catalog import Product
 from .lines import format_amount, format_price
-from .promotions import count_word, quote, rule_source
+from .promotions import quote, rule_source
 from .piece_reading import read_pack
 from .variant_prices import at_variant_price
 from .derivation import derivation
@@ -194,4 +194,4 @@ def unit_price(a: "Answerer", query: Query, now: datetime | None, unit: str | No
     return a.per_product(query, now, write)
 
 
-__all__ = ["basket", "unit_price", "count_word"]
+__all__ = ["basket", "unit_price"]

@@ -67,3 +67,8 @@ def format_amount(value: float) -> str:
 def format_price(value: float) -> str:
     """89.0 -> '89元', 89.9 -> '89.9元': how a host writes a price before speech normalisation."""
     return f"{format_amount(value)}元"
+
+
+def spoken_count(count: int) -> str:
+    """两件, 三件: small counts in words, which the guard reads as structure, not as a claim."""
+    return {1: "一", 2: "两", 3: "三"}.get(count, str(count))

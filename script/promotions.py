@@ -15,7 +15,7 @@ from datetime import datetime
 
 from .catalog import Product, Promotion
 from .derivation import derivation
-from .lines import format_amount, format_price
+from .lines import format_amount, format_price, spoken_count
 from .paired_promotions import PAIRED, paired_discounts, partner_of
 from .promotion_exclusions import left_out
 
@@ -60,7 +60,7 @@ def _read_rule(index: int, promotion: Promotion, text: str, wide: bool) -> Promo
     if m := re.search(rf"(每)?满{_NUM}元?(?:立)?减{_NUM}", text):
         return PromotionRule(index, promotion.text, "threshold", wide, float(m.group(2)), float(m.group(3)),
                              repeat=bool(m.group(1)))
-    if m := re.search(r"第([二三四2-4])件(半价|(\d(?:\.\d)?)折|(\d+(?:\.\d+)?)元|免费|0元)", text):
+    if m := re.search(rf"第([二三四2-4]){_PIECE}(半价|(\d(?:\.\d)?)折|(\d+(?:\.\d+)?)元|免费|0元)", text):
         nth, how = _count(m.group(1)), m.group(2)
         if how == "半价":
             return PromotionRule(index, promotion.text, "nth_item", wide, rate=0.5, nth=nth)
@@ -223,13 +223,13 @@ def quote(items: list[tuple[Product, int]], rules_of: dict[str, list[PromotionRu
         total, expr = (plain, f"{format_amount(product.price)}*{qty}") if best is None else \
             _item_priced(product.price, qty, best)
         exprs[product.sku] = expr
-        name, count = (name_of or spoken_name)(product), count_word(qty)
+        name, count = (name_of or spoken_name)(product), spoken_count(qty)
         if count[0].isdigit():
             count = f"，{count}"  # "SPF30，4件": the name's number and the count stay apart
         if best is not None and best.kind == "buy_get" and qty % best.nth == 0:
             # "买二送一": two paid, three sent; "买6罐" under 买3送1: six paid, eight sent
             sent = qty + qty // best.nth * best.free
-            parts.append(f"{name}{count}件是{format_price(total)}，按{best.text}实发{count_word(sent)}件")
+            parts.append(f"{name}{count}件是{format_price(total)}，按{best.text}实发{spoken_count(sent)}件")
             derived.append(derivation(sent, f"{qty}+{qty}/{best.nth}*{best.free}"))
             sources.append(rule_source(product, best))
         elif best is not None and total < plain - 1e-9:
@@ -388,11 +388,6 @@ def _pooled_with(rule: PromotionRule, items: list[tuple[Product, int]],
         return []
     pool = [p.sku for p, _ in items if any(r.text == rule.text for r in rules_of.get(p.sku, []))]
     return pool if len(pool) > 1 else []
-
-
-def count_word(count: int) -> str:
-    """两件, 三件: small counts in words, which the guard reads as structure, not as a claim."""
-    return {1: "一", 2: "两", 3: "三"}.get(count, str(count))
 
 
 def spoken_name(product: Product) -> str:

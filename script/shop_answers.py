@@ -7,7 +7,7 @@ import re
 from datetime import datetime
 from typing import TYPE_CHECKING
 
-from .answer_facts import Answer
+from .answer_facts import ASKS_UNTIL, Answer
 from .catalog import Product
 from .derivation import derivation
 from .lines import format_amount, format_price
@@ -33,7 +33,7 @@ _KINDS = ((re.compile(r"优惠券|领券|有券|券吗|红包"), ("coupon",)),
           (re.compile(r"第二件|半价"), ("nth_item",)), (re.compile(r"折"), ("n_pieces_rate", "nth_item")),
           (re.compile(r"立减|直降|减\d+"), ("n_pieces_off", "threshold", "quoted")))
 # A promotion a viewer states ("满200减100", "买一送一"); if no running rule says it, it is not ours.
-_CLAIMED = re.compile(r"满\d+减\d+|买[一二两三1-3]送[一二两三1-3]|第[二2]件(?:半价|免费|不要钱|\d折)|[\d一二三四五六七八九](?:\.\d)?折|半价|直降\d+|立减\d+|"
+_CLAIMED = re.compile(r"满\d+减\d+|买[一二两三1-3]送[一二两三1-3]|第[二2](?:件|袋|瓶|盒|罐|包|支|个|份|桶|箱|套|双)(?:半价|免费|不要钱|\d折)|[\d一二三四五六七八九](?:\.\d)?折|半价|直降\d+|立减\d+|"
                       r"首单|新人|无门槛|红包|返现")
 _STORE_WIDE_TEXT = re.compile(r"全场|全店|跨店")
 _BUDGET = re.compile(r"(\d+)\s*(?:元|块)?\s*(?:以内|以下|之内|内|左右|上下)")
@@ -97,7 +97,7 @@ def shop_sale(a: "Answerer", query: Query, now: datetime | None) -> Answer:
             break
     sentence = f"{lead}今天的活动有：{'；'.join(parts)}。"
     derived: tuple[str, ...] = ()
-    if re.search(r"到什么时候|到几号|什么时候结束|截止|到哪天|还有几天|哪天结束", query.text):
+    if ASKS_UNTIL.search(query.text):
         promotion = a.catalog.product(sources[0].split(".")[0]).promotions[int(sources[0].split("[")[1][:-1])]
         if promotion.ends_at is not None:  # the first listed is the kind asked about, or the shop-wide one
             end = promotion.ends_at

@@ -16,7 +16,7 @@ from .facts import POLICY_SYNONYMS
 from .product_resolver import ProductGuess, ProductResolver
 from .viewer_measures import age_in_months, body_measures
 from .gifts import gift_asked, gifts_of
-from .product_words import count_word, fold_question, product_kind, spelled_as_titles
+from .product_words import count_from_word, fold_question, product_kind, spelled_as_titles
 from .answer_facts import mentioned_promotion
 from .question_words import (AFTER_BASKET, BARE_FOLLOW_UP, BARE_PRICE, BEST_DEAL, BOTH, COMPARE, COUNT, DOSE, FOLLOW_UP, HAGGLE,
                              HOW_TO_BUY, IDENTIFY, INTENT_PATTERNS, INVENTED_PROMO, MEDICAL, MONEY_CLAIM, NOT_ITEMS, PAST, PII,
@@ -227,6 +227,8 @@ class Understanding:
         if INVENTED_PROMO.search(folded) and re.search(r"是吧|对吧|是不是|吧[?？]*$|吗[?？]*$", folded):
             # "T恤今天三件五折是吧": the claim first, whatever counts it holds
             return "shop_sale" if self._shop_level(folded, guess, named) else "promotion_claim"
+        if re.search(r"有货|还剩|库存|卖完|断货|没货", folded) and not re.search(r"钱|价|一共|总共|到手|满减", folded):
+            return "stock"  # "还有货吗 我寻思整两袋": whether it can be bought, whatever the count
         counts = [c for _, c in self._quantities(folded, guess, named)]
         if (counts and (max(counts) >= 2 or len(counts) >= 2)) or TOTAL.search(folded):
             return "compute"
@@ -267,12 +269,15 @@ class Understanding:
         distinguished = [s for s in named if self.resolver.distinct_hits(folded, s)]
         original = folded
         folded = self.resolver.without_names(folded, tuple(dict.fromkeys((*named, *guess.skus))))
+        for title in self.resolver.titles_of(tuple(dict.fromkeys((*named, *guess.skus)))).split("\n"):
+            for figure in set(re.findall(r"\d+\s*[片粒包袋支条只个层]", title)):
+                folded = folded.replace(figure, " ")  # "13片那个": the heater's 13 fins, not 13 heaters
         one_family = len({self.resolver.families.get(s, (s,)) for s in named}) == 1
         if guess.ambiguous and set(named) <= set(guess.skus) and one_family and len(distinguished) < 2:
             named = []  # one family named by its head noun: one product, not a basket of each variant
         found, cursor = [], 0
         for m in COUNT.finditer(folded):
-            c = count_word(m.group(1) or m.group(3) or m.group(4))
+            c = count_from_word(m.group(1) or m.group(3) or m.group(4))
             if c and folded[m.end():m.end() + 1] not in ("段", "码"):
                 # where the count stands in the question itself, as product names are found there
                 at = original.find(m.group(0).strip(), cursor)
@@ -298,7 +303,7 @@ class Understanding:
         if len(found) == 1 and re.search(r"各|都", rest):
             return tuple((s, found[0][1]) for s in skus)
         # "一个鸳鸯锅加两袋微辣底料": every count written right before a name belongs to that name.
-        spans = [(m.end(), count_word(m.group(1) or m.group(3) or m.group(4))) for m in COUNT.finditer(text)]
+        spans = [(m.end(), count_from_word(m.group(1) or m.group(3) or m.group(4))) for m in COUNT.finditer(text)]
         before = {sku: c for start, sku in where for end, c in spans if c and end == start}
         if before and len(before) == len([c for _, c in spans if c]):
             return tuple((s, before.get(s, 1)) for s in skus)

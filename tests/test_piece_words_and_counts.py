@@ -1,0 +1,90 @@
+"""Promotions and counts written with the product's own piece word (第2袋半价, 第二瓶免费), a
+figure that is part of a title (13片 fins) never read as a count, and the questions around a
+basket: whether one item reaches a threshold, whether it is in stock whatever the count."""
+from __future__ import annotations
+
+from datetime import datetime, timedelta, timezone
+
+import pytest
+
+from script.answers import Answerer
+from script.dialect import to_mandarin
+from script.promotions import read_rule
+from script.catalog import Promotion
+from stream.catalog_file import parse_catalog_text
+
+NOW = datetime(2026, 12, 7, 20, 30, tzinfo=timezone(timedelta(hours=8)))
+
+SHOP = """
+shop: {name: 小店}
+products:
+  - sku: RICE
+    title: 长粒香大米 5kg
+    category: food
+    price: 60
+    stock: 200
+    promotions: [{text: 第2袋半价, ends_at: "2026-12-31T23:59:59+08:00"}]
+  - sku: HEAT
+    title: 11片电热油汀 家用
+    category: home
+    price: 259
+    stock: 40
+    specs: {功率: "低档1000W；高档2200W"}
+  - sku: SAUS
+    title: 风干香肠 500g
+    category: food
+    price: 49
+    promotions: [{text: 满99减10, ends_at: "2026-12-31T23:59:59+08:00"}]
+  - sku: HONEY
+    title: 长白山椴树雪蜜 500g
+    category: food
+    price: 58
+"""
+
+
+@pytest.fixture(scope="module")
+def answerer():
+    return Answerer.build(parse_catalog_text(SHOP, "shop.yaml"))
+
+
+def _said(answerer, text):
+    return "".join(answerer.answer(to_mandarin(text), None, NOW).sentences)
+
+
+@pytest.mark.parametrize("text, rate", [("第2袋半价", 0.5), ("第二瓶8折", 0.8), ("第2件半价", 0.5)])
+def test_the_nth_item_rule_reads_any_piece_word(text, rate):
+    rule = read_rule(0, Promotion(text=text))
+    assert rule.kind == "nth_item" and rule.rate == rate
+
+
+def test_two_bags_are_priced_with_the_second_at_half(answerer):
+    said = _said(answerer, "大米整两袋多钱")
+    assert "90元" in said and "120元" not in said
+
+
+def test_a_figure_in_the_title_is_not_a_count(answerer):
+    said = _said(answerer, "油汀多钱 11片那个")
+    assert "259元" in said and "2849" not in said
+
+
+def test_stock_is_answered_whatever_count_the_viewer_plans(answerer):
+    said = _said(answerer, "大米还有货吗 我寻思整两袋")
+    assert "有货" in said or "还有" in said
+
+
+def test_whether_one_item_reaches_a_threshold(answerer):
+    said = _said(answerer, "香肠就要一袋 满99减10能用上不")
+    assert "还差50元" in said
+
+
+def test_the_viewers_word_for_the_kind_names_the_titled_one(answerer):
+    assert answerer.answer(to_mandarin("蜂蜜多钱"), None, NOW).about == ("HONEY",)
+
+
+def test_a_false_nth_item_offer_is_corrected(answerer):
+    said = _said(answerer, "大米第二袋免费是吗")
+    assert "没有这个活动" in said and "半价" in said
+
+
+def test_hours_said_as_zhongtou():
+    assert to_mandarin("开一个钟头几度电") == "开一小时几度电"
