@@ -61,3 +61,17 @@ def test_opening_follows_the_voice_and_closes_for_m_and_in_silence() -> None:
     rms = frame_rms(pcm.astype(np.float64), SAMPLES_PER_FRAME, len(frames))
     fit = lag_fit(frames, rms)
     assert fit.lag == 0 and fit.r > 0.7
+
+
+def test_photo_mode_closes_a_smiling_mouth_and_opens_it_past_its_rest(meter, tmp_path, monkeypatch) -> None:
+    from avatar.likeness import PhotoRenderer
+    from tests.face_media import save_portrait
+    monkeypatch.setenv("LIVEHOST_CACHE_DIR", str(tmp_path / "cache"))
+    portrait = save_portrait(tmp_path / "portrait.png")  # smiles with her teeth showing: lips apart at rest
+    renderer = PhotoRenderer(Appearance.from_dict({"mode": "photo", "portrait": str(portrait)}))
+    gap = {v: [meter.gap(renderer.render(FrameState(k * 5, SHAPES[v].open, "", None, True, SHAPES[v])))
+               for k in range(3)] for v in (Viseme.REST, Viseme.MBP, Viseme.EH, Viseme.AA)}
+    assert all(np.isfinite(g) for values in gap.values() for g in values)
+    rest, shut, mid, wide = (np.mean(gap[v]) for v in (Viseme.REST, Viseme.MBP, Viseme.EH, Viseme.AA))
+    assert rest < 0.06 and shut < 0.06  # closed, where the portrait itself reads about 0.2
+    assert wide > mid > rest + 0.08 and wide > 0.25
