@@ -6,26 +6,24 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from typing import Callable, Sequence
+from typing import Callable
 
 import numpy as np
-from PIL import Image, ImageChops, ImageDraw, ImageFilter
+from PIL import Image
 
+from .face_parts import EYE_DX, EYE_Y, MOUTH_Y, draw_brows_and_nose, draw_eye, draw_mouth
 from .motion import EyeState
+from .pen import Pen, Point, bezier, line_colour as _line, mirror, mix, overlay as _overlay, shade
 from .scene import RGB, Appearance
 from .visemes import MouthShape
 
 SS = 3  # sprites are drawn at 3x output resolution and reduced with LANCZOS
-EYE_Y, EYE_DX = 14.0, 39.0
-MOUTH_Y = 64.0
 Region = tuple[float, float, float, float]  # x0, y0, x1, y1 in design units
 # Drawing canvases: small ones for the parts drawn many times keep start-up fast.
 _CANVAS: Region = (-300.0, -190.0, 300.0, 520.0)  # everything the host may cover
 _HEAD: Region = (-130.0, -150.0, 130.0, 130.0)
-_EYES: Region = (-EYE_DX - 40.0, EYE_Y - 40.0, EYE_DX + 40.0, EYE_Y + 40.0)
-_MOUTH: Region = (-36.0, MOUTH_Y - 20.0, 36.0, MOUTH_Y + 44.0)
-
-Point = tuple[float, float]
+_EYES: Region = (-EYE_DX - 26.0, EYE_Y - 20.0, EYE_DX + 26.0, EYE_Y + 14.0)
+_MOUTH: Region = (-40.0, MOUTH_Y - 16.0, 40.0, MOUTH_Y + 40.0)
 
 
 @dataclass(frozen=True)
@@ -33,69 +31,6 @@ class Sprite:
     image: Image.Image  # RGBA at SS
     x: int  # top-left in the SS-scaled frame, at rest
     y: int
-
-
-def shade(c: RGB, f: float) -> RGB:
-    return tuple(max(0, min(255, round(v * f))) for v in c)  # type: ignore[return-value]
-
-
-def mix(a: RGB, b: RGB, t: float) -> RGB:
-    return tuple(round(x + (y - x) * t) for x, y in zip(a, b))  # type: ignore[return-value]
-
-
-def bezier(*ctrl: Point, n: int = 16) -> list[Point]:
-    """Points on a Bezier curve of any degree (de Casteljau)."""
-    t = np.linspace(0.0, 1.0, n)[:, None]
-    pts = [np.array(p, dtype=np.float64) for p in ctrl]
-    while len(pts) > 1:
-        pts = [a * (1 - t) + b * t for a, b in zip(pts, pts[1:])]
-    return [(float(x), float(y)) for x, y in pts[0]]
-
-
-def mirror(points: Sequence[Point]) -> list[Point]:
-    return [(-x, y) for x, y in points]
-
-
-class Pen:
-    """Draws on an RGBA image in design units around the face centre."""
-
-    def __init__(self, image: Image.Image, origin: Point, unit: float) -> None:
-        self.image = image
-        self.draw = ImageDraw.Draw(image)
-        self.origin = origin
-        self.unit = unit
-
-    def p(self, x: float, y: float) -> Point:
-        return (self.origin[0] + x * self.unit, self.origin[1] + y * self.unit)
-
-    def ellipse(self, cx: float, cy: float, rx: float, ry: float, fill: tuple[int, ...]) -> None:
-        x0, y0 = self.p(cx - rx, cy - ry)
-        x1, y1 = self.p(cx + rx, cy + ry)
-        self.draw.ellipse((x0, y0, x1, y1), fill=fill)
-
-    def polygon(self, points: Sequence[Point], fill: tuple[int, ...],
-                outline: tuple[int, ...] | None = None, width: float = 1.6) -> None:
-        self.draw.polygon([self.p(x, y) for x, y in points], fill=fill)
-        if outline is not None:
-            self.stroke(list(points) + [points[0]], width, outline)
-
-    def stroke(self, points: Sequence[Point], width: float, fill: tuple[int, ...]) -> None:
-        px = [self.p(x, y) for x, y in points]
-        w = max(1, round(width * self.unit))
-        self.draw.line(px, fill=fill, width=w, joint="curve")
-        r = w / 2
-        for x, y in (px[0], px[-1]):  # round caps
-            self.draw.ellipse((x - r, y - r, x + r, y + r), fill=fill)
-
-    def tapered(self, points: Sequence[Point], w0: float, w1: float, fill: tuple[int, ...]) -> None:
-        """A stroke whose width goes from w0 to w1 along the path (lashes, strands)."""
-        pts = np.array(points, dtype=np.float64)
-        d = np.gradient(pts, axis=0)
-        normal = np.stack([-d[:, 1], d[:, 0]], axis=1)
-        normal /= np.maximum(np.linalg.norm(normal, axis=1, keepdims=True), 1e-9)
-        half = np.linspace(w0, w1, len(pts))[:, None] / 2
-        outline = np.concatenate([pts + normal * half, (pts - normal * half)[::-1]])
-        self.polygon([(float(x), float(y)) for x, y in outline], fill)
 
 
 def _layer(unit: float, region: Region = _CANVAS) -> tuple[Image.Image, Pen]:
@@ -112,34 +47,8 @@ def _sprite(image: Image.Image, pen: Pen, head_px: Point) -> Sprite:
     return Sprite(image.crop(box), x, y)
 
 
-def _overlay(pen: Pen, paint: Callable[[Pen], None], blur: float = 0.0, clip: Image.Image | None = None) -> None:
-    """Paint on a separate layer like pen's (optionally blurred / clipped to `clip`'s alpha), then
-    composite it: ImageDraw replaces RGBA pixels instead of blending them."""
-    image = Image.new("RGBA", pen.image.size, (0, 0, 0, 0))
-    paint(Pen(image, pen.origin, pen.unit))
-    if blur:
-        image = image.filter(ImageFilter.GaussianBlur(blur * pen.unit))
-    if clip is not None:
-        image.putalpha(ImageChops.multiply(image.getchannel("A"), clip.getchannel("A")))
-    pen.image.alpha_composite(image)
-
-
-def _inside(pen: Pen, shape: Sequence[Point], fill: tuple[int, ...], paint: Callable[[Pen], None]) -> None:
-    """Fill `shape`, then paint details clipped to it (the iris inside the eye, teeth inside the mouth)."""
-    layer = Image.new("RGBA", pen.image.size, (0, 0, 0, 0))
-    inner = Pen(layer, pen.origin, pen.unit)
-    inner.polygon(shape, fill)
-    mask = layer.getchannel("A")
-    paint(inner)
-    layer.putalpha(ImageChops.multiply(layer.getchannel("A"), mask))
-    pen.image.alpha_composite(layer)
-
 
 # ---------------------------------------------------------------- shapes
-
-def _line(c: RGB) -> tuple[int, int, int, int]:
-    """Line-art colour for a fill: darker, so the figure reads as drawn."""
-    return (*shade(c, 0.6), 255)
 
 
 def face_outline() -> list[Point]:
@@ -372,13 +281,7 @@ def _draw_head(pen: Pen, a: Appearance) -> None:
 
     _overlay(pen, blush, blur=3)
     _overlay(pen, fringe_shadow, blur=4, clip=face)
-    nose = (*shade(skin, 0.78), 255)
-    pen.stroke(bezier((1.5, 36), (3, 42), (-0.5, 45), n=6), 2.0, nose)
-    brow = (*shade(a.hair, 0.85), 255)
-    for side in (1, -1):
-        pts = bezier((side * (EYE_DX - 20), EYE_Y - 33), (side * EYE_DX, EYE_Y - 41),
-                     (side * (EYE_DX + 22), EYE_Y - 36), n=12)
-        pen.tapered(pts, 3.6, 2.0, brow)
+    draw_brows_and_nose(pen, a)
 
 
 def _draw_front_hair(pen: Pen, a: Appearance) -> None:
@@ -422,9 +325,9 @@ def _draw_accessories(pen: Pen, a: Appearance) -> None:
         frame = (52, 48, 60, 255)
         for side in (1, -1):
             cx = side * (EYE_DX + 1)
-            ring = [(cx + 27 * np.cos(t), EYE_Y + 3 + 22 * np.sin(t)) for t in np.linspace(0, 2 * np.pi, 48)]
+            ring = [(cx + 23 * np.cos(t), EYE_Y + 17 * np.sin(t)) for t in np.linspace(0, 2 * np.pi, 48)]
             pen.stroke(ring, 2.6, frame)
-            pen.stroke([(side * (EYE_DX + 28), EYE_Y), (side * 84, EYE_Y - 4)], 2.4, frame)
+            pen.stroke([(side * (EYE_DX + 23), EYE_Y), (side * 84, EYE_Y - 4)], 2.4, frame)
             pen.tapered(bezier((cx - 14, EYE_Y - 12), (cx - 6, EYE_Y - 16), (cx + 2, EYE_Y - 16), n=6), 0.5, 2.2,
                         (255, 255, 255, 150))
         pen.stroke(bezier((-12, EYE_Y + 1), (0, EYE_Y - 5), (12, EYE_Y + 1), n=8), 2.4, frame)
@@ -435,92 +338,6 @@ def _draw_accessories(pen: Pen, a: Appearance) -> None:
         pen.ellipse(-108, 10, 6, 12, (*accent, 255))
         pen.tapered(bezier((-104, 28), (-92, 70), (-62, 84), (-44, 78), n=16), 3.0, 2.0, dark_grey)
         pen.ellipse(-42, 77, 5, 4, (*accent, 255))
-
-
-def _draw_eye(pen: Pen, cx: float, side: int, state: EyeState, a: Appearance, gaze: int = 0) -> None:
-    """One eye; side=+1 for the viewer's right. Local x grows towards the outer corner. gaze -1/0/+1
-    moves the iris toward the viewer's left / centre / right."""
-    def at(x: float, y: float) -> Point:
-        return (cx + side * x, EYE_Y + y)
-
-    def path(*ctrl: Point, n: int = 16) -> list[Point]:
-        return [at(*q) for q in bezier(*ctrl, n=n)]
-
-    lash = (46, 28, 38, 255)
-    if state == EyeState.CLOSED:
-        pen.tapered(path((-18, 3), (-2, 12), (14, 10), (22, 1), n=16), 1.6, 4.0, lash)
-        pen.tapered(path((20, 2), (25, 0), (28, -4), n=6), 3.0, 0.8, lash)
-        return
-    lid = -21.0 if state == EyeState.OPEN else -4.0
-    upper = path((-19, -1), (-14, lid - 1), (10, lid - 2), (21, lid * 0.55), n=20)  # inner -> outer corner
-    lower = path((21, lid * 0.55), (23, 14), (4, 23), (-19, -1), n=20)
-    iris = a.eyes
-    g = 1 + 5 * gaze * side  # local x, so the iris moves the same way on both sides
-
-    def eyeball(p: Pen) -> None:
-        p.ellipse(*at(g, 3), 13.5, 17, (*shade(iris, 0.55), 255))
-        p.ellipse(*at(g, 5), 11.5, 14, (*iris, 255))
-        p.ellipse(*at(g, 12), 8.5, 6.5, (*mix(iris, (255, 232, 190), 0.4), 255))
-        p.ellipse(*at(g, 4), 5.5, 8, (*shade(iris, 0.28), 255))
-        p.polygon(upper + [(x, y + 6) for x, y in upper][::-1], (*shade(iris, 0.5), 120))  # lid shadow
-        p.ellipse(*at(-4 * side + g, -5), 4.5, 5.5, (255, 255, 255, 255))
-        p.ellipse(*at(5 * side + g, 11), 2.2, 2.2, (255, 255, 255, 230))
-
-    _inside(pen, upper + lower[1:], (255, 255, 255, 255), eyeball)
-    pen.tapered(upper, 2.2, 4.6, lash)
-    tip = upper[-1]
-    pen.tapered([tip, (tip[0] + side * 4, tip[1] - 1.5), (tip[0] + side * 7, tip[1] - 5)], 4.0, 0.8, lash)
-    pen.tapered(lower[2:9][::-1], 0.6, 1.8, (120, 74, 82, 255))
-
-
-def _mouth_outline(shape: MouthShape) -> tuple[list[Point], float, float]:
-    """Outline of the open mouth (top edge left->right, then bottom edge back), its half-width, height.
-    A "D" (open smile) blended towards an ellipse as the lips round."""
-    w = 12.0 * (1 + 0.5 * shape.width) * (1 - 0.15 * shape.round)
-    h = 2.5 + 23.5 * shape.open
-    r = shape.round
-    t_top = np.linspace(np.pi, 2 * np.pi, 14)
-    t_bot = np.linspace(0, np.pi, 22)
-    d_top = bezier((-w, MOUTH_Y), (0, MOUTH_Y + 2.5 - 1.5 * shape.open), (w, MOUTH_Y), n=14)
-    d_bot = bezier((w, MOUTH_Y), (w * 0.95, MOUTH_Y + h * 1.1), (-w * 0.95, MOUTH_Y + h * 1.1), (-w, MOUTH_Y), n=22)
-    cy = MOUTH_Y + h * 0.42
-    e_top = [(w * np.cos(t), cy + h * 0.5 * np.sin(t)) for t in t_top]
-    e_bot = [(w * np.cos(t), cy + h * 0.5 * np.sin(t)) for t in t_bot]
-    top = [(a[0] * (1 - r) + b[0] * r, a[1] * (1 - r) + b[1] * r) for a, b in zip(d_top, e_top)]
-    bottom = [(a[0] * (1 - r) + b[0] * r, a[1] * (1 - r) + b[1] * r) for a, b in zip(d_bot, e_bot)]
-    return top + bottom[1:-1], w, h
-
-
-def _draw_mouth(pen: Pen, shape: MouthShape) -> None:
-    line = (150, 68, 80, 255)
-    if shape.open < 0.04:
-        w = 11.0 * (1 + 0.4 * shape.width) * (1 - 0.3 * shape.round)
-        sag = 4.0 * (1 - shape.press) + 0.5  # pressed lips: a flatter, firmer line
-        pen.stroke(bezier((-w, MOUTH_Y - 1), (0, MOUTH_Y - 1 + sag), (w, MOUTH_Y - 1), n=12), 2.2 + 0.8 * shape.press,
-                   line)
-        if shape.press > 0.3:
-            pen.stroke(bezier((-w * 0.5, MOUTH_Y + 5), (0, MOUTH_Y + 7), (w * 0.5, MOUTH_Y + 5), n=8), 1.2,
-                       (*line[:3], round(150 * shape.press)))
-        return
-    outline, w, h = _mouth_outline(shape)
-    top_y = min(y for _, y in outline)
-    bottom_y = max(y for _, y in outline)
-
-    def inside(p: Pen) -> None:
-        if shape.tongue > 0.05:
-            p.ellipse(0, bottom_y - h * 0.1, w * (0.45 + 0.2 * shape.tongue), h * (0.2 + 0.25 * shape.tongue),
-                      (228, 112, 124, 255))
-        if shape.upper_teeth > 0.05:
-            band = min(6.0, 1.5 + h * 0.3) * shape.upper_teeth
-            p.polygon([(-w, top_y - 4), (w, top_y - 4), (w, top_y + band + 1), (-w, top_y + band + 1)],
-                      (255, 252, 250, 255))
-        if shape.lower_teeth > 0.05:
-            band = min(4.5, 1.0 + h * 0.22) * shape.lower_teeth
-            p.polygon([(-w, bottom_y + 4), (w, bottom_y + 4), (w, bottom_y - band), (-w, bottom_y - band)],
-                      (246, 242, 240, 255))
-
-    _inside(pen, outline, (92, 30, 46, 255), inside)
-    pen.stroke(outline + [outline[0]], 1.6 + 0.8 * shape.round, line)
 
 
 GAZES = (-1, 0, 1)
@@ -550,10 +367,10 @@ class HostPainter:
 
     def eyes(self, state: EyeState, gaze: int) -> Sprite:
         a = self.appearance
-        return self.make(lambda p: [_draw_eye(p, side * EYE_DX, side, state, a, gaze) for side in (1, -1)], _EYES)
+        return self.make(lambda p: [draw_eye(p, side * EYE_DX, side, state, a, gaze) for side in (1, -1)], _EYES)
 
     def mouth(self, shape: MouthShape) -> Sprite:
-        return self.make(lambda p: _draw_mouth(p, shape), _MOUTH)
+        return self.make(lambda p: draw_mouth(p, shape), _MOUTH)
 
     def arm(self) -> Sprite:
         return self.make(lambda p: _draw_arm(p, self.appearance), _ARM)

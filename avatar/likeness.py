@@ -36,6 +36,10 @@ LOOP_BLEND = 12  # frames (0.48 s) of crossfade at the loop point
 BREATH_ZOOM = 0.006  # the picture grows this much about its bottom edge at full inhale
 SWAY_PX = 1.2  # sideways sway at 720p
 FILL_BLUR = 28  # px at 720p: the picture blurred behind itself where it does not reach the frame's edge
+# Live rooms frame the host from the chest up: a face narrower than this share of the frame height is
+# zoomed in (up to MAX_ZOOM over fitting the whole picture), so viewers, and face landmarkers, see it.
+FACE_SHARE = 0.3
+MAX_ZOOM = 2.0
 
 
 @dataclass(frozen=True)
@@ -49,9 +53,13 @@ class Placement:
     height: int
 
     @classmethod
-    def fit(cls, layout: Layout, src_w: int, src_h: int, face_x: float, face_y: float) -> "Placement":
-        """Landscape: full height, face moved toward the host's spot. Portrait: full width."""
+    def fit(cls, layout: Layout, src_w: int, src_h: int, face_x: float, face_y: float,
+            face_w: float = 0.0) -> "Placement":
+        """Landscape: full height, face moved toward the host's spot. Portrait: full width. Either way
+        zoomed in on a small face."""
         k = layout.height / src_h if not layout.vertical else layout.width / src_w
+        if face_w > 0:
+            k = min(max(k, FACE_SHARE * min(layout.width, layout.height) / face_w), MAX_ZOOM * k)
         w, h = round(src_w * k), round(src_h * k)
         x = round(layout.head_x - face_x * k)
         y = round(layout.head_y - face_y * k)
@@ -74,9 +82,11 @@ def _fill_background(appearance: Appearance, layout: Layout, picture: Image.Imag
     return (np.asarray(blurred, dtype=np.float32) * 0.8 + 0.5).astype(np.uint8)  # dimmed: the host stands out
 
 
-def _face_centre(points: np.ndarray) -> tuple[float, float]:
+def _face_centre(points: np.ndarray) -> tuple[float, float, float]:
+    """Centre x, y and width of the face."""
     sides = points[list(FACE_SIDES)]
-    return float(sides[:, 0].mean()), float((sides[:, 1].mean() + points[CHIN][1]) / 2)
+    return (float(sides[:, 0].mean()), float((sides[:, 1].mean() + points[CHIN][1]) / 2),
+            float(np.hypot(*(sides[1] - sides[0]))))
 
 
 class _LikenessBase:
@@ -168,7 +178,7 @@ class PhotoRenderer(_LikenessBase):
         phase = idle_phase(state.index, IDLE_PHASES)
         frame = self._bases[phase].copy()
         shape = shape_of(state)
-        if shape != MouthShape():
+        if shape != MouthShape() or self._geos[phase].parted:  # a parted mouth closes at rest
             paste(frame, self._mouth_patch(phase, shape), *self._geos[phase].box[:2])
         eyes = eye_state(state.index)
         if eyes != EyeState.OPEN:
@@ -328,7 +338,7 @@ class VideoRenderer(_LikenessBase):
         self._place_picture(frame, picture)
         shape = shape_of(state)
         geo = MouthGeometry.from_landmarks(points * self._scale + self._offset, self.width, self.height)
-        if geo is not None and shape != MouthShape():
+        if geo is not None and (shape != MouthShape() or geo.parted):
             x0, y0, x1, y1 = geo.box
             paste(frame, reshape_mouth(frame[y0:y1, x0:x1].copy(), geo, shape), x0, y0)
         if geo is not None:

@@ -20,7 +20,7 @@ from .visemes import MouthShape
 CAVITY = np.array([84, 30, 38], dtype=np.float32)
 TEETH = np.array([236, 232, 226], dtype=np.float32)
 TONGUE = np.array([176, 76, 86], dtype=np.float32)
-JAW_DROP = 0.26  # the lips part by this many mouth widths at a fully open "a"
+JAW_DROP = 0.34  # the lips part by this many mouth widths at a fully open "a" (a real "a": about a third)
 _SS_SHIFT = 3  # cv2 polygon coordinates carry 3 fractional bits (1/8 pixel)
 
 
@@ -44,6 +44,7 @@ class MouthGeometry:
     lower: np.ndarray
     lip_u: np.ndarray  # the contours' u
     parted: bool  # the lips are apart at rest (a smile showing teeth): the picture's own teeth stay
+    rest_gap: float = 0.0  # pixels between the inner lips at rest (parted mouths)
 
     @classmethod
     def from_landmarks(cls, points: np.ndarray, width: int, height: int) -> "MouthGeometry | None":
@@ -82,24 +83,28 @@ class MouthGeometry:
         offset = np.array([x0, y0], dtype=np.float64)
         top = (lower if parted else upper) - offset
         return cls((x0, y0, x1, y1), origin - offset, axis_u, axis_v, half, u, v - split, top,
-                   lower - offset, (uu + ul) / 2, parted)
+                   lower - offset, (uu + ul) / 2, parted, max(0.0, float(vl[5] - vu[5])) * half if parted else 0.0)
 
     def offset(self, dx: float, dy: float) -> "MouthGeometry":
         """The same mouth moved by whole pixels (the patch moves with it)."""
         x0, y0, x1, y1 = self.box
         return MouthGeometry((x0 + dx, y0 + dy, x1 + dx, y1 + dy), self.origin, self.axis_u, self.axis_v,
-                             self.half_width, self.u, self.gap_v, self.upper, self.lower, self.lip_u, self.parted)
+                             self.half_width, self.u, self.gap_v, self.upper, self.lower, self.lip_u, self.parted,
+                             self.rest_gap)
 
 
 def reshape_mouth(patch: np.ndarray, geo: MouthGeometry, shape: MouthShape) -> np.ndarray:
     """`patch` (the picture under geo.box, mouth at rest) with the mouth made into `shape`."""
     half = geo.half_width
-    drop = JAW_DROP * 2 * half * shape.open - 0.04 * half * shape.press
+    # A mouth parted at rest (a smile showing teeth) closes for b/p/m and in silence, and opens past
+    # its rest for an "a": its lower lip travels from the upper one down to a full jaw drop.
+    drop = (JAW_DROP * 2 * half + geo.rest_gap) * shape.open - geo.rest_gap - 0.04 * half * shape.press
     spread = 0.16 * shape.width - 0.06 * shape.round  # corner movement, in half-widths
     u, gv = geo.u, geo.gap_v
     along = np.clip(1 - u * u, 0.0, 1.0) ** 0.6  # the lips part most in the middle, not at the corners
     reach = np.exp(-np.maximum(np.abs(u) - 1.0, 0.0) ** 2 / 0.18)  # beyond the corners: fades out
-    below = np.where(gv >= 0, 1.0 - _smoothstep(0.55, 1.9, gv), 0.0)
+    lifted = gv - min(drop, 0.0) * along / half  # a lip pulled up covers what lies between it and the upper lip
+    below = np.where(lifted >= 0, 1.0 - _smoothstep(0.55, 1.9, lifted), 0.0)
     lift = 0.0 if geo.parted else 0.12
     above = np.where(gv < 0, -lift * (1.0 - _smoothstep(0.0, 0.7, -gv)), 0.0)
     vertical = drop * along * (below + above)

@@ -24,6 +24,12 @@ GRID = 480  # 10 ms cells at 48 kHz
 RAMP = 1920  # 40 ms: the shortest a lip movement between two targets may take
 PAUSES = frozenset({"", "_", "_|", "_:", "_!", "||", "|", "#", "sil", "sp", "spn", "pau"})
 ANTICIPATION = 0.35  # how far a consonant's lips already take the next vowel's shape
+# The jaw follows the voice: a syllable's opening scales with its loudness (relative to the line's
+# loud parts), so stressed vowels open wide, weak ones less, and silence the timings call a vowel
+# (a line's long final vowel, a breath) closes the mouth.
+LOUD_REFERENCE = 85  # percentile of the voiced cells' RMS that counts as fully loud
+LOUD_FLOOR = 0.04  # share of the line's peak RMS below which a cell is silence
+LOUD_POWER = 0.6  # < 1: quieter syllables still open visibly
 
 
 @dataclass(frozen=True)
@@ -167,7 +173,13 @@ class VisemeTrack:
             return cls.silent(n)
         segments = _anticipate(scheduled)
         track = cls.from_segments(n, segments)
-        return cls(track.num_samples, track.grid, tuple(scheduled))
+        grid = np.array(track.grid)
+        gate = loudness_cells(utt.pcm, grid.shape[0])
+        gate *= _closures(scheduled, grid.shape[0])
+        for column in (0, 3, 4, 5):  # opening and what only shows when open (teeth, tongue)
+            grid[:, column] *= gate
+        grid.flags.writeable = False
+        return cls(track.num_samples, grid, tuple(scheduled))
 
     @classmethod
     def from_segments(cls, num_samples: int, segments: list[Segment]) -> "VisemeTrack":
@@ -220,6 +232,41 @@ class VisemeTrack:
         return np.array([self.openness_for_frame(k * SAMPLES_PER_FRAME) for k in range(count)])
 
 
+def loudness_cells(pcm: np.ndarray, cells: int) -> np.ndarray:
+    """0..1 per GRID cell: how loud the voice is there against the line's loud parts, smoothed like
+    the shapes (so the jaw does not flutter with every pitch period)."""
+    x = np.zeros(cells * GRID, dtype=np.float64)
+    n = min(len(pcm), len(x))
+    x[:n] = pcm[:n]
+    rms = np.sqrt(np.mean(x.reshape(cells, GRID) ** 2, axis=1)) if cells else np.zeros(0)
+    if not cells or rms.max() <= 0:  # no signal at all (a muted dry run): the timings are all there is
+        return np.ones(cells)
+    voiced = rms[rms > LOUD_FLOOR * rms.max()]
+    level = np.clip(rms / np.percentile(voiced, LOUD_REFERENCE), 0.0, 1.0)
+    level[rms <= LOUD_FLOOR * rms.max()] = 0.0
+    smooth = np.convolve(np.pad(level, 3, mode="edge"), _SMOOTH, mode="valid")
+    return np.clip(smooth, 0.0, 1.0) ** LOUD_POWER
+
+
+def _closures(scheduled: list[tuple[int, int, Viseme]], cells: int) -> np.ndarray:
+    """1, but 0 across the middle of every b/p/m (at least 30 ms), easing over 50 ms either side: blending
+    towards the next vowel must not keep the lips from meeting, or a viewer sees "a" where the voice
+    says "ma"."""
+    keep = np.ones(cells)
+    ramp = np.arange(1, _CLOSE_EASE + 1) / (_CLOSE_EASE + 1)
+    for s, e, v in scheduled:
+        if v != Viseme.MBP:
+            continue
+        centre, half = (s + e) / 2, max(1.5 * GRID, (e - s) / 2 * 0.8)
+        first, last = math.floor((centre - half) / GRID), math.ceil((centre + half) / GRID)
+        shape = np.concatenate([ramp[::-1], np.zeros(max(1, last - first)), ramp])
+        start = first - _CLOSE_EASE
+        lo, hi = max(0, start), min(cells, start + len(shape))
+        if lo < hi:
+            keep[lo:hi] = np.minimum(keep[lo:hi], shape[lo - start:hi - start])
+    return keep
+
+
 def _schedule(phonemes: tuple[PhonemeTiming, ...]) -> list[tuple[int, int, Viseme]]:
     """One (start, end, viseme) per phoneme; a diphthong gets its two qualities, 60% / 40%."""
     out: list[tuple[int, int, Viseme]] = []
@@ -233,6 +280,7 @@ def _schedule(phonemes: tuple[PhonemeTiming, ...]) -> list[tuple[int, int, Visem
     return out
 
 
+_CLOSE_EASE = 5  # cells
 _VOWEL_SET = frozenset({Viseme.AA, Viseme.EH, Viseme.IY, Viseme.OH, Viseme.UW})
 _LIP_SET = frozenset({Viseme.MBP, Viseme.FV})
 

@@ -14,6 +14,7 @@ from script.bounded_input import JsonLimitError, load_yaml, loads
 from script.catalog import Catalog, CatalogError, CatalogProblem, catalog_from_data
 
 from .catalog_csv import catalog_data_from_csv
+from .catalog_images import resolve_images
 
 
 log = logging.getLogger("livehost.catalog")
@@ -46,8 +47,10 @@ def load_catalog_file(path: str | Path) -> Catalog:
         raise _refuse(source, f"cannot be read as UTF-8 text: {exc}") from None
     suffix = path.suffix.lower()
     if suffix == ".csv":
-        return parse_catalog_csv(text, source)
-    return parse_catalog_text(text, source, json_format=suffix == ".json")
+        catalog = parse_catalog_csv(text, source)
+    else:
+        catalog = parse_catalog_text(text, source, json_format=suffix == ".json")
+    return resolve_images(catalog, path.parent)  # the contract: image paths are relative to the catalog
 
 
 def parse_catalog_csv(text: str, source: str) -> Catalog:

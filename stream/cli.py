@@ -18,6 +18,7 @@ from speech.voice import make_engine
 
 from .answering import make_answerer
 from .catalog_file import default_catalog, load_catalog_file
+from .catalog_images import image_problems
 from .compliance import make_checker
 from .demo import render_demo, scripted_question
 from .fanout import OutputSpec
@@ -164,6 +165,12 @@ def cmd_check_catalog(args: argparse.Namespace) -> int:
         return 1
     for warning in catalog.warnings:
         print(f"warning: {warning}")
+    images = image_problems(catalog)
+    for problem in images:
+        print(problem, file=sys.stderr)
+    if images:
+        print(f"{args.file}: {len(images)} product image(s) missing or unreadable", file=sys.stderr)
+        return 1
     print(f"{args.file}: OK, {len(catalog.products)} products"
           + (f", {len(catalog.warnings)} warning(s)" if catalog.warnings else ""))
     return 0

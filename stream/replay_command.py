@@ -46,7 +46,7 @@ def cmd_replay(args: argparse.Namespace) -> int:
     result = simulator.run(chat, until=args.seconds)
     elapsed = time.perf_counter() - started
     violations = audit_aired(result, catalog, checker)
-    report = write_report(result, Path(args.out), violations=len(violations))
+    report = write_report(result, Path(args.out), violations=len(violations), catalog=catalog)
     summary = report["summary"]
     for record in result.events:
         if record.error:

@@ -6,6 +6,9 @@ import json
 from pathlib import Path
 from typing import Any
 
+from script.catalog import Catalog
+
+from .catalog_images import write_thumbnails
 from .replay import EventRecord, ReplayResult
 
 
@@ -103,9 +106,16 @@ def _latency_svg(points: list[tuple[float, float]], width: int = 720, height: in
             f'<text x="2" y="{pad - 8}" font-size="11">{l_max:.1f} s</text>{dots}</svg>')
 
 
+def _photo_cell(product: dict[str, Any]) -> str:
+    if not product["image"]:
+        return "(no photo)"
+    return f'<img src="{html.escape(product["image"])}" alt="{html.escape(product["title"])}" height="96">'
+
+
 def report_html(report: dict[str, Any], latencies: list[tuple[float, float]]) -> str:
     esc = html.escape
     summary = report["summary"]
+    photos = {p["sku"]: p["image"] for p in report.get("products", []) if p["image"]}
     rows = []
     for e in report["events"]:
         reply = e.get("reply")
@@ -119,15 +129,21 @@ def report_html(report: dict[str, Any], latencies: list[tuple[float, float]]) ->
         elif reply:
             latency = "dropped"
         hits = ", ".join(reply.get("guard_hits", [])) if reply else ""
+        photo = photos.get(reply.get("sku")) if reply else None
+        thumb = f'<img src="{esc(photo)}" alt="" height="48"> ' if photo else ""
         rows.append(
             f'<tr class="{esc(e["kind"])}"><td>{e["line"]}</td><td>{e["t"]:.2f}</td><td>{esc(e["user"])}</td>'
             f'<td>{esc(e["text"])}</td><td>{esc(e["kind"])}{" (" + esc(", ".join(e["flags"])) + ")" if e.get("flags") else ""}</td>'
-            f'<td>{esc(reply["text"]) if reply else "—"}</td>'
+            f'<td>{thumb}{esc(reply["text"]) if reply else "—"}</td>'
             f'<td>{esc(", ".join(reply["sources"])) if reply else ""}</td>'
             f'<td>{latency}</td><td>{esc(hits)}</td></tr>')
     guard_rows = "".join(
         f'<tr><td>{g["t"]:.2f}</td><td>{esc(g["kind"])}</td><td>{esc(", ".join(g["rules"]))}</td>'
         f'<td>{esc(g["text"])}</td><td>{esc(g["replaced_by"] or "—")}</td></tr>' for g in report["guard"])
+    product_rows = "".join(f'<tr><td>{esc(p["sku"])}</td><td>{esc(p["title"])}</td><td>{_photo_cell(p)}</td></tr>'
+                           for p in report.get("products", []))
+    products = (f'<h2>Products</h2><table><tr><th>sku</th><th>title</th><th>photo</th></tr>{product_rows}</table>'
+                if product_rows else "")
     summary_rows = "".join(f"<tr><th>{esc(str(k))}</th><td>{esc(json.dumps(v, ensure_ascii=False))}</td></tr>"
                            for k, v in summary.items())
     return f"""<!doctype html>
@@ -140,6 +156,7 @@ tr.error td {{ background: #fdecea; }} tr.spam td, tr.abuse td {{ color: #888; }
 </style></head><body>
 <h1>Replay report — persona {esc(str(summary["persona"]))}, seed {summary["seed"]}</h1>
 <h2>Summary</h2><table>{summary_rows}</table>
+{products}
 <h2>Answer latency (question → answer on air)</h2>{_latency_svg(latencies)}
 <h2>Guard blocks</h2><table><tr><th>t</th><th>kind</th><th>rules</th><th>blocked text</th><th>said instead</th></tr>{guard_rows}</table>
 <h2>Events</h2>
@@ -149,9 +166,17 @@ tr.error td {{ background: #fdecea; }} tr.spam td, tr.abuse td {{ color: #888; }
 """
 
 
-def write_report(result: ReplayResult, out_dir: Path, violations: int | None = None) -> dict[str, Any]:
+def write_report(result: ReplayResult, out_dir: Path, violations: int | None = None,
+                 catalog: Catalog | None = None) -> dict[str, Any]:
+    """With `catalog`, the report also lists its products, with a thumbnail of each usable photo in
+    DIR/images (the HTML stays viewable when the folder is copied elsewhere)."""
     out_dir.mkdir(parents=True, exist_ok=True)
     report = report_json(result, violations)
+    if catalog is not None:
+        thumbs = write_thumbnails(catalog, out_dir / "images")
+        report["products"] = [{"sku": p.sku, "title": p.title,
+                               "image": f"images/{thumbs[p.sku]}" if p.sku in thumbs else None}
+                              for p in catalog.products]
     (out_dir / "report.json").write_text(json.dumps(report, ensure_ascii=False, indent=1), encoding="utf-8")
     (out_dir / "report.html").write_text(report_html(report, answer_latencies(result)), encoding="utf-8")
     return report
