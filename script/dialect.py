@@ -20,10 +20,27 @@ import opencc
 # (pattern, replacement), applied in order: longer, more specific forms first.
 # Characters and words only Cantonese uses: always rewritten.
 _CANTONESE: tuple[tuple[str, str], ...] = (
+    (r"有冇得平", "有没有便宜"),
+    (r"使唔使", "用不用"),
+    (r"边啲", "哪些"),
+    (r"推介", "推荐"),
     (r"有冇得|有冇", "有没有"),
     (r"冇得|冇", "没有"),
     (r"[系係是]唔[系係是]|[系係是]咪", "是不是"),
     (r"得唔得", "可不可以"),
+    (r"啱啱", "刚刚"),
+    (r"啱唔啱", "适不适合"),
+    (r"唔啱", "不合适"),
+    (r"啱", "合适"),
+    (r"寻日|琴日|噚日", "昨天"),
+    (r"(?<=[\d一二两三四五六七八九十百千万半])\s*蚊", "元"),
+    (r"机械人", "机器人"),
+    (r"点拣", "怎么选"),
+    (r"慳", "省"),
+    (r"孭", "背"),
+    (r"寄舱", "托运"),
+    (r"大肚婆", "孕妇"),
+    (r"做紧", "在做"),
     (r"唔该", "谢谢"),
     (r"唔[使洗]", "不用"),
     (r"几多钱|几钱", "多少钱"),
@@ -61,6 +78,13 @@ _CANTONESE: tuple[tuple[str, str], ...] = (
 # words above ("豆浆机同炖盅边个功率大"), never in Mandarin ("同系列", "大地色系", "零点发货", "即食").
 _CANTONESE_IN_CONTEXT: tuple[tuple[str, str], ...] = (
     (r"唔", "不"),
+    # "用唔用得", "吸唔吸得住": Cantonese A-not-A with 得 asks whether one can
+    (r"([\u4e00-\u9fff])不\1得([住到起落])?", r"能不能\1\2"),
+    (r"(?<=[\u4e00-\u9fffa-z])定(?=[\u4e00-\u9fffa-z])(?<![一固预决确稳约规指制肯否设锁坚安鉴认])", "还是"),
+    (r"(?<![a-z])bb(?!霜|\s*cream)", "宝宝"),
+    (r"着(?=[咩什么几多大细]|[a-z]{1,3}码)", "穿"),
+    (r"(?<=得)平(?=[\s吗啊呀呢？?]|$)|平(?=些|一点|点)", "便宜"),
+    (r"今日", "今天"),
     (r"点解", "为什么"),
     (r"(?<![一二三四五六七八九十零两早快晚多少有慢重差半几钟整0-9污斑黑亮重])点(?=[泡用食饮喝买落拍退换洗煮冲穿戴充煲炖收寄发选])",
      "怎么"),
@@ -79,7 +103,7 @@ _CANTONESE_IN_CONTEXT: tuple[tuple[str, str], ...] = (
     (r"(?<![十廿月0-9初统])一日", "一天"),
     (r"(?<![相不共协连如陪一合赞认混等大])同(?![款时样步类等意学城事期一系色码价品厂批材拍仁])", "和"),
 )
-_CANTONESE_MARK = re.compile(r"[冇嘅咗嚟喺佢啲嗰㗎咩乜嘢睇俾畀揾攞]|唔该|唔[系係是]|系咪|几钱|几耐|几多|点样|边度|边个|一齐|落单")
+_CANTONESE_MARK = re.compile(r"[冇嘅咗嚟喺佢啲嗰㗎咩乜嘢睇俾畀揾攞啱蚊慳孭]|[你我佢]系|[\u4e00-\u9fff]唔[\u4e00-\u9fff]|寻日|唔该|唔[系係是]|系咪|几钱|几耐|几多|点样|边度|边个|一齐|落单")
 # Northeastern colloquial and chat shorthand, each in a form Mandarin does not use otherwise.
 _COLLOQUIAL: tuple[tuple[str, str], ...] = (
     (r"(?<![好很不差太许得挺花])多钱(?=[\s，,。？?!！呀啊呢]|$|一)", "多少钱"),

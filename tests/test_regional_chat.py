@@ -179,3 +179,19 @@ def test_asking_for_the_link_is_a_question(text):
 ])
 def test_traditional_characters_are_read_as_simplified(typed, read):
     assert to_mandarin(typed) == read
+
+
+@pytest.mark.parametrize("typed, read", [
+    ("臘腸可唔可以開包即食", "腊肠可不可以开包即食"),
+    ("面霜啱唔啱油性皮肤", "面霜适不适合油性皮肤"),
+    ("面霜用唔用得", "面霜能不能用"),
+    ("华为吸唔吸得住", "华为能不能吸住"),
+    ("你系AI定真人", "你是AI还是真人"),
+    ("纸尿裤卡喺两个码中间点拣", "纸尿裤卡在两个码中间怎么选"),
+    ("有冇一百蚊以下嘅嘢推介", "有没有一百元以下的东西推荐"),
+    ("面霜尋日先99蚊 点解今日129", "面霜昨天先99元 为什么今天129"),
+    ("猫砂有冇得平", "猫砂有没有便宜"),
+    ("BB霜有冇", "BB霜有没有"),  # BB cream, not a baby
+])
+def test_cantonese_questions_read_as_mandarin(typed, read):
+    assert to_mandarin(typed) == read
