@@ -30,9 +30,7 @@ from .director_messages import (  # noqa: F401  (re-exported: callers import the
     PinProduct, PauseRundown, SetMode, ApproveReply, RejectReply, EmergencyStop, ResumeShow,
     MachineLoad, NO_FILLERS, ANSWERS_ONLY, DirectorEvent, ShowProduct, Say, CutAtWordBoundary, LineDropped, Reply, ChatClassified,
     ProposeReply, GuardBlocked, StopShow, OperatorLogged, DirectorAction, LineVerdict, LineChecker,
-    LinePolisher, pass_all, DirectorConfig)
-
-MAX_QUEUED_ANSWERS = DirectorConfig.max_queued_answers
+    LinePolisher, pass_all, DirectorConfig, MAX_QUEUED_ANSWERS)
 
 
 class Director(AnswerDesk, Rundown):
@@ -65,7 +63,7 @@ class Director(AnswerDesk, Rundown):
         self._visit: Visit | None = None
         self._said_at: dict[str, float] = {}  # rundown line text -> when it was last said
         self._last_disclosure: float | None = None
-        self._last_reaction = float("-inf")
+        self._last_reaction: dict[bool, float] = {}  # typed greeting or not -> when one was last answered
         self._mode = "auto"
         self._paused = False
         self._load = 0  # MachineLoad level
@@ -138,14 +136,16 @@ class Director(AnswerDesk, Rundown):
         return actions
 
     def _react(self, event: ChatEvent, kind: str) -> list[DirectorAction]:
-        if self._mode != "auto" or self._stopped or self._now - self._last_reaction < self._config.reaction_gap_s:
+        typed = event.type == "comment"  # "主播晚上好" is said to the host: owed a reply sooner than an enter
+        gap = self._config.greeting_reply_gap_s if typed else self._config.reaction_gap_s
+        if self._mode != "auto" or self._stopped or self._now - self._last_reaction.get(typed, float("-inf")) < gap:
             return [Reply(event, None)]
         # A nick or gift name is screened before it is said; when in doubt the line has no name.
         choice = choose_reaction(event, kind, self._style, self._new_id("reaction-"), self._check,
                                  self.wall_time(self._now))
         if choice.line is None:
             return [*choice.blocked, Reply(event, None)]
-        self._last_reaction = self._now
+        self._last_reaction[typed] = self._now
         return [*choice.blocked, Reply(event, choice.line), *self._submit(choice.line)]
 
     # --- operator ---------------------------------------------------------------------------

@@ -211,6 +211,7 @@ class DirectorConfig:
     disclosure_every_s: float = 300.0  # the spoken "I am an AI host" reminder recurs this often
     disclosure_retry_s: float = 20.0  # ... and one the voice failed to make is tried again this soon
     reaction_gap_s: float = 20.0  # at most one welcome or thanks this often: a flood never drowns selling
+    greeting_reply_gap_s: float = 8.0  # ... and one reply to a greeting typed in chat this often
     repeat_window_s: float = 3600.0  # an identical rundown line is not repeated within this window
     max_queued_answers: int = 3  # a flood of questions must not drown the selling or go stale
     max_answer_wait_s: float = 2.0  # a question never waits longer than this behind another viewer's answer ...
@@ -218,3 +219,6 @@ class DirectorConfig:
     speech_chars_per_s: float = 4.6  # Mandarin at pace 1.0: how the director estimates what is left of a line
     max_proposals: int = 20
     seed: int = 0
+
+
+MAX_QUEUED_ANSWERS = DirectorConfig.max_queued_answers

@@ -276,3 +276,16 @@ def test_a_replay_of_hostile_enters_and_gifts_airs_no_hostile_name():
         assert any(name in text for text in reactions), name
     refused = [g for g in result.guard_blocks if g.kind == "reaction"]
     assert len(refused) >= len(HOSTILE_NICKS) + len(HOSTILE_GIFTS)
+
+
+def test_a_greeting_typed_to_the_host_is_answered_even_just_after_a_welcome():
+    director = Director(CATALOG, STYLE, checker=CHECKER)
+    director.feed(ShowStarted(START), 0.0)
+    assert spoken(director.feed(ChatReceived(ChatEvent(1.0, "enter", "u1", "", "小王")), 1.0))
+    # an enter event was just welcomed: another enter waits for the reaction gap ...
+    assert not spoken(director.feed(ChatReceived(ChatEvent(2.0, "enter", "u2", "", "小李")), 2.0))
+    # ... but a viewer who greets the host in chat gets a reply
+    assert spoken(director.feed(ChatReceived(ChatEvent(3.0, "comment", "u3", "主播晚上好", "老张")), 3.0))
+    # and a flood of typed greetings is still paced
+    assert not spoken(director.feed(ChatReceived(ChatEvent(4.0, "comment", "u4", "主播好", "老赵")), 4.0))
+    assert spoken(director.feed(ChatReceived(ChatEvent(12.0, "comment", "u5", "晚上好呀", "老钱")), 12.0))
