@@ -249,7 +249,7 @@ class Answerer:
         own = self.resolver.without_names(query.text, (product.sku, *query.named))
         texts = [query.text]
         if query.follow_up and query.previous_text and asked_class(own) is None and len(own.strip(" 呢吗的那个")) <= 3:
-            touched = self.say.touched(product, own)  # "那装冰的呢": a spec of its own (保冷) first
+            touched = self.say.touched(product, own) or self._key_named(product, query.text, query.previous_facts)
             same = touched or self.say.same_fact(product, query.previous_facts)
             if same is not None:
                 return same
@@ -273,6 +273,14 @@ class Answerer:
         # "手套能触屏不": the feature asked is also a title word, so only the whole text finds it.
         return self.say.title_feature(product, query.text) or self.say.colours(product, query.text) or \
             Answer((), product.sku, (), about=(product.sku,))
+
+    def _key_named(self, product: Product, text: str, before: tuple[str, ...]) -> Answer | None:
+        """"那装冰的呢" (保冷), "有线充呢" after 无线输出: the one other spec the follow-up names, even
+        by a word the title shares (无线充电宝)."""
+        said = fold_question(text)
+        keys = [k for k in product.specs if f"{product.sku}.specs.{k}" not in before and
+                any(k[i:i + 2] in said for i in range(len(k) - 1))]
+        return self.say.spec(product, keys[0]) if len(keys) == 1 else None
 
     def _identify(self, query: Query, now: datetime | None) -> Answer:
         """"11号链接是啥": the product at that link, and its price."""

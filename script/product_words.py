@@ -36,7 +36,7 @@ _SPELLINGS = (("nuts", "坚果"), ("hair dryer", "吹风机"), ("hairdryer", "�
               ("earphone", "耳机"), ("headphone", "耳机"), ("jacket", "外套"), ("diaper", "纸尿裤"),
               ("formula", "奶粉"), ("尿不湿", "纸尿裤"), ("拉拉裤", "纸尿裤"), ("lipstick", "口红"), ("mask", "面膜"), ("lamp", "台灯"),
               ("headlamp", "头灯"), ("waterproof", "防水"), ("battery", "续航"), ("weight", "重量"), ("discount", "优惠"),
-              ("coupon", "优惠券"), ("on sale", "活动"), ("sale", "活动"))
+              ("coupon", "优惠券"), ("on sale", "活动"), ("sale", "活动"), ("插线充", "有线充"), ("插线", "有线"))
 # Pinyin runs arrive glued ("dianhuoguoduoshaoqian"): these fold inside a run too.
 _PINYIN_SPELLINGS = (("miaosha", "秒杀"), ("manjian", "满减"), ("youhui", "优惠"), ("huodong", "活动"), ("baoyou", "包邮"),
                      ("tuihuo", "退货"), ("jiage", "价格"), ("duoshaoqian", "多少钱"), ("fahuo", "发货"), ("zhenren", "真人"))
@@ -229,6 +229,7 @@ _EVERYDAY = re.compile(r"手机|电脑|飞机|电话|电视|冰箱|空调|汽车
 def without_everyday_words(folded: str, titles: str) -> str:
     """`folded` without lengths in 米 ("1.8米的床" is no rice) and everyday things no title sells."""
     folded = re.sub(r"(?<=\d)\s*米(?![饭粉线])", " ", folded)
+    folded = re.sub(r"(?<=[一两二三四五六七八九十])\s*米(?=\s*[一二三四五六七八九零半]|\s*(?:的|高|长|宽|个头))", " ", folded)
     return _EVERYDAY.sub(lambda m: m.group(0) if m.group(0) in titles else " ", folded)
 
 

@@ -65,3 +65,28 @@ def test_jg_is_shorthand_for_price(answerer):
     assert to_mandarin("口红jg多少") == "口红价格多少"
     said = "".join(answerer.answer(to_mandarin("11和22口红jg一样吗"), None, NOW).sentences)
     assert "一样" in said and "69元" in said
+
+
+def test_a_follow_up_names_another_spec_by_a_word_the_title_shares():
+    shop = parse_catalog_text("""
+shop: {name: 小店}
+products:
+  - sku: PB
+    title: 磁吸无线充电宝 10000mAh
+    category: electronics
+    price: 129
+    specs: {无线输出: 最大15W, 有线输出: USB-C 最大20W, 重量: 210g}
+""", "shop.yaml")
+    answerer = Answerer.build(shop)
+    first = answerer.answer("磁吸无线充几多W", None, NOW)
+    context = ViewerContext(None, tuple(first.about), "磁吸无线充几多W", tuple(first.sources))
+    said = "".join(answerer.answer(to_mandarin("咁插线充呢"), None, NOW, context).sentences)
+    assert "20W" in said and "15W" not in said
+    assert "210g" in "".join(answerer.answer("它几重", None, NOW, context).sentences)
+
+
+def test_a_size_word_with_zui_is_no_superlative_and_a_spoken_height_names_no_rice():
+    from script.question_words import SUPERLATIVE
+    from script.product_words import without_everyday_words
+    assert not SUPERLATIVE.search("那最大号呢") and SUPERLATIVE.search("是不是最好的")
+    assert "米" not in without_everyday_words("我闺女一米六七", "大米 5kg")

@@ -195,3 +195,12 @@ def test_traditional_characters_are_read_as_simplified(typed, read):
 ])
 def test_cantonese_questions_read_as_mandarin(typed, read):
     assert to_mandarin(typed) == read
+
+
+@pytest.mark.parametrize("typed, read", [
+    ("磁吸嗰个无线充几多W", "磁吸那个无线充多少W"),  # OpenCC writes 嗰 as 𠮶: still 那
+    ("慳几多", "省多少"),
+    ("咁插线充呢", "那插线充呢"),
+])
+def test_cantonese_characters_survive_the_simplified_reading(typed, read):
+    assert to_mandarin(typed) == read
