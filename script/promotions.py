@@ -349,15 +349,18 @@ def _take_paired_off(items, rules_of, subtotals, exprs, parts, sources, name_of,
 
 def _bundle(items: list[tuple[Product, int]], rules_of: dict[str, list[PromotionRule]]
             ) -> tuple[PromotionRule, list[str]] | None:
-    """A bundle price ("充电宝+充电器组合价239元") written on two or more products of the basket."""
-    by_text: dict[str, list[tuple[PromotionRule, str]]] = {}
+    """A bundle price ("充电宝+充电器组合价239元") written on two or more products of the basket, or
+    on one whose text names the basket's other product ("搭配冰丝防晒衣一起买，两件套装价159元")."""
+    by_text: dict[str, list[tuple[PromotionRule, Product]]] = {}
     for product, _ in items:
         for rule in rules_of.get(product.sku, []):
             if rule.kind == "bundle":
-                by_text.setdefault(rule.text, []).append((rule, product.sku))
-    for entries in by_text.values():
-        if len(entries) >= 2:
-            return entries[0][0], [sku for _, sku in entries]
+                by_text.setdefault(rule.text, []).append((rule, product))
+    for (rule, owner), *more in by_text.values():
+        named = re.split(r"组合|套装|搭配价|合购|套餐|同时|一起|[，,；;]", rule.text)[0]  # the products, not the price
+        partner = partner_of(named, owner, tuple(p for p, _ in items if p.sku != owner.sku)) if len(items) == 2 else None
+        if more or partner:
+            return rule, [owner.sku, *(p.sku for _, p in more)] if more else [owner.sku, partner]
     return None
 
 

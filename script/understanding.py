@@ -218,7 +218,7 @@ class Understanding:
             return "dose"
         if UNIT_PRICE.search(folded) and not re.search(r"各|一共|一起|总共|加起来|买\S{0,2}送|算下来|平均|折合", folded):
             return "unit_price"
-        if len(set(named)) >= 2 and re.search(r"还差|凑|一起买|一起拍|一共|总共|加起来|各来|各买", folded):
+        if len(set(named)) >= 2 and re.search(r"还差|凑|一起买|一起拍|[一1]块[买拍要]|一共|总共|加起来|各来|各买", folded):
             return "compute"  # "X和Y一起买还差多少" is a basket, not a comparison
         if len(set(named)) >= 2 and (COMPARE.search(folded) or BOTH.search(folded)):
             return "compare"  # "果干和原浆都加糖了吗": each one's answer, and whether both

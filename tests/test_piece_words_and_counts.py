@@ -88,3 +88,26 @@ def test_a_false_nth_item_offer_is_corrected(answerer):
 
 def test_hours_said_as_zhongtou():
     assert to_mandarin("开一个钟头几度电") == "开一小时几度电"
+
+
+def test_a_bundle_written_on_one_product_that_names_the_other():
+    shop = parse_catalog_text("""
+shop: {name: 小店}
+products:
+  - sku: TOP
+    title: 冰丝防晒衣 连帽
+    category: apparel
+    price: 99
+  - sku: PANTS
+    title: 冰丝阔腿裤 九分
+    category: apparel
+    price: 79
+    promotions: [{text: "搭配冰丝防晒衣一起买，两件套装价159元", ends_at: "2026-12-31T23:59:59+08:00"}]
+""", "shop.yaml")
+    said = "".join(Answerer.build(shop).answer("防晒衣加阔腿裤一套多少钱", None, NOW).sentences)
+    assert "一共159元" in said and "省19元" in said
+
+
+def test_yi_kuai_mai_is_buying_together_not_one_yuan(answerer):
+    query = answerer.understanding.read("大米跟香肠一块买 多少钱")
+    assert query.intent == "compute" and len(query.quantities) == 2
