@@ -256,7 +256,8 @@ class Answerer:
             texts = [self.resolver.without_names(query.previous_text, self.catalog_skus), query.text]
         for text in texts:
             asked = self.resolver.without_names(text, (product.sku, *query.named))
-            by_kind = self.say.faq_asked(product, asked) or self.say.specs(product, asked)
+            by_kind = self.say.faq_asked(product, asked) or self.say.specs(product, asked) if asked_class(asked) != "usage" \
+                else self.say.specs(product, asked) or self.say.faq_asked(product, asked)  # "结晶的蜜 一天喝多少": the dose
             if by_kind is None and (asked_class(asked) is None and asked_class(text) is not None or
                                     any(len(k) >= 2 and k in text and k not in product.title for k in product.specs)):
                 by_kind = self.say.specs(product, text)  # "充电要多久", "遮光率": its words are title words too

@@ -123,7 +123,7 @@ _COLLOQUIAL: tuple[tuple[str, str], ...] = (
     (r"(?<![a-z])jg(?![a-z0-9])", "价格"),
     (r"(?<![a-z])pb(?=\s*\d|\s*(?:多少|价格|几|$))", "充电宝"),
     (r"💰", "价格"),
-    (r"(?<=能)次(?=多久|好久|几天|多少天|几个月)", "吃"),  # "维C一瓶能次好久": 吃 typed as its near sound
+    (r"(?<=能)次(?=多久|好久|几天|多少天|几个月)|(?<=[天顿])次(?=几[粒片颗袋]|多少)", "吃"),  # "维C一瓶能次好久": 吃 typed as its near sound
 )
 # Sichuan and Chongqing: 好多 / 好久 / 好重 ask "how much / how long / how heavy" where Mandarin would
 # exclaim; rewritten only before a unit, a question particle or the end, never "好多人" or "等了好久".

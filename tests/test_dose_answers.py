@@ -64,3 +64,35 @@ def test_servings_by_weight_and_the_least_of_a_daily_range(answerer):
 def test_a_pet_weight_table_written_with_colons(answerer):
     assert "要买6袋" in said(answerer, "20公斤的狗 一个月要几袋")  # 400 g a day: 5 days a bag
     assert "每天合10元" in said(answerer, "10kg的狗 一天狗粮钱多少")  # 200 g a day: 100 yuan / 10 days
+
+
+def test_a_dose_asked_in_scoops_or_per_day_reads_the_feeding_or_serving_spec():
+    from script.answers import Answerer
+    from script.dialect import to_mandarin
+    from stream.catalog_file import parse_catalog_text
+    shop = parse_catalog_text("""
+shop: {name: 小店}
+products:
+  - sku: MILK
+    title: 婴儿配方奶粉 2段 800g
+    category: baby
+    price: 268
+    specs: {净含量: 800g, 喂哺参考: 每天4次，每次25g（约5勺）}
+  - sku: HONEY
+    title: 椴树雪蜜 500g
+    category: food
+    price: 68
+    specs: {净含量: 500g, 食用建议: 每天2次，每次10g，温水冲服}
+    faq:
+      - {q: 结晶了是不是坏了, a: 低温会自然结晶，不影响食用}
+  - sku: OIL
+    title: 深海鱼油软胶囊 100粒
+    category: health_food
+    price: 128
+    specs: {规格: 1000mg/粒×100粒, 食用方法: 每日2次，每次1粒}
+""", "shop.yaml")
+    answerer = Answerer.build(shop)
+    say = lambda q: "".join(answerer.answer(to_mandarin(q), None, None).sentences)  # noqa: E731
+    assert "5勺" in say("2段奶粉一次冲几勺")
+    assert "每次10g" in say("那个冬天会结晶的蜜 一天喝多少")  # the dose, not the FAQ its description matches
+    assert "每次1粒" in say("鱼油一天次几粒")  # 次 typed for 吃
