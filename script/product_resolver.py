@@ -338,7 +338,7 @@ class ProductResolver:
         儿童羽绒服 when the jackets are adult ones)."""
         rest = self.without_names(spelled_as_titles(item, self.titles_text), skus)
         grams = {run[i:i + 2] for run in cjk_runs(rest) for i in range(len(run) - 1)}
-        grams = {g for g in grams if not any(c in STOP_CHARS for c in g)}
+        grams = {g for g in grams if not all(c in STOP_CHARS for c in g) and "的" not in g}  # 男款 qualifies; 这款 does not
         return bool(grams) and not any(g in self._listings[s] for s in skus for g in grams)
 
     def fits(self, sku: str, text: str) -> bool:

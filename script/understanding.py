@@ -327,7 +327,8 @@ class Understanding:
         folded = re.sub(r"(?<![\d.])(\d+(?:\.\d+)?|[一两二三四五六七八九])\s*万\s*(?:毫安|mah)",
                         lambda m: f"{int(float(m.group(1)) * 10000) if m.group(1)[0].isdigit() else (parse_chinese_integer(m.group(1)) * 10000)}mah",
                         folded).replace("毫安", "mah")
-        asked = re.search(r"(?<![\d.])(\d+(?:\.\d+)?)\s*(段|ml|寸|mah)(?![a-z])", folded)
+        asked = re.search(r"(?<![\d.])(\d+(?:\.\d+)?)\s*(段|ml|寸|mah)(?![a-z])", folded) or \
+            re.search(r"有(?:没有)?\s*(\d+(?:\.\d+)?)\s*(kg|l)(?![a-z])\s*(?:的|装)", folded)  # "大米有10公斤的吗"
         skus = self.resolver.families.get(guess.sku, guess.skus) if guess.sku else guess.skus
         if not asked or not skus or guess.how not in ("named", "adjective"):
             return None
@@ -373,7 +374,8 @@ class Understanding:
                 return item  # "口红有没有": no title is one, though a selling point says "口红大小"
             # "鲜花饼有没有小盒装" asks about a product the shop sells; "有没有蜂蜜 云南的那种" does not
             # (云南 only qualifies the item): a named product counts when the item comes after it.
-            named_before = names_a_product and not folded.lstrip().startswith(("有没有", "有木有", "有冇"))
+            named_before = names_a_product and not folded.lstrip().startswith(("有没有", "有木有", "有冇")) and \
+                min(self.resolver.position(folded, s) for s, _ in self.resolver.named(folded)) < m.start("item")
             if named_before or self.resolver.listed(item, titles_only):
                 continue  # the question names a product the shop sells: the item is a piece of it
             return item
