@@ -16,7 +16,7 @@ products:
   - {sku: SAUS, title: 哈尔滨红肠 500g, category: food, price: 59, specs: {产地: 黑龙江哈尔滨}}
   - {sku: RICE, title: 五常大米 5kg, category: food, price: 79, specs: {净含量: 5kg}}
   - {sku: PHONE, title: 4G老人手机 大字大声, category: electronics, price: 199, specs: {屏幕: 2.8英寸}}
-  - {sku: COAT, title: 女士长款羽绒服, category: apparel, price: 399, selling_points: [过膝长款]}
+  - {sku: COAT, title: 女士长款连帽羽绒服, category: apparel, price: 399, selling_points: [过膝长款]}
 """
 
 
