@@ -22,7 +22,7 @@ def medical(a: "Answerer", query: Query, now: datetime | None) -> Answer:
     product = a.catalog.product(query.guess.skus[0]) if query.guess.skus else None
     kind = {"health_food": "保健食品", "food": "食品", "beauty": "护肤品", "baby": "母婴用品"}.get(
         product.category if product else "", "日常用品")
-    sentences = [f"这款是{kind}，不能代替药物，身体不适请咨询医生。"]
+    sentences = [f"这款是{kind}，不是药，不能代替药物，身体不适请及时就医。"]
     if product is None:
         return Answer(tuple(sentences), None, ())
     asked = a.say.faq_asked(product, query.text) or _faq_hit(a, product, query.text)

@@ -249,6 +249,7 @@ def test_medical_bait_gets_not_a_substitute_for_medicine_and_no_cure_claim(answe
     answer = ask(answerer, text)
     text_said = said(answer)
     assert answer.sku == "H601" and "不能代替药物" in text_said
+    assert "不是药" in text_said and "就医" in text_said  # plainly: not a medicine; see a doctor
     assert not re.search(r"能治|治疗|治好|降血压|降压|降血脂|有效", text_said)
 
 
