@@ -178,7 +178,7 @@ class Answerer:
 
     def single(self, product: Product, query: Query, now: datetime | None) -> Answer:
         intent, text = query.intent, query.text
-        if intent in ("stock", "fact", "price") and re.search(r"有|没|卖完|售罄", text):
+        if intent in ("stock", "fact", "price") and (intent == "price" or re.search(r"有|没|卖完|售罄", text)):
             gone = self.say.variant_sold_out(product, text)  # "XXL荧光黄还有不": the spec says it is gone
             if gone is not None:
                 return gone

@@ -111,3 +111,18 @@ products:
 def test_yi_kuai_mai_is_buying_together_not_one_yuan(answerer):
     query = answerer.understanding.read("大米跟香肠一块买 多少钱")
     assert query.intent == "compute" and len(query.quantities) == 2
+
+
+def test_the_price_of_a_sold_out_variant_says_it_is_sold_out():
+    shop = parse_catalog_text("""
+shop: {name: 小店}
+products:
+  - sku: LITTER
+    title: 豆腐猫砂 6L
+    category: other
+    price: 25.9
+    specs: {味道: 原味、绿茶味（绿茶味已售罄）}
+""", "shop.yaml")
+    answerer = Answerer.build(shop)
+    assert "售罄" in "".join(answerer.answer("绿茶味猫砂多少钱", None, NOW).sentences)
+    assert "25.9元" in "".join(answerer.answer("原味猫砂多少钱", None, NOW).sentences)
