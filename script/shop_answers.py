@@ -82,6 +82,7 @@ def shop_sale(a: "Answerer", query: Query, now: datetime | None) -> Answer:
                              if p.ends_at and now and p.ends_at <= now)
     lead = "这个活动已经结束了，现在没有全场的活动，" if invented and ended and re.search(r"全场|全店", query.text) else \
         "这个活动已经结束了，" if invented and ended else \
+        "现在没有全场通用的活动，" if invented and claimed is None and re.search(r"全场|全店", query.text) else \
         "这个活动我们没有哦，" if invented or (kinds is not None and not wanted) else ""
     parts, sources, seen = [], [], set()
     for product, rule in wanted + [o for o in offers if o not in wanted]:

@@ -85,7 +85,32 @@ def girth_size(a: "Answerer", product: Product, text: str) -> Answer | None:
     return None
 
 
+_USUAL_SHOE = re.compile(r"(?:平时|平常|一般|通常|都)?穿\s*(3\d|4[0-8])\s*(?:码|号|的)?(?!\d)|(3\d|4[0-8])\s*(?:码|号)的鞋|穿(3\d|4[0-8])的鞋")
+_RUNS = re.compile(r"偏大(半|一)码|拍小(半|一)码|偏小(半|一)码|拍大(半|一)码")
+
+
+def usual_shoe_size(a: "Answerer", product: Product, text: str) -> Answer | None:
+    """"平时穿38的 拍几码" of shoes whose notes say 偏大一码/建议拍小一码: the size to order, one off
+    (the viewer's own size is a fact the guard cannot see; the one-off is checked arithmetic)."""
+    asked = _USUAL_SHOE.search(text)
+    note = next(((k, v) for k, v in product.specs.items() if _RUNS.search(str(v))), None)
+    if asked is None or note is None:
+        return None
+    usual = int(next(g for g in asked.groups() if g))
+    runs = _RUNS.search(str(note[1]))
+    if runs.group(1) == "半" or runs.group(2) == "半" or runs.group(3) == "半" or runs.group(4) == "半":
+        return None  # half sizes: the chart decides, not this arithmetic
+    step = -1 if (runs.group(1) or runs.group(2)) else 1
+    order = usual + step
+    return Answer((f"{a.name_of(product)}{note[1]}，您平时穿{usual}码的话，建议拍{order}码。",), product.sku,
+                  (f"{product.sku}.specs.{note[0]}",), (str(usual), f"{order}={usual}{'+' if step > 0 else '-'}1"),
+                  about=(product.sku,))
+
+
 def size(a: "Answerer", query: Query, now: datetime | None) -> Answer:
+    shoes = [x for x in (usual_shoe_size(a, p, query.text) for p in (a.catalog.product(s) for s in query.guess.skus) if p) if x]
+    if len(shoes) == 1:
+        return shoes[0]
     girth = [x for x in (girth_size(a, p, query.text) for p in (a.catalog.product(s) for s in query.guess.skus) if p) if x]
     if len(girth) == 1:
         return girth[0]

@@ -126,3 +126,29 @@ products:
     answerer = Answerer.build(shop)
     assert "售罄" in "".join(answerer.answer("绿茶味猫砂多少钱", None, NOW).sentences)
     assert "25.9元" in "".join(answerer.answer("原味猫砂多少钱", None, NOW).sentences)
+
+
+def test_shoes_that_run_large_are_ordered_a_size_down_and_the_line_passes_the_guard():
+    from script.line_guard import GuardedLines
+    from script.lines import Line, LineKind, Priority
+    shop = parse_catalog_text("""
+shop: {name: 小店}
+products:
+  - sku: BOOT
+    title: 加绒防滑棉鞋 老人款
+    category: apparel
+    price: 89
+    specs: {尺码建议: 鞋码偏大一码，建议拍小一码}
+  - sku: KID
+    title: 儿童雪地靴
+    category: apparel
+    price: 99
+    specs: {尺码建议: 偏小一码，建议拍大一码}
+""", "shop.yaml")
+    answerer = Answerer.build(shop)
+    answer = answerer.answer(to_mandarin("棉鞋 我妈平时穿38的 拍几码"), None, NOW)
+    assert "37码" in "".join(answer.sentences)
+    line = Line("a1", Priority.ANSWER, answer.sentences, "BOOT", answer.sources, kind=LineKind.ANSWER,
+                derived=answer.derived)
+    assert not GuardedLines()(line, (shop.product("BOOT"),), NOW).blocked_by
+    assert "31码" in "".join(answerer.answer("雪地靴 孩子平时穿30码 拍几码", None, NOW).sentences)
