@@ -63,10 +63,15 @@ def compare(a: "Answerer", query: Query, now: datetime | None) -> Answer:
         values = [_spec_values(p, own) for p, own in zip(products, stated)]
         return _with_verdict(a, [by_kind], _which_more(a, products, rest) or _quicker(a, products, by_kind, rest)
                              or _both(a, products, values, [tuple(x) for x in stated], query.text))
-    single = Query(query.text, a.plain_intent(rest), query.guess, named=query.named)
+    intent = a.plain_intent(rest)
+    if intent == "fact" and a.plain_intent(query.text).startswith("policy:"):
+        intent = a.plain_intent(query.text)  # "红肠和大米哪个能七天无理由退": the policy words went with the names
+    single = Query(query.text, intent, query.guess, named=query.named)
     answers = [a.single(p, single, now) for p in products]
     if not all(x.sentences and x.sources for x in answers):
         answers = [_overview(a, p, rest) for p in products]  # "有啥区别", "哪个暖和": the facts side by side
+    if single.intent == "policy:returns" and all(x.sources for x in answers):
+        return _with_verdict(a, answers, _policy_verdict(a, products, answers))
     return _with_verdict(a, answers, _which_more(a, products, rest) or _all_the_same(answers)
                         or _both(a, products, [_stated(p, x) for p, x in zip(products, answers)],
                                  [x.sources for x in answers], query.text))
@@ -88,6 +93,21 @@ def _lasting(a: "Answerer", products: list[Product], text: str) -> Answer | None
     sources = tuple(f"{p.sku}.specs.{w[3]}" if w[3] in p.specs else f"{p.sku}.specs" for p, w in zip(products, worked))
     return Answer(sentences + verdict, None, sources, tuple(d for w in worked for d in w[2]) + gap,
                   about=tuple(p.sku for p in products))
+
+
+_REFUSED = re.compile(r"不退|不换|不支持|不可|不能|不予|不接受|不包|无法")
+
+
+def _policy_verdict(a: "Answerer", products: list[Product], answers: list[Answer]) -> str:
+    """"除湿盒和猫砂能退吗": whether each one's return policy allows a return without a fault, said once
+    for both when they agree."""
+    allowed = [not _REFUSED.search("".join(x.sentences)) for x in answers]
+    count = "两" if len(products) == 2 else "几"
+    if all(allowed):
+        return f"{count}款都可以退。"
+    if not any(allowed):
+        return f"{count}款都不支持无理由退货。"
+    return "，".join(f"{a.name_of(p)}{'可以退' if ok else '不支持无理由退货'}" for p, ok in zip(products, allowed)) + "。"
 
 
 def _stated(product: Product, answer: Answer) -> str:

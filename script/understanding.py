@@ -220,7 +220,11 @@ class Understanding:
             return "unit_price"
         if len(set(named)) >= 2 and re.search(r"还差|凑|一起买|一起拍|[一1]块[买拍要]|一共|总共|加起来|各来|各买", folded):
             return "compute"  # "X和Y一起买还差多少" is a basket, not a comparison
-        if len(set(named)) >= 2 and (COMPARE.search(folded) or BOTH.search(folded)):
+        kinds = len({self.resolver.families.get(s, (s,)) for s in named})  # "除湿盒和猫砂": two kinds of thing
+        if len(set(named)) >= 2 and (COMPARE.search(folded) or BOTH.search(folded) or kinds >= 2 and guess.how != "link" and re.search(r"[和跟与同、加]", folded) and (
+                re.search(r"可不可以|能不能|支不支持|是不是|有没有", folded) or
+                any(n.startswith("policy:") and p.search(folded) for n, p in INTENT_PATTERNS)
+                and not TOTAL.search(folded) and "够" not in folded)):
             return "compare"  # "果干和原浆都加糖了吗": each one's answer, and whether both
         if guess.ambiguous and COMPARE.search(folded) and not TOTAL.search(folded):
             return "compare"

@@ -90,3 +90,20 @@ def test_a_size_word_with_zui_is_no_superlative_and_a_spoken_height_names_no_ric
     from script.product_words import without_everyday_words
     assert not SUPERLATIVE.search("那最大号呢") and SUPERLATIVE.search("是不是最好的")
     assert "米" not in without_everyday_words("我闺女一米六七", "大米 5kg")
+
+
+def test_a_return_policy_asked_of_two_kinds_of_product_gets_each_and_a_verdict():
+    shop = parse_catalog_text("""
+shop: {name: 小店}
+products:
+  - {sku: SAUS, title: 哈尔滨红肠 500g, category: food, price: 59, policies: {returns: 生鲜食品，非质量问题不退换}}
+  - {sku: RICE, title: 五常大米 5kg, category: food, price: 79, policies: {returns: 食品类非质量问题不退换}}
+  - {sku: HONEY, title: 椴树雪蜜 500g, category: food, price: 68, policies: {returns: 七天无理由退货（未开封）}}
+  - {sku: BOX, title: 除湿盒 6盒装, category: home, price: 29.9, policies: {returns: 未拆封7天无理由退货}}
+""", "shop.yaml")
+    answerer = Answerer.build(shop)
+    say = lambda q: "".join(answerer.answer(to_mandarin(q), None, NOW).sentences)  # noqa: E731
+    assert "两款都不支持无理由退货" in say("红肠和大米哪个能七天无理由退")
+    assert "两款都可以退" in say("除湿盒同蜂蜜 未开可唔可以退")
+    mixed = say("红肠和蜂蜜能退吗")
+    assert "红肠不支持无理由退货" in mixed and "可以退" in mixed
