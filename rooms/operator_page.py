@@ -119,8 +119,10 @@ def ensure_operator_page(spec: OperatorSpec, state_dir: str) -> tuple[str, str]:
     try:
         page = ray.get_actor(PAGE_ACTOR, namespace=NAMESPACE)
     except ValueError:
+        # On the head: where `rooms up` runs, the operator's token is, and the page's port is published.
         page = ray.remote(OperatorPage).options(name=PAGE_ACTOR, namespace=NAMESPACE, lifetime="detached",
                                                 max_restarts=-1, num_cpus=0, max_concurrency=4,
+                                                resources={"node:__internal_head__": 0.001},
                                                 get_if_exists=True).remote(spec, state_dir)
     return ray.get(page.url.remote(), timeout=60)
 
