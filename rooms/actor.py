@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import getpass
 import json
+import os
 import pickle
 import socket
 import urllib.error
@@ -53,7 +54,7 @@ class RoomActor:
         spec = self._show.spec
         host = spec.console_host if spec.console_host not in ("0.0.0.0", "::") else self._node
         return room_status(spec.name, spec.persona, self._node, f"http://{host}:{spec.console_port}/",
-                           self._show.snapshot())
+                           self._show.snapshot(), actor_pid=os.getpid())
 
     def fingerprint(self) -> str:
         return self._show.spec.fingerprint()
@@ -67,7 +68,7 @@ class RoomActor:
         if spec.fingerprint(without=("persona",)) == current.fingerprint(without=("persona",)):
             if self._show.snapshot().state == "live":
                 return self.switch_persona(spec.persona)
-            self._show.spec = spec  # not on air: the next start takes it
+            self._show.set_spec(spec)  # not on air: the next start takes it
             self._save_spec(spec)
             return f"persona {spec.persona} from the next start"
         self._save_spec(spec, "spec.next.pickle")
@@ -88,7 +89,7 @@ class RoomActor:
             return f"persona {persona!r} refused: {exc.read(500).decode('utf-8', errors='replace')}"
         except OSError as exc:
             return f"persona {persona!r} not switched: the show's console is not answering ({exc})"
-        self._show.spec = replace(spec, show={**spec.show, "persona": persona})
+        self._show.set_spec(replace(spec, show={**spec.show, "persona": persona}))
         self._save_spec(self._show.spec)
         return f"persona switched to {persona}"
 

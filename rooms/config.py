@@ -25,7 +25,8 @@ from stream.show_config import ConfigError, ShowConfig, parse_show_config
 
 NAME = re.compile(r"^[a-z0-9][a-z0-9-]{0,38}$")  # a Ray actor name, a folder name and a URL segment
 _TOP = {"rooms", "state_dir", "operator", "node"}
-_ROOM = {"name", "catalog", "persona", "layout", "outputs", "console", "chat", "supervisor", "seconds", "embeddings"}
+_ROOM = {"name", "catalog", "persona", "layout", "outputs", "console", "chat", "supervisor", "seconds", "embeddings",
+         "standby"}
 _CONSOLE = {"host", "port", "token_env", "token_file", "allowed_hosts"}
 _OPERATOR = {"host", "port", "token_env", "token_file"}
 _NODE = {"room_slots", "num_cpus"}
@@ -45,6 +46,7 @@ class RoomSpec:
     console_token_env: str | None  # the show gets this variable's value as its console token
     console_token_file: str  # else this file (made by the show, mode 0600, when missing)
     embeddings: bool = True
+    standby: bool = True  # keep a second show loaded to replace a crashed one in seconds
 
     @property
     def persona(self) -> str:
@@ -53,7 +55,8 @@ class RoomSpec:
     def fingerprint(self, without: tuple[str, ...] = ()) -> str:
         """What the room runs, to tell an edited room from an unchanged one (`rooms up` again)."""
         show = {k: v for k, v in self.show.items() if k not in without}
-        body = json.dumps([show, self.console_token_env, self.console_token_file, self.embeddings], sort_keys=True)
+        body = json.dumps([show, self.console_token_env, self.console_token_file, self.embeddings, self.standby],
+                          sort_keys=True)
         return hashlib.sha256(body.encode()).hexdigest()[:16]
 
 
@@ -132,7 +135,7 @@ def _room(item: Any, i: int, path: Path, base: Path, state_dir: Path) -> RoomSpe
     if token_env and not os.environ.get(token_env, "").strip():
         raise RoomsError(f"{where}: console.token_env: environment variable {token_env} is not set")
     room_dir = state_dir / name
-    show = {key: value for key, value in room.items() if key not in ("name", "console", "embeddings")}
+    show = {key: value for key, value in room.items() if key not in ("name", "console", "embeddings", "standby")}
     show["console"] = {"enabled": True, "host": console.get("host", "127.0.0.1"), "port": console["port"],
                        "state_dir": str(room_dir),
                        "token_file": _abs(base, token_file) if token_file else str(room_dir / "console.token"),
@@ -144,12 +147,13 @@ def _room(item: Any, i: int, path: Path, base: Path, state_dir: Path) -> RoomSpe
     if "/" not in persona and persona not in shipped_personas():
         raise RoomsError(f"{where}: persona: unknown persona {persona!r}; shipped: {', '.join(sorted(shipped_personas()))} "
                          "(or give a path to a persona folder)")
-    embeddings = room.get("embeddings", True)
-    if not isinstance(embeddings, bool):
-        raise RoomsError(f"{where}: embeddings: must be true or false, got {embeddings!r}")
+    embeddings, standby = room.get("embeddings", True), room.get("standby", True)
+    for key, value in (("embeddings", embeddings), ("standby", standby)):
+        if not isinstance(value, bool):
+            raise RoomsError(f"{where}: {key}: must be true or false, got {value!r}")
     return RoomSpec(name=name, show=show, console_host=parsed.console_host, console_port=parsed.console_port,
                     console_token_env=token_env, console_token_file=show["console"]["token_file"],
-                    embeddings=embeddings)
+                    embeddings=embeddings, standby=standby)
 
 
 def _parse_show(show: dict, where: str, base: Path) -> ShowConfig:

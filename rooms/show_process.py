@@ -3,7 +3,9 @@
 The show runs in its own process so that a crash, a hang or a leak in one room never reaches
 another room or the actor. It exits, or stops sending frames for HANG_S once live (or never
 goes live within START_S), and it is started again after a backoff of 0.5 s doubling to 30 s,
-back to 0.5 s once a run has lasted STABLE_S. The child dies with its parent (PR_SET_PDEATHSIG),
+back to 0.5 s once a run has lasted STABLE_S. With `standby` (the default) a second show is kept
+loaded and waiting (`livehost run --standby`): a crashed show is replaced by it in about a second
+instead of after a model load, at the cost of the standby's memory. The child dies with its parent (PR_SET_PDEATHSIG),
 so a killed actor never leaves an orphan holding the room's ports.
 """
 from __future__ import annotations
@@ -32,7 +34,7 @@ START_S = 180.0  # from spawn to first frame, models loading included, on a busy
 HANG_S = 20.0  # no new frame for this long once live: the show is stuck
 POLL_S = 1.0
 STOP_GRACE_S = 10.0
-MAX_LOG_BYTES = 20 * 1024 * 1024
+_READY_TAIL = 256 * 1024
 _PR_SET_PDEATHSIG = 1
 PROJECT_ROOT = Path(rooms.__file__).resolve().parent.parent
 
@@ -46,6 +48,7 @@ class ShowState:
     restarts: int  # runs that ended without being asked to (crash, hang, killed)
     last_error: str | None
     reading: ShowReading | None
+    standby: str  # ready | loading | off
 
 
 def _die_with_parent() -> None:
@@ -72,7 +75,9 @@ class ShowProcess:
                  on_restart: Callable[[int], None] | None = None) -> None:
         self.spec = spec
         self.room_dir = room_dir
-        self.log_path = room_dir / "show.log"
+        self.log_path = room_dir / "show-0.log"  # the current show's; spawns alternate show-0.log and show-1.log
+        self._spawns = 0
+        self._standby: tuple[subprocess.Popen[bytes], Path, float] | None = None  # process, log, spawn time
         self._restarts = restarts
         self._on_restart = on_restart or (lambda n: None)
         self._lock = threading.Lock()
@@ -97,7 +102,27 @@ class ShowProcess:
             proc = self._proc
             return ShowState(state=self._state, pid=proc.pid if proc else None, started_at=self._started_at,
                              live_at=self._live_at, restarts=self._restarts, last_error=self._last_error,
-                             reading=self._reading)
+                             reading=self._reading, standby=self._standby_state())
+
+    def _standby_state(self) -> str:
+        if self._standby is None or self._standby[0].poll() is not None:
+            return "off"
+        try:
+            loaded = b"livehost standby: loaded" in self._standby[1].read_bytes()[-_READY_TAIL:]
+        except OSError:
+            loaded = False
+        return "ready" if loaded else "loading"
+
+    def set_spec(self, spec: RoomSpec) -> None:
+        """A changed room (persona switched): the standby loaded the old one, so it goes."""
+        self.spec = spec
+        self._drop_standby()
+
+    def _drop_standby(self) -> None:
+        with self._lock:
+            standby, self._standby = self._standby, None
+        if standby is not None:
+            self._kill(standby[0])
 
     def token(self) -> str | None:
         if self.spec.console_token_env:
@@ -110,7 +135,7 @@ class ShowProcess:
     def restart(self, spec: RoomSpec | None = None) -> None:
         """Operator restart: not counted as a failure, no backoff."""
         if spec is not None:
-            self.spec = spec
+            self.set_spec(spec)
         with self._lock:
             self._backoff = FIRST_BACKOFF_S
             self._state = "restarting"
@@ -121,6 +146,7 @@ class ShowProcess:
     def stop(self) -> None:
         self._stopping.set()
         self._wake.set()
+        self._drop_standby()
         self._terminate()
         self._thread.join(STOP_GRACE_S + 5)
         with self._lock:
@@ -148,14 +174,7 @@ class ShowProcess:
 
     def _run_once(self) -> str:
         """Runs the show until it ends; returns why it ended."""
-        config_path = self.room_dir / "show.yaml"
-        config_path.write_text(yaml.safe_dump(self.spec.show, allow_unicode=True, sort_keys=False), encoding="utf-8")
-        if self.log_path.exists() and self.log_path.stat().st_size > MAX_LOG_BYTES:
-            self.log_path.replace(self.log_path.with_suffix(".log.1"))
-        with open(self.log_path, "ab") as log:
-            proc = subprocess.Popen(show_command(self.spec, config_path), cwd=self.room_dir,
-                                    env=show_environment(self.spec), stdin=subprocess.DEVNULL,
-                                    stdout=log, stderr=subprocess.STDOUT, preexec_fn=_die_with_parent)
+        proc, self.log_path = self._take_standby() or self._spawn(standby=False)
         spawned = time.time()
         with self._lock:
             self._proc, self._started_at, self._live_at, self._reading = proc, spawned, None, None
@@ -169,6 +188,42 @@ class ShowProcess:
                 self._backoff = FIRST_BACKOFF_S
         error = last_error(self.log_path)
         return why or f"show exited with code {code}" + (f"; last error: {error}" if error else "")
+
+    def _spawn(self, standby: bool) -> tuple[subprocess.Popen[bytes], Path]:
+        config_path = self.room_dir / "show.yaml"
+        config_path.write_text(yaml.safe_dump(self.spec.show, allow_unicode=True, sort_keys=False), encoding="utf-8")
+        self._spawns += 1
+        log_path = self.room_dir / f"show-{self._spawns % 2}.log"  # never the log of the show on air
+        command = show_command(self.spec, config_path) + (["--standby"] if standby else [])
+        with open(log_path, "wb") as log:  # the previous run's last error was read when it ended
+            proc = subprocess.Popen(command, cwd=self.room_dir, env=show_environment(self.spec),
+                                    stdin=subprocess.PIPE if standby else subprocess.DEVNULL,
+                                    stdout=log, stderr=subprocess.STDOUT, preexec_fn=_die_with_parent)
+        return proc, log_path
+
+    def _catalog_edited_since_standby(self) -> bool:
+        catalog = self.spec.show.get("catalog")
+        standby = self._standby
+        if not catalog or standby is None:
+            return False
+        try:
+            return os.stat(catalog).st_mtime > standby[2]
+        except OSError:
+            return False
+
+    def _take_standby(self) -> tuple[subprocess.Popen[bytes], Path] | None:
+        with self._lock:
+            standby, self._standby = self._standby, None
+        if standby is None or standby[0].poll() is not None:
+            return None
+        try:
+            assert standby[0].stdin is not None
+            standby[0].stdin.write(b"go\n")
+            standby[0].stdin.close()
+        except OSError:
+            self._kill(standby[0])
+            return None
+        return standby[0], standby[1]
 
     def _watch(self, proc: subprocess.Popen[bytes], spawned: float) -> str | None:
         """Polls the running show's metrics; returns a reason when it had to be killed."""
@@ -184,6 +239,14 @@ class ShowProcess:
                 if reading is not None and reading.frames_sent > 0 and self._live_at is None:
                     self._live_at = time.time()
                     self._state = "live"
+                want_standby = self.spec.standby and self._live_at is not None and (
+                    self._standby is None or self._standby[0].poll() is not None)
+            if self._catalog_edited_since_standby():
+                self._drop_standby()  # it loaded the catalog before this edit; the next one loads the new file
+            if want_standby:  # from this thread, which lives as long as the room (PDEATHSIG)
+                spawned_standby = (*self._spawn(standby=True), time.time())
+                with self._lock:
+                    self._standby = spawned_standby
             if reading is not None and reading.frames_sent != frames:
                 frames, progressed = reading.frames_sent, now
             live = self._live_at is not None

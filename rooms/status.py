@@ -13,7 +13,8 @@ class RoomStatus:
     state: str  # starting | live | restarting | stopped | pending (no node has a free room_slot) | unreachable
     persona: str = ""
     node: str = ""
-    pid: int | None = None
+    pid: int | None = None  # the show's process
+    actor_pid: int | None = None  # the Ray actor's process that owns it
     uptime_s: float | None = None  # since the current run of the show went live
     restarts: int = 0
     fps: float | None = None
@@ -26,6 +27,7 @@ class RoomStatus:
     rss_mb: float | None = None
     cpu_s: float | None = None
     console_url: str = ""
+    standby: str = "off"  # a second show loaded to take over: ready | loading | off
     last_error: str | None = None
 
     def to_json(self) -> dict:
@@ -33,13 +35,13 @@ class RoomStatus:
 
 
 def room_status(name: str, persona: str, node: str, console_url: str, show: ShowState,
-                now: float | None = None) -> RoomStatus:
+                actor_pid: int | None = None, now: float | None = None) -> RoomStatus:
     now = time.time() if now is None else now
     reading = show.reading
     return RoomStatus(
-        name=name, state=show.state, persona=persona, node=node, pid=show.pid,
+        name=name, state=show.state, persona=persona, node=node, pid=show.pid, actor_pid=actor_pid,
         uptime_s=round(now - show.live_at, 1) if show.live_at and show.state == "live" else None,
-        restarts=show.restarts, last_error=show.last_error, console_url=console_url,
+        restarts=show.restarts, last_error=show.last_error, console_url=console_url, standby=show.standby,
         fps=reading.fps if reading else None, av_offset_ms=reading.av_offset_ms if reading else None,
         viewers=reading.viewers if reading else None, answers=reading.answers if reading else None,
         frames_sent=reading.frames_sent if reading else None,

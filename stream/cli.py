@@ -151,11 +151,22 @@ def _run_with(args: argparse.Namespace, config: ShowConfig) -> int:
 
     frozen = freeze_startup_objects()  # models and catalog are loaded: out of the collector's way
     log.info("%d start-up objects frozen out of garbage collection", frozen)
+    if getattr(args, "standby", False):
+        if not _wait_for_go():
+            return 0
+        producers[0].begin_at(datetime.now(timezone.utc))
     try:
         return run_show(config, producers[0], rebuild, engine_for)
     finally:
         for producer in producers:  # background speech must stop before the interpreter does
             producer.close()
+
+
+def _wait_for_go() -> bool:
+    """--standby: loaded and waiting, holding no port, until a line on stdin puts it on air (its owner
+    keeps one ready so a crashed show is replaced in seconds, not after a model load). EOF: not needed."""
+    print("livehost standby: loaded, waiting for a line on stdin to go on air", flush=True)
+    return bool(sys.stdin.readline())
 
 
 def cmd_check_catalog(args: argparse.Namespace) -> int:
@@ -204,6 +215,8 @@ def build_parser(extra_commands: tuple[Callable[[argparse._SubParsersAction], No
                           "put it behind a TLS proxy)")
     run.add_argument("--no-console", action="store_true", help="run without the operator console")
     run.add_argument("--log-format", choices=("json", "text"), default="json")
+    run.add_argument("--standby", action="store_true", help="load everything, then wait for a line on stdin "
+                                                           "before taking the ports and going on air")
     source_options(run, "--chat-source")
     run.add_argument("--record-chat", help="append the show's chat to this chat.jsonl (replay it with livehost replay)")
     run.set_defaults(func=cmd_run)
