@@ -71,6 +71,8 @@ def local_address(state_dir: str | Path) -> str | None:
 
 def join(address: str) -> Cluster:
     _quiet_workers()
+    if ray.is_initialized():  # this process already is a driver of it (the owner, a test)
+        return Cluster(address=address, embedded=False)
     try:
         ray.init(address=address, namespace=NAMESPACE, log_to_driver=False, configure_logging=False)
     except (ConnectionError, RuntimeError, ValueError) as exc:

@@ -68,7 +68,7 @@ def decode_frames(url: str, count: int = 5) -> tuple[int, int]:
 
 def statuses() -> dict:
     from rooms.operator_page import gather_statuses
-    return {s.name: s for s in gather_statuses(timeout=10)}
+    return {s.name: s for s in gather_statuses(timeout=5)}
 
 
 def test_a_bad_rooms_file_names_the_file_room_and_field(tmp_path):
@@ -130,13 +130,18 @@ def test_two_rooms_stream_one_is_killed_and_comes_back_while_the_other_keeps_str
         assert decode_frames(f"{rtmp_server.url}/{KEY_A}") == (960, 540)  # RTMP published again
         assert decode_frames(f"{rtmp_server.url}/{KEY_B}") == (960, 540)
 
+        up_again_with_a_new_room(rooms_path := Path(rooms.path), up_args(rooms_path))
+        placed = statuses()
+        assert placed["room-c"].state == "pending"  # two room_slots, both taken: it waits for a node
+        assert (placed["room-a"].pid, placed["room-b"].pid) == (after["room-a"].pid, after["room-b"].pid)
+
         table = format_table(list(after.values()))
         assert "room-a" in table and "live" in table
         page = operator_rooms(page_url, token=None)
         assert page == 401
         token = (Path(rooms.state_dir) / "operator.token").read_text().strip()
         listed = operator_rooms(page_url, token)
-        assert {r["name"]: r["restarts"] for r in listed["rooms"]} == {"room-a": 1, "room-b": 0}
+        assert {r["name"]: r["restarts"] for r in listed["rooms"]} == {"room-a": 1, "room-b": 0, "room-c": 0}
         shown = table + json.dumps(listed) + json.dumps([s.to_json() for s in after.values()])
         assert not [s for s in SECRETS if s in shown]
     finally:
@@ -147,6 +152,21 @@ def test_two_rooms_stream_one_is_killed_and_comes_back_while_the_other_keeps_str
              for s in SECRETS if s.encode() in f.read_bytes()]
     assert not leaks
     assert any(files_to_scan(session_dir, Path(rooms.state_dir)))
+
+
+def up_args(path: Path):
+    import argparse
+    return argparse.Namespace(rooms_file=str(path), file=str(path), address=None, wait=0.0)
+
+
+def up_again_with_a_new_room(path: Path, args) -> None:
+    """`rooms up` again with a third room added: only that one starts; the others are left alone."""
+    from rooms.command import cmd_up
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    data["rooms"].append({**data["rooms"][0], "name": "room-c", "outputs": [],
+                          "chat": {"port": free_port()}, "console": {"port": free_port()}})
+    path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    assert cmd_up(args) == 0
 
 
 def operator_rooms(base_url: str, token: str | None):
