@@ -173,8 +173,8 @@ def kill_and_measure(room: str, rtmp: str, which: str) -> None:
     if which == "show":
         waited = time.monotonic()
         ready = wait_for(lambda: statuses()[room].standby == "ready", 300, step=1.0)
-        print(f"  standby show {'ready' if ready else 'NOT ready'} {time.monotonic() - waited:.1f} s after the "
-              "room went live")
+        print(f"  standby show {'ready' if ready else 'NOT ready'} (waited {time.monotonic() - waited:.1f} s more "
+              "after the measured window)")
     status = statuses()[room]
     victim = status.pid if which == "show" else status.actor_pid
     killed_at = time.monotonic()

@@ -51,7 +51,12 @@ def add_rooms_parser(sub: argparse._SubParsersAction) -> None:
 def run_rooms_command(args: argparse.Namespace) -> int:
     # Ray reads this once, at import: a driver joining the token-protected local cluster must know.
     os.environ.setdefault("RAY_AUTH_MODE", "token")
-    from .cluster import ClusterError
+    try:
+        from .cluster import ClusterError
+    except ImportError as exc:
+        print(f"livehost: rooms run on Ray, which is not installed here ({exc}); "
+              "install it with: .venv/bin/pip install -e '.[rooms]'", file=sys.stderr)
+        return 2
     try:
         return {"up": cmd_up, "status": cmd_status, "stop": cmd_stop, "restart": cmd_restart,
                 "persona": cmd_persona, "down": cmd_down}[args.verb](args)
@@ -90,8 +95,10 @@ def cmd_up(args: argparse.Namespace) -> int:
     running = set(room_names())
     for room in rooms.rooms:
         if room.name in running:
-            actor = room_actor(room.name)
-            print(f"{room.name}: running; {ray.get(actor.update.remote(room), timeout=90)}")
+            try:
+                print(f"{room.name}: running; {ray.get(room_actor(room.name).update.remote(room), timeout=90)}")
+            except (ray.exceptions.GetTimeoutError, ray.exceptions.RayError) as exc:
+                print(f"{room.name}: not answering ({type(exc).__name__}: waiting for a room_slot?); unchanged")
         else:
             remote_room_actor(room, rooms.state_dir)
             print(f"{room.name}: starting ({room.persona}, console {room.console_host}:{room.console_port})")
@@ -182,7 +189,10 @@ def _one(args: argparse.Namespace):
 def cmd_stop(args: argparse.Namespace) -> int:
     import ray
     actor = _one(args)
-    print(f"{args.name}: {ray.get(actor.stop.remote(), timeout=60)}")
+    try:
+        print(f"{args.name}: {ray.get(actor.stop.remote(), timeout=60)}")
+    except (ray.exceptions.GetTimeoutError, ray.exceptions.RayError) as exc:
+        print(f"{args.name}: not answering ({type(exc).__name__}); removed")
     ray.kill(actor, no_restart=True)
     return 0
 
