@@ -45,6 +45,7 @@ class RoomActor:
         else:
             restarts = 0
             self._save_count("restarts", 0)
+            (self._dir / "applied").write_text(spec.fingerprint())
         self._save_spec(spec)
         self._node = socket.gethostname()
         self._show = ShowProcess(spec, self._dir, restarts, on_restart=lambda n: self._save_count("restarts", n))
@@ -60,19 +61,25 @@ class RoomActor:
         return self._show.spec.fingerprint()
 
     def update(self, spec: RoomSpec) -> str:
-        """`rooms up` again with this room edited: a persona change goes on air at once; anything
-        else waits for `rooms restart NAME`, because it means restarting the show."""
-        current = self._show.spec
-        if spec.fingerprint() == current.fingerprint():
+        """`rooms up` again. Compared with what rooms.yaml said last time, not with the show on air,
+        so a persona the operator switched since stays unless the file's own entry changed. A persona
+        change goes on air at once; anything else waits for `rooms restart NAME` (a new show)."""
+        applied = self._read_text("applied")
+        if spec.fingerprint() == applied or (not applied and spec.fingerprint() == self._show.spec.fingerprint()):
             return "unchanged"
+        (self._dir / "applied").write_text(spec.fingerprint())
+        current = self._show.spec
         if spec.fingerprint(without=("persona",)) == current.fingerprint(without=("persona",)):
+            if "/" in spec.persona:  # the console switches only to shipped personas, never to a path
+                self._save_spec(spec, "spec.next.pickle")
+                return f"persona folder {spec.persona}: `livehost rooms restart {spec.name}` puts it on air"
             if self._show.snapshot().state == "live":
                 return self.switch_persona(spec.persona)
             self._show.set_spec(spec)  # not on air: the next start takes it
             self._save_spec(spec)
             return f"persona {spec.persona} from the next start"
         self._save_spec(spec, "spec.next.pickle")
-        return "changed: `livehost rooms restart " + spec.name + "` applies it"
+        return f"changed: `livehost rooms restart {spec.name}` applies it"
 
     def switch_persona(self, persona: str, operator: str | None = None) -> str:
         spec = self._show.spec
@@ -110,6 +117,12 @@ class RoomActor:
         path = self._dir / name
         path.write_bytes(pickle.dumps(spec))
         path.chmod(0o600)
+
+    def _read_text(self, name: str) -> str:
+        try:
+            return (self._dir / name).read_text()
+        except OSError:
+            return ""
 
     def _count(self, name: str) -> int:
         try:
