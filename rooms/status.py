@@ -67,11 +67,11 @@ def _uptime(seconds: float | None) -> str:
 
 
 def format_table(statuses: list[RoomStatus]) -> str:
-    header = ("ROOM", "STATE", "UPTIME", "RESTARTS", "FPS", "A/V ms", "VIEWERS", "ANSWERS", "DROPPED", "PERSONA",
-              "CONSOLE", "LAST ERROR")
+    header = ("ROOM", "STATE", "UPTIME", "RESTARTS", "FPS", "A/V ms", "VIEWERS", "ANSWERS", "DROPPED", "STANDBY",
+              "PERSONA", "CONSOLE", "LAST ERROR")
     rows = [header] + [(s.name, s.state, _uptime(s.uptime_s), str(s.restarts), _cell(s.fps), _cell(s.av_offset_ms),
-                        _cell(s.viewers), _cell(s.answers), _cell(s.dropped_frames), s.persona, s.console_url,
-                        (s.last_error or "-")[:80]) for s in statuses]
+                        _cell(s.viewers), _cell(s.answers), _cell(s.dropped_frames), s.standby, s.persona,
+                        s.console_url, (s.last_error or "-")[:80]) for s in statuses]
     widths = [max(len(row[i]) for row in rows) for i in range(len(header) - 1)]
     return "\n".join("  ".join(cell.ljust(width) for cell, width in zip(row, widths)) + "  " + row[-1]
                      for row in rows)
