@@ -10,6 +10,7 @@ import time
 from dataclasses import replace
 from datetime import datetime, timezone
 from pathlib import Path
+from typing import Callable
 
 from script.catalog import Catalog, CatalogError
 from script.guard import GuardRulesError
@@ -38,7 +39,8 @@ from .show_config import ConfigError, ShowConfig, load_show_config
 
 log = logging.getLogger("livehost")
 RTMP_ENV = "LIVEHOST_RTMP_URL"
-LAYOUTS = {"landscape": (1280, 720), "vertical": (720, 1280)}  # (width, height)
+# (width, height); landscape_540 is the light profile for packing many rooms on a node
+LAYOUTS = {"landscape": (1280, 720), "vertical": (720, 1280), "landscape_540": (960, 540)}
 
 
 def _catalog(path: str | None) -> Catalog:
@@ -150,11 +152,22 @@ def _run_with(args: argparse.Namespace, config: ShowConfig) -> int:
 
     frozen = freeze_startup_objects()  # models and catalog are loaded: out of the collector's way
     log.info("%d start-up objects frozen out of garbage collection", frozen)
+    if getattr(args, "standby", False):
+        if not _wait_for_go():
+            return 0
+        producers[0].begin_at(datetime.now(timezone.utc))
     try:
         return run_show(config, producers[0], rebuild, engine_for)
     finally:
         for producer in producers:  # background speech must stop before the interpreter does
             producer.close()
+
+
+def _wait_for_go() -> bool:
+    """--standby: loaded and waiting, holding no port, until a line on stdin puts it on air (its owner
+    keeps one ready so a crashed show is replaced in seconds, not after a model load). EOF: not needed."""
+    print("livehost standby: loaded, waiting for a line on stdin to go on air", flush=True)
+    return bool(sys.stdin.readline())
 
 
 def cmd_check_catalog(args: argparse.Namespace) -> int:
@@ -176,7 +189,9 @@ def cmd_check_catalog(args: argparse.Namespace) -> int:
     return 0
 
 
-def build_parser() -> argparse.ArgumentParser:
+def build_parser(extra_commands: tuple[Callable[[argparse._SubParsersAction], None], ...] = ()) \
+        -> argparse.ArgumentParser:
+    """`extra_commands` add sub-commands from packages above this one (rooms/), which stream never imports."""
     parser = argparse.ArgumentParser(prog="livehost", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
 
@@ -188,7 +203,8 @@ def build_parser() -> argparse.ArgumentParser:
         p.add_argument("--llm-model", help="local folder of a causal LM (transformers) that rewrites selling "
                                            "lines; a rewrite airs only if the guard passes it (needs .[llm])")
         p.add_argument("--layout", choices=sorted(LAYOUTS), default="landscape",
-                       help="landscape 1280x720, or vertical 720x1280 with overlays in the phone apps' safe area")
+                       help="landscape 1280x720, vertical 720x1280 with overlays in the phone apps' safe area, "
+                            "or landscape_540 960x540 (lighter, for many rooms on one machine)")
 
     run = sub.add_parser("run", help="run the live show until stopped")
     show_options(run)
@@ -206,6 +222,8 @@ def build_parser() -> argparse.ArgumentParser:
                           "put it behind a TLS proxy)")
     run.add_argument("--no-console", action="store_true", help="run without the operator console")
     run.add_argument("--log-format", choices=("json", "text"), default="json")
+    run.add_argument("--standby", action="store_true", help="load everything, then wait for a line on stdin "
+                                                           "before taking the ports and going on air")
     source_options(run, "--chat-source")
     run.add_argument("--record-chat", help="append the show's chat to this chat.jsonl (replay it with livehost replay)")
     run.set_defaults(func=cmd_run)
@@ -224,12 +242,15 @@ def build_parser() -> argparse.ArgumentParser:
     add_chat_test_parser(sub)
     add_say_parser(sub)
     add_voices_parsers(sub)
+    for add in extra_commands:
+        add(sub)
     return parser
 
 
-def main(argv: list[str] | None = None) -> int:
+def main(argv: list[str] | None = None,
+         extra_commands: tuple[Callable[[argparse._SubParsersAction], None], ...] = ()) -> int:
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    args = build_parser().parse_args(argv)
+    args = build_parser(extra_commands).parse_args(argv)
     try:
         return args.func(args)
     except (CatalogError, PersonaError, GuardRulesError, ConfigError, StartupError) as exc:

@@ -44,7 +44,9 @@ class EncodedPacket:
 
 class AVEncoder:
     def __init__(self, width: int = WIDTH, height: int = HEIGHT,
-                 video_bitrate: int = 2_500_000, preset: str = "veryfast") -> None:
+                 video_bitrate: int | None = None, preset: str = "veryfast") -> None:
+        if video_bitrate is None:  # 2.5 Mb/s at 720p (either way up); smaller frames need fewer bits
+            video_bitrate = round(2_500_000 * min(1.0, width * height / (WIDTH * HEIGHT)))
         self.width = width
         self.height = height
         self.video_context = self._open_video(width, height, video_bitrate, preset)

@@ -86,6 +86,7 @@ class LiveShow:
         self.metrics = ShowMetrics()
         self.metrics.collectors.append(self._count_chat)
         self._broadcast = TsBroadcast()
+        self.metrics.collectors.append(lambda: setattr(self.metrics, "live_view_clients", self._broadcast.viewers))
         outputs = list(config.outputs)
         if config.live_view:
             outputs.append(OutputSpec("live view", self._broadcast, "mpegts"))

@@ -59,6 +59,10 @@ class TsBroadcast:
     def unsubscribe(self, viewer: asyncio.Queue) -> None:
         self._viewers.discard(viewer)
 
+    @property
+    def viewers(self) -> int:
+        return len(self._viewers)
+
     def end(self) -> None:
         """The show is over: every viewer's stream ends."""
         for viewer in list(self._viewers):

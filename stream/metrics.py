@@ -82,6 +82,7 @@ class ShowMetrics:
         self.chat_merged = 0  # accepted, folded into the same message still waiting
         self.chat_sources: dict[str, tuple[int, int]] = {}  # platform source -> (admitted, over its limit)
         self.webrtc_peers = 0
+        self.live_view_clients = 0
         self.webrtc_dropped = 0
         self.answer_latency = Histogram(_LATENCY_BUCKETS)
         self.tts_seconds = Histogram(_STAGE_BUCKETS)
@@ -153,6 +154,8 @@ class ShowMetrics:
                    "Accepted chat folded into the same message still waiting (a viewer repeating, reactions).",
                    [("", self.chat_merged)])
             metric("webrtc_peers", "gauge", "Connected WebRTC viewers.", [("", self.webrtc_peers)])
+            metric("live_view_clients", "gauge", "Players connected to the live view (MPEG-TS over HTTP).",
+                   [("", self.live_view_clients)])
             metric("webrtc_dropped_frames_total", "counter", "Frames dropped for slow WebRTC viewers.",
                    [("", self.webrtc_dropped)])
             histogram("answer_latency_seconds", "Chat question to its answer on air.", self.answer_latency)

@@ -224,6 +224,9 @@ class ShowProducer:
             self._catalog = catalog
             self._feed(CatalogUpdated(catalog, answerer), self._index / FPS)
 
+    def begin_at(self, started_at: datetime) -> None:  # frame 0's wall time, for `run --standby`
+        self._started_at = started_at
+
     def _wall(self, now: float) -> datetime | None:
         return None if self._started_at is None else self._started_at + timedelta(seconds=now)
 

@@ -54,7 +54,7 @@ class ShowConfig:
 
 
 _TOP = {"catalog", "persona", "layout", "outputs", "console", "chat", "supervisor", "logging", "seconds"}
-LAYOUTS = ("landscape", "vertical")  # 1280x720, or 720x1280 for phone apps
+LAYOUTS = ("landscape", "vertical", "landscape_540")  # 1280x720, 720x1280 for phone apps, 960x540 light
 _DEFAULT_LIMITS = ChatLimits()
 _CHAT_LIMITS = {  # chat.<key>: (default, lowest, highest), messages/s or messages
     "client_rate": (_DEFAULT_LIMITS.client_rate, 0.01, 10_000),
