@@ -141,6 +141,8 @@ class Answerer:
         products = [p for p in (self.catalog.product(s) for s in query.guess.skus) if p]
         if not products:
             return Answer((), None, ())
+        if len(products) > 1 and query.intent in ("promotion", "promotion_claim") and any(not p.sold_out for p in products):
+            products = [p for p in products if not p.sold_out]  # a sold-out variant's offers are no offer
         if len(products) == 1:
             return write(products[0], query, now)
         if len(products) > _MAX_LISTED:

@@ -152,3 +152,15 @@ products:
                 derived=answer.derived)
     assert not GuardedLines()(line, (shop.product("BOOT"),), NOW).blocked_by
     assert "31码" in "".join(answerer.answer("雪地靴 孩子平时穿30码 拍几码", None, NOW).sentences)
+
+
+def test_a_sold_out_variants_offers_are_not_offered():
+    shop = parse_catalog_text("""
+shop: {name: 小店}
+products:
+  - {sku: BIG, title: 广式腊肠 500g, category: food, price: 68, stock: 500,
+     promotions: [{text: 满199减30, ends_at: "2026-12-31T23:59:59+08:00"}]}
+  - {sku: SMALL, title: 广式腊肠 250g, category: food, price: 38, stock: 0}
+""", "shop.yaml")
+    answer = Answerer.build(shop).answer("腊肠有没有满减", None, NOW)
+    assert answer.about == ("BIG",) and "250g" not in "".join(answer.sentences)
