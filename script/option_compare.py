@@ -106,7 +106,7 @@ def compare_options(product: Product, question: str, name: str) -> Answer | None
         return None
     unit = figures[0][1]
     sides = "，".join(speakable(p) for p in chosen.parts)
-    lead = f"{name}的{chosen.key}：{sides}。"
+    lead = speakable(f"{name}的{chosen.key}：{sides}。")  # "单口最大输出" is said 峰值, never 最大
     numbers = [n for n, _ in figures]
     if len(set(numbers)) == 1:
         return Answer((lead, f"{'和'.join(labels)}是一样的。"), product.sku, (spec_source,), about=(product.sku,))

@@ -86,3 +86,23 @@ def test_a_word_naming_both_options_names_neither():
 def test_a_basket_of_options_is_not_a_comparison():
     tea = parse_catalog_text(SHOP, "shop.yaml").product("TEA")
     assert named_options(tea, "小罐和大罐各一罐一共多少") is None
+
+
+def test_a_spec_named_with_zui_da_is_said_so_the_guard_passes_it():
+    from script.line_guard import GuardedLines
+    from script.lines import Line, LineKind, Priority
+    shop = parse_catalog_text("""
+shop: {name: 小店}
+products:
+  - sku: CH
+    title: 氮化镓充电器 65W
+    category: electronics
+    price: 99
+    specs: {单口最大输出: "C1/C2 单口最大65W；USB-A 单口最大22.5W"}
+""", "shop.yaml")
+    answer = Answerer.build(shop).answer("充电头c口和a口差多少w", None, NOW)
+    said = "".join(answer.sentences)
+    assert "差42.5W" in said and "最大" not in said
+    line = Line("a1", Priority.ANSWER, answer.sentences, "CH", answer.sources, kind=LineKind.ANSWER,
+                derived=answer.derived)
+    assert not GuardedLines()(line, (shop.product("CH"),), NOW).blocked_by
