@@ -124,6 +124,9 @@ def _both(a: "Answerer", products: list[Product], said: list[str], sources: list
           text: str) -> str | None:
     """"骑行服跟手套都防风吗": yes when every product's answer states the feature; "哪个是真丝的":
     the ones whose answer states it, or none when each states its material and none names it at all."""
+    figure = _both_reach(a, products, said, text)
+    if figure is not None:
+        return figure
     m = re.search(r"(?:都|哪个|哪款)(?:能|是|有|可以|带|支持)?([\u4e00-\u9fff]{2})", text)
     if m is None:
         return None
@@ -139,6 +142,32 @@ def _both(a: "Answerer", products: list[Product], said: list[str], sources: list
     if materials and asked_class(feature) == "material" and not any(feature[-1] in x for x in said):
         return f"{count}款都不是{feature}的。"
     return None
+
+
+_UNIT_SAID = {"度": "℃", "瓦": "w", "毫安": "mah", "克": "g", "毫升": "ml", "个小时": "小时"}
+
+
+def _both_reach(a: "Answerer", products: list[Product], said: list[str], text: str) -> str | None:
+    """"两个杯子保温都能到65度吗", "是不是都50+", "有线是不是都20w": whether each one's stated
+    figure of that unit is the one asked (是) or reaches it (能到)."""
+    m = re.search(r"都(是|能到|能达到|可以到|达到|有)?\s*(\d+(?:\.\d+)?)\s*(\+|w|瓦|度|℃|个小时|小时|mah|毫安|ml|毫升|g|克)?",
+                  text, re.I)
+    if m is None or m.group(3) is None:
+        return None
+    asked, unit = float(m.group(2)), _UNIT_SAID.get(m.group(3).lower(), m.group(3).lower())
+    reach = (m.group(1) or "").startswith(("能", "可以", "达"))
+    pattern = rf"(\d+(?:\.\d+)?)\s*{re.escape(unit)}" if unit != "+" else r"(\d+(?:\.\d+)?)\s*\+"
+    found = [[float(n) for n in re.findall(pattern, x, re.I)] for x in said]
+    if not all(found):
+        return None
+    ok = [f[-1] >= asked if reach else asked in f for f in found]  # "灌入95℃，6小时后≥65℃": the result, not the input
+    figure = f"{format_amount(asked)}{m.group(3)}"
+    if all(ok):
+        return f"{'两' if len(products) == 2 else '几'}款都{'能到' if reach else '是'}{figure}。"
+    if not any(ok):
+        return f"{'两' if len(products) == 2 else '几'}款都不{'能到' if reach else '是'}{figure}。"
+    yes, no = ("能到", "不能到") if reach else ("是", "不是")
+    return "，".join(f"{a.name_of(p)}{yes if y else no}{figure}" for p, y in zip(products, ok)) + "。"
 
 
 def _side_by_side(a: "Answerer", products: list[Product], text: str, whole: str = "") -> Answer | None:

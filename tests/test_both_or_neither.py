@@ -162,3 +162,24 @@ products:
     assert "蛋白粉更贵，差71元" in dearer
     rods = "".join(answerer.answer("4米5和5米4的竿子差在哪", None, NOW).sentences)
     assert "120g" in rods and "155g" in rods and "198元" in rods and "238元" in rods
+
+
+def test_both_asked_of_a_figure_checks_each_ones_own_figure():
+    from datetime import datetime, timedelta, timezone
+    from script.answers import Answerer
+    from script.dialect import to_mandarin
+    from stream.catalog_file import parse_catalog_text
+    shop = parse_catalog_text("""
+shop: {name: 小店}
+products:
+  - {sku: CUP1, title: 保温杯 500ml, category: home, price: 89, specs: {保温效果: "灌入95℃开水，6小时后≥65℃"}}
+  - {sku: CUP2, title: 保温杯 750ml, category: home, price: 109, specs: {保温效果: "灌入95℃开水，8小时后≥55℃"}}
+  - {sku: SUN, title: 清爽防晒乳 60ml, category: beauty, price: 89, specs: {防晒指数: SPF50+ PA++++}}
+  - {sku: TOP, title: 冰丝防晒衣, category: apparel, price: 99, specs: {防晒指数: UPF50+}}
+""", "shop.yaml")
+    answerer = Answerer.build(shop)
+    now = datetime(2026, 12, 7, 20, 30, tzinfo=timezone(timedelta(hours=8)))
+    say = lambda q: "".join(answerer.answer(to_mandarin(q), None, now).sentences)  # noqa: E731
+    cups = say("两个杯子保温都能到65度吗")
+    assert "不能到65度" in cups and "两款都" not in cups  # the 750ml keeps 55℃: 95℃ is what goes in
+    assert "两款都是50+" in say("防晒衣同防晒乳系咪都系50+")
