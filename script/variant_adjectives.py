@@ -42,7 +42,8 @@ def chosen_by_adjective(folded: str, distinct_words: Mapping[str, tuple[str, ...
     comparing = re.search(r"哪个|哪款|还是|和|跟|比", folded)  # "哪个容量大" asks, it does not choose
     # "小保温杯", "大包纸巾": the adjective before a few words ending in a container or size noun
     before_noun = r"|[\u4e00-\u9fff]{1,3}(?=[杯瓶罐桶壶锅盒袋]|号|码)"
-    tail = r"(?:的|号|款|杯|瓶)" if comparing else r"(?:的|号|款|一点|点|些|杯|瓶|容量|尺寸|那|$|\s|，|,|穿|用" + before_noun + ")"
+    tail = r"(?:的|号|款|杯|瓶|支|包|盒|袋|罐|桶)" if comparing else \
+        r"(?:的|号|款|一点|点|些|杯|瓶|支|包|盒|袋|罐|桶|箱|份|容量|尺寸|那|$|\s|，|,|穿|用" + before_noun + ")"
     m = re.search(rf"([大小长短高矮宽窄厚薄重轻]){tail}", folded)
     if not m:
         return None

@@ -258,6 +258,8 @@ def test_an_adjective_picks_a_variant_unless_both_opposites_are_asked():
     sizes = {"S50": ("50ml",), "S100": ("100ml",)}
     assert chosen_by_adjective("那小的呢", sizes) == "S50"
     assert chosen_by_adjective("大瓶多少钱", sizes) == "S100"
+    assert chosen_by_adjective("洗面奶大支拍两支多少钱", sizes) == "S100"  # 支, 包, 盒 ... as well as 瓶
+    assert chosen_by_adjective("小包的有货吗", sizes) == "S50"
     assert chosen_by_adjective("大瓶小瓶差多少钱", sizes) is None
     assert chosen_by_adjective("哪个容量大", sizes) is None
     assert chosen_by_adjective("要宽一点的", {"W": ("宽楦",), "N": ("标准楦",)}) == "W"
