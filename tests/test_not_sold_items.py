@@ -34,3 +34,15 @@ def test_what_the_shop_does_not_sell_is_said_honestly(answerer, text):
 @pytest.mark.parametrize("text", ["大米有5公斤的吗", "哈尔滨红肠有吗", "羽绒服有别的款吗"])
 def test_what_it_does_sell_is_not_refused(answerer, text):
     assert not answerer.answer(to_mandarin(text), None, None).not_sold
+
+
+def test_a_shade_number_no_variant_has_is_not_sold():
+    shop = parse_catalog_text("""
+shop: {name: 小店}
+products:
+  - {sku: L01, title: "雾面唇釉 #01 奶茶豆沙", category: beauty, price: 89, specs: {色号: "#01 奶茶豆沙"}}
+  - {sku: L05, title: "雾面唇釉 #05 枫叶红", category: beauty, price: 89, specs: {色号: "#05 枫叶红"}}
+""", "shop.yaml")
+    answerer = Answerer.build(shop)
+    assert answerer.answer("唇釉有03号色吗", None, None).not_sold
+    assert not answerer.answer("唇釉有05号色吗", None, None).not_sold
