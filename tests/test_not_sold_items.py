@@ -16,6 +16,7 @@ products:
   - {sku: SAUS, title: 哈尔滨红肠 500g, category: food, price: 59, specs: {产地: 黑龙江哈尔滨}}
   - {sku: RICE, title: 五常大米 5kg, category: food, price: 79, specs: {净含量: 5kg}}
   - {sku: PHONE, title: 4G老人手机 大字大声, category: electronics, price: 199, specs: {屏幕: 2.8英寸}}
+  - {sku: HOOD, title: 重磅连帽卫衣, category: apparel, price: 159}
   - {sku: COAT, title: 女士长款连帽羽绒服, category: apparel, price: 399, selling_points: [过膝长款]}
 """
 
@@ -26,7 +27,7 @@ def answerer():
 
 
 @pytest.mark.parametrize("text", ["有哈啤吗 哈尔滨啤酒 整一箱", "有血压计吗 给老人量血压", "有男款羽绒服吗",
-                                  "大米有10公斤的吗 5公斤不够吃"])
+                                  "大米有10公斤的吗 5公斤不够吃", "卫衣有配套的卫裤吗"])
 def test_what_the_shop_does_not_sell_is_said_honestly(answerer, text):
     assert answerer.answer(to_mandarin(text), None, None).not_sold
 
