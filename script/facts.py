@@ -14,6 +14,7 @@ from datetime import datetime
 
 from .catalog import Catalog, Product
 from .lines import format_price
+from .textmatch import normalize
 
 # Words viewers use for a fact kind or policy key, keyed by the catalog's own name for it.
 KIND_SYNONYMS: dict[str, tuple[str, ...]] = {
@@ -189,3 +190,10 @@ def product_facts(product: Product, now: datetime | None = None) -> list[Fact]:
 def catalog_facts(catalog: Catalog, now: datetime | None = None) -> list[Fact]:
     """All products' facts; with `now`, promotions that have ended are left out."""
     return [fact for product in catalog.products for fact in product_facts(product, now)]
+
+
+def names_a_category(item: str, categories: set[str]) -> bool:
+    """"衣服", "裤子": the item is one of the shop's categories itself, not a kind of thing to find in
+    the titles ("羽绒裤")."""
+    nouns = [w for c in categories for w in CATEGORY_WORDS.get(c, ()) if not w.endswith("的")]  # not 穿的/吃的
+    return any(item in normalize(w) or (normalize(w) in item and len(item) <= len(normalize(w)) + 1) for w in nouns)

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field, replace
 from typing import Protocol
 
 from .catalog import Catalog
-from .facts import POLICY_SYNONYMS
+from .facts import POLICY_SYNONYMS, names_a_category
 from .product_resolver import ProductGuess, ProductResolver
 from .viewer_measures import age_in_months, body_measures
 from .gifts import gift_asked, gifts_of
@@ -26,7 +26,7 @@ from .question_words import (AFTER_BASKET, BARE_FOLLOW_UP, BARE_PRICE, BEST_DEAL
 from .spec_reading import viewer_dose
 from .claimed_figures import claimed_price
 from .spoken_numbers import parse_chinese_integer
-from .textmatch import STOP_CHARS, normalize
+from .textmatch import STOP_CHARS
 
 
 @dataclass(frozen=True)
@@ -365,7 +365,7 @@ class Understanding:
             if (len(item) < 2 and not one_thing) or NOT_ITEMS.search(item) or \
                     re.search(r"[还都也就又]|的$|^(?:适合|用来|能|可以)", item):
                 continue
-            if self._category_match(item):
+            if names_a_category(item, {p.category for p in self.catalog.products}):
                 continue
             named = self.resolver.named(item)
             if named:
@@ -385,16 +385,9 @@ class Understanding:
             # "鲜花饼有没有小盒装" asks about a product the shop sells; "有没有蜂蜜 云南的那种" does not
             # (云南 only qualifies the item): a named product counts when the item comes after it.
             named_before = names_a_product and not folded.lstrip().startswith(("有没有", "有木有", "有冇")) and \
-                min(self.resolver.position(folded, s) for s, _ in self.resolver.named(folded)) < m.start("item")
+                min(self.resolver.position(folded, s) for s, _ in self.resolver.named(folded)) < m.start("item") and \
+                not re.search(r"配套|搭配|同款|同系列|成套", m.group(0))  # "卫衣有配套的卫裤吗": another thing
             if named_before or self.resolver.listed(item, titles_only):
                 continue  # the question names a product the shop sells: the item is a piece of it
             return item
         return None
-
-    def _category_match(self, item: str) -> bool:
-        from .facts import CATEGORY_WORDS
-        categories = {p.category for p in self.catalog.products}
-        nouns = [w for c in categories for w in CATEGORY_WORDS.get(c, ()) if not w.endswith("的")]  # not 穿的/吃的
-        # "衣服", "裤子": the category itself; "羽绒裤" is a kind of thing, to be found in the titles
-        return any(item in normalize(w) or (normalize(w) in item and len(item) <= len(normalize(w)) + 1)
-                   for w in nouns)
