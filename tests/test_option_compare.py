@@ -89,8 +89,7 @@ def test_a_basket_of_options_is_not_a_comparison():
 
 
 def test_a_spec_named_with_zui_da_is_said_so_the_guard_passes_it():
-    from script.line_guard import GuardedLines
-    from script.lines import Line, LineKind, Priority
+    from tests.answer_support import guard_blocks
     shop = parse_catalog_text("""
 shop: {name: 小店}
 products:
@@ -103,6 +102,4 @@ products:
     answer = Answerer.build(shop).answer("充电头c口和a口差多少w", None, NOW)
     said = "".join(answer.sentences)
     assert "差42.5W" in said and "最大" not in said
-    line = Line("a1", Priority.ANSWER, answer.sentences, "CH", answer.sources, kind=LineKind.ANSWER,
-                derived=answer.derived)
-    assert not GuardedLines()(line, (shop.product("CH"),), NOW).blocked_by
+    assert not guard_blocks(answer, (shop.product("CH"),), NOW)

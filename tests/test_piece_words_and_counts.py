@@ -129,8 +129,7 @@ products:
 
 
 def test_shoes_that_run_large_are_ordered_a_size_down_and_the_line_passes_the_guard():
-    from script.line_guard import GuardedLines
-    from script.lines import Line, LineKind, Priority
+    from tests.answer_support import guard_blocks
     shop = parse_catalog_text("""
 shop: {name: 小店}
 products:
@@ -148,9 +147,7 @@ products:
     answerer = Answerer.build(shop)
     answer = answerer.answer(to_mandarin("棉鞋 我妈平时穿38的 拍几码"), None, NOW)
     assert "37码" in "".join(answer.sentences)
-    line = Line("a1", Priority.ANSWER, answer.sentences, "BOOT", answer.sources, kind=LineKind.ANSWER,
-                derived=answer.derived)
-    assert not GuardedLines()(line, (shop.product("BOOT"),), NOW).blocked_by
+    assert not guard_blocks(answer, (shop.product("BOOT"),), NOW)
     assert "31码" in "".join(answerer.answer("雪地靴 孩子平时穿30码 拍几码", None, NOW).sentences)
 
 
