@@ -148,7 +148,7 @@ def recommend(a: "Answerer", query: Query, now: datetime | None) -> Answer:
     """Up to two products that fit what the viewer says (named, described, for whom, budget),
     each with one concrete fact and its price; never a claim that one is best."""
     products = [a.catalog.product(s) for s in query.named[:1]] or [a.catalog.product(s) for s in query.guess.skus[:1]
-                                                                    if query.guess.how in ("named", "description")]
+                                                                    if query.guess.how in ("named", "description", "previous")]
     need = for_need(a.catalog.products, query.text)
     if need and not query.named and query.guess.how == "description" and products[:1] != need[:1]:
         products = need  # "手冻得疼 有啥好用的": the need (暖手宝) over a word it shares with a listing (护手霜)

@@ -186,6 +186,8 @@ class Understanding:
             return "size"  # "宝宝刚满月 喝哪个": the stage (or size) for a child's age
         if (height or weight) and SIZE_WORDS.search(folded) and not asks_price:
             return "size"  # "我家金毛60斤 选哪个规格": a size from a measure, not a recommendation
+        if "推荐" in folded and guess.how == "previous" and not named:
+            return "recommend"  # "那推荐哪个" after "mini还有吗": the one to buy instead, or that one
         if RECOMMEND.search(folded) and guess.how not in ("link", "previous") and (not named or "推荐" in folded):
             return "recommend"  # "给我妈买点啥 她血脂有点高": a product to suggest, medical words or not
         if "medical" in flags:

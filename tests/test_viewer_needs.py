@@ -45,3 +45,18 @@ def test_a_need_is_answered_with_the_product_kind_it_calls_for(answerer, typed, 
 def test_the_rice_is_still_named_by_its_own_word(answerer):
     assert answerer.answer("大米多少钱", None, NOW).about == ("RICE",)
     assert answerer.answer("10斤米多少钱", None, NOW).about == ("RICE",)
+
+
+def test_asked_what_to_get_after_a_sold_out_one_the_host_offers_its_sibling_in_stock():
+    from script.understanding import ViewerContext
+    shop = parse_catalog_text("""
+shop: {name: 小店}
+products:
+  - {sku: MINI, title: 磁吸充电宝 mini 5000mAh, category: electronics, price: 89, stock: 0}
+  - {sku: BIG, title: 磁吸充电宝 10000mAh, category: electronics, price: 129, stock: 50, selling_points: [磁吸即充]}
+""", "shop.yaml")
+    answerer = Answerer.build(shop)
+    first = answerer.answer("mini充电宝还有吗", None, NOW)
+    context = ViewerContext(None, tuple(first.about), "mini充电宝还有吗", tuple(first.sources))
+    answer = answerer.answer("那推荐哪个", None, NOW, context)
+    assert "BIG" in answer.about and "129元" in "".join(answer.sentences)
