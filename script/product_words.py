@@ -221,6 +221,15 @@ def naming_words_only(folded: str, titles: str) -> str:
     return COUNTED.sub(" ", NOT_NAMING.sub(kept, folded))
 
 
+_COUNTED_NOUN = re.compile(r"[一两二三四五六七八九十\d]\s*[个只件套台把口张条]\s*([\u4e00-\u9fff])(?![\u4e00-\u9fff])")
+
+
+def counted_single_nouns(folded: str, heads: dict[str, list[str]]) -> list[str]:
+    """"一个锅 一盒家庭装": a product named by one character after a count, when that character ends
+    exactly one product's head noun (锅 of 鸳鸯火锅锅, not of 火锅底料)."""
+    return [heads[m.group(1)][0] for m in _COUNTED_NOUN.finditer(folded) if len(heads.get(m.group(1), ())) == 1]
+
+
 # Things a viewer's life is full of ("手机老没电", "放冰箱吗"): unless a title sells one, their
 # characters name nothing (机 of 手机 is not the 暖风机).
 _EVERYDAY = re.compile(r"手机|电脑|飞机|电话|电视|冰箱|空调|汽车|地铁|公交|办公室|宿舍|暖气|微波炉")

@@ -16,7 +16,7 @@ from .facts import POLICY_SYNONYMS, names_a_category
 from .product_resolver import ProductGuess, ProductResolver
 from .viewer_measures import age_in_months, body_measures
 from .gifts import gift_asked, gifts_of
-from .product_words import count_from_word, fold_question, product_kind, spelled_as_titles
+from .product_words import count_from_word, counted_single_nouns, fold_question, head_noun, product_kind, spelled_as_titles
 from .answer_facts import mentioned_promotion
 from .question_words import (AFTER_BASKET, BARE_FOLLOW_UP, BARE_PRICE, BEST_DEAL, BOTH, COMPARE, COUNT, DOSE, FOLLOW_UP, HAGGLE,
                              HOW_TO_BUY, IDENTIFY, INTENT_PATTERNS, INVENTED_PROMO, MEDICAL, MONEY_CLAIM, NOT_ITEMS, PAST, PII,
@@ -81,6 +81,9 @@ class Understanding:
         self.resolver = resolver
         self.proposer = proposer
         self.gifts = gifts_of(catalog)
+        self._heads: dict[str, list[str]] = {}  # the last character of each head noun -> its products
+        for p in catalog.products:
+            self._heads.setdefault(head_noun(p.title)[-1:], []).append(p.sku)
         # Every word the shop writes about its products: a one-character item none of it uses is not sold.
         self._written = "\n".join(" ".join([p.title, *p.selling_points, *p.scenes, *map(str, p.specs.keys()),
                                             *map(str, p.specs.values()), *(f.q + f.a for f in p.faq)])
@@ -112,6 +115,7 @@ class Understanding:
     def _read(self, text: str, context: ViewerContext) -> Query:
         folded = fold_question(text)
         named = self.resolver.separately_named(text)
+        named += [s for s in counted_single_nouns(folded, self._heads) if s not in named] if named else []
         follow_up = bool(FOLLOW_UP.search(folded)) and bool(context.previous_skus)
         previous = context.previous_skus[0] if len(context.previous_skus) == 1 else None
         pointing = bool(POINTING.search(folded))

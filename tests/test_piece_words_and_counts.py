@@ -161,3 +161,18 @@ products:
 """, "shop.yaml")
     answer = Answerer.build(shop).answer("腊肠有没有满减", None, NOW)
     assert answer.about == ("BIG",) and "250g" not in "".join(answer.sentences)
+
+
+def test_a_product_named_by_one_character_after_a_count_joins_the_basket():
+    shop = parse_catalog_text("""
+shop: {name: 小店}
+products:
+  - {sku: BASE, title: 牛油火锅底料 家庭装 1kg, category: food, price: 69}
+  - {sku: PASTE, title: 郫县豆瓣酱 1kg桶装, category: food, price: 22}
+  - {sku: POT, title: 不锈钢鸳鸯火锅锅 32cm, category: home, price: 199}
+""", "shop.yaml")
+    answerer = Answerer.build(shop)
+    said = "".join(answerer.answer("一个锅 一盒家庭装 一桶豆瓣 总共多少", None, NOW).sentences)
+    assert "一共290元" in said
+    # 锅 inside 火锅 names nothing by itself
+    assert answerer.understanding.read("我们每周吃一次火锅 家庭装吃得到多久").named != ("BASE", "POT")
