@@ -177,7 +177,26 @@ def asked_unit(text: str) -> str | None:
     return m.group(1) if m else None
 
 
+_PER_GRAMS = re.compile(r"(\d+)\s*(?:克|g)\s*(?:合|算|要|是)", re.IGNORECASE)
+
+
+def _per_grams(a: "Answerer", query: Query, now: datetime | None, grams: int) -> Answer:
+    """"家庭装100克合多少钱": the price of that many grams at the listing's price per net weight."""
+    def write(product: Product, q: Query, when: datetime | None) -> Answer:
+        net = _net_weight(product, "公斤")
+        if net is None or net[0] <= 0:
+            return a.say.price(product, when)
+        amount = product.price * grams / (net[0] * 1000)
+        return Answer((f"{a.name_of(product)}{format_price(product.price)}，净含量{format_amount(net[0] * 1000)}g，"
+                       f"算下来{grams}g合{format_amount(amount)}元。",), product.sku, (f"{product.sku}.price",),
+                      (derivation(net[0] * 1000, f"{net[1]}*1000"),
+                       derivation(amount, f"{format_amount(product.price)}*{grams}/({net[1]}*1000)")), about=(product.sku,))
+    return a.per_product(query, now, write)
+
+
 def unit_price(a: "Answerer", query: Query, now: datetime | None, unit: str | None = None) -> Answer:
+    if (per := _PER_GRAMS.search(query.text)) and unit is None:
+        return _per_grams(a, query, now, int(per.group(1)))
     unit = unit or asked_unit(query.text) or "片"
 
     def write(product: Product, q: Query, when: datetime | None) -> Answer:

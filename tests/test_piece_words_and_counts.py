@@ -176,3 +176,15 @@ products:
     assert "一共290元" in said
     # 锅 inside 火锅 names nothing by itself
     assert answerer.understanding.read("我们每周吃一次火锅 家庭装吃得到多久").named != ("BASE", "POT")
+
+
+def test_the_price_of_so_many_grams_is_worked_from_the_net_weight_and_passes_the_guard():
+    from tests.answer_support import guard_blocks
+    shop = parse_catalog_text("""
+shop: {name: 小店}
+products:
+  - {sku: BASE, title: 牛油火锅底料 家庭装 1kg, category: food, price: 69}
+""", "shop.yaml")
+    answer = Answerer.build(shop).answer("家庭装100克合多少钱", None, NOW)
+    assert "100g合6.9元" in "".join(answer.sentences)
+    assert not guard_blocks(answer, (shop.product("BASE"),), NOW)
