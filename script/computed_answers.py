@@ -189,7 +189,7 @@ def _per_grams(a: "Answerer", query: Query, now: datetime | None, grams: int) ->
         amount = product.price * grams / (net[0] * 1000)
         return Answer((f"{a.name_of(product)}{format_price(product.price)}，净含量{format_amount(net[0] * 1000)}g，"
                        f"算下来{grams}g合{format_amount(amount)}元。",), product.sku, (f"{product.sku}.price",),
-                      (derivation(net[0] * 1000, f"{net[1]}*1000"),
+                      (str(grams), derivation(net[0] * 1000, f"{net[1]}*1000"),  # the viewer's grams: a stated fact
                        derivation(amount, f"{format_amount(product.price)}*{grams}/({net[1]}*1000)")), about=(product.sku,))
     return a.per_product(query, now, write)
 
