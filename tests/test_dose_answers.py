@@ -96,3 +96,24 @@ products:
     assert "5勺" in say("2段奶粉一次冲几勺")
     assert "每次10g" in say("那个冬天会结晶的蜜 一天喝多少")  # the dose, not the FAQ its description matches
     assert "每次1粒" in say("鱼油一天次几粒")  # 次 typed for 吃
+
+
+def test_how_long_asked_with_de_and_a_basket_and_two_people_each():
+    from script.answers import Answerer
+    from script.dialect import to_mandarin
+    from stream.catalog_file import parse_catalog_text
+    shop = parse_catalog_text("""
+shop: {name: 小店}
+products:
+  - sku: PRO
+    title: 益生菌固体饮料 30条
+    category: health_food
+    price: 128
+    specs: {规格: 2g×30条/盒, 食用方法: 每日1条}
+    promotions: [{text: 买2盒送1盒, ends_at: "2026-12-31T23:59:59+08:00"}]
+""", "shop.yaml")
+    answerer = Answerer.build(shop)
+    said = "".join(answerer.answer(to_mandarin("益生菌买二送一嗰三盒 我同老公每日各一条 食得几耐"), None, None).sentences)
+    assert "45天" in said and "90条" in said
+    assert to_mandarin("一包饮得几日") == "一包喝得几天"
+    assert to_mandarin("饮料有冇") == "饮料有没有"
