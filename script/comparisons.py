@@ -127,6 +127,13 @@ def _both(a: "Answerer", products: list[Product], said: list[str], sources: list
     figure = _both_reach(a, products, said, text)
     if figure is not None:
         return figure
+    offer = re.search(r"(?:都|哪个|哪款)有([\u4e00-\u9fff\d]{2,8}?)(?:的?活动|优惠)?(?:[吗呢啊呀]|$)", text)
+    if offer and re.search(r"半价|折|送|减|赠", offer.group(1)):  # "十年同五年边个有第二件半价"
+        having = [p for p, x in zip(products, said) if offer.group(1) in x]
+        if not having:
+            return f"{'两' if len(products) == 2 else '几'}款都没有{offer.group(1)}。"
+        only = "只有" if len(having) < len(products) and "都" in offer.group(0) else ""
+        return f"{only}{'、'.join(a.name_of(p) for p in having)}有{offer.group(1)}。"
     m = re.search(r"(?:都|哪个|哪款)(?:能|是|有|可以|带|支持)?([\u4e00-\u9fff]{2})", text)
     if m is None:
         return None
@@ -264,13 +271,14 @@ def _which_more(a: "Answerer", products: list[Product], text: str) -> str | tupl
         if len(values) == 1 and all(said):
             return "这一项是一样的。"
     kind = asked_class(text)
-    if kind is None and re.search(r"便宜|贵|价", text):
+    if kind is None and re.search(r"便宜|贵|价", text) and not re.search(r"半价|折|满减|满\d|送|赠|活动|优惠", text):
         if len({p.price for p in products}) == 1:
             return "价格一样。"
         high, low = max(products, key=lambda p: p.price), min(products, key=lambda p: p.price)
         said = f"{a.name_of(high)}更贵" if "贵" in text and "便宜" not in text else f"{a.name_of(low)}价格更低"
-        if len(products) != 2 or not re.search(r"差|多多少|多几|贵多少|便宜多少|贵几|便宜几", text):
-            return f"{said}。"  # "哪个贵 差多少": and by how much
+        if len(products) != 2:
+            return f"{said}。"
+        # "哪个便宜": which, and by how much, as a host says it
         gap = high.price - low.price
         return f"{said}，差{format_price(gap)}。", derivation(gap, f"{format_amount(high.price)}-{format_amount(low.price)}")
     if kind not in _BIGGER:

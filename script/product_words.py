@@ -221,13 +221,15 @@ def naming_words_only(folded: str, titles: str) -> str:
     return COUNTED.sub(" ", NOT_NAMING.sub(kept, folded))
 
 
-_COUNTED_NOUN = re.compile(r"[一两二三四五六七八九十\d]\s*[个只件套台把口张条]\s*([\u4e00-\u9fff])(?![\u4e00-\u9fff])")
+_COUNTED_NOUN = re.compile(r"[一两二三四五六七八九十\d]\s*[个只件套台把口张条]\s*([\u4e00-\u9fff])(?![\u4e00-\u9fff])|"
+                           r"(?:(?<![\u4e00-\u9fff])|(?<=[和跟与同、个只]))([\u4e00-\u9fff])子")
 
 
 def counted_single_nouns(folded: str, heads: dict[str, list[str]]) -> list[str]:
-    """"一个锅 一盒家庭装": a product named by one character after a count, when that character ends
-    exactly one product's head noun (锅 of 鸳鸯火锅锅, not of 火锅底料)."""
-    return [heads[m.group(1)][0] for m in _COUNTED_NOUN.finditer(folded) if len(heads.get(m.group(1), ())) == 1]
+    """"一个锅 一盒家庭装", "牛肉丝和兔子": a product named by one character after a count, or with 子,
+    when that character ends exactly one product's head noun (锅 of 鸳鸯火锅锅, not of 火锅底料)."""
+    found = [m.group(1) or m.group(2) for m in _COUNTED_NOUN.finditer(folded)]
+    return [heads[c][0] for c in found if len(heads.get(c, ())) == 1]
 
 
 # Things a viewer's life is full of ("手机老没电", "放冰箱吗"): unless a title sells one, their

@@ -183,3 +183,24 @@ products:
     cups = say("两个杯子保温都能到65度吗")
     assert "不能到65度" in cups and "两款都" not in cups  # the 750ml keeps 55℃: 95℃ is what goes in
     assert "两款都是50+" in say("防晒衣同防晒乳系咪都系50+")
+
+
+def test_which_has_an_offer_names_the_ones_that_run_it_and_which_is_cheaper_says_by_how_much():
+    from datetime import datetime, timedelta, timezone
+    from script.answers import Answerer
+    from script.dialect import to_mandarin
+    from stream.catalog_file import parse_catalog_text
+    shop = parse_catalog_text("""
+shop: {name: 小店}
+products:
+  - {sku: P10, title: 新会十年陈皮 100g, category: food, price: 128,
+     promotions: [{text: 第二件半价, ends_at: "2026-12-31T23:59:59+08:00"}]}
+  - {sku: P05, title: 新会五年陈皮 100g, category: food, price: 68}
+""", "shop.yaml")
+    answerer = Answerer.build(shop)
+    now = datetime(2026, 12, 7, 20, 30, tzinfo=timezone(timedelta(hours=8)))
+    say = lambda q: "".join(answerer.answer(to_mandarin(q), None, now).sentences)  # noqa: E731
+    which = say("十年同五年边个有第二件半价")
+    assert "新会十年陈皮有第二件半价" in which and "价格更低" not in which
+    assert "只有新会十年陈皮有第二件半价" in say("十年和五年都有第二件半价吗")
+    assert "差60元" in say("十年和五年哪个便宜")
