@@ -19,7 +19,7 @@ from .textmatch import STOP_CHARS, normalize
 _CLASSES: tuple[tuple[str, str, str, str], ...] = (
     ("power", r"功率|多少瓦|几瓦|瓦数|\d\s*w\b|快充|充电速度|充得快|多少w|几w|哪个快|更快|快不快|充电快", r"功率|快充|输出|输入", r"\d\s*w\b|瓦"),
     ("battery", r"毫安|mah|电池|电量|容量多大", r"容量|电池|电量", r"mah|毫安"),
-    ("charge_time", r"充满要多久|多久能充满|充满需要|充电要多久|充电时间|多久充满|充电多久|充电几小时|充多久|充满电(?:要|需要|得)?(?:多久|多长时间|几个小时)|"
+    ("charge_time", r"充得满|充满要多久|多久能充满|充满需要|充电要多久|充电时间|多久充满|充电多久|充电几小时|充多久|充满电(?:要|需要|得)?(?:多久|多长时间|几个小时)|"
                     r"充满电要|充满电需要|充电(?:要|需要|得)?(?:多久|多长时间)|几个小时充满", r"充电|充满", r"小时|分钟|(?<![a-z])h\b"),
     ("hours", r"续航|用多久|能用几|多少小时|几个小时|几小时|几个钟|多少个钟|听多久|能听几|待机|充一次|耐用|用得久|哪个久|亮多久|充满.{0,4}多久|能[剪刮吹]多久|多久没电", r"续航|时长|使用时间|待机|播放",
      r"\d\s*(?:h\b|小时)"),
@@ -99,7 +99,8 @@ def choose_specs(product: Product, text: str) -> SpecChoice | None:
     def overlap(key: str) -> int:
         k = normalize(key)
         grams = {k[i:i + 2] for i in range(len(k) - 1)}
-        return 2 * len(grams & asked) + len({c for c in k if c not in STOP_CHARS and c in asked and "\u3400" <= c})
+        real = 3 if "额定" in k and re.search(r"实际|真实|真正|实打实|放得出|充得出|充出来", folded) else 0  # rated, not cell
+        return real + 2 * len(grams & asked) + len({c for c in k if c not in STOP_CHARS and c in asked and "\u3400" <= c})
 
     best = max(overlap(k) for k in candidates)
     chosen = [k for k in candidates if overlap(k) == best]

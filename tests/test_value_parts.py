@@ -55,3 +55,19 @@ products:
 """, "inline")
     reply = "".join(Answerer.build(shop).answer("耳机一只多重", None, NOW).sentences)
     assert "4.5g" in reply and "38g" not in reply
+
+
+def test_what_a_power_bank_really_gives_is_its_rated_capacity_and_charge_time_reads_chong_de_man():
+    shop = parse_catalog_text("""
+shop: {name: 小店}
+products:
+  - sku: PB
+    title: 20000mAh快充充电宝
+    category: electronics
+    price: 99
+    specs: {电芯容量: 20000mAh, 额定容量: 12000mAh(5V 3A), 充电时间: 约5小时}
+""", "shop.yaml")
+    answerer = Answerer.build(shop)
+    assert "12000mAh" in "".join(answerer.answer("充电宝实际能充出来多少毫安", None, NOW).sentences)
+    assert "20000mAh" in "".join(answerer.answer("充电宝容量多少", None, NOW).sentences)
+    assert "5小时" in "".join(answerer.answer("充电宝多久充得满电", None, NOW).sentences)
