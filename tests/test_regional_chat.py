@@ -204,3 +204,9 @@ def test_cantonese_questions_read_as_mandarin(typed, read):
 ])
 def test_cantonese_characters_survive_the_simplified_reading(typed, read):
     assert to_mandarin(typed) == read
+
+
+def test_sichuan_hao_duo_before_water_or_power_asks_how_much():
+    assert to_mandarin("鸳鸯锅能装好多水") == "鸳鸯锅能装多少水"
+    assert to_mandarin("好多人买") == "好多人买"  # many people buy: no question
+
