@@ -71,3 +71,13 @@ products:
     assert "12000mAh" in "".join(answerer.answer("充电宝实际能充出来多少毫安", None, NOW).sentences)
     assert "20000mAh" in "".join(answerer.answer("充电宝容量多少", None, NOW).sentences)
     assert "5小时" in "".join(answerer.answer("充电宝多久充得满电", None, NOW).sentences)
+
+
+def test_how_much_meat_without_the_soup_is_the_drained_weight():
+    shop = parse_catalog_text("""
+shop: {name: 小店}
+products:
+  - {sku: RAB, title: 冷吃兔 200g罐装, category: food, price: 36, specs: {净含量: 200g, 固形物: 不低于150g}}
+""", "shop.yaml")
+    said = "".join(Answerer.build(shop).answer("冷吃兔肉有多少 罐子200g是连汤的吗", None, NOW).sentences)
+    assert "150g" in said
