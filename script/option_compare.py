@@ -87,12 +87,45 @@ def named_options(product: Product, question: str) -> NamedOptions | None:
     return found[0] if len(found) == 1 else None
 
 
+_KEY_WORDS = {"净重": "净含量", "毛重": "毛重", "净含量": "净含量"}
+_GRAMS = {"g": 1.0, "克": 1.0, "kg": 1000.0, "公斤": 1000.0, "千克": 1000.0, "斤": 500.0,
+          "ml": 1.0, "毫升": 1.0, "l": 1000.0, "升": 1000.0}
+
+
+def compare_specs(product: Product, question: str, name: str) -> Answer | None:
+    """"豆瓣酱净重毛重差多少": two specs the question names, each one figure of one measure (1kg and
+    约1.15kg), and their difference in the smaller unit."""
+    folded = fold_question(question)
+    if not re.search(r"差|相差|比", folded):
+        return None
+    keys = [k for k in product.specs if k in folded or any(w in folded and v == k for w, v in _KEY_WORDS.items())]
+    if len(keys) != 2:
+        return None
+    figures = []
+    for key in keys:
+        found = re.findall(r"(\d+(?:\.\d+)?)\s*(kg|公斤|千克|g|克|斤|ml|毫升|l|升)(?![a-z])", str(product.specs[key]), re.I)
+        if len(found) != 1:
+            return None
+        figures.append((float(found[0][0]), found[0][1].lower()))
+    if {u in ("ml", "毫升", "l", "升") for _, u in figures} == {True, False}:
+        return None  # grams against millilitres: not one measure
+    small = min(figures, key=lambda f: _GRAMS[f[1]])[1]
+    scaled = [(n * _GRAMS[u] / _GRAMS[small], f"{format_amount(n)}*{format_amount(_GRAMS[u] / _GRAMS[small])}") for n, u in figures]
+    (high, high_expr), (low, low_expr) = sorted(scaled, reverse=True)
+    gap, expression = high - low, f"{high_expr}-{low_expr}"
+    if _GRAMS[small] == 1000.0 and gap < 1:  # "差0.15kg" is said 差150g
+        gap, expression, small = gap * 1000, f"({expression})*1000", "g" if small in ("kg", "公斤", "千克") else "ml"
+    sides = "，".join(f"{k}{product.specs[k]}" for k in keys)
+    return Answer((speakable(f"{name}的{sides}，差{format_amount(gap)}{small}。"),), product.sku,
+                  tuple(f"{product.sku}.specs.{k}" for k in keys), (derivation(gap, expression),), about=(product.sku,))
+
+
 def compare_options(product: Product, question: str, name: str) -> Answer | None:
     """The named options side by side on the asked figure, with the verdict; None when the
     question names no two options or their figures are not of one kind."""
     chosen = named_options(product, question)
     if chosen is None:
-        return None
+        return compare_specs(product, question, name)
     folded = fold_question(question)
     value = str(product.specs[chosen.key])
     spec_source = f"{product.sku}.specs.{chosen.key}"

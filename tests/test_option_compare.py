@@ -103,3 +103,15 @@ products:
     said = "".join(answer.sentences)
     assert "差42.5W" in said and "最大" not in said
     assert not guard_blocks(answer, (shop.product("CH"),), NOW)
+
+
+def test_net_and_gross_weight_differ_by_checked_arithmetic_in_grams():
+    from tests.answer_support import guard_blocks
+    shop = parse_catalog_text("""
+shop: {name: 小店}
+products:
+  - {sku: PASTE, title: 郫县豆瓣酱 1kg桶装, category: food, price: 22, specs: {净含量: 1kg, 毛重: 约1.15kg}}
+""", "shop.yaml")
+    answer = Answerer.build(shop).answer("豆瓣酱净重毛重差多少", None, NOW)
+    assert "差150g" in "".join(answer.sentences)
+    assert not guard_blocks(answer, (shop.product("PASTE"),), NOW)
