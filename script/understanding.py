@@ -207,7 +207,7 @@ class Understanding:
         if not named and re.search(r"(?:不同|跨|别的|其他|混)\S{0,4}凑|凑\S{0,4}(?:不同|跨|别的|混)", folded):
             return "shop_sale"  # "满减可以不同商品凑吗": whether the shop's threshold pools products
         if not named and guess.how in ("on_screen", "none", "description") and \
-                re.search(r"全场|全店|整个店|凑满减|凑单|凑[啥什]", folded) \
+                re.search(r"全场|全店|整个店|凑满减|凑单|凑[啥什]|满减.{0,4}(?:截止|结束|到什么时候|到几号)", folded) \
                 and INTENT_PATTERNS[0][1].search(folded) and not COUNT.search(folded):
             return "shop_sale"  # "全场有满减吗", "想凑满减 凑啥划算": the shop's offers, not the product on screen
         if not named and guess.how in ("on_screen", "none") and SHOP_SALE.search(folded) \

@@ -117,3 +117,28 @@ products:
     assert "45天" in said and "90条" in said
     assert to_mandarin("一包饮得几日") == "一包喝得几天"
     assert to_mandarin("饮料有冇") == "饮料有没有"
+
+
+def test_a_daily_count_in_sachets_reads_the_directions_and_when_the_shop_offer_ends_is_the_shops():
+    from datetime import datetime, timedelta, timezone
+    from script.answers import Answerer
+    from stream.catalog_file import parse_catalog_text
+    shop = parse_catalog_text("""
+shop: {name: 小店}
+products:
+  - sku: PRO
+    title: 益生菌固体饮料 30条
+    category: health_food
+    price: 129
+    specs: {规格: 2g×30条/盒, 食用方法: 成人每天1-2条；3岁以上儿童每天1条}
+    promotions: [{text: 全场满299减30, ends_at: "2026-12-12T23:59:59+08:00"}]
+  - sku: MILK
+    title: 配方奶粉 2段
+    category: baby
+    price: 238
+    promotions: [{text: 同段位2罐立减40元, ends_at: "2026-12-20T23:59:59+08:00"}]
+""", "shop.yaml")
+    answerer = Answerer.build(shop)
+    now = datetime(2026, 12, 7, 20, 30, tzinfo=timezone(timedelta(hours=8)))
+    assert "1-2条" in "".join(answerer.answer("益生菌大人一天吃几条", None, now).sentences)
+    assert "12月12日" in "".join(answerer.answer("满减啥时候截止", "MILK", now).sentences)
