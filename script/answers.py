@@ -208,7 +208,12 @@ class Answerer:
 
         spelled = self._spelled(product, query)  # "开将噪": 降噪, for the fact and for the part of it asked
         stated = self._one_part(product, self._fact(product, spelled, now), spelled.text)
-        return replace(stated, sentences=with_verdict(query.text, stated.sentences)) if stated.sources else stated
+        if not stated.sources:
+            return stated
+        sentences = with_verdict(query.text, stated.sentences)
+        if query.guess.how == "description" and self.name_of(product) not in "".join(sentences):
+            sentences = (f"{self.name_of(product)}：{sentences[0]}", *sentences[1:])  # found by description: say which
+        return replace(stated, sentences=sentences)
 
     def _one_part(self, product: Product, stated: Answer, text: str) -> Answer:
         """Of a spec holding several figures ("单耳4.5g；充电盒38g"), the one the question names."""

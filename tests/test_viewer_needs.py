@@ -60,3 +60,17 @@ products:
     context = ViewerContext(None, tuple(first.about), "mini充电宝还有吗", tuple(first.sources))
     answer = answerer.answer("那推荐哪个", None, NOW, context)
     assert "BIG" in answer.about and "129元" in "".join(answer.sentences)
+
+
+def test_an_answer_about_a_product_found_by_its_description_says_which_product():
+    shop = parse_catalog_text("""
+shop: {name: 小店}
+products:
+  - {sku: FRYER, title: 家用空气炸锅 5L, category: home, price: 299, selling_points: [不用油也能炸鸡翅],
+     faq: [{q: 要预热吗, a: 不用预热，直接放食材}]}
+  - {sku: KETTLE, title: 电热水壶 1.7L, category: home, price: 89, selling_points: [五分钟烧开]}
+""", "shop.yaml")
+    answerer = Answerer.build(shop)
+    query = answerer.understanding.read("炸鸡翅不用油的那个要预热吗")
+    assert query.guess == query.guess.__class__(("FRYER",), "description")
+    assert "".join(answerer.answer_query(query, NOW).sentences) == "家用空气炸锅：不用预热，直接放食材。"
