@@ -210,3 +210,12 @@ def test_sichuan_hao_duo_before_water_or_power_asks_how_much():
     assert to_mandarin("鸳鸯锅能装好多水") == "鸳鸯锅能装多少水"
     assert to_mandarin("好多人买") == "好多人买"  # many people buy: no question
 
+
+
+@pytest.mark.parametrize("typed, read", [
+    ("棉鞋 dsq", "棉鞋 多少钱"), ("耳机bx几耐", "耳机保修多久"), ("面霜同面膜bzq边个长", "面霜和面膜保质期哪个长"),
+    ("这个by吗", "这个包邮吗"), ("made by hand", "made by hand"), ("除湿机可以医风湿吗", "除湿机可以治风湿吗"),
+    ("医生说可以", "医生说可以"),
+])
+def test_chat_initials_and_cantonese_yi_for_treat(typed, read):
+    assert to_mandarin(typed) == read
