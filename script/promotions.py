@@ -229,7 +229,8 @@ def quote(items: list[tuple[Product, int]], rules_of: dict[str, list[PromotionRu
         if best is not None and best.kind == "buy_get" and qty % best.nth == 0:
             # "买二送一": two paid, three sent; "买6罐" under 买3送1: six paid, eight sent
             sent = qty + qty // best.nth * best.free
-            parts.append(f"{name}{count}件是{format_price(total)}，按{best.text}实发{spoken_count(sent)}件")
+            piece = next(iter(re.findall(rf"送[一二两三\d]({_PIECE})", best.text)), "件")  # 买2盒送1盒: counted in 盒
+            parts.append(f"{name}{count}{piece}是{format_price(total)}，按{best.text}实发{spoken_count(sent)}{piece}")
             derived.append(derivation(sent, f"{qty}+{qty}/{best.nth}*{best.free}"))
             sources.append(rule_source(product, best))
         elif best is not None and total < plain - 1e-9:

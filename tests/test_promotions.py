@@ -224,3 +224,16 @@ def test_每满_is_said_as_the_rule_the_shop_runs():
     four = priced_alone(made(60, "每满100减15"), 4)
     assert "满100减30" not in four.sentence
     assert "每满100减15" in four.sentence and "到手210元" in four.sentence
+
+
+def test_buy_get_counts_in_the_promotions_own_piece_word():
+    from script.answers import Answerer
+    from stream.catalog_file import parse_catalog_text
+    shop = parse_catalog_text("""
+shop: {name: 小店}
+products:
+  - {sku: PRO, title: 益生菌固体饮料 30条, category: health_food, price: 128,
+     promotions: [{text: 买2盒送1盒, ends_at: "2026-12-31T23:59:59+08:00"}]}
+""", "shop.yaml")
+    said = "".join(Answerer.build(shop).answer("益生菌买两盒多少钱 得多少盒", None, None).sentences)
+    assert "两盒是256元" in said and "实发三盒" in said
