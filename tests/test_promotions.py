@@ -235,5 +235,7 @@ products:
   - {sku: PRO, title: 益生菌固体饮料 30条, category: health_food, price: 128,
      promotions: [{text: 买2盒送1盒, ends_at: "2026-12-31T23:59:59+08:00"}]}
 """, "shop.yaml")
-    said = "".join(Answerer.build(shop).answer("益生菌买两盒多少钱 得多少盒", None, None).sentences)
+    from datetime import datetime, timedelta, timezone
+    now = datetime(2026, 12, 7, 20, 30, tzinfo=timezone(timedelta(hours=8)))
+    said = "".join(Answerer.build(shop).answer("益生菌买两盒多少钱 得多少盒", None, now).sentences)
     assert "两盒是256元" in said and "实发三盒" in said
