@@ -12,16 +12,30 @@ import sys
 import threading
 import time
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from script.bounded_input import load_yaml
-from stream import cli as stream_cli
 
-from .config import RoomsError, RoomsFile, load_rooms
+if TYPE_CHECKING:  # the rooms file's parser loads the show's config modules: not on `livehost say`'s path
+    from .config import RoomsFile
 
 OWNER_POLL_S = 1.0
 
 
 def main(argv: list[str] | None = None) -> int:
+    as_program = argv is None
+    argv = sys.argv[1:] if argv is None else list(argv)
+    if argv[:1] == ["say"]:  # a quick listen loads the voice alone, not the show's video, WebRTC and chat
+        from stream.say_command import main as say_main
+        code = say_main(argv[1:])
+        if as_program:
+            # The WAV is written and closed; the interpreter's teardown of the model and the pinyin
+            # tables would add 0.15-0.2 s that the user waits for and nothing needs.
+            sys.stdout.flush()
+            sys.stderr.flush()
+            os._exit(code)
+        return code
+    from stream import cli as stream_cli
     return stream_cli.main(argv, extra_commands=(add_rooms_parser,))
 
 
@@ -51,6 +65,7 @@ def add_rooms_parser(sub: argparse._SubParsersAction) -> None:
 def run_rooms_command(args: argparse.Namespace) -> int:
     # Ray reads this once, at import: a driver joining the token-protected local cluster must know.
     os.environ.setdefault("RAY_AUTH_MODE", "token")
+    from .config import RoomsError
     try:
         from .cluster import ClusterError
     except ImportError as exc:
@@ -87,6 +102,7 @@ def cmd_up(args: argparse.Namespace) -> int:
 
     from .actor import remote_room_actor
     from .cluster import join, local_address, room_actor, room_names, start_local
+    from .config import load_rooms
     from .operator_page import ensure_operator_page
     rooms = load_rooms(args.rooms_file or args.file)
     address = args.address or local_address(rooms.state_dir)
@@ -179,6 +195,7 @@ def cmd_status(args: argparse.Namespace) -> int:
 
 def _one(args: argparse.Namespace):
     from .cluster import room_actor
+    from .config import RoomsError
     _connect(args)
     actor = room_actor(args.name)
     if actor is None:

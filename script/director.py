@@ -371,10 +371,8 @@ class Director(AnswerDesk, Rundown):
         actions: list[DirectorAction] = []
         if self._last_disclosure is None or self._now - self._last_disclosure >= self._config.disclosure_every_s:
             self._last_disclosure = self._now
-            text = self._style.ai_disclosures[self._line_counter % len(self._style.ai_disclosures)]
-            line = Line(self._new_id("disclosure-"), Priority.RUNDOWN, (text.format(name=self._style.display_name),),
-                        kind=LineKind.DISCLOSURE)
-            return self._start(line)
+            text = self._disclosure(self._line_counter)
+            return self._start(Line(self._new_id("disclosure-"), Priority.RUNDOWN, (text,), kind=LineKind.DISCLOSURE))
         if self._load >= ANSWERS_ONLY:
             return []
         line = self._next_rundown_line(actions)

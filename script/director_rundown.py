@@ -21,6 +21,14 @@ class Visit:
 
 
 class Rundown:
+    def opening(self) -> tuple[str, ...]:
+        """The sentences the show opens with (its AI disclosure), known before it starts, so the
+        voice can have them ready for frame 0."""
+        return (self._disclosure(0),) if self._last_disclosure is None and self._style.ai_disclosures else ()
+
+    def _disclosure(self, turn: int) -> str:
+        return self._style.ai_disclosures[turn % len(self._style.ai_disclosures)].format(name=self._style.display_name)
+
     # --- the rundown ------------------------------------------------------------------------
     def _next_rundown_line(self, actions: list[DirectorAction]) -> Line:
         for _ in range(len(self._catalog.products) + 1):

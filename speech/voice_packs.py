@@ -63,7 +63,7 @@ def voices_dir(directory: str | Path | None = None) -> Path:
         return Path(directory).expanduser()
     if os.environ.get(VOICES_ENV):
         return Path(os.environ[VOICES_ENV]).expanduser()
-    from .kokoro import default_cache_dir
+    from .kokoro_model import default_cache_dir
     return default_cache_dir() / "voices"
 
 

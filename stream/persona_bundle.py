@@ -11,7 +11,6 @@ import yaml
 
 from avatar.assets import AssetError
 from avatar.factory import FrameRenderer, make_renderer
-from avatar.likeness import check_likeness
 from avatar.scene import Appearance
 from script.bounded_input import JsonLimitError, load_yaml
 from script.persona import PersonaStyle
@@ -127,6 +126,7 @@ def load_persona(name_or_path: str | Path, personas_dir: Path = PERSONAS_DIR) ->
         if appearance.portrait and not Path(appearance.portrait).is_file():
             raise ValueError(f"appearance.portrait: {appearance.portrait}: file not found")
         if appearance.mode != "drawn":
+            from avatar.likeness import check_likeness  # OpenCV and the face model: photo personas only
             check_likeness(appearance)  # decoded and the face found now, not when it goes on air
         if appearance.background_image and not Path(appearance.background_image).is_file():
             raise ValueError(f"appearance.background_image: {appearance.background_image}: file not found")

@@ -15,11 +15,11 @@ import numpy as np
 
 from avatar.visemes import MouthShape, VisemeTrack
 from speech.priority import URGENT, SynthesisInterrupted, speech_priority
-from speech.streaming import stream_chunks
 from speech.types import Utterance
 
 from .covers import MAX_COVERS_PER_SENTENCE, STALLED_COVER_FRAMES, Covers
 from .media import SAMPLE_RATE, SAMPLES_PER_FRAME
+from .speech_ahead import spoken_parts
 
 log = logging.getLogger("livehost.playout")
 _SILENCE_ON_FAILURE = SAMPLE_RATE // 2  # a sentence the voice cannot make becomes a short quiet
@@ -43,25 +43,6 @@ def cut_end(utterance: Utterance, position: int) -> tuple[int, int | None]:
     if boundary - position <= MAX_CUT_WAIT:
         return boundary, None
     return min(utterance.num_samples, position + CUT_FADE), position
-
-
-def spoken_parts(sentence: str, index: int, urgent: bool) -> list[str]:
-    """How the playout speaks sentence `index` of a line: an urgent line's first sentence clause by
-    clause (so its audio starts sooner), everything else whole. Cache warming uses the same split."""
-    return (stream_chunks(sentence) or [sentence]) if urgent and index == 0 else [sentence]
-
-
-def likely_speech(style, answers) -> list[str]:
-    """What to have synthesized before it is needed: the persona's fixed phrases, and `answers`
-    (the ones viewers ask for most) as the playout will speak them, after each answer prefix."""
-    fixed = [p for p in (*style.answer_prefixes, *style.fillers, *style.reassurances, *style.unknown_answers,
-                         *style.not_sold) if "{" not in p]
-    spoken: list[str] = []
-    for answer in answers:
-        for prefix in style.answer_prefixes or ("",):
-            for i, sentence in enumerate(answer.spoken(prefix)):
-                spoken += spoken_parts(sentence, i, urgent=True)
-    return list(dict.fromkeys(fixed + spoken))
 
 
 @dataclass(frozen=True)
@@ -100,6 +81,7 @@ class _Sentence:
     pointing: bool = False
     pending: Future | None = None  # background synthesis in flight
     pending_urgent: bool = False  # `pending` runs on the urgent worker
+    next_voice: Future | None = None  # made in the voice a persona switch brings, before it takes over
     hedge: Future | None = None  # the same sentence asked again on the other worker
     failures: int = 0  # synthesis attempts that failed
     urgent: bool = False  # the room is waiting for this line (an answer): synthesized before anything else
@@ -130,13 +112,15 @@ class Playout:
         # Urgent lines get their own worker, so they never queue behind synthesis done ahead.
         self._urgent_worker = ThreadPoolExecutor(1, thread_name_prefix="synth-urgent") if background else None
         self._next_synthesize: Callable[[str], Utterance] | None = None
+        self._switch_worker: ThreadPoolExecutor | None = None
         self._covers = Covers()
+        self._ahead: dict[str, Future] = {}  # made before it was said (the opening), by the text spoken
         self._voice_failed: deque[str] = deque(maxlen=64)  # lines with a sentence aired as silence
         self.voice_switched = False  # set by the frame in which a pending voice took over
 
     def close(self) -> None:
         """Drop queued background synthesis and wait for the one in progress."""
-        for worker in (self._worker, self._urgent_worker):
+        for worker in (self._worker, self._urgent_worker, self._switch_worker):
             if worker is not None:
                 worker.shutdown(wait=True, cancel_futures=True)
 
@@ -146,24 +130,45 @@ class Playout:
         if self._worker is not None:
             self._covers.prepare(lambda text: self._worker.submit(self._synthesize, text), acknowledgements, fillers)
 
+    def make_ahead(self, sentences: tuple[str, ...]) -> None:
+        """Background mode: synthesise a line before it is said (the show's opening, before frame 0),
+        its first sentence clause by clause, as say() will then speak it: audio starts with a clause."""
+        if self._worker is not None:
+            for i, text in enumerate(sentences):
+                for part in spoken_parts(text, i, True):
+                    self._ahead[part] = self._worker.submit(self._synthesize, part)
+
     def settle_covers(self, timeout: float = 30.0) -> None:
         self._covers.settle(timeout)
 
     def switch_voice(self, synthesize: Callable[[str], Utterance]) -> None:
-        """Use another voice from the next sentence boundary on (at once when nothing is playing).
-        Sentences synthesised ahead in the old voice are synthesised again."""
+        """Use another voice from a sentence boundary on (at once when nothing is playing). In
+        background mode the old voice goes on until the new one has the next sentence made, so the
+        room hears no gap; sentences made ahead in the old voice are made again."""
         self._next_synthesize = synthesize
         if not self._queue or self._queue[0].position == 0:
-            self._apply_voice_switch()
+            self._apply_voice_switch(now=True)
 
-    def _apply_voice_switch(self) -> None:
-        if self._next_synthesize is None:
-            return
+    def _make_in_next_voice(self) -> None:
+        """On a worker of its own: the old voice's synthesis ahead must not queue behind the new one's."""
+        waiting = next((s for s in self._queue if s.position == 0), None)
+        if self._next_synthesize is not None and self._worker is not None and waiting is not None \
+                and waiting.next_voice is None:
+            if self._switch_worker is None:
+                self._switch_worker = ThreadPoolExecutor(1, thread_name_prefix="synth-next-voice")
+            waiting.next_voice = self._switch_worker.submit(self._next_synthesize, waiting.text)
+
+    def _apply_voice_switch(self, now: bool = False) -> None:
+        head = self._queue[0] if self._queue else None
+        if self._next_synthesize is None or (self._worker is not None and not now and head is not None
+                                             and not (head.next_voice and head.next_voice.done())):
+            return  # the old voice says this sentence too, while the new one makes it
         self._synthesize, self._next_synthesize = self._next_synthesize, None
+        self._ahead.clear()
         for sentence in self._queue:
-            if sentence.position == 0:
-                sentence.utterance = sentence.track = None
-                sentence.pending = None  # synthesised ahead in the old voice: synthesise again
+            if sentence.position == 0:  # made in the new voice if it is ready, else made again in it
+                sentence.utterance = sentence.track = sentence.hedge = None
+                sentence.pending, sentence.pending_urgent, sentence.next_voice = sentence.next_voice, False, None
         self.voice_switched = True
 
     def insert_next(self, line_id: str, sentences: tuple[str, ...]) -> None:
@@ -195,7 +200,8 @@ class Playout:
         sentence is spoken clause by clause so audio starts while the rest is synthesized."""
         for i, text in enumerate(sentences):
             last = i == len(sentences) - 1
-            parts = spoken_parts(text, i, urgent and self._worker is not None)
+            split = (urgent or (i == 0 and spoken_parts(text, 0, True)[0] in self._ahead)) and self._worker is not None
+            parts = spoken_parts(text, i, split)
             for k, part in enumerate(parts):
                 self._queue.append(_Sentence(line_id, i, len(sentences), part, pointing=point_at_last and last,
                                              urgent=urgent, part=k, parts=len(parts)))
@@ -247,6 +253,8 @@ class Playout:
         `waited_for`: the sentence is due now, so it is synthesized as urgently as an answer."""
         if sentence.utterance is not None or self._worker is None:
             return True
+        if sentence.pending is None and sentence.text in self._ahead:
+            sentence.pending, sentence.pending_urgent = self._ahead.pop(sentence.text), False
         # Due and still queued behind synthesis done ahead (cancelled before it started): made urgently.
         if sentence.pending is None or (waited_for and not sentence.pending_urgent and sentence.pending.cancel()):
             urgent = sentence.urgent or waited_for
@@ -328,6 +336,7 @@ class Playout:
     def prefetch(self) -> None:
         """Synthesise the next sentence ahead so a sentence change never waits on the engine; in
         background mode every part of an urgent line queued near the head is started at once."""
+        self._make_in_next_voice()
         ahead = list(self._queue)[:URGENT_LOOKAHEAD]
         for i, sentence in enumerate(ahead):
             if self._worker is None:

@@ -31,10 +31,10 @@ from .media import FPS, SAMPLE_RATE, SAMPLES_PER_FRAME, AVChunk
 from .persona_bundle import PersonaBundle
 from .product_card import product_card
 from .show_messages import OnAirRecord, StagedPersona
-from .playout import LineFinished, Playout, likely_speech
+from .playout import LineFinished, Playout
+from .speech_ahead import likely_speech
 
 log = logging.getLogger("livehost.show")
-
 
 ControlFn = Callable[["ShowProducer"], None]
 CHAT_EVENTS_PER_FRAME = 16  # 400 messages/s; one costs the director 0.3-0.9 ms (lexical / with e5)
@@ -92,13 +92,13 @@ class ShowProducer:
             self._prepare_speech_ahead()
 
     def _prepare_speech_ahead(self) -> None:
-        """Live: acknowledgements ready to cover a slow answer, and the cache warmed for this persona."""
+        """Live: the opening made before frame 0, covers for a slow answer, this persona's cache warmed."""
+        self._playout.make_ahead(self._director.opening() if self._index == 0 else ())
         self._playout.prepare_covers(self.persona.style.acknowledgements, self.persona.style.fillers)
         self._warm_likely_speech(self._inbox.head[1])
 
     def _warm_likely_speech(self, answerer: Answerer) -> None:
-        """The persona's fixed phrases and the answers viewers ask for most, synthesized into the
-        cache in the background, so most answers start at once."""
+        """The persona's fixed phrases and likeliest answers, made into the cache in the background."""
         if self._warm_cache is not None:
             self._warm_cache(likely_speech(self.persona.style, answerer.likely_answers(self._wall(self._index / FPS))))
 

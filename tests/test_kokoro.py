@@ -191,7 +191,7 @@ def test_the_model_pool_threads_run_at_background_priority_and_sleep_when_idle()
     import os
 
     import onnxruntime  # noqa: F401 (its import starts a thread of its own, not the model's)
-    from speech import kokoro as module
+    from speech.kokoro_model import timed_model_path
     from speech.kokoro_session import shared_session
     from speech.thread_priority import BACKGROUND_NICE
 
@@ -199,7 +199,7 @@ def test_the_model_pool_threads_run_at_background_priority_and_sleep_when_idle()
         return {int(t): os.getpriority(os.PRIO_PROCESS, int(t)) for t in os.listdir("/proc/self/task")}
 
     before = nice_by_thread()
-    session = shared_session(module.timed_model_path(None), 3)  # a thread count no other test uses
+    session = shared_session(timed_model_path(None), 3)  # a thread count no other test uses
     started = {tid: nice for tid, nice in nice_by_thread().items() if tid not in before}
     assert started and set(started.values()) == {BACKGROUND_NICE}
     assert nice_by_thread()[threading.get_native_id()] == before[threading.get_native_id()]

@@ -123,3 +123,78 @@ def test_a_hung_call_is_asked_again_on_the_other_worker_and_the_first_answer_air
     assert hung.is_set() and not release.is_set()
     release.set()
     playout.close()
+
+
+def test_a_persona_switch_mid_line_keeps_the_old_voice_speaking_until_the_new_one_is_ready(engine):
+    """The new voice (a heavy model still loading its first sentence) never leaves the air quiet:
+    the old voice says the next sentence too, and the new one takes over at the boundary after."""
+    release = threading.Event()
+    made_by_new: list[str] = []
+
+    def new_voice(text):
+        release.wait(timeout=30)
+        made_by_new.append(text)
+        return engine.synthesize(text)
+
+    sentences = ("家人们看过来。", "这款乌龙茶来自福建安溪。", "可以冲泡七次。", "直播间到手价八十九元。")
+    playout = Playout(engine.synthesize, background=True)
+    playout.say("L1", sentences)
+    frames = run(playout, 1)
+    while not frames[-1].speaking:
+        frames = run(playout, 1)
+    frames += run(playout, 4)  # the first sentence is on air
+    playout.switch_voice(new_voice)
+    while playout._queue and playout._queue[0].index < 2:  # the old voice finishes sentences 1 and 2
+        frames.append(run(playout, 1)[0])
+    assert not playout.voice_switched and not made_by_new
+    assert longest_quiet(frames) <= 1  # at most the frame a sentence change falls in
+    release.set()
+    playout._queue[0].next_voice.result(timeout=30)
+    frames += run(playout, 800)
+    assert any(LineFinished("L1", 4, False) in f.finished for f in frames)
+    assert playout.voice_switched and sentences[3] in made_by_new
+    speaking = frames[:max(i for i, f in enumerate(frames) if f.speaking) + 1]
+    assert longest_quiet(speaking) <= 1
+    playout.close()
+
+
+def test_with_nothing_on_air_a_persona_switch_takes_over_at_once(engine):
+    playout = Playout(engine.synthesize, background=True)
+    new = []
+    playout.switch_voice(lambda text: new.append(text) or engine.synthesize(text))
+    assert playout.voice_switched
+    playout.say("L1", ("欢迎来到直播间。",))
+    run(playout, 200)
+    assert new == ["欢迎来到直播间。"]
+    playout.close()
+
+
+def test_the_shows_opening_is_made_before_frame_0_and_airs_in_the_first_frame(engine):
+    from stream.catalog_file import default_catalog
+    from stream.persona_bundle import load_persona
+    from stream.show import ShowProducer
+
+    class Recording:
+        name, voice, speed = "espeak", "cmn", 1.0
+
+        def __init__(self):
+            self.texts: list[str] = []
+
+        def load(self):
+            pass
+
+        def synthesize(self, text):
+            self.texts.append(text)
+            return engine.synthesize(text)
+
+    persona = load_persona("default")
+    voice = Recording()
+    producer = ShowProducer(default_catalog(), persona, voice, synthesize_in_background=True)
+    opening = producer.director.opening()
+    assert opening and "AI" in opening[0]
+    for made in list(producer._playout._ahead.values()):
+        made.result(timeout=30)
+    assert "".join(voice.texts[:len(producer._playout._ahead)]) == opening[0]  # made first, clause by clause
+    first = producer.next_chunk()
+    assert first.audio.any() and producer.last_subtitle and producer.last_subtitle in opening[0]
+    producer.close()

@@ -112,7 +112,7 @@ def test_a_live_producer_synthesizes_ahead_and_warms_the_cache(tmp_path):
 def test_answers_viewers_ask_for_most_are_synthesized_before_anyone_asks(tmp_path):
     from script.chat import ChatEvent
     from speech.cache import CachedEngine, SynthesisCache
-    from stream.playout import spoken_parts
+    from stream.speech_ahead import spoken_parts
 
     class Recorded(LoudnessNormalizedEngine):
         made: list[str] = []  # texts that reached the engine: cache misses
@@ -149,7 +149,7 @@ def test_a_new_price_is_synthesized_when_the_catalog_changes_before_the_show_thr
     from dataclasses import replace
 
     from speech.cache import CachedEngine, SynthesisCache, cache_key
-    from stream.playout import spoken_parts
+    from stream.speech_ahead import spoken_parts
 
     persona = load_persona("default")
     catalog = default_catalog()
