@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import logging
 from collections import deque
-from concurrent.futures import Future, ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
 from typing import Callable
 
@@ -35,6 +35,7 @@ MAX_CUT_WAIT = SAMPLE_RATE * 4 // 100
 CUT_FADE = SAMPLE_RATE * 3 // 100  # 30 ms: short enough to feel immediate, long enough not to click
 URGENT_LOOKAHEAD = 6  # urgent parts started together so the urgent worker never idles between them
 COVER_AFTER_FRAMES = 5  # an answer not ready 200 ms after it is due gets an acknowledgement first
+OPENING_WAIT_S = 5.0  # a live show waits up to this long before frame 0 for its opening's first clause
 
 
 def cut_end(utterance: Utterance, position: int) -> tuple[int, int | None]:
@@ -137,6 +138,8 @@ class Playout:
             for i, text in enumerate(sentences):
                 for part in spoken_parts(text, i, True):
                     self._ahead[part] = self._worker.submit(self._synthesize, part)
+            if self._ahead:  # the show goes on air with its first words made (bounded: a stuck voice has covers)
+                wait([next(iter(self._ahead.values()))], timeout=OPENING_WAIT_S)
 
     def settle_covers(self, timeout: float = 30.0) -> None:
         self._covers.settle(timeout)

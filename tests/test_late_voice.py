@@ -192,8 +192,10 @@ def test_the_shows_opening_is_made_before_frame_0_and_airs_in_the_first_frame(en
     producer = ShowProducer(default_catalog(), persona, voice, synthesize_in_background=True)
     opening = producer.director.opening()
     assert opening and "AI" in opening[0]
-    for made in list(producer._playout._ahead.values()):
-        made.result(timeout=30)
+    made = list(producer._playout._ahead.values())
+    assert made[0].done()  # the producer was ready to go on air with its first words made
+    for call in made:
+        call.result(timeout=30)
     assert "".join(voice.texts[:len(producer._playout._ahead)]) == opening[0]  # made first, clause by clause
     first = producer.next_chunk()
     assert first.audio.any() and producer.last_subtitle and producer.last_subtitle in opening[0]
