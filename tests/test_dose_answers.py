@@ -9,6 +9,8 @@ import pytest
 
 from script.answers import Answerer
 from script.catalog import catalog_from_data
+from script.dialect import to_mandarin
+from stream.catalog_file import parse_catalog_text
 
 from script.derivation import canonical, vouched_values
 from script.dose_answers import baby_age_in_months
@@ -67,9 +69,6 @@ def test_a_pet_weight_table_written_with_colons(answerer):
 
 
 def test_a_dose_asked_in_scoops_or_per_day_reads_the_feeding_or_serving_spec():
-    from script.answers import Answerer
-    from script.dialect import to_mandarin
-    from stream.catalog_file import parse_catalog_text
     shop = parse_catalog_text("""
 shop: {name: 小店}
 products:
@@ -99,9 +98,6 @@ products:
 
 
 def test_how_long_asked_with_de_and_a_basket_and_two_people_each():
-    from script.answers import Answerer
-    from script.dialect import to_mandarin
-    from stream.catalog_file import parse_catalog_text
     shop = parse_catalog_text("""
 shop: {name: 小店}
 products:
@@ -120,9 +116,6 @@ products:
 
 
 def test_a_daily_count_in_sachets_reads_the_directions_and_when_the_shop_offer_ends_is_the_shops():
-    from datetime import datetime, timedelta, timezone
-    from script.answers import Answerer
-    from stream.catalog_file import parse_catalog_text
     shop = parse_catalog_text("""
 shop: {name: 小店}
 products:
