@@ -334,10 +334,10 @@ class Understanding:
             if re.search(r"(?<![a-z])[sml](?![a-z])", sizes) and not re.search(rf"(?<![a-z]){letter.group(1)}(?![a-z])", sizes):
                 return letter.group(0)
         shade = re.search(r"#?(\d{2,3})\s*号?色", folded)  # "唇釉有03号色吗" where the shades are #01 and #05
-        family = self.resolver.families.get(guess.sku or "", guess.skus) if guess.how in ("named", "adjective") else ()
+        family = self.resolver.families.get(guess.sku or "", guess.skus) if shade and guess.how in ("named", "adjective") else ()
         numbers = {n for s in family for p in [self.catalog.product(s)] if p
                    for n in re.findall(r"#(\d+)", " ".join([p.title, *map(str, p.specs.values())]))}
-        if shade and numbers and shade.group(1) not in numbers:
+        if numbers and shade.group(1) not in numbers:
             return shade.group(0)
         # "两万毫安的充电宝": a capacity in 万 as the titles write it (20000mAh)
         folded = re.sub(r"(?<![\d.])(\d+(?:\.\d+)?|[一两二三四五六七八九])\s*万\s*(?:毫安|mah)",
