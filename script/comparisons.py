@@ -102,12 +102,17 @@ def _policy_verdict(a: "Answerer", products: list[Product], answers: list[Answer
     """"除湿盒和猫砂能退吗": whether each one's return policy allows a return without a fault, said once
     for both when they agree."""
     allowed = [not _REFUSED.search("".join(x.sentences)) for x in answers]
+    return _each_or_which(a, products, allowed, "可以退", "不支持无理由退货")
+
+
+def _each_or_which(a: "Answerer", products: list[Product], holds: list[bool], yes: str, no: str) -> str:
+    """"两款都可以退", "两款都不能到65度", or which holds and which does not."""
     count = "两" if len(products) == 2 else "几"
-    if all(allowed):
-        return f"{count}款都可以退。"
-    if not any(allowed):
-        return f"{count}款都不支持无理由退货。"
-    return "，".join(f"{a.name_of(p)}{'可以退' if ok else '不支持无理由退货'}" for p, ok in zip(products, allowed)) + "。"
+    if all(holds):
+        return f"{count}款都{yes}。"
+    if not any(holds):
+        return f"{count}款都{no}。"
+    return "，".join(f"{a.name_of(p)}{yes if ok else no}" for p, ok in zip(products, holds)) + "。"
 
 
 def _stated(product: Product, answer: Answer) -> str:
@@ -169,12 +174,8 @@ def _both_reach(a: "Answerer", products: list[Product], said: list[str], text: s
         return None
     ok = [f[-1] >= asked if reach else asked in f for f in found]  # "灌入95℃，6小时后≥65℃": the result, not the input
     figure = f"{format_amount(asked)}{m.group(3)}"
-    if all(ok):
-        return f"{'两' if len(products) == 2 else '几'}款都{'能到' if reach else '是'}{figure}。"
-    if not any(ok):
-        return f"{'两' if len(products) == 2 else '几'}款都不{'能到' if reach else '是'}{figure}。"
     yes, no = ("能到", "不能到") if reach else ("是", "不是")
-    return "，".join(f"{a.name_of(p)}{yes if y else no}{figure}" for p, y in zip(products, ok)) + "。"
+    return _each_or_which(a, products, ok, yes + figure, no + figure)
 
 
 def _side_by_side(a: "Answerer", products: list[Product], text: str, whole: str = "") -> Answer | None:
