@@ -20,7 +20,7 @@ from .product_resolver import ProductResolver
 from .product_words import fold_question, spelled_as_titles, without_title
 from .promotions import read_rule
 from .retrieval import Embedder, FactIndex
-from .spec_reading import asked_class
+from .spec_reading import asked_class, keys_named
 from . import claim_answers as claims, comparisons, computed_answers as computed
 from . import dose_answers, size_answers
 from . import shop_answers as shop
@@ -285,9 +285,7 @@ class Answerer:
     def _key_named(self, product: Product, text: str, before: tuple[str, ...]) -> Answer | None:
         """"那装冰的呢" (保冷), "有线充呢" after 无线输出: the one other spec the follow-up names, even
         by a word the title shares (无线充电宝)."""
-        said = fold_question(text)
-        keys = [k for k in product.specs if f"{product.sku}.specs.{k}" not in before and
-                any(k[i:i + 2] in said for i in range(len(k) - 1))]
+        keys = [k for k in keys_named(product.specs, fold_question(text)) if f"{product.sku}.specs.{k}" not in before]
         return self.say.spec(product, keys[0]) if len(keys) == 1 else None
 
     def _identify(self, query: Query, now: datetime | None) -> Answer:

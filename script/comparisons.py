@@ -13,7 +13,7 @@ from .catalog import Product
 from .computed_answers import asked_unit, pack_count, shared_measure, unit_price
 from .derivation import derivation
 from .lines import format_amount, format_price
-from .spec_reading import asked_class, choose_specs, class_unit, lasts_days
+from .spec_reading import asked_class, choose_specs, class_unit, keys_named, lasts_days
 from .understanding import Query
 
 if TYPE_CHECKING:
@@ -184,7 +184,7 @@ def _side_by_side(a: "Answerer", products: list[Product], text: str, whole: str 
     keys: list[str] = []
     shared = [k for k in products[0].specs if all(k in p.specs for p in products)]
     # "耳机跟车灯充电哪个快": a spec every product has, named by the question (充电时间)
-    named = [k for k in shared if any(k[i:i + 2] in (whole or text) for i in range(len(k) - 1))]
+    named = keys_named(shared, whole or text)
     if asked_class(text) is not None:
         for product in products:
             choice = choose_specs(product, text)

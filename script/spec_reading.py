@@ -69,6 +69,11 @@ def _matches_class(key: str, value: str, name: str) -> bool:
     return bool(re.search(key_words, normalize(key))) or bool(re.search(units, normalize(value)))
 
 
+def keys_named(keys, text: str) -> list[str]:
+    """The spec names the text says a two-character word of (充电 of 充电时间, 有线 of 有线输出)."""
+    return [k for k in keys if any(k[i:i + 2] in text for i in range(len(k) - 1))]
+
+
 def choose_specs(product: Product, text: str) -> SpecChoice | None:
     """The spec(s) a question asks for. Among several of the asked kind, the one whose name shares
     most words with the question (无线, 单口, 直径); all of them when none is named more than another."""
