@@ -26,7 +26,7 @@ from .bilibili_commands import CommandError, to_event
 from .bilibili_wire import (AUTH_REPLY, COMMAND, HEARTBEAT_REPLY, MAX_FRAME_BYTES, FrameError, auth_packet,
                             decode_frame, heartbeat_packet)
 from .credentials import Secret
-from .source import Emit, OnceLog, Relay, ShowTime
+from .source import Emit, OnceLog, Relay, RelayedSource, ShowTime
 
 log = logging.getLogger("livehost.chat.bilibili")
 ROUTES = ("web", "open")
@@ -61,7 +61,7 @@ class BilibiliSettings:
             raise ValueError("the bilibili open platform needs app_id, access key id and secret, and the 身份码")
 
 
-class BilibiliSource:
+class BilibiliSource(RelayedSource):
     def __init__(self, settings: BilibiliSettings, clock: Clock, http: auth.HttpJson = auth.urllib_json,
                  rng: random.Random | None = None, wall_clock: Callable[[], float] = time.time) -> None:
         self.settings = settings
@@ -80,14 +80,6 @@ class BilibiliSource:
         self.connects = 0
         self.popularity = 0
         self.auth_failures = 0
-
-    @property
-    def problems(self) -> dict[str, int]:
-        return dict(self._problems.counts)
-
-    @property
-    def relay(self) -> Relay | None:
-        return self._relay
 
     async def start(self, emit: Emit, show_time: ShowTime) -> None:
         self._relay = Relay(emit, show_time, log, self.name)

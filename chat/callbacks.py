@@ -6,7 +6,7 @@ import logging
 from typing import Callable
 
 from .http_receiver import HttpReceiver, HttpReply, HttpRequest
-from .source import Emit, OnceLog, Relay, ShowTime
+from .source import Emit, OnceLog, Relay, RelayedSource, ShowTime
 
 
 def stale(timestamp_s: float, now_s: float, window_s: float) -> bool:
@@ -22,7 +22,7 @@ def accepted(delivered: int, duplicates: int, skipped: int = 0) -> HttpReply:
     return HttpReply(200, {"ok": True, "accepted": delivered, "duplicates": duplicates, "skipped": skipped})
 
 
-class SignedReceiverSource:
+class SignedReceiverSource(RelayedSource):
     """What a signed HTTP push source is besides its own check and mapping: a receiver, a relay that
     deduplicates and stamps, problems logged once per kind, refusals counted."""
 
@@ -37,14 +37,6 @@ class SignedReceiverSource:
         self._relay: Relay | None = None
         self.receiver = HttpReceiver(self.handle, path, host, port)
         self.refused = 0
-
-    @property
-    def problems(self) -> dict[str, int]:
-        return dict(self._problems.counts)
-
-    @property
-    def relay(self) -> Relay | None:
-        return self._relay
 
     async def start(self, emit: Emit, show_time: ShowTime) -> None:
         self._relay = Relay(emit, show_time, self._log, self.name)

@@ -71,3 +71,20 @@ class Relay:
             self._log.debug("%s: %s from %s", self._source, event.type, event.user)  # pseudonym only
         self._emit(event.chat_event(now))
         return True
+
+
+class RelayedSource:
+    """What a source that relays through a Relay and counts its problems with a OnceLog shows the
+    show and its tests: the problem counts, and the relay (None until the source has started)."""
+
+    _problems: OnceLog
+    _relay: Relay | None
+
+    @property
+    def problems(self) -> dict[str, int]:
+        return dict(self._problems.counts)
+
+    @property
+    def relay(self) -> Relay | None:
+        return self._relay
+
